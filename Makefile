@@ -1,0 +1,71 @@
+# Pantau: every target sets up what it needs and is idempotent (a second run is fast).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pantau
+VENDOR := pantau/static/vendor
+export PANTAU_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser lint bench messages clean
+
+setup: setup-py setup-js
+
+setup-py: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup-js: $(VENDOR)/.installed
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/leaflet
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	@touch $@
+
+# Debian's Chromium for the browser journeys (the test tool's own browser download cannot work here).
+setup-browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "== Chromium tidak ditemukan: memasang paket Debian chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	fi
+
+run: setup
+	$(BIN)/pantau migrate --noinput
+	$(BIN)/pantau demo --if-empty
+	@echo "== Pantau berjalan di http://127.0.0.1:$(PORT)/ (Ctrl+C untuk berhenti)"
+	$(BIN)/pantau runserver 127.0.0.1:$(PORT)
+
+test: setup setup-browser
+	@bash scripts/test-all.sh
+
+test-sqlite: setup
+	DATABASE_URL= $(BIN)/pytest -m "not browser" -q
+
+test-postgres: setup
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser" -q
+
+test-browser: setup setup-browser
+	DATABASE_URL= $(BIN)/pytest -m browser -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+# Recompile translations after editing pantau/locale/*/LC_MESSAGES/django.po (needs GNU gettext).
+messages: setup
+	cd pantau && ../$(BIN)/django-admin compilemessages --settings=config.settings --pythonpath=..
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache

@@ -1,0 +1,1 @@
+"""Pantau: regional development information system for Indonesian regional governments."""

@@ -1,0 +1,52 @@
+import datetime as dt
+import time
+import zoneinfo
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from pantau.demo.generate import build_demo, demo_exists
+
+
+class Command(BaseCommand):
+    help = "Bangun data demo Kabupaten Wakatobi yang deterministik. / Build the deterministic Wakatobi demo."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Lewati bila demo sudah ada. / Skip when the demo already exists.",
+        )
+        parser.add_argument("--today", help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini, WITA).")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args, **options):
+        if demo_exists():
+            if options["if_empty"]:
+                self.stdout.write("Data demo sudah ada; dipakai ulang. / Demo data exists; reused.")
+                return
+            raise CommandError(
+                "Data demo (pemda 74.07) sudah ada. / The demo pemda 74.07 already exists."
+            )
+        if options["today"]:
+            try:
+                today = dt.date.fromisoformat(options["today"])
+            except ValueError as exc:
+                raise CommandError(f"--today: format tanggal YYYY-MM-DD ({exc})") from exc
+        else:
+            today = timezone.now().astimezone(zoneinfo.ZoneInfo("Asia/Makassar")).date()
+        started = time.monotonic()
+        result = build_demo(today=today, seed=options["seed"], log=lambda m: self.stdout.write(m))
+        for year, info in result.years.items():
+            self.stdout.write(
+                f"TA {year}: {info['sub_kegiatan']} sub kegiatan, pagu Rp {info['pagu']:,.0f}, "
+                f"{info['realisasi']} laporan bulanan, {info['indikator']} nilai indikator"
+            )
+        for note in result.notes:
+            self.stdout.write(self.style.WARNING(note))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo selesai dalam {time.monotonic() - started:.0f} detik.")
+        )
+        self.stdout.write("Akun demo / demo accounts (nama pengguna · kata sandi · peran):")
+        for username, password, role in result.users:
+            self.stdout.write(f"  {username:22} {password}  {role}")

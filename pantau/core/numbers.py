@@ -1,0 +1,59 @@
+"""Parsing and formatting of money and percentages. Money is always Decimal."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_ID_NUMBER = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?$|^-?\d+(,\d+)?$")
+_PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def to_decimal(value, *, label: str) -> Decimal:
+    """A Decimal from a Decimal, int or string; floats are refused (never float for Rupiah).
+
+    Strings may be Indonesian (`1.250.000`, `87,5`, `Rp 1.250.000`) or plain (`1250000.50`).
+    """
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValidationError(
+            _("%(label)s: nilai harus berupa angka desimal yang tepat.") % {"label": label}
+        )
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        text = (
+            value.strip().replace("Rp", "").replace("%", "").replace(" ", "").replace("\u00a0", "")
+        )
+        try:
+            if _PLAIN.match(text) and not re.match(r"^-?\d{1,3}\.\d{3}$", text):
+                result = Decimal(text)
+            elif _ID_NUMBER.match(text):
+                result = Decimal(text.replace(".", "").replace(",", "."))
+            else:
+                raise InvalidOperation
+        except InvalidOperation:
+            raise ValidationError(
+                _("%(label)s: '%(value)s' bukan angka yang sah (contoh: 1.250.000 atau 87,5).")
+                % {"label": label, "value": value}
+            ) from None
+    else:
+        raise ValidationError(_("%(label)s wajib diisi dengan angka.") % {"label": label})
+    if not result.is_finite():
+        raise ValidationError(_("%(label)s harus berupa angka.") % {"label": label})
+    return result
+
+
+def percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
+    """numerator / denominator × 100, or None when the denominator is zero (undefined)."""
+    if not denominator:
+        return None
+    return numerator * 100 / denominator
+
+
+def round2(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

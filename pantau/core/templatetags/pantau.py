@@ -1,0 +1,86 @@
+"""Display filters: Rupiah, percentages and months in the active language's number format."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value) -> str:
+    """Rp 1.234.567 (no decimals; Indonesian grouping, English grouping in English)."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"Rp {number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)}"
+
+
+@register.filter
+def rupiah_ringkas(value) -> str:
+    """Short Rupiah for headline figures: Rp 1,2 T / Rp 905,3 M / Rp 12,5 jt."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value)
+    for size, suffix in (
+        (Decimal(10) ** 12, _("T")),
+        (Decimal(10) ** 9, _("M")),
+        (Decimal(10) ** 6, _("jt")),
+    ):
+        if abs(amount) >= size:
+            short = (amount / size).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            return f"Rp {number_format(short, decimal_pos=1, use_l10n=True)} {suffix}"
+    return rupiah(amount)
+
+
+@register.filter
+def persen(value, places: int = 1) -> str:
+    """87,5% — or an em dash when the figure is undefined (never a misleading 0%)."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    return f"{number_format(amount, decimal_pos=int(places), use_l10n=True)}%"
+
+
+@register.filter
+def poin(value, places: int = 1) -> str:
+    """A deviation in percentage points with its sign: +2,5 poin / −9,1 poin."""
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    sign = "+" if amount > 0 else "−" if amount < 0 else "±"
+    return f"{sign}{number_format(abs(amount), decimal_pos=int(places), use_l10n=True)} {_('poin')}"
+
+
+@register.filter
+def angka(value, places: int = 0) -> str:
+    if value is None or value == "":
+        return "—"
+    return number_format(
+        Decimal(value), decimal_pos=int(places), use_l10n=True, force_grouping=True
+    )
+
+
+@register.filter
+def bar_width(value) -> str:
+    """Width of a progress bar in % (clipped to 0–100 for the bar only, never for the number)."""
+    if value is None:
+        return "0"
+    return str(max(Decimal(0), min(Decimal(100), Decimal(value))).quantize(Decimal("0.1")))
+
+
+@register.filter
+def band(value) -> str:
+    """Progress colour band (display only; the number is always shown): <30 / 30–70 / >70."""
+    if value is None:
+        return "secondary"
+    value = Decimal(value)
+    if value < 30:
+        return "danger"
+    if value <= 70:
+        return "warning"
+    return "success"

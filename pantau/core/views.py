@@ -1,0 +1,39 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from pantau.evaluation.progress import total
+from pantau.monitoring.models import BULAN
+from pantau.organisations.selectors import (
+    memberships_for_user,
+    opd_list_for_user,
+    pemda_list_for_user,
+)
+from pantau.planning.selectors import opd_progress, reporting_month, tahun_anggaran_pick
+
+
+@login_required
+def home(request):
+    summaries = []
+    for pemda in pemda_list_for_user(user=request.user):
+        ta = tahun_anggaran_pick(user=request.user, pemda=pemda, tahun=None)
+        if ta is None:
+            summaries.append({"pemda": pemda, "ta": None})
+            continue
+        bulan = reporting_month(tahun_anggaran=ta)
+        per_opd = opd_progress(user=request.user, tahun_anggaran=ta, bulan=bulan)
+        summaries.append(
+            {
+                "pemda": pemda,
+                "ta": ta,
+                "bulan": bulan,
+                "nama_bulan": BULAN[bulan - 1],
+                "progress": total(per_opd.values()),
+                "jumlah_opd": len(per_opd),
+            }
+        )
+    context = {
+        "memberships": memberships_for_user(user=request.user),
+        "summaries": summaries,
+        "opds": opd_list_for_user(user=request.user)[:6],
+    }
+    return render(request, "core/home.html", context)

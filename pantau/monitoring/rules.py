@@ -1,0 +1,65 @@
+"""Data-quality rules of monthly realisation, shared by the single-row services and imports.
+
+Pure functions: they take the figures and return messages; callers fetch what they need.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from pantau.planning.choices import Rumus
+
+HUNDRED = Decimal(100)
+
+
+def check_realisasi(
+    *, pagu: Decimal, keuangan: Decimal, fisik: Decimal, kumulatif_lain: Decimal
+) -> list[str]:
+    """Errors for one monthly report.
+
+    `kumulatif_lain` is the money reported in the other months of the same year, so the year's
+    cumulative realisation after this report is `kumulatif_lain + keuangan`.
+    """
+    errors: list[str] = []
+    if keuangan < 0:
+        errors.append(_("Realisasi keuangan tidak boleh negatif."))
+    if not Decimal(0) <= fisik <= HUNDRED:
+        errors.append(_("Realisasi fisik harus di antara 0 dan 100%."))
+    total = kumulatif_lain + keuangan
+    if total > pagu:
+        errors.append(
+            _(
+                "Realisasi keuangan kumulatif (Rp %(total)s) melebihi pagu yang berlaku "
+                "(Rp %(pagu)s)."
+            )
+            % {"total": rupiah_plain(total), "pagu": rupiah_plain(pagu)}
+        )
+    return errors
+
+
+def check_nilai_indikator(
+    *, rumus: int, satuan: str, nilai: Decimal, sebelumnya: Decimal | None
+) -> list[str]:
+    """Errors for one indicator value, by formula type (docs/domain.md §8)."""
+    errors: list[str] = []
+    if not nilai.is_finite():
+        return [_("Nilai indikator harus berupa angka.")]
+    if rumus == Rumus.TREN_POSITIF and nilai < 0:
+        errors.append(_("Indikator tren positif tidak boleh bernilai negatif."))
+    is_percent = rumus == Rumus.PERSENTASE or satuan.strip() in {"%", "persen"}
+    if is_percent and not Decimal(0) <= nilai <= HUNDRED:
+        errors.append(_("Nilai persentase harus di antara 0 dan 100."))
+    if rumus == Rumus.PERSENTASE and sebelumnya is not None and nilai < sebelumnya:
+        errors.append(
+            _("Persentase kumulatif tidak boleh turun dari periode sebelumnya (%(prev)s).")
+            % {"prev": sebelumnya}
+        )
+    return errors
+
+
+def rupiah_plain(value: Decimal) -> str:
+    """1234567.5 -> '1.234.567,50' (Indonesian grouping, for messages)."""
+    text = f"{value:,.2f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".").removesuffix(",00")

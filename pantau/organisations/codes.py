@@ -1,0 +1,90 @@
+"""Official code formats for regions, organisations and civil servants (docs/domain.md §4, §5)."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+PROVINSI = re.compile(r"^\d{2}$")
+KABKOTA = re.compile(r"^\d{2}\.\d{2}$")
+KECAMATAN = re.compile(r"^\d{2}\.\d{2}\.\d{2}$")
+DESA_KEL = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.[12]\d{3}$")  # 1xxx kelurahan, 2xxx desa
+OPD_CODE = re.compile(r"^[1-8]\.\d{2}\.[0-8]\.\d{2}\.[0-8]\.\d{2}\.\d{2}\.\d{4}$")
+NIP = re.compile(r"^\d{18}$")
+
+WILAYAH_PATTERNS = {
+    "provinsi": PROVINSI,
+    "kabupaten": KABKOTA,
+    "kota": KABKOTA,
+    "kecamatan": KECAMATAN,
+    "desa_kelurahan": DESA_KEL,
+}
+
+
+def validate_kode_pemda(value: str) -> None:
+    if not (PROVINSI.match(value) or KABKOTA.match(value)):
+        raise ValidationError(
+            _("Kode pemda '%(kode)s' tidak sah: gunakan PP (provinsi) atau PP.KK (kab/kota)."),
+            code="kode_pemda",
+            params={"kode": value},
+        )
+
+
+def validate_kode_opd(value: str) -> None:
+    if not OPD_CODE.match(value):
+        raise ValidationError(
+            _(
+                "Kode OPD '%(kode)s' tidak sah: formatnya U.BB.U.BB.U.BB.NN.UUUU, "
+                "misalnya 1.03.0.00.0.00.01.0000."
+            ),
+            code="kode_opd",
+            params={"kode": value},
+        )
+
+
+def validate_nip(value: str) -> None:
+    if value and not NIP.match(value):
+        raise ValidationError(
+            _("NIP '%(nip)s' tidak sah: NIP terdiri dari 18 angka tanpa spasi."),
+            code="nip",
+            params={"nip": value},
+        )
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("Zona waktu '%(tz)s' tidak dikenal (contoh: Asia/Makassar)."),
+            code="zona_waktu",
+            params={"tz": value},
+        ) from None
+
+
+def wilayah_kode_error(kode: str, tingkat: str, jenis: str = "") -> str | None:
+    """The message for a kode wilayah that does not fit its level, or None when it fits."""
+    pattern = WILAYAH_PATTERNS.get(tingkat)
+    if pattern is None:
+        return _("Tingkat wilayah '%(t)s' tidak dikenal.") % {"t": tingkat}
+    if not pattern.match(kode):
+        return _("Kode wilayah '%(kode)s' tidak sesuai format tingkat %(tingkat)s.") % {
+            "kode": kode,
+            "tingkat": tingkat,
+        }
+    if tingkat == "desa_kelurahan":
+        expected = {"1": "kelurahan", "2": "desa"}[kode.split(".")[3][0]]
+        if jenis and jenis != expected:
+            return _(
+                "Kode '%(kode)s' adalah kode %(expected)s (digit pertama segmen desa: "
+                "1 = kelurahan, 2 = desa), bukan %(jenis)s."
+            ) % {"kode": kode, "expected": expected, "jenis": jenis}
+    return None
+
+
+def parent_wilayah_kode(kode: str) -> str | None:
+    parts = kode.split(".")
+    return ".".join(parts[:-1]) if len(parts) > 1 else None

@@ -1,0 +1,214 @@
+"""Tenancy and organisation: Pemda, Wilayah, Opd and Membership."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pantau.core.models import TenantModel, TimestampedModel
+from pantau.organisations import codes
+from pantau.organisations.choices import (
+    OPD_ROLES,
+    PEMDA_WIDE_ROLES,
+    JenisDesa,
+    JenisOpd,
+    Role,
+    TingkatWilayah,
+)
+
+
+class Pemda(TimestampedModel):
+    """A regional government: the tenant of every other row."""
+
+    kode = models.CharField(
+        _("kode wilayah"), max_length=5, unique=True, validators=[codes.validate_kode_pemda]
+    )
+    nama = models.CharField(_("nama"), max_length=200)
+    zona_waktu = models.CharField(
+        _("zona waktu"),
+        max_length=64,
+        default="Asia/Makassar",
+        validators=[codes.validate_timezone],
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to="pemda/logo/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "svg", "jpg", "jpeg", "webp"])],
+    )
+    hari_batas_laporan = models.PositiveSmallIntegerField(
+        _("batas laporan bulanan (tanggal bulan berikutnya)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Keputusan proyek (docs/domain.md §12): bawaan tanggal 10."),
+    )
+    aktif = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("pemda")
+        verbose_name_plural = _("pemda")
+
+    def __str__(self) -> str:
+        return self.nama
+
+
+class WilayahQuerySet(models.QuerySet):
+    def kecamatan(self):
+        return self.filter(tingkat=TingkatWilayah.KECAMATAN)
+
+
+class Wilayah(TenantModel):
+    """A kabupaten, kecamatan or desa/kelurahan with its official Kemendagri code."""
+
+    kode = models.CharField(_("kode"), max_length=13)
+    nama = models.CharField(_("nama"), max_length=200)
+    tingkat = models.CharField(_("tingkat"), max_length=20, choices=TingkatWilayah.choices)
+    jenis = models.CharField(_("jenis"), max_length=10, choices=JenisDesa.choices, blank=True)
+    induk = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="anak",
+        verbose_name=_("induk"),
+    )
+    sumber = models.CharField(_("dasar hukum / sumber"), max_length=200, blank=True)
+
+    objects = WilayahQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("wilayah")
+        verbose_name_plural = _("wilayah")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pemda", "kode"],
+                name="wilayah_kode_unik_per_pemda",
+                violation_error_message=_("Kode wilayah ini sudah ada untuk pemda ini."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.nama}"
+
+    def clean(self) -> None:
+        message = codes.wilayah_kode_error(self.kode, self.tingkat, self.jenis)
+        if message:
+            raise ValidationError({"kode": message})
+        if self.induk_id and self.induk and self.induk.pemda_id != self.pemda_id:
+            raise ValidationError({"induk": _("Wilayah induk milik pemda lain.")})
+        if self.induk and codes.parent_wilayah_kode(self.kode) != self.induk.kode:
+            raise ValidationError(
+                {
+                    "induk": _("Kode %(kode)s bukan bagian dari wilayah induk %(induk)s.")
+                    % {"kode": self.kode, "induk": self.induk.kode}
+                }
+            )
+
+
+class OpdQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OpdQuerySet:
+        from pantau.organisations.access import scope_for
+
+        scope = scope_for(user)
+        return self.filter(Q(pemda_id__in=scope.pemda_ids) | Q(id__in=scope.opd_ids))
+
+
+class Opd(TenantModel):
+    """An Organisasi Perangkat Daerah: dinas, badan, sekretariat, kecamatan, RSUD..."""
+
+    kode = models.CharField(
+        _("kode organisasi"), max_length=22, validators=[codes.validate_kode_opd]
+    )
+    nama = models.CharField(_("nama"), max_length=200)
+    singkatan = models.CharField(_("singkatan"), max_length=40)
+    jenis = models.CharField(_("jenis"), max_length=20, choices=JenisOpd.choices)
+    bidang_urusan = models.CharField(
+        _("bidang urusan"), max_length=200, blank=True, help_text=_("contoh: 2.16; 2.20; 2.21")
+    )
+    wilayah = models.ForeignKey(
+        Wilayah,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("wilayah (untuk kecamatan)"),
+    )
+    kepala_nama = models.CharField(_("nama kepala"), max_length=150, blank=True)
+    kepala_nip = models.CharField(
+        _("NIP kepala"), max_length=18, blank=True, validators=[codes.validate_nip]
+    )
+    aktif = models.BooleanField(_("aktif"), default=True)
+
+    objects = OpdQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("OPD")
+        verbose_name_plural = _("OPD")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pemda", "kode"],
+                name="opd_kode_unik_per_pemda",
+                violation_error_message=_("Kode OPD ini sudah dipakai di pemda ini."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nama
+
+    def clean(self) -> None:
+        if self.wilayah_id and self.wilayah and self.wilayah.pemda_id != self.pemda_id:
+            raise ValidationError({"wilayah": _("Wilayah milik pemda lain.")})
+        if self.jenis == JenisOpd.KECAMATAN and self.wilayah_id and self.wilayah:
+            if self.wilayah.tingkat != TingkatWilayah.KECAMATAN:
+                raise ValidationError({"wilayah": _("OPD kecamatan harus terhubung ke kecamatan.")})
+
+
+class Membership(TimestampedModel):
+    """A user's role in one pemda, and for OPD roles the OPD they work in."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("pengguna"),
+    )
+    pemda = models.ForeignKey(Pemda, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey(
+        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "pemda"],
+                name="membership_satu_peran_per_pemda",
+                violation_error_message=_("Pengguna ini sudah punya peran di pemda ini."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=[r.value for r in OPD_ROLES], opd__isnull=False)
+                    | Q(role__in=[r.value for r in PEMDA_WIDE_ROLES], opd__isnull=True)
+                ),
+                name="membership_opd_sesuai_peran",
+                violation_error_message=_(
+                    "Peran kepala/operator OPD wajib memilih OPD; peran lain tidak terikat OPD."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.opd_id and self.opd and self.opd.pemda_id != self.pemda_id:
+            raise ValidationError({"opd": _("OPD ini milik pemda lain.")})

@@ -1,0 +1,33 @@
+"""Reads of organisation data, scoped to the requesting user."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from pantau.organisations.access import scope_for
+from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
+
+
+def pemda_list_for_user(*, user) -> QuerySet[Pemda]:
+    scope = scope_for(user)
+    ids = set(scope.roles)
+    return Pemda.objects.filter(id__in=ids, aktif=True)
+
+
+def opd_list_for_user(*, user, q: str = "", jenis: str = "") -> QuerySet[Opd]:
+    qs = Opd.objects.visible_to(user).filter(aktif=True).select_related("pemda", "wilayah")
+    if q:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(nama__icontains=q) | Q(singkatan__icontains=q) | Q(kode__startswith=q))
+    if jenis:
+        qs = qs.filter(jenis=jenis)
+    return qs.order_by("pemda__kode", "kode")
+
+
+def memberships_for_user(*, user) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("pemda", "opd")
+
+
+def kecamatan_list(*, pemda: Pemda) -> QuerySet[Wilayah]:
+    return Wilayah.objects.filter(pemda=pemda).kecamatan().order_by("kode")

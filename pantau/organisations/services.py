@@ -1,0 +1,220 @@
+"""Writes of organisation data. Each is atomic and records its audit events."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.organisations import codes
+from pantau.organisations.access import forget_scope
+from pantau.organisations.choices import TingkatWilayah
+from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
+
+User = get_user_model()
+
+
+@transaction.atomic
+def pemda_create(*, actor, kode: str, nama: str, zona_waktu: str = "Asia/Makassar") -> Pemda:
+    pemda = Pemda(kode=kode.strip(), nama=nama.strip(), zona_waktu=zona_waktu)
+    save_audited(actor=actor, obj=pemda, action="pemda.create")
+    return pemda
+
+
+@transaction.atomic
+def pemda_update(*, actor, pemda: Pemda, **fields) -> Pemda:
+    pemda = Pemda.objects.select_for_update().get(pk=pemda.pk)
+    before = snapshot(pemda)
+    for name, value in fields.items():
+        if name not in {"nama", "zona_waktu", "aktif", "logo"}:
+            raise ValidationError(_("Kolom %(f)s tidak dapat diubah.") % {"f": name})
+        setattr(pemda, name, value)
+    return save_audited(actor=actor, obj=pemda, action="pemda.update", before=before)
+
+
+@dataclass
+class WilayahLoadResult:
+    pemda: Pemda
+    created: int
+    updated: int
+    unchanged: int
+
+
+WILAYAH_COLUMNS = {"kode", "nama", "tingkat", "jenis", "kode_induk"}
+
+
+def _read_wilayah_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        missing = WILAYAH_COLUMNS - set(reader.fieldnames or [])
+        if missing:
+            raise ValidationError(
+                _("Berkas wilayah tidak memuat kolom: %(cols)s.")
+                % {"cols": ", ".join(sorted(missing))}
+            )
+        return [{k: (v or "").strip() for k, v in row.items()} for row in reader]
+
+
+def _check_wilayah_rows(rows: list[dict[str, str]]) -> dict[str, str]:
+    """Validate every row before anything is written; returns the kabupaten/kota row."""
+    errors: list[str] = []
+    roots = [r for r in rows if r["tingkat"] in {"kabupaten", "kota", "provinsi"}]
+    if len(roots) != 1:
+        raise ValidationError(
+            _("Berkas wilayah harus memuat tepat satu baris kabupaten/kota/provinsi (ada %(n)d).")
+            % {"n": len(roots)}
+        )
+    known = {r["kode"] for r in rows}
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=2):
+        message = codes.wilayah_kode_error(row["kode"], row["tingkat"], row["jenis"])
+        if message:
+            errors.append(_("Baris %(n)d: %(m)s") % {"n": number, "m": message})
+        if row["kode"] in seen:
+            errors.append(_("Baris %(n)d: kode %(k)s ganda.") % {"n": number, "k": row["kode"]})
+        seen.add(row["kode"])
+        if row is not roots[0] and row["kode_induk"] not in known:
+            errors.append(
+                _("Baris %(n)d: kode induk %(k)s tidak ada di berkas.")
+                % {"n": number, "k": row["kode_induk"]}
+            )
+        if not row["nama"]:
+            errors.append(_("Baris %(n)d: nama kosong.") % {"n": number})
+    if errors:
+        raise ValidationError(errors)
+    return roots[0]
+
+
+@transaction.atomic
+def wilayah_load(
+    *, actor, path: Path, sumber: str = "", zona_waktu: str = "Asia/Makassar"
+) -> WilayahLoadResult:
+    """Load (or refresh) a pemda's regions from a CSV of the shape of the Wakatobi file.
+
+    Creates the pemda from the kabupaten/kota row when it does not exist. Every row is checked
+    before anything is written: one bad row and nothing changes.
+    """
+    rows = _read_wilayah_rows(Path(path))
+    root = _check_wilayah_rows(rows)
+    pemda = Pemda.objects.filter(kode=root["kode"]).first()
+    if pemda is None:
+        pemda = pemda_create(
+            actor=actor, kode=root["kode"], nama=root["nama"], zona_waktu=zona_waktu
+        )
+    existing = {w.kode: w for w in Wilayah.objects.filter(pemda=pemda)}
+    created = updated = unchanged = 0
+    # Parents before children: sort by code depth.
+    for row in sorted(rows, key=lambda r: r["kode"].count(".")):
+        induk = existing.get(row["kode_induk"]) if row is not root else None
+        obj = existing.get(row["kode"])
+        before = snapshot(obj) if obj else None
+        if obj is None:
+            obj = Wilayah(pemda=pemda, kode=row["kode"])
+        obj.nama = " ".join(row["nama"].split())
+        obj.tingkat = row["tingkat"]
+        obj.jenis = row["jenis"] if row["tingkat"] == TingkatWilayah.DESA_KELURAHAN else ""
+        obj.induk = induk
+        obj.sumber = sumber or obj.sumber
+        action = "wilayah.create" if before is None else "wilayah.update"
+        save_audited(actor=actor, obj=obj, action=action, before=before)
+        if before is None:
+            created += 1
+        elif snapshot(obj) != before:
+            updated += 1
+        else:
+            unchanged += 1
+        existing[obj.kode] = obj
+    return WilayahLoadResult(pemda, created, updated, unchanged)
+
+
+OPD_FIELDS = {
+    "kode",
+    "nama",
+    "singkatan",
+    "jenis",
+    "bidang_urusan",
+    "wilayah",
+    "kepala_nama",
+    "kepala_nip",
+    "aktif",
+}
+
+
+@transaction.atomic
+def opd_create(*, actor, pemda: Pemda, **fields) -> Opd:
+    unknown = set(fields) - OPD_FIELDS
+    if unknown:
+        raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    opd = Opd(pemda=pemda, **fields)
+    return save_audited(actor=actor, obj=opd, action="opd.create")
+
+
+@transaction.atomic
+def opd_update(*, actor, opd: Opd, **fields) -> Opd:
+    unknown = set(fields) - OPD_FIELDS
+    if unknown:
+        raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    opd = Opd.objects.select_for_update().get(pk=opd.pk)
+    before = snapshot(opd)
+    for name, value in fields.items():
+        setattr(opd, name, value)
+    return save_audited(actor=actor, obj=opd, action="opd.update", before=before)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError(_("Nama pengguna '%(u)s' sudah dipakai.") % {"u": username})
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit_record(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        changes={"username": [None, username], "email": [None, email]},
+    )
+    return user
+
+
+@transaction.atomic
+def membership_set(*, actor, user, pemda: Pemda, role: str, opd: Opd | None = None) -> Membership:
+    """Give the user this role (and OPD) in the pemda, replacing any earlier role there."""
+    membership = Membership.objects.select_for_update().filter(user=user, pemda=pemda).first()
+    before = snapshot(membership) if membership else None
+    if membership is None:
+        membership = Membership(user=user, pemda=pemda)
+    membership.role = role
+    membership.opd = opd
+    action = "membership.create" if before is None else "membership.update"
+    save_audited(actor=actor, obj=membership, action=action, before=before)
+    forget_scope(user)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership: Membership) -> None:
+    before = snapshot(membership)
+    audit_record(
+        actor=actor,
+        action="membership.delete",
+        obj=membership,
+        changes={k: [v, None] for k, v in before.items()},
+    )
+    membership.delete()
+    forget_scope(membership.user)

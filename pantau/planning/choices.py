@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TingkatNomenklatur(models.TextChoices):
+    URUSAN = "urusan", _("Urusan")
+    BIDANG_URUSAN = "bidang_urusan", _("Bidang urusan")
+    PROGRAM = "program", _("Program")
+    KEGIATAN = "kegiatan", _("Kegiatan")
+    SUB_KEGIATAN = "sub_kegiatan", _("Sub kegiatan")
+
+
+class TahapAnggaran(models.TextChoices):
+    MURNI = "murni", _("APBD murni")
+    PERUBAHAN = "perubahan", _("APBD perubahan")
+
+
+class Rumus(models.IntegerChoices):
+    """The four formula types of docs/domain.md §8."""
+
+    TREN_POSITIF = 1, _("Tren positif (semakin tinggi semakin baik, dijumlahkan)")
+    TREN_NEGATIF = 2, _("Tren negatif (semakin rendah semakin baik)")
+    PERSENTASE = 3, _("Persentase kumulatif")
+    NILAI_AKHIR = 4, _("Nilai akhir")
+
+
+class JenisIndikator(models.TextChoices):
+    OUTCOME = "outcome", _("Outcome (program)")
+    OUTPUT = "output", _("Output (kegiatan / sub kegiatan)")

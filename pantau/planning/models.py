@@ -1,0 +1,345 @@
+"""Planning: the reference nomenclature and each OPD's yearly plan, budget and indicators."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pantau.core.models import TenantModel, TimestampedModel
+from pantau.planning import codes
+from pantau.planning.choices import JenisIndikator, Rumus, TahapAnggaran, TingkatNomenklatur
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+PERCENT = {"max_digits": 6, "decimal_places": 2}
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+
+
+class Nomenklatur(TimestampedModel):
+    """One row of the national nomenclature, stored per fiscal year (codes change by decree)."""
+
+    tahun = models.PositiveSmallIntegerField(_("tahun"))
+    kode = models.CharField(_("kode"), max_length=20)
+    nama = models.CharField(_("nomenklatur"), max_length=500)
+    tingkat = models.CharField(_("tingkat"), max_length=20, choices=TingkatNomenklatur.choices)
+    sumber = models.CharField(_("sumber"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["tahun", "kode"]
+        verbose_name = _("nomenklatur")
+        verbose_name_plural = _("nomenklatur")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tahun", "kode"],
+                name="nomenklatur_kode_unik_per_tahun",
+                violation_error_message=_("Kode ini sudah ada di nomenklatur tahun tersebut."),
+            )
+        ]
+        indexes = [models.Index(fields=["tahun", "tingkat"], name="nomenklatur_tahun_tingkat")]
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.nama}"
+
+    def clean(self) -> None:
+        codes.validate(self.kode, self.tingkat)
+
+
+class SumberDana(TimestampedModel):
+    """Funding source master (PAD, DAU, DAK fisik, ...); national reference list."""
+
+    kode = models.CharField(_("kode"), max_length=20, unique=True)
+    nama = models.CharField(_("nama"), max_length=200)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("sumber dana")
+        verbose_name_plural = _("sumber dana")
+
+    def __str__(self) -> str:
+        return self.nama
+
+
+class TahunAnggaran(TenantModel):
+    """A fiscal year (calendar year) of one pemda, and which budget version is in force."""
+
+    tahun = models.PositiveSmallIntegerField(
+        _("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    tahap = models.CharField(
+        _("versi anggaran berlaku"),
+        max_length=10,
+        choices=TahapAnggaran.choices,
+        default=TahapAnggaran.MURNI,
+    )
+    tanggal_perubahan = models.DateField(
+        _("tanggal penetapan APBD perubahan"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["pemda", "-tahun"]
+        verbose_name = _("tahun anggaran")
+        verbose_name_plural = _("tahun anggaran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pemda", "tahun"],
+                name="tahun_anggaran_unik",
+                violation_error_message=_("Tahun anggaran ini sudah ada."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"TA {self.tahun}"
+
+
+class Program(TenantModel):
+    tahun_anggaran = models.ForeignKey(TahunAnggaran, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.PROTECT, related_name="+")
+    nomenklatur = models.ForeignKey(Nomenklatur, on_delete=models.PROTECT, related_name="+")
+    kode = models.CharField(_("kode"), max_length=20)
+    nama = models.CharField(_("nama"), max_length=500)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tahun_anggaran", "opd", "kode"],
+                name="program_unik_per_opd_tahun",
+                violation_error_message=_("Program ini sudah ada di rencana OPD tahun ini."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.nama}"
+
+    def clean(self) -> None:
+        from pantau.planning.validation import check_program
+
+        check_program(self)
+
+
+class Kegiatan(TenantModel):
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="kegiatan_set")
+    nomenklatur = models.ForeignKey(Nomenklatur, on_delete=models.PROTECT, related_name="+")
+    kode = models.CharField(_("kode"), max_length=20)
+    nama = models.CharField(_("nama"), max_length=500)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("kegiatan")
+        verbose_name_plural = _("kegiatan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "kode"],
+                name="kegiatan_unik_per_program",
+                violation_error_message=_("Kegiatan ini sudah ada di program tersebut."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.nama}"
+
+    def clean(self) -> None:
+        from pantau.planning.validation import check_kegiatan
+
+        check_kegiatan(self)
+
+
+class SubKegiatan(TenantModel):
+    """The unit of planning, budgeting and monitoring (docs/domain.md §3)."""
+
+    kegiatan = models.ForeignKey(
+        Kegiatan, on_delete=models.PROTECT, related_name="sub_kegiatan_set"
+    )
+    # Denormalised from the kegiatan: monthly reads filter by OPD and year without joins.
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.PROTECT, related_name="+")
+    tahun_anggaran = models.ForeignKey(TahunAnggaran, on_delete=models.PROTECT, related_name="+")
+    nomenklatur = models.ForeignKey(Nomenklatur, on_delete=models.PROTECT, related_name="+")
+    kode = models.CharField(_("kode"), max_length=20)
+    nama = models.CharField(_("nama"), max_length=500)
+    pagu_murni = models.DecimalField(_("pagu murni (Rp)"), **MONEY)
+    pagu_perubahan = models.DecimalField(_("pagu perubahan (Rp)"), null=True, blank=True, **MONEY)
+    sumber_dana = models.ForeignKey(
+        SumberDana, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kecamatan = models.ForeignKey(
+        "organisations.Wilayah", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    desa = models.ForeignKey(
+        "organisations.Wilayah", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    latitude = models.DecimalField(
+        _("lintang"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    longitude = models.DecimalField(
+        _("bujur"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    pptk_nama = models.CharField(_("nama PPTK"), max_length=150, blank=True)
+    pptk_nip = models.CharField(_("NIP PPTK"), max_length=18, blank=True)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("sub kegiatan")
+        verbose_name_plural = _("sub kegiatan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kegiatan", "kode"],
+                name="sub_kegiatan_unik_per_kegiatan",
+                violation_error_message=_("Sub kegiatan ini sudah ada di kegiatan tersebut."),
+            ),
+            models.CheckConstraint(
+                condition=Q(pagu_murni__gte=0),
+                name="sub_kegiatan_pagu_murni_tidak_negatif",
+                violation_error_message=_("Pagu murni tidak boleh negatif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(pagu_perubahan__isnull=True) | Q(pagu_perubahan__gte=0),
+                name="sub_kegiatan_pagu_perubahan_tidak_negatif",
+                violation_error_message=_("Pagu perubahan tidak boleh negatif."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pemda", "tahun_anggaran", "opd"], name="subkeg_pemda_ta_opd")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.nama}"
+
+    def pagu_for(self, tahap: str) -> Decimal:
+        if tahap == TahapAnggaran.PERUBAHAN and self.pagu_perubahan is not None:
+            return self.pagu_perubahan
+        return self.pagu_murni
+
+    @property
+    def pagu(self) -> Decimal:
+        """The pagu in force: perubahan once the year is in its perubahan stage, else murni."""
+        return self.pagu_for(self.tahun_anggaran.tahap)
+
+    def clean(self) -> None:
+        from pantau.planning.validation import check_sub_kegiatan
+
+        check_sub_kegiatan(self)
+
+
+class RencanaBulanan(TenantModel):
+    """Monthly plan of a sub kegiatan: anggaran kas (Rp in that month) and planned physical
+    progress (cumulative %, the S-curve). Kept per budget version, side by side."""
+
+    sub_kegiatan = models.ForeignKey(SubKegiatan, on_delete=models.CASCADE, related_name="rencana")
+    tahap = models.CharField(_("versi"), max_length=10, choices=TahapAnggaran.choices)
+    bulan = models.PositiveSmallIntegerField(
+        _("bulan"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    anggaran_kas = models.DecimalField(_("anggaran kas (Rp)"), **MONEY)
+    target_fisik = models.DecimalField(_("target fisik kumulatif (%)"), **PERCENT)
+
+    class Meta:
+        ordering = ["sub_kegiatan", "tahap", "bulan"]
+        verbose_name = _("rencana bulanan")
+        verbose_name_plural = _("rencana bulanan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub_kegiatan", "tahap", "bulan"], name="rencana_unik_per_bulan"
+            ),
+            models.CheckConstraint(
+                condition=Q(bulan__gte=1, bulan__lte=12), name="rencana_bulan_1_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(anggaran_kas__gte=0), name="rencana_anggaran_kas_tidak_negatif"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_fisik__gte=0, target_fisik__lte=100),
+                name="rencana_target_fisik_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_kegiatan.kode} {self.tahap} bulan {self.bulan}"
+
+
+class Indikator(TenantModel):
+    """A performance indicator of a program (outcome), kegiatan or sub kegiatan (output)."""
+
+    tahun_anggaran = models.ForeignKey(TahunAnggaran, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, null=True, blank=True, related_name="indikator_set"
+    )
+    kegiatan = models.ForeignKey(
+        Kegiatan, on_delete=models.CASCADE, null=True, blank=True, related_name="indikator_set"
+    )
+    sub_kegiatan = models.ForeignKey(
+        SubKegiatan, on_delete=models.CASCADE, null=True, blank=True, related_name="indikator_set"
+    )
+    jenis = models.CharField(_("jenis"), max_length=10, choices=JenisIndikator.choices)
+    nama = models.CharField(_("indikator"), max_length=500)
+    satuan = models.CharField(_("satuan"), max_length=50)
+    rumus = models.PositiveSmallIntegerField(_("rumus capaian"), choices=Rumus.choices)
+    target_tahunan = models.DecimalField(_("target tahunan"), max_digits=18, decimal_places=4)
+    target_tw1 = models.DecimalField(
+        _("target TW I"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    target_tw2 = models.DecimalField(
+        _("target TW II"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    target_tw3 = models.DecimalField(
+        _("target TW III"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    target_tw4 = models.DecimalField(
+        _("target TW IV"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikator")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(program__isnull=False, kegiatan__isnull=True, sub_kegiatan__isnull=True)
+                    | Q(program__isnull=True, kegiatan__isnull=False, sub_kegiatan__isnull=True)
+                    | Q(program__isnull=True, kegiatan__isnull=True, sub_kegiatan__isnull=False)
+                ),
+                name="indikator_tepat_satu_induk",
+                violation_error_message=_(
+                    "Indikator harus melekat pada tepat satu program, kegiatan atau sub kegiatan."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(rumus__gte=1, rumus__lte=4), name="indikator_rumus_1_4"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pemda", "tahun_anggaran", "opd"], name="indikator_pemda_ta_opd")
+        ]
+
+    def __str__(self) -> str:
+        return self.nama
+
+    @property
+    def targets_triwulan(self) -> list[Decimal | None]:
+        return [self.target_tw1, self.target_tw2, self.target_tw3, self.target_tw4]
+
+    @property
+    def induk(self):
+        return self.program or self.kegiatan or self.sub_kegiatan
+
+    def clean(self) -> None:
+        from pantau.planning.validation import check_indikator
+
+        check_indikator(self)

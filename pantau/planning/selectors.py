@@ -1,0 +1,106 @@
+"""Reads of the plan, scoped to the requesting user (tenancy and OPD scope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from pantau.evaluation.progress import (
+    Progress,
+    annotate_progress,
+    progress_by_opd,
+    progress_of,
+    total,
+)
+from pantau.organisations.access import scope_for
+from pantau.organisations.models import Opd, Pemda
+from pantau.planning.models import Kegiatan, Program, SubKegiatan, TahunAnggaran
+
+
+def today_in(pemda: Pemda) -> dt.date:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(pemda.zona_waktu)).date()
+
+
+def tahun_anggaran_list(*, user, pemda: Pemda) -> QuerySet[TahunAnggaran]:
+    if pemda.id not in scope_for(user).roles:
+        return TahunAnggaran.objects.none()
+    return TahunAnggaran.objects.filter(pemda=pemda).order_by("-tahun")
+
+
+def tahun_anggaran_pick(*, user, pemda: Pemda, tahun: int | str | None) -> TahunAnggaran | None:
+    """The requested year, else the current year in the pemda's time zone, else the latest."""
+    years = list(tahun_anggaran_list(user=user, pemda=pemda))
+    if not years:
+        return None
+    wanted = str(tahun) if tahun else str(today_in(pemda).year)
+    return next((y for y in years if str(y.tahun) == wanted), years[0])
+
+
+def reporting_month(*, tahun_anggaran: TahunAnggaran, bulan: int | str | None = None) -> int:
+    """The month figures are shown up to: the requested one, else the current month of the
+    current year (pemda time zone), 12 for past years, 1 for future ones."""
+    if bulan and str(bulan).isdigit() and 1 <= int(bulan) <= 12:
+        return int(bulan)
+    today = today_in(tahun_anggaran.pemda)
+    if tahun_anggaran.tahun < today.year:
+        return 12
+    if tahun_anggaran.tahun > today.year:
+        return 1
+    return today.month
+
+
+def sub_kegiatan_visible(*, user) -> QuerySet[SubKegiatan]:
+    from django.db.models import Q
+
+    scope = scope_for(user)
+    return SubKegiatan.objects.filter(Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids))
+
+
+def opd_progress(*, user, tahun_anggaran: TahunAnggaran, bulan: int) -> dict[int, Progress]:
+    """Progress per visible OPD of the pemda for the year up to `bulan`."""
+    subs = sub_kegiatan_visible(user=user).filter(tahun_anggaran=tahun_anggaran)
+    return progress_by_opd(subs, tahap=tahun_anggaran.tahap, bulan=bulan)
+
+
+@dataclass
+class Node:
+    obj: object
+    progress: Progress
+    children: list[Node] = field(default_factory=list)
+
+
+def plan_tree_for_opd(*, user, opd: Opd, tahun_anggaran: TahunAnggaran, bulan: int) -> list[Node]:
+    """The OPD's program → kegiatan → sub kegiatan tree with progress up to `bulan`.
+
+    A fixed number of queries whatever the size of the plan.
+    """
+    if not scope_for(user).can_read_opd(opd) or tahun_anggaran.pemda_id != opd.pemda_id:
+        raise Http404
+    programs = list(Program.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran).order_by("kode"))
+    kegiatan = list(Kegiatan.objects.filter(program__in=programs).order_by("kode"))
+    subs = annotate_progress(
+        SubKegiatan.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran)
+        .select_related("kecamatan", "sumber_dana")
+        .order_by("kode"),
+        tahap=tahun_anggaran.tahap,
+        bulan=bulan,
+    )
+    sub_nodes: dict[int, list[Node]] = {}
+    for sub in subs:
+        sub_nodes.setdefault(sub.kegiatan_id, []).append(Node(sub, progress_of(sub)))
+    keg_nodes: dict[int, list[Node]] = {}
+    for keg in kegiatan:
+        children = sub_nodes.get(keg.id, [])
+        keg_nodes.setdefault(keg.program_id, []).append(
+            Node(keg, total(c.progress for c in children), children)
+        )
+    tree = []
+    for program in programs:
+        children = keg_nodes.get(program.id, [])
+        tree.append(Node(program, total(c.progress for c in children), children))
+    return tree

@@ -1,0 +1,419 @@
+"""Writes of the plan: nomenclature, fiscal years, plan tree, budgets, monthly plans, indicators.
+
+Every function is atomic and records audit events in the same transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.core.numbers import to_decimal
+from pantau.organisations.models import Opd, Pemda
+from pantau.planning import codes
+from pantau.planning.choices import JenisIndikator, TahapAnggaran
+from pantau.planning.models import (
+    HUNDRED,
+    Indikator,
+    Kegiatan,
+    Nomenklatur,
+    Program,
+    RencanaBulanan,
+    SubKegiatan,
+    SumberDana,
+    TahunAnggaran,
+)
+
+# ---------------------------------------------------------------- reference data
+
+
+@dataclass
+class NomenklaturLoadResult:
+    tahun: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _read_nomenklatur(path: Path) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
+    errors: list[str] = []
+    with Path(path).open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        if not {"kode", "nomenklatur", "tingkat"} <= set(reader.fieldnames or []):
+            raise ValidationError(
+                _("Berkas nomenklatur harus memuat kolom kode, nomenklatur, tingkat.")
+            )
+        for number, row in enumerate(reader, start=2):
+            kode = codes.normalise(row["kode"] or "")
+            tingkat = (row["tingkat"] or "").strip()
+            nama = " ".join((row["nomenklatur"] or "").split())
+            if tingkat not in codes.PATTERNS:
+                errors.append(
+                    _("Baris %(n)d: tingkat '%(t)s' tidak dikenal.") % {"n": number, "t": tingkat}
+                )
+                continue
+            try:
+                codes.validate(kode, tingkat)
+            except ValidationError as exc:
+                errors.append(_("Baris %(n)d: %(m)s") % {"n": number, "m": exc.messages[0]})
+                continue
+            if not nama:
+                errors.append(_("Baris %(n)d: nama kosong.") % {"n": number})
+            rows.append((kode, tingkat, nama))
+    if errors:
+        raise ValidationError(errors[:50])
+    return rows
+
+
+@transaction.atomic
+def nomenklatur_load(*, actor, path: Path, tahun: int, sumber: str = "") -> NomenklaturLoadResult:
+    """Load the nomenclature of one fiscal year from a CSV (kode, nomenklatur, tingkat).
+
+    Codes are normalised (`1.01.01.02.01` -> `1.01.01.2.01`) and validated; one invalid row
+    and nothing is written. Re-loading updates changed names and keeps everything else.
+    """
+    rows = _read_nomenklatur(path)
+    result = NomenklaturLoadResult(tahun=tahun)
+    known = {kode for kode, _t, _n in rows}
+    for kode, _t, _n in rows:
+        parent = codes.parent(kode)
+        if parent and parent not in known:
+            result.warnings.append(
+                _("%(k)s: induk %(p)s tidak ada di berkas.") % {"k": kode, "p": parent}
+            )
+    existing = {n.kode: n for n in Nomenklatur.objects.filter(tahun=tahun)}
+    new: list[Nomenklatur] = []
+    changed: list[Nomenklatur] = []
+    for kode, tingkat, nama in rows:
+        obj = existing.get(kode)
+        if obj is None:
+            new.append(
+                Nomenklatur(tahun=tahun, kode=kode, tingkat=tingkat, nama=nama, sumber=sumber)
+            )
+        elif obj.nama != nama or obj.tingkat != tingkat:
+            obj.nama, obj.tingkat = nama, tingkat
+            changed.append(obj)
+        else:
+            result.unchanged += 1
+    Nomenklatur.objects.bulk_create(new, batch_size=1000)
+    Nomenklatur.objects.bulk_update(changed, ["nama", "tingkat"], batch_size=1000)
+    result.created, result.updated = len(new), len(changed)
+    audit_record(
+        actor=actor,
+        action="nomenklatur.load",
+        object_type="planning.nomenklatur",
+        object_id=str(tahun),
+        object_repr=f"Nomenklatur {tahun}",
+        changes={
+            "_summary": {
+                "sumber": sumber,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "updated_codes": [o.kode for o in changed][:200],
+            }
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def sumber_dana_create(*, actor, kode: str, nama: str) -> SumberDana:
+    return save_audited(
+        actor=actor, obj=SumberDana(kode=kode, nama=nama), action="sumber_dana.create"
+    )
+
+
+# ---------------------------------------------------------------- fiscal years
+
+
+@transaction.atomic
+def tahun_anggaran_create(*, actor, pemda: Pemda, tahun: int) -> TahunAnggaran:
+    ta = TahunAnggaran(pemda=pemda, tahun=tahun)
+    return save_audited(actor=actor, obj=ta, action="tahun_anggaran.create")
+
+
+@transaction.atomic
+def tahun_anggaran_set_tahap(
+    *, actor, tahun_anggaran: TahunAnggaran, tahap: str, tanggal=None
+) -> TahunAnggaran:
+    """Switch the budget version in force (murni -> perubahan after the APBD-P is enacted)."""
+    ta = TahunAnggaran.objects.select_for_update().get(pk=tahun_anggaran.pk)
+    before = snapshot(ta)
+    ta.tahap = tahap
+    ta.tanggal_perubahan = tanggal if tahap == TahapAnggaran.PERUBAHAN else None
+    if tahap == TahapAnggaran.PERUBAHAN and tanggal is None:
+        raise ValidationError(_("Tanggal penetapan APBD perubahan wajib diisi."))
+    return save_audited(actor=actor, obj=ta, action="tahun_anggaran.set_tahap", before=before)
+
+
+# ---------------------------------------------------------------- plan tree
+
+
+def _nomenklatur_for(kode: str, tingkat: str, tahun: int) -> Nomenklatur:
+    kode = codes.normalise(kode)
+    codes.validate(kode, tingkat)
+    nomen = Nomenklatur.objects.filter(tahun=tahun, kode=kode, tingkat=tingkat).first()
+    if nomen is None:
+        raise ValidationError(
+            _("Kode %(kode)s tidak ada dalam nomenklatur tahun %(tahun)d.")
+            % {"kode": kode, "tahun": tahun}
+        )
+    return nomen
+
+
+def _check_same_pemda(*objs) -> None:
+    pemdas = {o.pemda_id for o in objs}
+    if len(pemdas) > 1:
+        raise ValidationError(_("Data yang dirujuk berasal dari pemda yang berbeda."))
+
+
+@transaction.atomic
+def program_create(*, actor, tahun_anggaran: TahunAnggaran, opd: Opd, kode: str) -> Program:
+    _check_same_pemda(tahun_anggaran, opd)
+    nomen = _nomenklatur_for(kode, "program", tahun_anggaran.tahun)
+    program = Program(
+        pemda_id=opd.pemda_id,
+        tahun_anggaran=tahun_anggaran,
+        opd=opd,
+        nomenklatur=nomen,
+        kode=nomen.kode,
+        nama=nomen.nama,
+    )
+    return save_audited(actor=actor, obj=program, action="program.create")
+
+
+@transaction.atomic
+def kegiatan_create(*, actor, program: Program, kode: str) -> Kegiatan:
+    kode = codes.normalise(kode)
+    codes.validate_child(kode, "kegiatan", program.kode)
+    nomen = _nomenklatur_for(kode, "kegiatan", program.tahun_anggaran.tahun)
+    kegiatan = Kegiatan(
+        pemda_id=program.pemda_id,
+        program=program,
+        nomenklatur=nomen,
+        kode=nomen.kode,
+        nama=nomen.nama,
+    )
+    return save_audited(actor=actor, obj=kegiatan, action="kegiatan.create")
+
+
+SUB_KEGIATAN_FIELDS = {
+    "pagu_murni",
+    "pagu_perubahan",
+    "sumber_dana",
+    "kecamatan",
+    "desa",
+    "latitude",
+    "longitude",
+    "pptk_nama",
+    "pptk_nip",
+}
+MONEY_FIELDS = {"pagu_murni", "pagu_perubahan"}
+
+
+def _apply_sub_fields(sub: SubKegiatan, fields: dict) -> None:
+    unknown = set(fields) - SUB_KEGIATAN_FIELDS
+    if unknown:
+        raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        if name in MONEY_FIELDS and value is not None:
+            value = to_decimal(value, label=str(SubKegiatan._meta.get_field(name).verbose_name))
+        if name in {"latitude", "longitude"} and value is not None:
+            value = to_decimal(value, label=name)
+        setattr(sub, name, value)
+
+
+@transaction.atomic
+def sub_kegiatan_create(
+    *, actor, kegiatan: Kegiatan, kode: str, pagu_murni, **fields
+) -> SubKegiatan:
+    kode = codes.normalise(kode)
+    codes.validate_child(kode, "sub_kegiatan", kegiatan.kode)
+    program = kegiatan.program
+    nomen = _nomenklatur_for(kode, "sub_kegiatan", program.tahun_anggaran.tahun)
+    sub = SubKegiatan(
+        pemda_id=kegiatan.pemda_id,
+        kegiatan=kegiatan,
+        opd_id=program.opd_id,
+        tahun_anggaran=program.tahun_anggaran,
+        nomenklatur=nomen,
+        kode=nomen.kode,
+        nama=nomen.nama,
+    )
+    _apply_sub_fields(sub, {"pagu_murni": pagu_murni, **fields})
+    return save_audited(actor=actor, obj=sub, action="sub_kegiatan.create")
+
+
+@transaction.atomic
+def sub_kegiatan_update(*, actor, sub_kegiatan: SubKegiatan, **fields) -> SubKegiatan:
+    sub = (
+        SubKegiatan.objects.select_for_update()
+        .select_related("kegiatan__program", "tahun_anggaran")
+        .get(pk=sub_kegiatan.pk)
+    )
+    before = snapshot(sub)
+    _apply_sub_fields(sub, fields)
+    return save_audited(actor=actor, obj=sub, action="sub_kegiatan.update", before=before)
+
+
+# ---------------------------------------------------------------- monthly plan (anggaran kas, S-curve)
+
+
+def check_rencana(*, pagu: Decimal, rows: list[tuple[Decimal, Decimal]]) -> list[str]:
+    """Rules of a 12-month plan: Σ anggaran kas = pagu; target fisik 0–100, never decreasing."""
+    errors: list[str] = []
+    if len(rows) != 12:
+        return [_("Rencana bulanan harus berisi tepat 12 bulan.")]
+    total = sum((kas for kas, _f in rows), Decimal(0))
+    if any(kas < 0 for kas, _f in rows):
+        errors.append(_("Anggaran kas tidak boleh negatif."))
+    if total != pagu:
+        errors.append(
+            _("Jumlah anggaran kas 12 bulan (Rp %(total)s) harus sama dengan pagu (Rp %(pagu)s).")
+            % {"total": f"{total:,.2f}", "pagu": f"{pagu:,.2f}"}
+        )
+    previous = Decimal(0)
+    for month, (_kas, fisik) in enumerate(rows, start=1):
+        if not Decimal(0) <= fisik <= HUNDRED:
+            errors.append(
+                _("Bulan %(m)d: target fisik harus di antara 0 dan 100%%.") % {"m": month}
+            )
+        elif fisik < previous:
+            errors.append(
+                _("Bulan %(m)d: target fisik kumulatif tidak boleh turun.") % {"m": month}
+            )
+        previous = max(previous, fisik)
+    return errors
+
+
+@transaction.atomic
+def rencana_set(
+    *, actor, sub_kegiatan: SubKegiatan, tahap: str, rows: list[tuple]
+) -> list[RencanaBulanan]:
+    """Replace the 12-month plan of one budget version of a sub kegiatan."""
+    sub = (
+        SubKegiatan.objects.select_for_update()
+        .select_related("tahun_anggaran")
+        .get(pk=sub_kegiatan.pk)
+    )
+    if tahap not in TahapAnggaran.values:
+        raise ValidationError(_("Versi anggaran tidak dikenal."))
+    parsed = [
+        (to_decimal(kas, label=_("anggaran kas")), to_decimal(fisik, label=_("target fisik")))
+        for kas, fisik in rows
+    ]
+    pagu = sub.pagu_for(tahap)
+    if tahap == TahapAnggaran.PERUBAHAN and sub.pagu_perubahan is None:
+        raise ValidationError(_("Isi pagu perubahan sebelum rencana versi perubahan."))
+    errors = check_rencana(pagu=pagu, rows=parsed)
+    if errors:
+        raise ValidationError(errors)
+    old = {
+        r.bulan: (str(r.anggaran_kas), str(r.target_fisik))
+        for r in RencanaBulanan.objects.filter(sub_kegiatan=sub, tahap=tahap)
+    }
+    RencanaBulanan.objects.filter(sub_kegiatan=sub, tahap=tahap).delete()
+    objs = [
+        RencanaBulanan(
+            pemda_id=sub.pemda_id,
+            sub_kegiatan=sub,
+            tahap=tahap,
+            bulan=m,
+            anggaran_kas=kas,
+            target_fisik=fisik,
+        )
+        for m, (kas, fisik) in enumerate(parsed, start=1)
+    ]
+    RencanaBulanan.objects.bulk_create(objs)
+    changes = {
+        f"bulan_{m}": [old.get(m), [str(kas), str(fisik)]]
+        for m, (kas, fisik) in enumerate(parsed, start=1)
+        if old.get(m) != (str(kas), str(fisik))
+    }
+    audit_record(actor=actor, action="rencana.set", obj=sub, changes={"tahap": tahap, **changes})
+    return objs
+
+
+# ---------------------------------------------------------------- indicators
+
+INDIKATOR_TARGETS = ("target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4")
+
+
+def _set_targets(ind: Indikator, values: dict) -> None:
+    for name in INDIKATOR_TARGETS:
+        if name in values:
+            value = values[name]
+            label = str(Indikator._meta.get_field(name).verbose_name)
+            setattr(ind, name, None if value in (None, "") else to_decimal(value, label=label))
+
+
+@transaction.atomic
+def indikator_create(
+    *,
+    actor,
+    induk: Program | Kegiatan | SubKegiatan,
+    nama: str,
+    satuan: str,
+    rumus: int,
+    target_tahunan,
+    target_tw1=None,
+    target_tw2=None,
+    target_tw3=None,
+    target_tw4=None,
+) -> Indikator:
+    if isinstance(induk, Program):
+        opd_id, ta = induk.opd_id, induk.tahun_anggaran
+        links = {"program": induk}
+    elif isinstance(induk, Kegiatan):
+        opd_id, ta = induk.program.opd_id, induk.program.tahun_anggaran
+        links = {"kegiatan": induk}
+    else:
+        opd_id, ta = induk.opd_id, induk.tahun_anggaran
+        links = {"sub_kegiatan": induk}
+    jenis = JenisIndikator.OUTCOME if isinstance(induk, Program) else JenisIndikator.OUTPUT
+    ind = Indikator(
+        pemda_id=induk.pemda_id,
+        opd_id=opd_id,
+        tahun_anggaran=ta,
+        jenis=jenis,
+        nama=nama.strip(),
+        satuan=satuan.strip(),
+        rumus=rumus,
+        **links,
+    )
+    _set_targets(
+        ind,
+        {
+            "target_tahunan": target_tahunan,
+            "target_tw1": target_tw1,
+            "target_tw2": target_tw2,
+            "target_tw3": target_tw3,
+            "target_tw4": target_tw4,
+        },
+    )
+    return save_audited(actor=actor, obj=ind, action="indikator.create")
+
+
+@transaction.atomic
+def indikator_update(*, actor, indikator: Indikator, **fields) -> Indikator:
+    allowed = {"nama", "satuan", "rumus", *INDIKATOR_TARGETS}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    ind = Indikator.objects.select_for_update().get(pk=indikator.pk)
+    before = snapshot(ind)
+    for name in ("nama", "satuan", "rumus"):
+        if name in fields:
+            setattr(ind, name, fields[name])
+    _set_targets(ind, fields)
+    return save_audited(actor=actor, obj=ind, action="indikator.update", before=before)
