@@ -143,6 +143,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it to exist
 # Our own assets and the npm packages the Makefile copies into pantau/static/vendor.
 STATICFILES_DIRS = [BASE_DIR / "pantau" / "static"]
 MEDIA_URL = "/media/"

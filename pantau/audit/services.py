@@ -16,7 +16,8 @@ SYSTEM_LABEL = "sistem"
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        # One spelling per value ("7.50" and "7.5" are the same figure), never an exponent.
+        return format(value.normalize(), "f")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, models.Model):

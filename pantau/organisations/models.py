@@ -196,8 +196,8 @@ class Membership(TimestampedModel):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=[r.value for r in OPD_ROLES], opd__isnull=False)
-                    | Q(role__in=[r.value for r in PEMDA_WIDE_ROLES], opd__isnull=True)
+                    Q(role__in=sorted(r.value for r in OPD_ROLES), opd__isnull=False)
+                    | Q(role__in=sorted(r.value for r in PEMDA_WIDE_ROLES), opd__isnull=True)
                 ),
                 name="membership_opd_sesuai_peran",
                 violation_error_message=_(

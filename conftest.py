@@ -1,0 +1,104 @@
+"""Fixtures shared by every test: two pemdas with a small real plan each, and users per role."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pantau.monitoring.services import tahun_anggaran_open
+from pantau.organisations.choices import JenisOpd, Role
+from pantau.organisations.services import membership_set, opd_create, pemda_create, user_create
+from pantau.planning.services import (
+    kegiatan_create,
+    nomenklatur_load,
+    program_create,
+    rencana_set,
+    sub_kegiatan_create,
+)
+
+PASSWORD = "uji-rahasia-2026"
+YEAR = 2026
+NOMEN_ROWS = [
+    ("1", "URUSAN WAJIB PELAYANAN DASAR", "urusan"),
+    ("1.02", "URUSAN PEMERINTAHAN BIDANG KESEHATAN", "bidang_urusan"),
+    ("1.02.02", "PROGRAM PEMENUHAN UPAYA KESEHATAN", "program"),
+    ("1.02.02.02.01", "Penyediaan Fasilitas Pelayanan Kesehatan", "kegiatan"),
+    ("1.02.02.2.01.0001", "Pembangunan Rumah Sakit", "sub_kegiatan"),
+    ("1.02.02.2.01.0002", "Pembangunan Puskesmas", "sub_kegiatan"),
+    ("1.02.02.2.01.0003", "Pembangunan Fasilitas Kesehatan Lainnya", "sub_kegiatan"),
+    ("1.03", "URUSAN PEMERINTAHAN BIDANG PU", "bidang_urusan"),
+    ("1.03.03", "PROGRAM PENGELOLAAN DAN PENGEMBANGAN SISTEM PENYEDIAAN AIR MINUM", "program"),
+    ("1.03.03.2.01", "Pengelolaan dan Pengembangan SPAM", "kegiatan"),
+    ("1.03.03.2.01.0001", "Pembangunan SPAM Jaringan Perpipaan", "sub_kegiatan"),
+]
+
+
+@pytest.fixture
+def nomen_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "nomenklatur.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["kode", "nomenklatur", "tingkat", "kode_asli_sumber"])
+        for kode, nama, tingkat in NOMEN_ROWS:
+            writer.writerow([kode, nama, tingkat, kode])
+    return path
+
+
+class World:
+    """A small, fully built world: pemda A (Wakatobi-like) and pemda B, each with OPDs,
+    a fiscal year with periods, a plan and one user per role."""
+
+    def __init__(self, nomen_csv: Path) -> None:
+        nomenklatur_load(actor=None, path=nomen_csv, tahun=YEAR)
+        self.a = self._pemda("74.07", "Kabupaten Uji A", "a")
+        self.b = self._pemda("74.01", "Kabupaten Uji B", "b")
+
+    def _pemda(self, kode: str, nama: str, tag: str):
+        pemda = pemda_create(actor=None, kode=kode, nama=nama)
+        ns = type("Tenant", (), {})()
+        ns.pemda = pemda
+        ns.dinkes = opd_create(
+            actor=None, pemda=pemda, kode="1.02.0.00.0.00.01.0000", nama=f"Dinas Kesehatan {tag.upper()}",
+            singkatan=f"Dinkes-{tag}", jenis=JenisOpd.DINAS, bidang_urusan="1.02",
+        )
+        ns.pupr = opd_create(
+            actor=None, pemda=pemda, kode="1.03.0.00.0.00.01.0000", nama=f"Dinas PUPR {tag.upper()}",
+            singkatan=f"PUPR-{tag}", jenis=JenisOpd.DINAS, bidang_urusan="1.03",
+        )
+        ns.ta = tahun_anggaran_open(actor=None, pemda=pemda, tahun=YEAR)
+        ns.program = program_create(actor=None, tahun_anggaran=ns.ta, opd=ns.dinkes, kode="1.02.02")
+        ns.kegiatan = kegiatan_create(actor=None, program=ns.program, kode="1.02.02.2.01")
+        ns.sub = sub_kegiatan_create(
+            actor=None, kegiatan=ns.kegiatan, kode="1.02.02.2.01.0001", pagu_murni=Decimal("600000000")
+        )
+        ns.sub2 = sub_kegiatan_create(
+            actor=None, kegiatan=ns.kegiatan, kode="1.02.02.2.01.0002", pagu_murni=Decimal("300000000")
+        )
+        rencana_set(actor=None, sub_kegiatan=ns.sub, tahap="murni",
+                    rows=[(Decimal(50_000_000), Decimal(m * 8)) for m in range(1, 13)])
+        p_pupr = program_create(actor=None, tahun_anggaran=ns.ta, opd=ns.pupr, kode="1.03.03")
+        k_pupr = kegiatan_create(actor=None, program=p_pupr, kode="1.03.03.2.01")
+        ns.sub_pupr = sub_kegiatan_create(
+            actor=None, kegiatan=k_pupr, kode="1.03.03.2.01.0001", pagu_murni=Decimal("100000000")
+        )
+        ns.users = {}
+        for role in Role:
+            opd = ns.dinkes if role in {Role.KEPALA_OPD, Role.OPERATOR_OPD} else None
+            user = user_create(actor=None, username=f"{role.value}.{tag}", password=PASSWORD)
+            membership_set(actor=None, user=user, pemda=pemda, role=role, opd=opd)
+            ns.users[role.value] = user
+        return ns
+
+
+@pytest.fixture
+def world(db, nomen_csv) -> World:
+    return World(nomen_csv)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # PBKDF2 at production strength costs ~0.5 s per user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

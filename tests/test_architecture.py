@@ -1,0 +1,97 @@
+"""Rules of docs/architecture.md that a reviewer would otherwise have to remember."""
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+PANTAU = ROOT / "pantau"
+# Models whose rows are scoped by tenancy / OPD: views must reach them through selectors or access.
+PROTECTED = {"Opd", "Wilayah", "Membership", "Program", "Kegiatan", "SubKegiatan", "RencanaBulanan",
+             "Indikator", "TahunAnggaran", "PeriodeLaporan", "Realisasi", "RealisasiIndikator", "AuditEvent"}
+
+
+def _view_modules():
+    return sorted(PANTAU.glob("*/views.py")) + sorted(PANTAU.glob("*/api.py"))
+
+
+@pytest.mark.parametrize("path", _view_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_views_do_not_query_protected_models_directly(path):
+    tree = ast.parse(path.read_text())
+    offenders = [
+        f"{path.name}:{node.lineno} {node.value.id}.objects"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "objects"
+        and isinstance(node.value, ast.Name) and node.value.id in PROTECTED
+    ]
+    assert not offenders, "use a selector or access_<entity>() instead: " + ", ".join(offenders)
+
+
+def test_views_and_commands_do_not_save_domain_models():
+    offenders = []
+    for path in list(PANTAU.glob("*/views.py")) + list(PANTAU.glob("*/management/commands/*.py")):
+        text = path.read_text()
+        for match in re.finditer(r"\.(save|delete)\(\)|objects\.(create|update|bulk_create)\(", text):
+            offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
+    assert not offenders, "writes belong in services: " + ", ".join(offenders)
+
+
+def test_services_record_audit_events():
+    for path in PANTAU.glob("*/services.py"):
+        tree = ast.parse(path.read_text())
+        for func in [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]:
+            decorated = any(getattr(d, "attr", None) == "atomic" for d in func.decorator_list)
+            if not decorated:
+                continue
+            source = ast.get_source_segment(path.read_text(), func)
+            assert re.search(r"audit_record|save_audited|_create\(|_update\(|_set\(", source), (
+                f"{path.name}:{func.name} writes without an audit event"
+            )
+
+
+def test_project_never_reads_shared_folder():
+    hits = subprocess.run(
+        ["git", "grep", "-nE", r"\.\./shared|/shared/data", "--", ":!*.md", ":!docs"],
+        cwd=ROOT, capture_output=True, text=True,
+    ).stdout.strip().splitlines()
+    hits = [h for h in hits if not h.startswith("tests/test_architecture.py")]
+    assert not hits, hits
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_every_environment_setting_is_documented():
+    settings_src = (ROOT / "config" / "settings.py").read_text()
+    names = set(re.findall(r"""os\.environ(?:\.get)?\(\s*["']([A-Z_]+)["']""", settings_src))
+    names |= set(re.findall(r"""env_(?:bool|list)\(\s*["']([A-Z_]+)["']""", settings_src))
+    names |= set(re.findall(r'"([A-Z_]+)" not in os\.environ', settings_src))
+    ops = (ROOT / "docs" / "operations.md").read_text()
+    missing = sorted(n for n in names if f"`{n}`" not in ops)
+    assert names and not missing, f"undocumented settings: {missing}"
+
+
+def test_production_refuses_unsafe_secret_key():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(PANTAU_DEBUG="0", ALLOWED_HOSTS="pantau.example")
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_templates_compile():
+    from django.template.loader import get_template
+
+    for path in PANTAU.rglob("templates/**/*.html"):
+        name = str(path).split("/templates/", 1)[1]
+        get_template(name)

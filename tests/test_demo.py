@@ -1,0 +1,45 @@
+"""The demo builds a realistic Wakatobi through the services."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from pantau.audit.models import AuditEvent
+from pantau.demo.generate import DEMO_PASSWORD, build_demo, demo_exists
+from pantau.monitoring.models import Realisasi
+from pantau.organisations.models import Membership, Opd, Wilayah
+from pantau.planning.models import SubKegiatan, TahunAnggaran
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_builds_wakatobi():
+    assert not demo_exists()
+    result = build_demo(today=dt.date(2026, 11, 28), log=lambda _m: None)
+    pemda = result.pemda
+    assert demo_exists()
+    assert Wilayah.objects.filter(pemda=pemda, tingkat="kecamatan").count() == 8
+    assert Wilayah.objects.filter(pemda=pemda, tingkat="desa_kelurahan").count() == 100
+    assert Opd.objects.filter(pemda=pemda).count() == 31
+    assert list(TahunAnggaran.objects.filter(pemda=pemda).order_by("tahun").values_list("tahun", flat=True)) == [
+        2024, 2025, 2026]
+    for year, info in result.years.items():
+        assert 1200 <= info["sub_kegiatan"] <= 1700, year
+        assert Decimal(800e9) <= info["pagu"] <= Decimal(1000e9), year
+    # every role has a demo account that can sign in
+    roles = set(Membership.objects.filter(pemda=pemda).values_list("role", flat=True))
+    assert roles == {"pimpinan", "admin", "verifikator", "kepala_opd", "operator_opd", "auditor"}
+    assert get_user_model().objects.get(username="bupati").check_password(DEMO_PASSWORD)
+    # realisation exists up to the current month, nothing after it
+    current = Realisasi.objects.filter(periode__tahun_anggaran__tahun=2026)
+    assert not current.filter(periode__bulan=12).exists()
+    assert current.filter(periode__bulan=11, status="draft").exists()
+    assert current.filter(periode__bulan=10).values("status").distinct().count() >= 3
+    # variety: some OPDs far behind, some on track
+    # every row passes the rules: cumulative money never above pagu
+    for sub in SubKegiatan.objects.filter(tahun_anggaran__tahun=2025).select_related("tahun_anggaran")[:200]:
+        spent = sum(r.keuangan for r in sub.realisasi_set.all())
+        assert spent <= sub.pagu
+    assert AuditEvent.objects.filter(action="plan.import").count() >= 90
