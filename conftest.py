@@ -61,24 +61,44 @@ class World:
         ns = type("Tenant", (), {})()
         ns.pemda = pemda
         ns.dinkes = opd_create(
-            actor=None, pemda=pemda, kode="1.02.0.00.0.00.01.0000", nama=f"Dinas Kesehatan {tag.upper()}",
-            singkatan=f"Dinkes-{tag}", jenis=JenisOpd.DINAS, bidang_urusan="1.02",
+            actor=None,
+            pemda=pemda,
+            kode="1.02.0.00.0.00.01.0000",
+            nama=f"Dinas Kesehatan {tag.upper()}",
+            singkatan=f"Dinkes-{tag}",
+            jenis=JenisOpd.DINAS,
+            bidang_urusan="1.02",
         )
         ns.pupr = opd_create(
-            actor=None, pemda=pemda, kode="1.03.0.00.0.00.01.0000", nama=f"Dinas PUPR {tag.upper()}",
-            singkatan=f"PUPR-{tag}", jenis=JenisOpd.DINAS, bidang_urusan="1.03",
+            actor=None,
+            pemda=pemda,
+            kode="1.03.0.00.0.00.01.0000",
+            nama=f"Dinas PUPR {tag.upper()}",
+            singkatan=f"PUPR-{tag}",
+            jenis=JenisOpd.DINAS,
+            bidang_urusan="1.03",
         )
         ns.ta = tahun_anggaran_open(actor=None, pemda=pemda, tahun=YEAR)
         ns.program = program_create(actor=None, tahun_anggaran=ns.ta, opd=ns.dinkes, kode="1.02.02")
         ns.kegiatan = kegiatan_create(actor=None, program=ns.program, kode="1.02.02.2.01")
         ns.sub = sub_kegiatan_create(
-            actor=None, kegiatan=ns.kegiatan, kode="1.02.02.2.01.0001", pagu_murni=Decimal("600000000")
+            actor=None,
+            kegiatan=ns.kegiatan,
+            kode="1.02.02.2.01.0001",
+            pagu_murni=Decimal("600000000"),
         )
         ns.sub2 = sub_kegiatan_create(
-            actor=None, kegiatan=ns.kegiatan, kode="1.02.02.2.01.0002", pagu_murni=Decimal("300000000")
+            actor=None,
+            kegiatan=ns.kegiatan,
+            kode="1.02.02.2.01.0002",
+            pagu_murni=Decimal("300000000"),
         )
-        rencana_set(actor=None, sub_kegiatan=ns.sub, tahap="murni",
-                    rows=[(Decimal(50_000_000), Decimal(m * 8)) for m in range(1, 13)])
+        rencana_set(
+            actor=None,
+            sub_kegiatan=ns.sub,
+            tahap="murni",
+            rows=[(Decimal(50_000_000), Decimal(m * 8)) for m in range(1, 13)],
+        )
         p_pupr = program_create(actor=None, tahun_anggaran=ns.ta, opd=ns.pupr, kode="1.03.03")
         k_pupr = kegiatan_create(actor=None, program=p_pupr, kode="1.03.03.2.01")
         ns.sub_pupr = sub_kegiatan_create(

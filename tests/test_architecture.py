@@ -13,8 +13,21 @@ from django.core.management import call_command
 ROOT = Path(__file__).resolve().parent.parent
 PANTAU = ROOT / "pantau"
 # Models whose rows are scoped by tenancy / OPD: views must reach them through selectors or access.
-PROTECTED = {"Opd", "Wilayah", "Membership", "Program", "Kegiatan", "SubKegiatan", "RencanaBulanan",
-             "Indikator", "TahunAnggaran", "PeriodeLaporan", "Realisasi", "RealisasiIndikator", "AuditEvent"}
+PROTECTED = {
+    "Opd",
+    "Wilayah",
+    "Membership",
+    "Program",
+    "Kegiatan",
+    "SubKegiatan",
+    "RencanaBulanan",
+    "Indikator",
+    "TahunAnggaran",
+    "PeriodeLaporan",
+    "Realisasi",
+    "RealisasiIndikator",
+    "AuditEvent",
+}
 
 
 def _view_modules():
@@ -27,8 +40,10 @@ def test_views_do_not_query_protected_models_directly(path):
     offenders = [
         f"{path.name}:{node.lineno} {node.value.id}.objects"
         for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute) and node.attr == "objects"
-        and isinstance(node.value, ast.Name) and node.value.id in PROTECTED
+        if isinstance(node, ast.Attribute)
+        and node.attr == "objects"
+        and isinstance(node.value, ast.Name)
+        and node.value.id in PROTECTED
     ]
     assert not offenders, "use a selector or access_<entity>() instead: " + ", ".join(offenders)
 
@@ -37,7 +52,9 @@ def test_views_and_commands_do_not_save_domain_models():
     offenders = []
     for path in list(PANTAU.glob("*/views.py")) + list(PANTAU.glob("*/management/commands/*.py")):
         text = path.read_text()
-        for match in re.finditer(r"\.(save|delete)\(\)|objects\.(create|update|bulk_create)\(", text):
+        for match in re.finditer(
+            r"\.(save|delete)\(\)|objects\.(create|update|bulk_create)\(", text
+        ):
             offenders.append(f"{path.relative_to(ROOT)}: {match.group(0)}")
     assert not offenders, "writes belong in services: " + ", ".join(offenders)
 
@@ -45,7 +62,9 @@ def test_views_and_commands_do_not_save_domain_models():
 def test_services_record_audit_events():
     for path in PANTAU.glob("*/services.py"):
         tree = ast.parse(path.read_text())
-        for func in [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]:
+        for func in [
+            n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")
+        ]:
             decorated = any(getattr(d, "attr", None) == "atomic" for d in func.decorator_list)
             if not decorated:
                 continue
@@ -56,10 +75,16 @@ def test_services_record_audit_events():
 
 
 def test_project_never_reads_shared_folder():
-    hits = subprocess.run(
-        ["git", "grep", "-nE", r"\.\./shared|/shared/data", "--", ":!*.md", ":!docs"],
-        cwd=ROOT, capture_output=True, text=True,
-    ).stdout.strip().splitlines()
+    hits = (
+        subprocess.run(
+            ["git", "grep", "-nE", r"\.\./shared|/shared/data", "--", ":!*.md", ":!docs"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()
+    )
     hits = [h for h in hits if not h.startswith("tests/test_architecture.py")]
     assert not hits, hits
 
@@ -83,8 +108,15 @@ def test_production_refuses_unsafe_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env.update(PANTAU_DEBUG="0", ALLOWED_HOSTS="pantau.example")
     result = subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 

@@ -23,11 +23,12 @@ def test_demo_builds_wakatobi():
     assert Wilayah.objects.filter(pemda=pemda, tingkat="kecamatan").count() == 8
     assert Wilayah.objects.filter(pemda=pemda, tingkat="desa_kelurahan").count() == 100
     assert Opd.objects.filter(pemda=pemda).count() == 31
-    assert list(TahunAnggaran.objects.filter(pemda=pemda).order_by("tahun").values_list("tahun", flat=True)) == [
-        2024, 2025, 2026]
+    assert list(
+        TahunAnggaran.objects.filter(pemda=pemda).order_by("tahun").values_list("tahun", flat=True)
+    ) == [2024, 2025, 2026]
     for year, info in result.years.items():
         assert 1200 <= info["sub_kegiatan"] <= 1700, year
-        assert Decimal(800e9) <= info["pagu"] <= Decimal(1000e9), year
+        assert Decimal(800_000_000_000) <= info["pagu"] <= Decimal(1_000_000_000_000), year
     # every role has a demo account that can sign in
     roles = set(Membership.objects.filter(pemda=pemda).values_list("role", flat=True))
     assert roles == {"pimpinan", "admin", "verifikator", "kepala_opd", "operator_opd", "auditor"}
@@ -39,7 +40,9 @@ def test_demo_builds_wakatobi():
     assert current.filter(periode__bulan=10).values("status").distinct().count() >= 3
     # variety: some OPDs far behind, some on track
     # every row passes the rules: cumulative money never above pagu
-    for sub in SubKegiatan.objects.filter(tahun_anggaran__tahun=2025).select_related("tahun_anggaran")[:200]:
+    for sub in SubKegiatan.objects.filter(tahun_anggaran__tahun=2025).select_related(
+        "tahun_anggaran"
+    )[:200]:
         spent = sum(r.keuangan for r in sub.realisasi_set.all())
         assert spent <= sub.pagu
     assert AuditEvent.objects.filter(action="plan.import").count() >= 90

@@ -30,7 +30,9 @@ class TestSelectors:
         user = world.a.users[role]
         assert list(opd_list_for_user(user=user)) == [world.a.dinkes]
         assert set(sub_kegiatan_visible(user=user)) == {world.a.sub, world.a.sub2}
-        assert set(opd_progress(user=user, tahun_anggaran=world.a.ta, bulan=12)) == {world.a.dinkes.pk}
+        assert set(opd_progress(user=user, tahun_anggaran=world.a.ta, bulan=12)) == {
+            world.a.dinkes.pk
+        }
 
     @pytest.mark.parametrize("role", PEMDA_WIDE + OPD_BOUND)
     def test_nothing_crosses_pemda(self, world, role):
@@ -93,10 +95,17 @@ class TestViews:
         from pantau.monitoring.services import realisasi_save
 
         jan = PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=1)
-        realisasi_save(actor=None, sub_kegiatan=world.a.sub, periode=jan, keuangan=Decimal(45_000_000),
-                       fisik=Decimal("7.5"))
+        realisasi_save(
+            actor=None,
+            sub_kegiatan=world.a.sub,
+            periode=jan,
+            keuangan=Decimal(45_000_000),
+            fisik=Decimal("7.5"),
+        )
         self.login(client, world.a.users["operator_opd"])
-        page = client.get(reverse("organisations:opd-detail", args=[world.a.dinkes.pk]) + "?tahun=2026&bulan=1")
+        page = client.get(
+            reverse("organisations:opd-detail", args=[world.a.dinkes.pk]) + "?tahun=2026&bulan=1"
+        )
         assert "Rp 45.000.000" in page.text
         assert "7,5%" in page.text  # Indonesian decimal comma
         assert "(7,5%)" in page.text  # 45 jt of 600 jt

@@ -17,7 +17,7 @@ def to_decimal(value, *, label: str) -> Decimal:
 
     Strings may be Indonesian (`1.250.000`, `87,5`, `Rp 1.250.000`) or plain (`1250000.50`).
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValidationError(
             _("%(label)s: nilai harus berupa angka desimal yang tepat.") % {"label": label}
         )

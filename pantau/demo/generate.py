@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from pantau.demo import plan as P
+from pantau.demo import plan as P  # noqa: N812 - short alias for the plan helpers
 from pantau.monitoring.choices import StatusRealisasi
 from pantau.monitoring.services import (
     realisasi_import,
@@ -98,7 +98,7 @@ def build_demo(*, today: dt.date, seed: int = 2026, log=print) -> DemoResult:
             random.Random(f"{seed}-{opd.kode}"),
             index,
             _bidang(opd),
-            fraction=0.45 if opd.jenis == JenisOpd.KECAMATAN else 0.8,
+            fraction=0.5 if opd.jenis == JenisOpd.KECAMATAN else 0.88,
         )
         for opd in opds
     }
@@ -363,7 +363,7 @@ def _realisations(rng, ta, profiles, curves, last_month, today) -> list[dict]:
         pagu = sub.pagu
         spend = min(1.0, final * rng.uniform(0.93, 1.05))
         build = min(1.0, spend * rng.uniform(0.95, 1.08))
-        idle = rng.random() < 0.02 and not sub.kode.split(".")[2] == "01"  # paid but not built
+        idle = rng.random() < 0.02 and sub.kode.split(".")[2] != "01"  # paid but not built
         done_money = Decimal(0)
         last_fisik = Decimal(0)
         for bulan in range(1, last_month + 1):
@@ -401,7 +401,7 @@ def _kegiatan_kode(kode: str) -> str:
 def _indicator_values(rng, ta, profiles, last_month, today) -> list[dict]:
     rows = []
     for ind in Indikator.objects.filter(tahun_anggaran=ta).order_by("id"):
-        kind, final = profiles[ind.opd_id]
+        _kind, final = profiles[ind.opd_id]
         target = ind.target_tahunan
         for tw in range(1, 5):
             bulan = tw * 3

@@ -212,8 +212,7 @@ def split_pagu(rng: random.Random, total: Decimal, picks: list[SubPick]) -> list
             w = rng.lognormvariate(0.0, 0.7)
         weights.append(w)
     whole = sum(weights)
-    amounts = [max(Decimal(25_000_000), rupiah(total * Decimal(str(w / whole)))) for w in weights]
-    return amounts
+    return [max(Decimal(25_000_000), rupiah(total * Decimal(str(w / whole)))) for w in weights]
 
 
 INDIKATOR_PROGRAM = {

@@ -165,9 +165,12 @@ class Opd(TenantModel):
     def clean(self) -> None:
         if self.wilayah_id and self.wilayah and self.wilayah.pemda_id != self.pemda_id:
             raise ValidationError({"wilayah": _("Wilayah milik pemda lain.")})
-        if self.jenis == JenisOpd.KECAMATAN and self.wilayah_id and self.wilayah:
-            if self.wilayah.tingkat != TingkatWilayah.KECAMATAN:
-                raise ValidationError({"wilayah": _("OPD kecamatan harus terhubung ke kecamatan.")})
+        if (
+            self.jenis == JenisOpd.KECAMATAN
+            and self.wilayah_id
+            and self.wilayah.tingkat != TingkatWilayah.KECAMATAN
+        ):
+            raise ValidationError({"wilayah": _("OPD kecamatan harus terhubung ke kecamatan.")})
 
 
 class Membership(TimestampedModel):

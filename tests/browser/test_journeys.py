@@ -11,8 +11,15 @@ from conftest import PASSWORD, World
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +35,9 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 360, "height": 760}, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 760}, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -74,9 +83,13 @@ def test_bupati_sees_all_opds_and_signs_out(phone, live_server, live_world):
     login(phone, base, "pimpinan.a")
     phone.goto(f"{base}/opd/")
     text = phone.locator("main").inner_text()
-    assert "Dinas Kesehatan A" in text and "Dinas PUPR A" in text and "Dinas Kesehatan B" not in text
+    assert (
+        "Dinas Kesehatan A" in text and "Dinas PUPR A" in text and "Dinas Kesehatan B" not in text
+    )
     phone.get_by_label("Cari OPD").fill("PUPR")
-    phone.wait_for_function("!document.querySelector('#opd-table').innerText.includes('Dinas Kesehatan A')")
+    phone.wait_for_function(
+        "!document.querySelector('#opd-table').innerText.includes('Dinas Kesehatan A')"
+    )
     assert "Dinas PUPR A" in phone.locator("#opd-table").inner_text()
     assert no_horizontal_scroll(phone)
     phone.get_by_role("button", name="Buka menu").click()

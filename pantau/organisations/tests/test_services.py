@@ -72,12 +72,21 @@ class TestWilayahLoad:
 class TestOpd:
     def test_create_and_update_audited(self):
         pemda = pemda_create(actor=None, kode="74.07", nama="Kabupaten Wakatobi")
-        opd = opd_create(actor=None, pemda=pemda, kode="2.16.2.20.2.21.01.0000", nama="Diskominfo-SP",
-                         singkatan="Kominfo", jenis=JenisOpd.DINAS, kepala_nip="198001012005011001")
+        opd = opd_create(
+            actor=None,
+            pemda=pemda,
+            kode="2.16.2.20.2.21.01.0000",
+            nama="Diskominfo-SP",
+            singkatan="Kominfo",
+            jenis=JenisOpd.DINAS,
+            kepala_nip="198001012005011001",
+        )
         opd_update(actor=None, opd=opd, nama="Dinas Kominfo SP")
         event = AuditEvent.objects.get(action="opd.update")
         assert event.changes == {"nama": ["Diskominfo-SP", "Dinas Kominfo SP"]}
-        assert event.opd_id is None and event.pemda_id == pemda.pk  # the OPD row itself has no opd_id
+        assert (
+            event.opd_id is None and event.pemda_id == pemda.pk
+        )  # the OPD row itself has no opd_id
 
     @pytest.mark.parametrize(
         ("fields", "fragment"),
@@ -88,7 +97,12 @@ class TestOpd:
     )
     def test_bad_codes_refused(self, fields, fragment):
         pemda = pemda_create(actor=None, kode="74.07", nama="Kabupaten Wakatobi")
-        params = {"kode": "2.16.2.20.2.21.01.0000", "nama": "X", "singkatan": "X", "jenis": JenisOpd.DINAS}
+        params = {
+            "kode": "2.16.2.20.2.21.01.0000",
+            "nama": "X",
+            "singkatan": "X",
+            "jenis": JenisOpd.DINAS,
+        }
         params.update(fields)
         with pytest.raises(ValidationError) as exc:
             opd_create(actor=None, pemda=pemda, **params)
@@ -109,17 +123,27 @@ class TestMembership:
         with pytest.raises(ValidationError):
             membership_set(actor=None, user=user, pemda=world.a.pemda, role=Role.OPERATOR_OPD)
         with pytest.raises(ValidationError):
-            membership_set(actor=None, user=user, pemda=world.a.pemda, role=Role.PIMPINAN, opd=world.a.dinkes)
+            membership_set(
+                actor=None, user=user, pemda=world.a.pemda, role=Role.PIMPINAN, opd=world.a.dinkes
+            )
 
     def test_opd_of_other_pemda_refused(self, world):
         user = user_create(actor=None, username="baru", password="x-Long-passw0rd")
         with pytest.raises(ValidationError):
-            membership_set(actor=None, user=user, pemda=world.a.pemda, role=Role.OPERATOR_OPD, opd=world.b.dinkes)
+            membership_set(
+                actor=None,
+                user=user,
+                pemda=world.a.pemda,
+                role=Role.OPERATOR_OPD,
+                opd=world.b.dinkes,
+            )
         assert not Membership.objects.filter(user=user).exists()
 
     def test_role_change_audited_and_removed(self, world):
         user = world.a.users["operator_opd"]
-        m = membership_set(actor=None, user=user, pemda=world.a.pemda, role=Role.KEPALA_OPD, opd=world.a.dinkes)
+        m = membership_set(
+            actor=None, user=user, pemda=world.a.pemda, role=Role.KEPALA_OPD, opd=world.a.dinkes
+        )
         event = AuditEvent.objects.filter(action="membership.update").get()
         assert event.changes == {"role": ["operator_opd", "kepala_opd"]}
         membership_remove(actor=None, membership=m)
@@ -127,7 +151,9 @@ class TestMembership:
 
     def test_database_constraint_backs_the_rule(self, world):
         with pytest.raises(IntegrityError):
-            Membership.objects.create(user=world.a.users["pimpinan"], pemda=world.b.pemda, role="operator_opd")
+            Membership.objects.create(
+                user=world.a.users["pimpinan"], pemda=world.b.pemda, role="operator_opd"
+            )
 
     def test_duplicate_username_refused(self, world):
         with pytest.raises(ValidationError) as exc:

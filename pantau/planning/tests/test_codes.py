@@ -27,7 +27,10 @@ class TestValidate:
             ("1.2", "bidang_urusan"),
             ("1.02.2", "program"),
             ("1.02.02.3.01", "kegiatan"),
-            ("1.02.02.02.01", "kegiatan"),  # legacy level digit is normalised on import, not accepted
+            (
+                "1.02.02.02.01",
+                "kegiatan",
+            ),  # legacy level digit is normalised on import, not accepted
             ("1.02.02.2.01.001", "sub_kegiatan"),
             ("1.02.02.2.01.0001 ", "sub_kegiatan"),
             ("", "program"),

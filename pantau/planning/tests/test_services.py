@@ -50,8 +50,9 @@ class TestNomenklaturLoad:
     def test_project_copy_of_real_nomenclature_loads(self):
         from pantau.demo.plan import DATA
 
-        result = nomenklatur_load(actor=None, path=DATA / "nomenklatur_kepmendagri_050-5889_partial.csv",
-                                  tahun=2030)
+        result = nomenklatur_load(
+            actor=None, path=DATA / "nomenklatur_kepmendagri_050-5889_partial.csv", tahun=2030
+        )
         assert result.created == 2548
         assert Nomenklatur.objects.filter(tahun=2030, tingkat="sub_kegiatan").count() == 1881
         # 19 kegiatan lack their program row in the partial file: reported, not fatal.
@@ -60,7 +61,9 @@ class TestNomenklaturLoad:
 
 class TestPlanTree:
     def test_create_writes_audit_with_fields(self, world):
-        event = AuditEvent.objects.filter(action="sub_kegiatan.create", object_id=str(world.a.sub.pk)).get()
+        event = AuditEvent.objects.filter(
+            action="sub_kegiatan.create", object_id=str(world.a.sub.pk)
+        ).get()
         assert event.pemda_id == world.a.pemda.pk
         assert event.opd_id == world.a.dinkes.pk
         assert event.changes["pagu_murni"] == [None, "600000000"]
@@ -69,15 +72,23 @@ class TestPlanTree:
     def test_sub_kegiatan_code_must_match_kegiatan(self, world):
         before = SubKegiatan.objects.count(), AuditEvent.objects.count()
         with pytest.raises(ValidationError) as exc:
-            sub_kegiatan_create(actor=None, kegiatan=world.a.kegiatan, kode="1.03.03.2.01.0001",
-                                pagu_murni=Decimal(1))
+            sub_kegiatan_create(
+                actor=None,
+                kegiatan=world.a.kegiatan,
+                kode="1.03.03.2.01.0001",
+                pagu_murni=Decimal(1),
+            )
         assert "tidak berada di bawah 1.02.02.2.01" in exc.value.messages[0]
         assert (SubKegiatan.objects.count(), AuditEvent.objects.count()) == before
 
     def test_unknown_code_refused(self, world):
         with pytest.raises(ValidationError) as exc:
-            sub_kegiatan_create(actor=None, kegiatan=world.a.kegiatan, kode="1.02.02.2.01.0099",
-                                pagu_murni=Decimal(1))
+            sub_kegiatan_create(
+                actor=None,
+                kegiatan=world.a.kegiatan,
+                kode="1.02.02.2.01.0099",
+                pagu_murni=Decimal(1),
+            )
         assert "tidak ada dalam nomenklatur tahun 2026" in exc.value.messages[0]
 
     def test_invalid_format_refused(self, world):
@@ -88,8 +99,12 @@ class TestPlanTree:
 
     def test_negative_pagu_refused(self, world):
         with pytest.raises(ValidationError) as exc:
-            sub_kegiatan_create(actor=None, kegiatan=world.a.kegiatan, kode="1.02.02.2.01.0003",
-                                pagu_murni=Decimal("-1"))
+            sub_kegiatan_create(
+                actor=None,
+                kegiatan=world.a.kegiatan,
+                kode="1.02.02.2.01.0003",
+                pagu_murni=Decimal("-1"),
+            )
         assert any("negatif" in m for m in exc.value.messages)
         assert not SubKegiatan.objects.filter(kode="1.02.02.2.01.0003").exists()
 
@@ -98,7 +113,9 @@ class TestPlanTree:
             sub_kegiatan_update(actor=None, sub_kegiatan=world.a.sub, pagu_murni=1.5)
 
     def test_indonesian_number_text_accepted(self, world):
-        sub = sub_kegiatan_update(actor=None, sub_kegiatan=world.a.sub, pagu_perubahan="650.000.000")
+        sub = sub_kegiatan_update(
+            actor=None, sub_kegiatan=world.a.sub, pagu_perubahan="650.000.000"
+        )
         assert sub.pagu_perubahan == Decimal("650000000")
         event = AuditEvent.objects.filter(action="sub_kegiatan.update").get()
         assert event.changes == {"pagu_perubahan": [None, "650000000"]}
@@ -114,11 +131,23 @@ class TestPlanTree:
     def test_desa_must_lie_in_kecamatan(self, world):
         from pantau.organisations.models import Wilayah
 
-        kab = Wilayah.objects.create(pemda=world.a.pemda, kode="74.07", nama="Kab", tingkat="kabupaten")
-        kec1 = Wilayah.objects.create(pemda=world.a.pemda, kode="74.07.01", nama="K1", tingkat="kecamatan", induk=kab)
-        kec2 = Wilayah.objects.create(pemda=world.a.pemda, kode="74.07.02", nama="K2", tingkat="kecamatan", induk=kab)
-        desa = Wilayah.objects.create(pemda=world.a.pemda, kode="74.07.02.2001", nama="D", tingkat="desa_kelurahan",
-                                      jenis="desa", induk=kec2)
+        kab = Wilayah.objects.create(
+            pemda=world.a.pemda, kode="74.07", nama="Kab", tingkat="kabupaten"
+        )
+        kec1 = Wilayah.objects.create(
+            pemda=world.a.pemda, kode="74.07.01", nama="K1", tingkat="kecamatan", induk=kab
+        )
+        kec2 = Wilayah.objects.create(
+            pemda=world.a.pemda, kode="74.07.02", nama="K2", tingkat="kecamatan", induk=kab
+        )
+        desa = Wilayah.objects.create(
+            pemda=world.a.pemda,
+            kode="74.07.02.2001",
+            nama="D",
+            tingkat="desa_kelurahan",
+            jenis="desa",
+            induk=kec2,
+        )
         with pytest.raises(ValidationError) as exc:
             sub_kegiatan_update(actor=None, sub_kegiatan=world.a.sub, kecamatan=kec1, desa=desa)
         assert any("kecamatan yang dipilih" in m for m in exc.value.messages)
@@ -147,24 +176,31 @@ class TestRencana:
         rows = [(Decimal(25_000_000), Decimal(m * 8)) for m in range(1, 13)]
         rencana_set(actor=None, sub_kegiatan=world.a.sub2, tahap="murni", rows=rows)
         assert RencanaBulanan.objects.filter(sub_kegiatan=world.a.sub2).count() == 12
-        event = AuditEvent.objects.filter(action="rencana.set", object_id=str(world.a.sub2.pk)).get()
+        event = AuditEvent.objects.filter(
+            action="rencana.set", object_id=str(world.a.sub2.pk)
+        ).get()
         assert event.changes["bulan_1"] == [None, ["25000000", "8"]]
 
     def test_perubahan_needs_pagu_perubahan(self, world):
         rows = [(Decimal(50_000_000), Decimal(m * 8)) for m in range(1, 13)]
         with pytest.raises(ValidationError):
-            rencana_set(actor=None, sub_kegiatan=world.a.sub, tahap=TahapAnggaran.PERUBAHAN, rows=rows)
+            rencana_set(
+                actor=None, sub_kegiatan=world.a.sub, tahap=TahapAnggaran.PERUBAHAN, rows=rows
+            )
 
 
 class TestTahap:
     def test_pagu_in_force_follows_tahap(self, world):
-        sub_kegiatan_update(actor=None, sub_kegiatan=world.a.sub, pagu_perubahan=Decimal(700_000_000))
+        sub_kegiatan_update(
+            actor=None, sub_kegiatan=world.a.sub, pagu_perubahan=Decimal(700_000_000)
+        )
         sub = SubKegiatan.objects.get(pk=world.a.sub.pk)
         assert sub.pagu == Decimal(600_000_000)
         import datetime as dt
 
-        tahun_anggaran_set_tahap(actor=None, tahun_anggaran=world.a.ta, tahap="perubahan",
-                                 tanggal=dt.date(2026, 9, 30))
+        tahun_anggaran_set_tahap(
+            actor=None, tahun_anggaran=world.a.ta, tahap="perubahan", tanggal=dt.date(2026, 9, 30)
+        )
         sub = SubKegiatan.objects.select_related("tahun_anggaran").get(pk=world.a.sub.pk)
         assert sub.pagu == Decimal(700_000_000)
         assert sub.pagu_murni == Decimal(600_000_000)  # history is kept side by side
@@ -172,8 +208,14 @@ class TestTahap:
 
 class TestIndikator:
     def make(self, world, **kw):
-        params = {"actor": None, "induk": world.a.sub, "nama": "Jumlah RS", "satuan": "unit",
-                  "rumus": Rumus.TREN_POSITIF, "target_tahunan": Decimal(4)}
+        params = {
+            "actor": None,
+            "induk": world.a.sub,
+            "nama": "Jumlah RS",
+            "satuan": "unit",
+            "rumus": Rumus.TREN_POSITIF,
+            "target_tahunan": Decimal(4),
+        }
         params.update(kw)
         return indikator_create(**params)
 
@@ -183,20 +225,44 @@ class TestIndikator:
         assert AuditEvent.objects.filter(action="indikator.create", object_id=str(ind.pk)).exists()
 
     def test_program_indicator_is_outcome(self, world):
-        ind = self.make(world, induk=world.a.program, rumus=Rumus.PERSENTASE, satuan="%",
-                        target_tahunan=Decimal(90))
+        ind = self.make(
+            world,
+            induk=world.a.program,
+            rumus=Rumus.PERSENTASE,
+            satuan="%",
+            target_tahunan=Decimal(90),
+        )
         assert ind.jenis == "outcome"
 
     @pytest.mark.parametrize(
         ("kw", "fragment"),
         [
-            ({"rumus": Rumus.PERSENTASE, "satuan": "%", "target_tahunan": Decimal(120)}, "antara 0 dan 100"),
+            (
+                {"rumus": Rumus.PERSENTASE, "satuan": "%", "target_tahunan": Decimal(120)},
+                "antara 0 dan 100",
+            ),
             ({"target_tahunan": Decimal(-1)}, "negatif"),
             ({"target_tw1": 1, "target_tw2": 1, "target_tw3": 1, "target_tw4": 2}, "dijumlahkan"),
-            ({"rumus": Rumus.PERSENTASE, "satuan": "%", "target_tahunan": Decimal(80),
-              "target_tw1": 50, "target_tw2": 40, "target_tw4": 80}, "tidak boleh turun"),
-            ({"rumus": Rumus.NILAI_AKHIR, "satuan": "indeks", "target_tahunan": Decimal(80),
-              "target_tw4": 70}, "TW IV"),
+            (
+                {
+                    "rumus": Rumus.PERSENTASE,
+                    "satuan": "%",
+                    "target_tahunan": Decimal(80),
+                    "target_tw1": 50,
+                    "target_tw2": 40,
+                    "target_tw4": 80,
+                },
+                "tidak boleh turun",
+            ),
+            (
+                {
+                    "rumus": Rumus.NILAI_AKHIR,
+                    "satuan": "indeks",
+                    "target_tahunan": Decimal(80),
+                    "target_tw4": 70,
+                },
+                "TW IV",
+            ),
             ({"target_tahunan": "empat"}, "bukan angka"),
         ],
     )

@@ -19,10 +19,13 @@ class Command(BaseCommand):
         if not options["file"].is_file():
             raise CommandError(f"Berkas tidak ditemukan / file not found: {options['file']}")
         try:
-            r = nomenklatur_load(actor=None, path=options["file"], tahun=options["tahun"],
-                                 sumber=options["sumber"])
+            r = nomenklatur_load(
+                actor=None, path=options["file"], tahun=options["tahun"], sumber=options["sumber"]
+            )
         except ValidationError as exc:
             raise CommandError("\n".join(error_messages(exc))) from exc
-        self.stdout.write(f"Nomenklatur {r.tahun}: {r.created} baru, {r.updated} diubah, {r.unchanged} tetap.")
+        self.stdout.write(
+            f"Nomenklatur {r.tahun}: {r.created} baru, {r.updated} diubah, {r.unchanged} tetap."
+        )
         for warning in r.warnings[:20]:
             self.stdout.write(self.style.WARNING(warning))

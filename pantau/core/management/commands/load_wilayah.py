@@ -12,15 +12,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--sumber", default="", help="Dasar hukum, mis. Kepmendagri 300.2.2-2430/2025")
+        parser.add_argument(
+            "--sumber", default="", help="Dasar hukum, mis. Kepmendagri 300.2.2-2430/2025"
+        )
         parser.add_argument("--zona-waktu", default="Asia/Makassar")
 
     def handle(self, *args, **options):
         if not options["file"].is_file():
             raise CommandError(f"Berkas tidak ditemukan / file not found: {options['file']}")
         try:
-            r = wilayah_load(actor=None, path=options["file"], sumber=options["sumber"],
-                             zona_waktu=options["zona_waktu"])
+            r = wilayah_load(
+                actor=None,
+                path=options["file"],
+                sumber=options["sumber"],
+                zona_waktu=options["zona_waktu"],
+            )
         except ValidationError as exc:
             raise CommandError("\n".join(error_messages(exc))) from exc
         self.stdout.write(f"{r.pemda}: {r.created} baru, {r.updated} diubah, {r.unchanged} tetap.")
