@@ -24,7 +24,13 @@ from pantau.monitoring.services import (
 )
 from pantau.organisations.choices import JenisOpd, Role
 from pantau.organisations.models import Opd, Pemda, Wilayah
-from pantau.organisations.services import membership_set, opd_create, user_create, wilayah_load
+from pantau.organisations.services import (
+    membership_set,
+    opd_create,
+    reference_admin_grant,
+    user_create,
+    wilayah_load,
+)
 from pantau.planning.choices import TahapAnggaran
 from pantau.planning.imports import plan_import
 from pantau.planning.models import Indikator, SubKegiatan, SumberDana
@@ -187,6 +193,8 @@ def _create_users(pemda: Pemda, opds: list[Opd]) -> list[tuple[str, str, str]]:
             actor=None, username=username, password=DEMO_PASSWORD, first_name=first, last_name=last
         )
         membership_set(actor=None, user=user, pemda=pemda, role=role, opd=opd)
+        if role == Role.ADMIN:
+            reference_admin_grant(actor=None, user=user)
         out.append(
             (
                 username,

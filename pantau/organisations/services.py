@@ -176,10 +176,17 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    is_staff: bool = False,
 ) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("Nama pengguna '%(u)s' sudah dipakai.") % {"u": username})
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=is_staff,
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -187,9 +194,51 @@ def user_create(
         actor=actor,
         action="user.create",
         obj=user,
-        changes={"username": [None, username], "email": [None, email]},
+        changes={
+            "username": [None, username],
+            "email": [None, email],
+            "is_staff": [None, is_staff],
+        },
     )
     return user
+
+
+# Reference data a pemda admin (walidata) maintains in the Django admin, and what it may do.
+REFERENCE_ADMIN_PERMISSIONS = {
+    "organisations": {
+        "pemda": "view change",
+        "wilayah": "view add change",
+        "opd": "view add change",
+        "membership": "view add change delete",
+    },
+    "planning": {"nomenklatur": "view", "sumberdana": "view", "tahunanggaran": "view"},
+    "audit": {"auditevent": "view"},
+}
+
+
+@transaction.atomic
+def reference_admin_grant(*, actor, user) -> None:
+    """Let an `admin` user maintain reference data in the Django admin (staff + model rights)."""
+    from django.contrib.auth.models import Permission
+
+    codenames = [
+        f"{verb}_{model}"
+        for models in REFERENCE_ADMIN_PERMISSIONS.values()
+        for model, verbs in models.items()
+        for verb in verbs.split()
+    ]
+    perms = Permission.objects.filter(
+        content_type__app_label__in=REFERENCE_ADMIN_PERMISSIONS, codename__in=codenames
+    )
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.user_permissions.add(*perms)
+    audit_record(
+        actor=actor,
+        action="user.grant_reference_admin",
+        obj=user,
+        changes={"permissions": [None, sorted(codenames)]},
+    )
 
 
 @transaction.atomic

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from pantau.core.admin import AuditedAdmin
+from pantau.planning.models import Nomenklatur, SumberDana, TahunAnggaran
+
+
+@admin.register(Nomenklatur)
+class NomenklaturAdmin(AuditedAdmin):
+    tenant_field = None  # national reference, per fiscal year
+    list_display = ["tahun", "kode", "tingkat", "nama"]
+    list_filter = ["tahun", "tingkat"]
+    search_fields = ["kode", "nama"]
+
+
+@admin.register(SumberDana)
+class SumberDanaAdmin(AuditedAdmin):
+    tenant_field = None
+    list_display = ["kode", "nama"]
+    search_fields = ["kode", "nama"]
+
+
+@admin.register(TahunAnggaran)
+class TahunAnggaranAdmin(AuditedAdmin):
+    list_display = ["tahun", "pemda", "tahap", "tanggal_perubahan"]
+    list_filter = ["pemda", "tahap"]
