@@ -36,9 +36,18 @@ def test_changelist_shows_own_pemda_only(admin_client, world):
 def test_edit_is_audited_field_level(admin_client, world):
     url = reverse("admin:organisations_opd_change", args=[world.a.dinkes.pk])
     opd = world.a.dinkes
-    data = {"pemda": opd.pemda_id, "kode": opd.kode, "nama": "Dinas Kesehatan Baru", "singkatan": opd.singkatan,
-            "jenis": opd.jenis, "bidang_urusan": opd.bidang_urusan, "wilayah": "", "kepala_nama": "",
-            "kepala_nip": "", "aktif": "on"}
+    data = {
+        "pemda": opd.pemda_id,
+        "kode": opd.kode,
+        "nama": "Dinas Kesehatan Baru",
+        "singkatan": opd.singkatan,
+        "jenis": opd.jenis,
+        "bidang_urusan": opd.bidang_urusan,
+        "wilayah": "",
+        "kepala_nama": "",
+        "kepala_nip": "",
+        "aktif": "on",
+    }
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.text[:2000]
     assert Opd.objects.get(pk=opd.pk).nama == "Dinas Kesehatan Baru"
@@ -50,8 +59,14 @@ def test_edit_is_audited_field_level(admin_client, world):
 def test_bad_code_in_admin_changes_nothing(admin_client, world):
     url = reverse("admin:organisations_opd_change", args=[world.a.dinkes.pk])
     opd = world.a.dinkes
-    data = {"pemda": opd.pemda_id, "kode": "1.02", "nama": opd.nama, "singkatan": opd.singkatan,
-            "jenis": opd.jenis, "aktif": "on"}
+    data = {
+        "pemda": opd.pemda_id,
+        "kode": "1.02",
+        "nama": opd.nama,
+        "singkatan": opd.singkatan,
+        "jenis": opd.jenis,
+        "aktif": "on",
+    }
     response = admin_client.post(url, data)
     assert response.status_code == 200 and "tidak sah" in response.text
     assert Opd.objects.get(pk=opd.pk).kode == opd.kode

@@ -32,7 +32,7 @@ def pemda_update(*, actor, pemda: Pemda, **fields) -> Pemda:
     pemda = Pemda.objects.select_for_update().get(pk=pemda.pk)
     before = snapshot(pemda)
     for name, value in fields.items():
-        if name not in {"nama", "zona_waktu", "aktif", "logo"}:
+        if name not in {"nama", "zona_waktu", "aktif", "logo", "hari_batas_laporan"}:
             raise ValidationError(_("Kolom %(f)s tidak dapat diubah.") % {"f": name})
         setattr(pemda, name, value)
     return save_audited(actor=actor, obj=pemda, action="pemda.update", before=before)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core.models import TenantModel, TimestampedModel
@@ -92,7 +93,7 @@ class TahunAnggaran(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"TA {self.tahun}"
+        return gettext("TA %(tahun)s") % {"tahun": self.tahun}
 
 
 class Program(TenantModel):

@@ -53,7 +53,8 @@ def poin(value, places: int = 1) -> str:
         return "—"
     amount = Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
     sign = "+" if amount > 0 else "−" if amount < 0 else "±"
-    return f"{sign}{number_format(abs(amount), decimal_pos=int(places), use_l10n=True)} {_('poin')}"
+    unit = _("poin")
+    return f"{sign}{number_format(abs(amount), decimal_pos=int(places), use_l10n=True)} {unit}"
 
 
 @register.filter

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from pantau.demo.generate import build_demo, demo_exists
+from pantau.monitoring.rules import rupiah_plain
 
 
 class Command(BaseCommand):
@@ -39,7 +40,7 @@ class Command(BaseCommand):
         result = build_demo(today=today, seed=options["seed"], log=lambda m: self.stdout.write(m))
         for year, info in result.years.items():
             self.stdout.write(
-                f"TA {year}: {info['sub_kegiatan']} sub kegiatan, pagu Rp {info['pagu']:,.0f}, "
+                f"TA {year}: {info['sub_kegiatan']} sub kegiatan, pagu Rp {rupiah_plain(info['pagu'])}, "
                 f"{info['realisasi']} laporan bulanan, {info['indikator']} nilai indikator"
             )
         for note in result.notes:
