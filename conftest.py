@@ -122,3 +122,36 @@ def world(db, nomen_csv) -> World:
 def _fast_password_hasher(settings):
     # PBKDF2 at production strength costs ~0.5 s per user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_immediate(settings, tmp_path):
+    # Run queued tasks in-process (huey immediate mode) and keep private files per test.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+class Clock:
+    """Controls django.utils.timezone.now() for deadline tests (pemda time zone: WITA)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self._monkeypatch = monkeypatch
+
+    def set(self, text: str) -> None:
+        import datetime as dt
+        import zoneinfo
+
+        from django.utils import timezone
+
+        moment = dt.datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zoneinfo.ZoneInfo("Asia/Makassar"))
+        self._monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    return Clock(monkeypatch)

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "pantau.organisations",
     "pantau.planning",
     "pantau.monitoring",
+    "pantau.notifications",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +167,41 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Task queue (huey): SQLite storage in PANTAU_DATA_DIR by default, Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+TASKS_IMMEDIATE = env_bool("PANTAU_TASKS_IMMEDIATE", False)
+if REDIS_URL:
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": "pantau",
+        "url": REDIS_URL,
+        "immediate": TASKS_IMMEDIATE,
+    }
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "pantau",
+        "filename": str(DATA_DIR / "tasks.sqlite3"),
+        "immediate": TASKS_IMMEDIATE,
+    }
+HUEY["consumer"] = {"workers": 2, "worker_type": "thread"}
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pantau@localhost")
+PANTAU_BASE_URL = os.environ.get("PANTAU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Evidence files: originals are private (served only through an access-checked view).
+PRIVATE_ROOT = DATA_DIR / "private"
+UPLOAD_MAX_PHOTO_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_PHOTO_MB", "10"))
+UPLOAD_MAX_PDF_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_PDF_MB", "20"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pantau.core.forms import LoginForm
+from pantau.core.views import service_worker
 
 urlpatterns = [
     path(
@@ -18,6 +19,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("opd/", include("pantau.organisations.urls")),
+    path("monitoring/", include("pantau.monitoring.urls")),
+    path("notifikasi/", include("pantau.notifications.urls")),
+    path("sw.js", service_worker, name="service-worker"),
     path("", include("pantau.core.urls")),
 ]
 

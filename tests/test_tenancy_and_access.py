@@ -90,7 +90,8 @@ class TestViews:
         assert (world.a.pupr.nama in listing.text) == (role in PEMDA_WIDE)
         assert world.b.dinkes.nama not in listing.text
 
-    def test_opd_page_shows_realisation_and_progress(self, client, world):
+    def test_opd_page_shows_realisation_and_progress(self, client, world, clock):
+        clock.set("2026-02-03 08:00")
         from pantau.monitoring.models import PeriodeLaporan
         from pantau.monitoring.services import realisasi_save
 

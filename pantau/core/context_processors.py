@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext
 
 
 def pantau(request):
@@ -6,7 +7,26 @@ def pantau(request):
 
     user = getattr(request, "user", None)
     scope = scope_for(user) if user is not None else None
+    unread = 0
+    if user is not None and user.is_authenticated:
+        from pantau.notifications.selectors import unread_count
+
+        unread = unread_count(user=user)
+    roles = set(scope.roles.values()) if scope else set()
     return {
+        "offline_texts": {
+            "title": gettext("Antrean luring: %(n)s laporan di ponsel ini"),
+            "waiting": gettext("menunggu sambungan"),
+            "failed": gettext("ditolak server"),
+            "discard": gettext("buang"),
+            "sendNow": gettext("Kirim sekarang"),
+            "queued": gettext(
+                "Tidak ada sambungan: laporan disimpan di ponsel dan akan dikirim otomatis."
+            ),
+        },
         "PANTAU_DEBUG": settings.DEBUG,
-        "user_roles": sorted(set(scope.roles.values())) if scope else [],
+        "user_roles": sorted(roles),
+        "unread_notifications": unread,
+        "is_opd_user": bool(roles & {"operator_opd", "kepala_opd"}),
+        "is_reviewer": bool(roles & {"verifikator", "admin", "pimpinan", "auditor"}),
     }

@@ -37,3 +37,16 @@ def home(request):
         "opds": opd_list_for_user(user=request.user)[:6],
     }
     return render(request, "core/home.html", context)
+
+
+def service_worker(request):
+    """The service worker, served from the site root so that its scope covers every page."""
+    from pathlib import Path
+
+    from django.http import HttpResponse
+
+    path = Path(__file__).resolve().parent.parent / "static" / "pantau" / "sw.js"
+    response = HttpResponse(path.read_text(encoding="utf-8"), content_type="application/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,6 +38,7 @@ from pantau.planning.models import Indikator, SubKegiatan, SumberDana
 from pantau.planning.services import nomenklatur_load, sumber_dana_create, tahun_anggaran_set_tahap
 
 DEMO_PASSWORD = "pantau-demo-2026"
+WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 APBD = {
     0: Decimal("931_000_000_000"),
     -1: Decimal("905_000_000_000"),
@@ -297,7 +299,7 @@ def _build_year(*, rng, pemda, year, apbd, opds, selections, profiles, today) ->
         )
     last_month = 12 if past else today.month
     rows = _realisations(rng, ta, profiles, curves, last_month, today)
-    realisasi_import(actor=None, tahun_anggaran=ta, rows=rows)
+    realisasi_import(actor=None, tahun_anggaran=ta, rows=rows, historical=True)
     ind_rows = _indicator_values(rng, ta, profiles, last_month, today)
     realisasi_indikator_import(actor=None, tahun_anggaran=ta, rows=ind_rows)
     subs = SubKegiatan.objects.filter(tahun_anggaran=ta)
@@ -394,12 +396,24 @@ def _realisations(rng, ta, profiles, curves, last_month, today) -> list[dict]:
                     "keuangan": cum - done_money,
                     "fisik": fisik,
                     "status": status,
+                    "diajukan_pada": _submitted_at(rng, ta.tahun, bulan, status, kind),
                     "kendala": rng.choice(KENDALA) if behind else "",
                     "tindak_lanjut": rng.choice(TINDAK_LANJUT) if behind else "",
                 }
             )
             done_money, last_fisik = cum, fisik
     return rows
+
+
+def _submitted_at(rng, year: int, bulan: int, status: str, kind: str):
+    """When a report was first submitted: mostly before the 10th of the next month, late more
+    often for lagging and critical OPDs."""
+    if status == StatusRealisasi.DRAFT:
+        return None
+    y, m = (year + 1, 1) if bulan == 12 else (year, bulan + 1)
+    late = rng.random() < {"baik": 0.05, "terlambat": 0.25, "kritis": 0.45}[kind]
+    day = rng.randint(11, 20) if late else rng.randint(1, 10)
+    return dt.datetime(y, m, day, rng.randint(8, 16), rng.randint(0, 59), tzinfo=WITA)
 
 
 def _kegiatan_kode(kode: str) -> str:

@@ -27,16 +27,23 @@ from pantau.planning.choices import TahapAnggaran
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=18, decimal_places=2)
+PCT = DecimalField(max_digits=6, decimal_places=2)
 
 
 @dataclass
 class Progress:
-    """Figures of one node (sub kegiatan, kegiatan, program, OPD or pemda) up to a month."""
+    """Figures of one node (sub kegiatan, kegiatan, program, OPD or pemda) up to a month.
+
+    Plan figures (cash plan, target fisik, deviation) are defined only over the sub kegiatan
+    that have a monthly plan: a missing plan is "undefined", never a 0% target.
+    """
 
     pagu: Decimal = ZERO
     realisasi: Decimal = ZERO  # cumulative Rp
-    rencana_kas: Decimal = ZERO  # cumulative anggaran kas Rp
     fisik_x_pagu: Decimal = ZERO  # Σ pagu_i · fisik_i
+    pagu_rencana: Decimal = ZERO  # Σ pagu of the sub kegiatan with a plan
+    rencana_kas: Decimal = ZERO  # cumulative anggaran kas Rp (subs with a plan)
+    fisik_x_pagu_rencana: Decimal = ZERO
     target_fisik_x_pagu: Decimal = ZERO
     jumlah_sub: int = 0
     dilaporkan: int = 0  # sub kegiatan with a report for the month
@@ -47,7 +54,7 @@ class Progress:
 
     @property
     def persen_rencana_kas(self) -> Decimal | None:
-        return percent(self.rencana_kas, self.pagu)
+        return percent(self.rencana_kas, self.pagu_rencana)
 
     @property
     def fisik(self) -> Decimal | None:
@@ -55,26 +62,32 @@ class Progress:
 
     @property
     def target_fisik(self) -> Decimal | None:
-        return self.target_fisik_x_pagu / self.pagu if self.pagu else None
+        return self.target_fisik_x_pagu / self.pagu_rencana if self.pagu_rencana else None
 
     @property
     def deviasi_fisik(self) -> Decimal | None:
-        if self.fisik is None or self.target_fisik is None:
+        """Actual minus planned physical progress (percentage points), over planned subs."""
+        if not self.pagu_rencana:
             return None
-        return self.fisik - self.target_fisik
+        return (self.fisik_x_pagu_rencana - self.target_fisik_x_pagu) / self.pagu_rencana
 
     @property
     def sisa(self) -> Decimal:
         return self.pagu - self.realisasi
 
     def add(self, other: Progress) -> Progress:
-        self.pagu += other.pagu
-        self.realisasi += other.realisasi
-        self.rencana_kas += other.rencana_kas
-        self.fisik_x_pagu += other.fisik_x_pagu
-        self.target_fisik_x_pagu += other.target_fisik_x_pagu
-        self.jumlah_sub += other.jumlah_sub
-        self.dilaporkan += other.dilaporkan
+        for name in (
+            "pagu",
+            "realisasi",
+            "fisik_x_pagu",
+            "pagu_rencana",
+            "rencana_kas",
+            "fisik_x_pagu_rencana",
+            "target_fisik_x_pagu",
+            "jumlah_sub",
+            "dilaporkan",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         return self
 
 
@@ -104,15 +117,26 @@ def annotate_progress(subs: QuerySet, *, tahap: str, bulan: int) -> QuerySet:
     dilaporkan = Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"), periode__bulan=bulan).values(
         "pk"
     )[:1]
-    plan = RencanaBulanan.objects.filter(sub_kegiatan=OuterRef("pk"), tahap=tahap)
-    kas = (
-        plan.filter(bulan__lte=bulan)
-        .order_by()
-        .values("sub_kegiatan")
-        .annotate(t=Sum("anggaran_kas"))
-        .values("t")
-    )
-    target = plan.filter(bulan=bulan).values("target_fisik")[:1]
+    # The plan of the version in force; a sub kegiatan without a perubahan plan keeps its murni one.
+    versions = [tahap] if tahap == TahapAnggaran.MURNI else [tahap, TahapAnggaran.MURNI]
+    kas_parts, target_parts = [], []
+    for version in versions:
+        plan = RencanaBulanan.objects.filter(sub_kegiatan=OuterRef("pk"), tahap=version)
+        kas_parts.append(
+            Subquery(
+                plan.filter(bulan__lte=bulan)
+                .order_by()
+                .values("sub_kegiatan")
+                .annotate(t=Sum("anggaran_kas"))
+                .values("t"),
+                output_field=MONEY,
+            )
+        )
+        target_parts.append(
+            Subquery(plan.filter(bulan=bulan).values("target_fisik")[:1], output_field=PCT)
+        )
+    kas = Coalesce(*kas_parts, output_field=MONEY) if len(kas_parts) > 1 else kas_parts[0]
+    target = Coalesce(*target_parts, output_field=PCT) if len(target_parts) > 1 else target_parts[0]
     return subs.annotate(
         p_pagu=ExpressionWrapper(pagu_expression(tahap), output_field=MONEY),
         p_realisasi=Coalesce(
@@ -120,8 +144,8 @@ def annotate_progress(subs: QuerySet, *, tahap: str, bulan: int) -> QuerySet:
         ),
         p_fisik=Subquery(fisik),
         p_dilaporkan=Subquery(dilaporkan),
-        p_kas=Coalesce(Subquery(kas, output_field=MONEY), Value(ZERO), output_field=MONEY),
-        p_target_fisik=Subquery(target),
+        p_kas=kas,
+        p_target_fisik=target,
     )
 
 
@@ -129,13 +153,15 @@ def progress_of(sub) -> Progress:
     """The Progress of one sub kegiatan annotated by `annotate_progress`."""
     pagu = sub.p_pagu or ZERO
     fisik = sub.p_fisik if sub.p_fisik is not None else ZERO
-    target = sub.p_target_fisik if sub.p_target_fisik is not None else ZERO
+    planned = sub.p_target_fisik is not None
     return Progress(
         pagu=pagu,
         realisasi=sub.p_realisasi or ZERO,
-        rencana_kas=sub.p_kas or ZERO,
         fisik_x_pagu=pagu * fisik,
-        target_fisik_x_pagu=pagu * target,
+        pagu_rencana=pagu if planned else ZERO,
+        rencana_kas=(sub.p_kas or ZERO) if planned else ZERO,
+        fisik_x_pagu_rencana=pagu * fisik if planned else ZERO,
+        target_fisik_x_pagu=pagu * sub.p_target_fisik if planned else ZERO,
         jumlah_sub=1,
         dilaporkan=1 if sub.p_dilaporkan else 0,
     )

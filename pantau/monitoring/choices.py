@@ -8,6 +8,3 @@ class StatusRealisasi(models.TextChoices):
     DISETUJUI = "disetujui", _("Disetujui kepala OPD")
     DIKEMBALIKAN = "dikembalikan", _("Dikembalikan")
     DIVERIFIKASI = "diverifikasi", _("Diverifikasi")
-
-
-LOCKED_STATUSES = frozenset({StatusRealisasi.DIVERIFIKASI})

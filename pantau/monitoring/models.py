@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -84,6 +85,11 @@ class Realisasi(TenantModel):
     status = models.CharField(
         _("status"), max_length=20, choices=StatusRealisasi.choices, default=StatusRealisasi.DRAFT
     )
+    # Warnings found by the data-quality rules at the last save ([{"kode", "pesan"}]); a report
+    # with warnings can be submitted only with a written explanation.
+    peringatan = models.JSONField(_("peringatan"), default=list, blank=True)
+    penjelasan = models.TextField(_("penjelasan atas peringatan"), blank=True)
+    diajukan_pada = models.DateTimeField(_("pertama diajukan"), null=True, blank=True)
 
     class Meta:
         ordering = ["sub_kegiatan", "periode"]
@@ -144,3 +150,104 @@ class RealisasiIndikator(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.indikator} · {self.periode}"
+
+
+class RiwayatStatus(TenantModel):
+    """One step of a report's workflow trail (submitted, approved, returned, verified...)."""
+
+    realisasi = models.ForeignKey(Realisasi, on_delete=models.CASCADE, related_name="riwayat")
+    dari = models.CharField(_("dari"), max_length=20, choices=StatusRealisasi.choices, blank=True)
+    ke = models.CharField(_("ke"), max_length=20, choices=StatusRealisasi.choices)
+    aktor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    aktor_label = models.CharField(_("oleh"), max_length=150)
+    catatan = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["realisasi", "created_at", "id"]
+        verbose_name = _("riwayat status")
+        verbose_name_plural = _("riwayat status")
+
+    def __str__(self) -> str:
+        return f"{self.realisasi_id}: {self.dari} → {self.ke}"
+
+
+class PembukaanPeriode(TenantModel):
+    """An admin reopened a period for one OPD after its cut-off (with a reason, audited)."""
+
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.PROTECT, related_name="+")
+    periode = models.ForeignKey(PeriodeLaporan, on_delete=models.PROTECT, related_name="pembukaan")
+    alasan = models.TextField(_("alasan"))
+    berlaku_sampai = models.DateField(_("dibuka sampai"))
+    aktor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("pembukaan periode")
+        verbose_name_plural = _("pembukaan periode")
+
+    def __str__(self) -> str:
+        return f"{self.opd} · {self.periode} s.d. {self.berlaku_sampai}"
+
+
+class KunciPengiriman(TenantModel):
+    """An idempotency key: a submission repeated by a flaky connection is applied once."""
+
+    kunci = models.CharField(_("kunci"), max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    realisasi = models.ForeignKey(Realisasi, on_delete=models.CASCADE, null=True, related_name="+")
+    hasil = models.JSONField(_("hasil"), default=dict)
+
+    class Meta:
+        verbose_name = _("kunci pengiriman")
+        verbose_name_plural = _("kunci pengiriman")
+
+    def __str__(self) -> str:
+        return self.kunci
+
+
+class Bukti(TenantModel):
+    """Evidence attached to a monthly report: a photo (with EXIF read on the server) or a PDF.
+
+    The original is kept in private storage; photos also get a thumbnail and a public copy with
+    every EXIF tag removed.
+    """
+
+    class Jenis(models.TextChoices):
+        FOTO = "foto", _("Foto")
+        DOKUMEN = "dokumen", _("Dokumen PDF")
+
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.PROTECT, related_name="+")
+    realisasi = models.ForeignKey(Realisasi, on_delete=models.CASCADE, related_name="bukti")
+    jenis = models.CharField(_("jenis"), max_length=10, choices=Jenis.choices)
+    nama_berkas = models.CharField(_("nama berkas"), max_length=255)
+    berkas = models.CharField(_("berkas asli (privat)"), max_length=255)
+    thumbnail = models.CharField(_("thumbnail"), max_length=255, blank=True)
+    salinan_publik = models.CharField(_("salinan tanpa EXIF"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100)
+    ukuran = models.PositiveIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(max_length=64)
+    diambil_pada = models.DateTimeField(_("waktu pengambilan (EXIF)"), null=True, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    jarak_m = models.PositiveIntegerField(_("jarak dari lokasi (m)"), null=True, blank=True)
+    peringatan = models.JSONField(_("peringatan"), default=list, blank=True)
+    diunggah_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["realisasi", "created_at"]
+        verbose_name = _("bukti")
+        verbose_name_plural = _("bukti")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["realisasi", "sha256"],
+                name="bukti_tidak_ganda",
+                violation_error_message=_("Berkas yang sama sudah dilampirkan."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nama_berkas

@@ -63,3 +63,44 @@ def rupiah_plain(value: Decimal) -> str:
     """1234567.5 -> '1.234.567,50' (Indonesian grouping, for messages)."""
     text = f"{value:,.2f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".").removesuffix(",00")
+
+
+def warnings_realisasi(
+    *,
+    pagu: Decimal,
+    kumulatif: Decimal,
+    fisik: Decimal,
+    fisik_sebelumnya: Decimal | None,
+    gap: Decimal,
+) -> list[dict[str, str]]:
+    """Warnings (not errors) for one monthly report: they need a written explanation.
+
+    - physical progress falling below last month's value (it is cumulative);
+    - physical and financial progress diverging by more than `gap` percentage points.
+    """
+    out: list[dict[str, str]] = []
+    if fisik_sebelumnya is not None and fisik < fisik_sebelumnya:
+        out.append(
+            {
+                "kode": "fisik_turun",
+                "pesan": _("Fisik kumulatif (%(now)s%%) lebih rendah dari bulan lalu (%(prev)s%%).")
+                % {"now": _num(fisik), "prev": _num(fisik_sebelumnya)},
+            }
+        )
+    if pagu > 0:
+        keuangan = kumulatif * 100 / pagu
+        if abs(fisik - keuangan) > gap:
+            out.append(
+                {
+                    "kode": "selisih_fisik_keuangan",
+                    "pesan": _(
+                        "Fisik %(fisik)s%% dan keuangan %(keu)s%% berselisih lebih dari %(gap)s poin."
+                    )
+                    % {"fisik": _num(fisik), "keu": _num(keuangan), "gap": _num(gap)},
+                }
+            )
+    return out
+
+
+def _num(value: Decimal) -> str:
+    return f"{value:.1f}".replace(".", ",")

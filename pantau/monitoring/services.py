@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.core.errors import error_messages
 from pantau.core.numbers import to_decimal
-from pantau.monitoring.choices import LOCKED_STATUSES
+from pantau.monitoring.choices import StatusRealisasi as S
+from pantau.monitoring.evidence import distance_m, process_upload, remove, store
 from pantau.monitoring.models import (
+    Bukti,
+    KunciPengiriman,
+    PembukaanPeriode,
     PeriodeLaporan,
     Realisasi,
     RealisasiIndikator,
+    RiwayatStatus,
     default_batas_waktu,
 )
-from pantau.monitoring.rules import check_nilai_indikator, check_realisasi
+from pantau.monitoring.rules import check_nilai_indikator, check_realisasi, warnings_realisasi
+from pantau.monitoring.workflow import (
+    EDITABLE,
+    TRANSITIONS,
+    PeriodeState,
+    allowed_transitions,
+    can_edit,
+    periode_state,
+    role_for,
+    today_in,
+)
+from pantau.organisations.choices import Role
 from pantau.organisations.models import Pemda
+from pantau.planning.choices import Rumus
 from pantau.planning.models import Indikator, SubKegiatan, TahunAnggaran
 from pantau.planning.services import tahun_anggaran_create
 
@@ -27,6 +49,7 @@ from pantau.planning.services import tahun_anggaran_create
 @transaction.atomic
 def tahun_anggaran_open(*, actor, pemda: Pemda, tahun: int) -> TahunAnggaran:
     """Create a fiscal year with its twelve monthly reporting periods and their cut-offs."""
+    pemda = Pemda.objects.get(pk=pemda.pk)  # the current cut-off setting, not a stale copy
     ta = tahun_anggaran_create(actor=actor, pemda=pemda, tahun=tahun)
     for bulan in range(1, 13):
         periode = PeriodeLaporan(
@@ -46,6 +69,54 @@ def _kumulatif_lain(sub: SubKegiatan, exclude_id: int | None) -> Decimal:
     return qs.aggregate(total=Sum("keuangan"))["total"] or Decimal(0)
 
 
+def _fisik_sebelumnya(sub: SubKegiatan, bulan: int) -> Decimal | None:
+    return (
+        Realisasi.objects.filter(sub_kegiatan=sub, periode__bulan__lt=bulan)
+        .order_by("-periode__bulan")
+        .values_list("fisik", flat=True)
+        .first()
+    )
+
+
+def _reopened_until(periode: PeriodeLaporan, opd_id: int):
+    return (
+        PembukaanPeriode.objects.filter(periode=periode, opd_id=opd_id)
+        .order_by("-berlaku_sampai")
+        .values_list("berlaku_sampai", flat=True)
+        .first()
+    )
+
+
+def _check_open(periode: PeriodeLaporan, sub: SubKegiatan, existing: Realisasi | None) -> None:
+    """Entry needs an open period, except for a report that was returned for correction."""
+    if existing is not None and existing.status == S.DIKEMBALIKAN:
+        return
+    state = periode_state(periode, sub.opd, reopened_until=_reopened_until(periode, sub.opd_id))
+    if state == PeriodeState.BELUM_DIBUKA:
+        raise ValidationError(_("Periode %(p)s belum dibuka.") % {"p": periode})
+    if state == PeriodeState.DITUTUP:
+        raise ValidationError(
+            _("Periode %(p)s sudah ditutup sejak %(d)s. Minta admin membuka kembali periode ini.")
+            % {"p": periode, "d": date_format(periode.batas_waktu, "j F Y")}
+        )
+
+
+def evaluate_rules(obj: Realisasi, sub: SubKegiatan) -> tuple[list[str], list[dict]]:
+    """Errors and warnings of a report, from the current database state (entry and verification)."""
+    kumulatif_lain = _kumulatif_lain(sub, obj.pk)
+    errors = check_realisasi(
+        pagu=sub.pagu, keuangan=obj.keuangan, fisik=obj.fisik, kumulatif_lain=kumulatif_lain
+    )
+    warnings = warnings_realisasi(
+        pagu=sub.pagu,
+        kumulatif=kumulatif_lain + obj.keuangan,
+        fisik=obj.fisik,
+        fisik_sebelumnya=_fisik_sebelumnya(sub, obj.periode.bulan),
+        gap=sub.opd.pemda.selisih_fisik_keuangan_maks,
+    )
+    return errors, warnings
+
+
 @transaction.atomic
 def realisasi_save(
     *,
@@ -56,54 +127,158 @@ def realisasi_save(
     fisik,
     kendala: str = "",
     tindak_lanjut: str = "",
+    penjelasan: str = "",
+    check_period: bool = True,
 ) -> Realisasi:
-    """Create or update the draft monthly report of a sub kegiatan for a period."""
+    """Create or update the draft monthly report of a sub kegiatan for a period.
+
+    Errors refuse the save; warnings are stored on the report and need a written explanation
+    before it can be submitted. Only the OPD's operator may write (a system actor may too).
+    """
     sub = (
         SubKegiatan.objects.select_for_update()
-        .select_related("tahun_anggaran")
+        .select_related("tahun_anggaran", "opd__pemda")
         .get(pk=sub_kegiatan.pk)
     )
+    if actor is not None and not can_edit(actor, sub.opd):
+        raise PermissionDenied(_("Hanya operator OPD ini yang dapat mengisi laporannya."))
     if periode.tahun_anggaran_id != sub.tahun_anggaran_id:
         raise ValidationError(_("Periode ini bukan milik tahun anggaran sub kegiatan tersebut."))
     keuangan = to_decimal(keuangan, label=_("Realisasi keuangan"))
     fisik = to_decimal(fisik, label=_("Realisasi fisik"))
-    obj = Realisasi.objects.filter(sub_kegiatan=sub, periode=periode).first()
-    if obj is not None and obj.status in LOCKED_STATUSES:
-        raise ValidationError(_("Laporan ini sudah diverifikasi dan terkunci."))
-    errors = check_realisasi(
-        pagu=sub.pagu,
-        keuangan=keuangan,
-        fisik=fisik,
-        kumulatif_lain=_kumulatif_lain(sub, obj.pk if obj else None),
-    )
-    if errors:
-        raise ValidationError(errors)
+    obj = Realisasi.objects.select_for_update().filter(sub_kegiatan=sub, periode=periode).first()
+    if obj is not None and obj.status not in EDITABLE:
+        raise ValidationError(
+            _("Laporan berstatus %(s)s tidak dapat diubah.") % {"s": obj.get_status_display()}
+        )
+    if check_period:
+        _check_open(periode, sub, obj)
     before = snapshot(obj) if obj else None
     if obj is None:
         obj = Realisasi(pemda_id=sub.pemda_id, opd_id=sub.opd_id, sub_kegiatan=sub, periode=periode)
     obj.keuangan, obj.fisik = keuangan, fisik
     obj.kendala, obj.tindak_lanjut = kendala.strip(), tindak_lanjut.strip()
+    obj.penjelasan = penjelasan.strip()
+    errors, obj.peringatan = evaluate_rules(obj, sub)
+    if errors:
+        raise ValidationError(errors)
     action = "realisasi.create" if before is None else "realisasi.update"
     return save_audited(actor=actor, obj=obj, action=action, before=before)
+
+
+@transaction.atomic
+def realisasi_transition(*, actor, realisasi: Realisasi, name: str, catatan: str = "") -> Realisasi:
+    """Apply a workflow step (submit, approve, return_opd, verify, return_bappeda).
+
+    Allowed only to the step's role in the report's OPD and pemda; the rules are checked again
+    on submit and verify; every step is written to the trail and the audit log.
+    """
+    obj = (
+        Realisasi.objects.select_for_update()
+        .select_related("sub_kegiatan__tahun_anggaran", "opd__pemda", "periode__tahun_anggaran")
+        .get(pk=realisasi.pk)
+    )
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ValidationError(_("Langkah alur kerja tidak dikenal."))
+    if transition not in allowed_transitions(actor, obj):
+        if role_for(actor, obj.opd) == transition.role:
+            raise ValidationError(
+                _("Laporan berstatus %(s)s tidak dapat di-%(t)s.")
+                % {"s": obj.get_status_display(), "t": str(transition.label).lower()}
+            )
+        raise PermissionDenied(_("Anda tidak berhak melakukan langkah ini pada laporan ini."))
+    catatan = catatan.strip()
+    if transition.needs_note and not catatan:
+        raise ValidationError(_("Tuliskan catatan: mengapa laporan ini dikembalikan."))
+    if name in {"submit", "verify"}:
+        errors, obj.peringatan = evaluate_rules(obj, obj.sub_kegiatan)
+        if errors:
+            raise ValidationError(errors)
+        if obj.peringatan and not obj.penjelasan:
+            raise ValidationError(
+                [_("Laporan ini punya peringatan; tuliskan penjelasan sebelum diajukan.")]
+                + [w["pesan"] for w in obj.peringatan]
+            )
+    before = snapshot(obj)
+    dari = obj.status
+    obj.status = transition.target
+    if name == "submit" and obj.diajukan_pada is None:
+        obj.diajukan_pada = timezone.now()
+    save_audited(actor=actor, obj=obj, action=f"realisasi.{name}", before=before)
+    RiwayatStatus.objects.create(
+        pemda_id=obj.pemda_id,
+        realisasi=obj,
+        dari=dari,
+        ke=obj.status,
+        aktor=actor,
+        aktor_label=actor.get_username(),
+        catatan=catatan,
+    )
+    from pantau.notifications.services import notify_transition
+
+    notify_transition(realisasi=obj, name=name, actor=actor, catatan=catatan)
+    return obj
+
+
+@transaction.atomic
+def periode_reopen(
+    *, actor, periode: PeriodeLaporan, opd, alasan: str, hari: int = 7
+) -> PembukaanPeriode:
+    """Admin reopens a closed period for one OPD: its locked reports go back to the operator."""
+    if role_for(actor, opd) != Role.ADMIN or periode.pemda_id != opd.pemda_id:
+        raise PermissionDenied(_("Hanya admin pemda ini yang dapat membuka kembali periode."))
+    alasan = alasan.strip()
+    if len(alasan) < 10:
+        raise ValidationError(_("Tuliskan alasan pembukaan kembali (minimal 10 karakter)."))
+    if not 1 <= hari <= 31:
+        raise ValidationError(_("Lama pembukaan harus 1 sampai 31 hari."))
+    until = today_in(opd.pemda) + dt.timedelta(days=hari)
+    opening = PembukaanPeriode(
+        pemda_id=opd.pemda_id,
+        opd=opd,
+        periode=periode,
+        alasan=alasan,
+        berlaku_sampai=until,
+        aktor=actor,
+    )
+    save_audited(actor=actor, obj=opening, action="periode.reopen")
+    for obj in (
+        Realisasi.objects.select_for_update()
+        .filter(periode=periode, opd=opd)
+        .exclude(status=S.DRAFT)
+    ):
+        before = snapshot(obj)
+        dari, obj.status = obj.status, S.DIKEMBALIKAN
+        save_audited(actor=actor, obj=obj, action="realisasi.reopen", before=before)
+        RiwayatStatus.objects.create(
+            pemda_id=obj.pemda_id,
+            realisasi=obj,
+            dari=dari,
+            ke=obj.status,
+            aktor=actor,
+            aktor_label=actor.get_username(),
+            catatan=alasan,
+        )
+    return opening
 
 
 @transaction.atomic
 def realisasi_indikator_save(
     *, actor, indikator: Indikator, periode: PeriodeLaporan, nilai, catatan: str = ""
 ) -> RealisasiIndikator:
-    ind = Indikator.objects.select_for_update().get(pk=indikator.pk)
+    ind = Indikator.objects.select_for_update().select_related("opd__pemda").get(pk=indikator.pk)
+    if actor is not None and not can_edit(actor, ind.opd):
+        raise PermissionDenied(_("Hanya operator OPD ini yang dapat mengisi nilai indikatornya."))
     if periode.tahun_anggaran_id != ind.tahun_anggaran_id:
         raise ValidationError(_("Periode ini bukan milik tahun anggaran indikator tersebut."))
     nilai = to_decimal(nilai, label=_("Nilai indikator"))
-    previous = (
-        RealisasiIndikator.objects.filter(indikator=ind, periode__bulan__lt=periode.bulan)
-        .order_by("-periode__bulan")
-        .values_list("nilai", flat=True)
-        .first()
+    known = dict(
+        RealisasiIndikator.objects.filter(indikator=ind)
+        .exclude(periode=periode)
+        .values_list("periode__bulan", "nilai")
     )
-    errors = check_nilai_indikator(
-        rumus=ind.rumus, satuan=ind.satuan, nilai=nilai, sebelumnya=previous
-    )
+    errors = _indicator_errors(ind, periode.bulan, nilai, known)
     if errors:
         raise ValidationError(errors)
     obj = RealisasiIndikator.objects.filter(indikator=ind, periode=periode).first()
@@ -117,22 +292,41 @@ def realisasi_indikator_save(
     return save_audited(actor=actor, obj=obj, action=action, before=before)
 
 
+FK_FIELDS = ["pemda", "opd", "sub_kegiatan", "periode", "indikator"]
+
+
+def _where(number: int, label: str) -> str:
+    return f"{number}. {label}"
+
+
 @transaction.atomic
-def realisasi_import(*, actor, tahun_anggaran: TahunAnggaran, rows: list[dict]) -> int:
+def realisasi_import(
+    *, actor, tahun_anggaran: TahunAnggaran, rows: list[dict], historical: bool = False
+) -> int:
     """Bulk-create monthly reports (a workbook import or the demo): all rows or none.
 
-    Each row: sub_kegiatan (object), bulan, keuangan, fisik, optional kendala, tindak_lanjut,
-    status. The same rules as `realisasi_save` are applied with cumulative sums per sub kegiatan.
+    Each row: sub_kegiatan (object), bulan, keuangan, fisik, optional kendala, tindak_lanjut.
+    The same rules as `realisasi_save` apply, with cumulative sums per sub kegiatan, and every
+    error is collected before anything is written. Imported reports are drafts; only a
+    `historical` load (earlier years taken over from another system) may carry a workflow
+    status and first-submission time.
     """
     periods = {p.bulan: p for p in PeriodeLaporan.objects.filter(tahun_anggaran=tahun_anggaran)}
-    subs = {r["sub_kegiatan"].pk: r["sub_kegiatan"] for r in rows}
+    sub_ids = {r["sub_kegiatan"].pk for r in rows}
+    # Lock the sub kegiatan so that a concurrent save cannot push a total above its pagu.
+    subs = {
+        s.pk: s
+        for s in SubKegiatan.objects.select_for_update().filter(
+            pk__in=sub_ids, tahun_anggaran=tahun_anggaran
+        )
+    }
     taken = set(
-        Realisasi.objects.filter(sub_kegiatan_id__in=subs).values_list(
+        Realisasi.objects.filter(sub_kegiatan_id__in=sub_ids).values_list(
             "sub_kegiatan_id", "periode__bulan"
         )
     )
     totals: dict[int, Decimal] = dict(
-        Realisasi.objects.filter(sub_kegiatan_id__in=subs)
+        Realisasi.objects.filter(sub_kegiatan_id__in=sub_ids)
         .values("sub_kegiatan_id")
         .annotate(t=Sum("keuangan"))
         .values_list("sub_kegiatan_id", "t")
@@ -140,42 +334,48 @@ def realisasi_import(*, actor, tahun_anggaran: TahunAnggaran, rows: list[dict]) 
     errors: list[str] = []
     objs: list[Realisasi] = []
     for number, row in enumerate(rows, start=1):
-        sub = row["sub_kegiatan"]
-        where = f"{number}. {sub.kode} bulan {row['bulan']}"
-        periode = periods.get(row["bulan"])
-        if sub.tahun_anggaran_id != tahun_anggaran.pk or periode is None:
+        sub = subs.get(row["sub_kegiatan"].pk)
+        where = _where(number, f"{row['sub_kegiatan'].kode} bulan {row.get('bulan')}")
+        periode = periods.get(row.get("bulan"))
+        if sub is None or periode is None:
             errors.append(f"{where}: " + _("periode tidak ada di tahun anggaran ini."))
             continue
-        if (sub.pk, row["bulan"]) in taken:
+        if (sub.pk, periode.bulan) in taken:
             errors.append(
                 f"{where}: " + _("Realisasi sub kegiatan ini untuk periode ini sudah ada.")
             )
             continue
-        taken.add((sub.pk, row["bulan"]))
-        keuangan = to_decimal(row["keuangan"], label=_("Realisasi keuangan"))
-        fisik = to_decimal(row["fisik"], label=_("Realisasi fisik"))
+        taken.add((sub.pk, periode.bulan))
+        status = row.get("status", S.DRAFT) if historical else S.DRAFT
+        obj = Realisasi(
+            pemda_id=sub.pemda_id,
+            opd_id=sub.opd_id,
+            sub_kegiatan=sub,
+            periode=periode,
+            kendala=row.get("kendala", ""),
+            tindak_lanjut=row.get("tindak_lanjut", ""),
+            status=status,
+            diajukan_pada=row.get("diajukan_pada") if historical else None,
+        )
+        try:
+            obj.keuangan = to_decimal(row.get("keuangan"), label=_("Realisasi keuangan"))
+            obj.fisik = to_decimal(row.get("fisik"), label=_("Realisasi fisik"))
+            obj.clean_fields(exclude=FK_FIELDS)  # decimal places, status choices
+        except ValidationError as exc:
+            errors.extend(f"{where}: {m}" for m in error_messages(exc))
+            continue
         before = totals.get(sub.pk, Decimal(0))
-        for message in check_realisasi(
-            pagu=sub.pagu_for(tahun_anggaran.tahap),
-            keuangan=keuangan,
-            fisik=fisik,
-            kumulatif_lain=before,
-        ):
-            errors.append(f"{where}: {message}")
-        totals[sub.pk] = before + keuangan
-        objs.append(
-            Realisasi(
-                pemda_id=sub.pemda_id,
-                opd_id=sub.opd_id,
-                sub_kegiatan=sub,
-                periode=periode,
-                keuangan=keuangan,
-                fisik=fisik,
-                kendala=row.get("kendala", ""),
-                tindak_lanjut=row.get("tindak_lanjut", ""),
-                status=row.get("status", "draft"),
+        errors.extend(
+            f"{where}: {m}"
+            for m in check_realisasi(
+                pagu=sub.pagu_for(tahun_anggaran.tahap),
+                keuangan=obj.keuangan,
+                fisik=obj.fisik,
+                kumulatif_lain=before,
             )
         )
+        totals[sub.pk] = before + obj.keuangan
+        objs.append(obj)
     if errors:
         raise ValidationError(errors[:100])
     Realisasi.objects.bulk_create(objs, batch_size=1000)
@@ -186,6 +386,7 @@ def realisasi_import(*, actor, tahun_anggaran: TahunAnggaran, rows: list[dict]) 
         changes={
             "_summary": {
                 "rows": len(objs),
+                "historical": historical,
                 "keuangan": str(sum((o.keuangan for o in objs), Decimal(0))),
             }
         },
@@ -195,27 +396,53 @@ def realisasi_import(*, actor, tahun_anggaran: TahunAnggaran, rows: list[dict]) 
 
 @transaction.atomic
 def realisasi_indikator_import(*, actor, tahun_anggaran: TahunAnggaran, rows: list[dict]) -> int:
-    """Bulk-create indicator values: rows of indikator (object), bulan, nilai. All or none."""
+    """Bulk-create indicator values: rows of indikator (object), bulan, nilai. All or none.
+
+    The same checks as `realisasi_indikator_save`: the indicator belongs to this fiscal year,
+    one value per period, values fit the formula type, and a cumulative percentage never
+    decreases, counting the values already stored.
+    """
     periods = {p.bulan: p for p in PeriodeLaporan.objects.filter(tahun_anggaran=tahun_anggaran)}
+    ind_ids = {r["indikator"].pk for r in rows}
+    indicators = {
+        i.pk: i
+        for i in Indikator.objects.select_for_update().filter(
+            pk__in=ind_ids, tahun_anggaran=tahun_anggaran
+        )
+    }
+    series: dict[int, dict[int, Decimal]] = {}
+    for ind_id, bulan, nilai in RealisasiIndikator.objects.filter(
+        indikator_id__in=ind_ids
+    ).values_list("indikator_id", "periode__bulan", "nilai"):
+        series.setdefault(ind_id, {})[bulan] = nilai
     errors: list[str] = []
     objs: list[RealisasiIndikator] = []
-    last: dict[int, Decimal] = {}
-    for number, row in enumerate(
-        sorted(rows, key=lambda r: (r["indikator"].pk, r["bulan"])), start=1
-    ):
-        ind = row["indikator"]
-        nilai = to_decimal(row["nilai"], label=_("Nilai indikator"))
-        for message in check_nilai_indikator(
-            rumus=ind.rumus, satuan=ind.satuan, nilai=nilai, sebelumnya=last.get(ind.pk)
-        ):
-            errors.append(f"{number}. {ind.nama[:50]}: {message}")
-        last[ind.pk] = nilai
+    for number, row in enumerate(rows, start=1):
+        ind = indicators.get(row["indikator"].pk)
+        where = _where(number, f"{row['indikator'].nama[:50]} bulan {row.get('bulan')}")
+        periode = periods.get(row.get("bulan"))
+        if ind is None or periode is None:
+            errors.append(
+                f"{where}: " + _("indikator atau periode bukan milik tahun anggaran ini.")
+            )
+            continue
+        known = series.setdefault(ind.pk, {})
+        if periode.bulan in known:
+            errors.append(f"{where}: " + _("Nilai indikator ini untuk periode ini sudah ada."))
+            continue
+        try:
+            nilai = to_decimal(row.get("nilai"), label=_("Nilai indikator"))
+        except ValidationError as exc:
+            errors.extend(f"{where}: {m}" for m in error_messages(exc))
+            continue
+        errors.extend(f"{where}: {m}" for m in _indicator_errors(ind, periode.bulan, nilai, known))
+        known[periode.bulan] = nilai
         objs.append(
             RealisasiIndikator(
                 pemda_id=ind.pemda_id,
                 opd_id=ind.opd_id,
                 indikator=ind,
-                periode=periods[row["bulan"]],
+                periode=periode,
                 nilai=nilai,
             )
         )
@@ -229,3 +456,182 @@ def realisasi_indikator_import(*, actor, tahun_anggaran: TahunAnggaran, rows: li
         changes={"_summary": {"rows": len(objs)}},
     )
     return len(objs)
+
+
+def _indicator_errors(
+    ind: Indikator, bulan: int, nilai: Decimal, known: dict[int, Decimal]
+) -> list[str]:
+    """Rules for one value given the other values of the series (month -> value)."""
+    earlier = [v for m, v in sorted(known.items()) if m < bulan]
+    errors = check_nilai_indikator(
+        rumus=ind.rumus, satuan=ind.satuan, nilai=nilai, sebelumnya=earlier[-1] if earlier else None
+    )
+    later = [v for m, v in sorted(known.items()) if m > bulan]
+    if ind.rumus == Rumus.PERSENTASE and later and nilai > later[0]:
+        errors.append(
+            _("Persentase kumulatif tidak boleh melebihi nilai periode berikutnya (%(next)s).")
+            % {"next": later[0]}
+        )
+    return errors
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def _photo_warnings(
+    processed, sub: SubKegiatan, periode: PeriodeLaporan
+) -> tuple[list[dict], int | None]:
+    warnings = list(processed.warnings)
+    distance = None
+    if processed.latitude is not None and sub.latitude is not None:
+        distance = distance_m(processed.latitude, processed.longitude, sub.latitude, sub.longitude)
+        limit = sub.opd.pemda.jarak_foto_maks_m
+        if distance > limit:
+            warnings.append(
+                {
+                    "kode": "foto_jauh",
+                    "pesan": _("Foto diambil %(d)s m dari lokasi sub kegiatan (batas %(l)s m).")
+                    % {"d": f"{distance:,}".replace(",", "."), "l": f"{limit:,}".replace(",", ".")},
+                }
+            )
+    if processed.taken_at is not None:
+        start = dt.date(periode.tahun_anggaran.tahun, periode.bulan, 1)
+        if processed.taken_at.date() < start:
+            warnings.append(
+                {
+                    "kode": "foto_lama",
+                    "pesan": _("Foto diambil %(d)s, sebelum periode %(p)s.")
+                    % {"d": date_format(processed.taken_at.date(), "j F Y"), "p": periode},
+                }
+            )
+    return warnings, distance
+
+
+@transaction.atomic
+def bukti_add(*, actor, realisasi: Realisasi, name: str, data: bytes) -> Bukti:
+    """Attach a photo or PDF to a report the actor may edit. Nothing is kept when it fails."""
+    obj = (
+        Realisasi.objects.select_for_update()
+        .select_related("sub_kegiatan__opd__pemda", "periode__tahun_anggaran")
+        .get(pk=realisasi.pk)
+    )
+    if not can_edit(actor, obj.opd):
+        raise PermissionDenied(_("Hanya operator OPD ini yang dapat melampirkan bukti."))
+    if obj.status not in EDITABLE:
+        raise ValidationError(
+            _("Laporan berstatus %(s)s tidak dapat diubah.") % {"s": obj.get_status_display()}
+        )
+    name = Path(name or "berkas").name[:200]
+    processed = process_upload(name=name, data=data, tz=obj.opd.pemda.zona_waktu)
+    if Bukti.objects.filter(realisasi=obj, sha256=processed.sha256).exists():
+        raise ValidationError(_("Berkas %(n)s sudah dilampirkan pada laporan ini.") % {"n": name})
+    warnings, distance = _photo_warnings(processed, obj.sub_kegiatan, obj.periode)
+    stored: list[str] = []
+    try:
+        suffix = (
+            ".pdf" if processed.jenis == "dokumen" else "." + processed.content_type.split("/")[1]
+        )
+        stored.append(store(processed.original, suffix=suffix))
+        if processed.jenis == "foto":
+            stored.append(store(processed.thumbnail, suffix=".jpg"))
+            stored.append(store(processed.public, suffix=".jpg"))
+        bukti = Bukti(
+            pemda_id=obj.pemda_id,
+            opd_id=obj.opd_id,
+            realisasi=obj,
+            jenis=processed.jenis,
+            nama_berkas=name,
+            berkas=stored[0],
+            thumbnail=stored[1] if len(stored) > 1 else "",
+            salinan_publik=stored[2] if len(stored) > 2 else "",
+            content_type=processed.content_type,
+            ukuran=processed.ukuran,
+            sha256=processed.sha256,
+            diambil_pada=processed.taken_at,
+            latitude=processed.latitude,
+            longitude=processed.longitude,
+            jarak_m=distance,
+            peringatan=warnings,
+            diunggah_oleh=actor,
+        )
+        save_audited(actor=actor, obj=bukti, action="bukti.create")
+    except BaseException:
+        for name_ in stored:
+            remove(name_)
+        raise
+    return bukti
+
+
+@transaction.atomic
+def bukti_remove(*, actor, bukti: Bukti) -> None:
+    obj = Bukti.objects.select_for_update().select_related("realisasi__opd").get(pk=bukti.pk)
+    if not can_edit(actor, obj.realisasi.opd) or obj.realisasi.status not in EDITABLE:
+        raise PermissionDenied(_("Bukti ini tidak dapat dihapus."))
+    files = [obj.berkas, obj.thumbnail, obj.salinan_publik]
+    audit_record(
+        actor=actor,
+        action="bukti.delete",
+        obj=obj,
+        changes={k: [v, None] for k, v in snapshot(obj).items()},
+    )
+    obj.delete()
+    transaction.on_commit(lambda: [remove(f) for f in files])
+
+
+# ---------------------------------------------------------------- one submission from the phone
+
+
+@transaction.atomic
+def laporan_kirim(
+    *,
+    actor,
+    sub_kegiatan: SubKegiatan,
+    periode: PeriodeLaporan,
+    kunci: str,
+    fields: dict,
+    files: list[tuple[str, bytes]],
+    ajukan: bool = False,
+) -> tuple[Realisasi, bool]:
+    """Save a report with its evidence (and optionally submit it) in one transaction.
+
+    `kunci` is the idempotency key made on the device: a repeated delivery of the same
+    submission returns the first result and changes nothing. Returns (report, was_new).
+    """
+    kunci = (kunci or "").strip()
+    if not 8 <= len(kunci) <= 64:
+        raise ValidationError(_("Kunci pengiriman tidak sah."))
+    seen = KunciPengiriman.objects.select_for_update().filter(kunci=kunci).first()
+    if seen is not None:
+        if seen.user_id != actor.pk or seen.realisasi is None:
+            raise ValidationError(_("Kunci pengiriman ini sudah dipakai."))
+        return seen.realisasi, False
+    added: list[Bukti] = []
+    try:
+        report = realisasi_save(
+            actor=actor,
+            sub_kegiatan=sub_kegiatan,
+            periode=periode,
+            keuangan=fields.get("keuangan"),
+            fisik=fields.get("fisik"),
+            kendala=fields.get("kendala", ""),
+            tindak_lanjut=fields.get("tindak_lanjut", ""),
+            penjelasan=fields.get("penjelasan", ""),
+        )
+        for name, data in files:
+            added.append(bukti_add(actor=actor, realisasi=report, name=name, data=data))
+        if ajukan:
+            report = realisasi_transition(actor=actor, realisasi=report, name="submit")
+    except BaseException:
+        # The transaction rolls back: remove the files this submission already wrote.
+        for bukti in added:
+            for name_ in (bukti.berkas, bukti.thumbnail, bukti.salinan_publik):
+                remove(name_)
+        raise
+    KunciPengiriman.objects.create(
+        pemda_id=report.pemda_id,
+        kunci=kunci,
+        user=actor,
+        realisasi=report,
+        hasil={"status": report.status, "files": len(files)},
+    )
+    return report, True

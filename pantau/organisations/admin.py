@@ -14,7 +14,7 @@ class PemdaAdmin(AuditedAdmin):
 @admin.register(Wilayah)
 class WilayahAdmin(AuditedAdmin):
     list_display = ["kode", "nama", "tingkat", "jenis", "induk", "pemda"]
-    list_filter = ["pemda", "tingkat", "jenis"]
+    list_filter = [("pemda", admin.RelatedOnlyFieldListFilter), "tingkat", "jenis"]
     search_fields = ["kode", "nama"]
     raw_id_fields = ["induk"]
 
@@ -22,7 +22,7 @@ class WilayahAdmin(AuditedAdmin):
 @admin.register(Opd)
 class OpdAdmin(AuditedAdmin):
     list_display = ["kode", "nama", "singkatan", "jenis", "kepala_nama", "aktif", "pemda"]
-    list_filter = ["pemda", "jenis", "aktif"]
+    list_filter = [("pemda", admin.RelatedOnlyFieldListFilter), "jenis", "aktif"]
     search_fields = ["kode", "nama", "singkatan"]
     raw_id_fields = ["wilayah"]
 
@@ -30,6 +30,6 @@ class OpdAdmin(AuditedAdmin):
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
     list_display = ["user", "role", "opd", "pemda"]
-    list_filter = ["pemda", "role"]
+    list_filter = [("pemda", admin.RelatedOnlyFieldListFilter), "role"]
     search_fields = ["user__username", "opd__nama"]
     raw_id_fields = ["user", "opd"]

@@ -46,6 +46,24 @@ class Pemda(TimestampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Keputusan proyek (docs/domain.md §12): bawaan tanggal 10."),
     )
+    hari_pengingat = models.PositiveSmallIntegerField(
+        _("kirim pengingat (hari sebelum batas)"),
+        default=3,
+        validators=[MaxValueValidator(20)],
+    )
+    selisih_fisik_keuangan_maks = models.DecimalField(
+        _("selisih fisik-keuangan yang ditandai (poin)"),
+        max_digits=5,
+        decimal_places=2,
+        default=25,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Keputusan proyek (docs/domain.md §7): bawaan 25 poin persentase."),
+    )
+    jarak_foto_maks_m = models.PositiveIntegerField(
+        _("jarak foto dari lokasi yang ditandai (meter)"),
+        default=2000,
+        help_text=_("Foto yang diambil lebih jauh dari lokasi sub kegiatan diberi peringatan."),
+    )
     aktif = models.BooleanField(_("aktif"), default=True)
 
     class Meta:

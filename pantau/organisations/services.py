@@ -27,12 +27,24 @@ def pemda_create(*, actor, kode: str, nama: str, zona_waktu: str = "Asia/Makassa
     return pemda
 
 
+PEMDA_SETTINGS = {
+    "nama",
+    "zona_waktu",
+    "aktif",
+    "logo",
+    "hari_batas_laporan",
+    "hari_pengingat",
+    "selisih_fisik_keuangan_maks",
+    "jarak_foto_maks_m",
+}
+
+
 @transaction.atomic
 def pemda_update(*, actor, pemda: Pemda, **fields) -> Pemda:
     pemda = Pemda.objects.select_for_update().get(pk=pemda.pk)
     before = snapshot(pemda)
     for name, value in fields.items():
-        if name not in {"nama", "zona_waktu", "aktif", "logo", "hari_batas_laporan"}:
+        if name not in PEMDA_SETTINGS:
             raise ValidationError(_("Kolom %(f)s tidak dapat diubah.") % {"f": name})
         setattr(pemda, name, value)
     return save_audited(actor=actor, obj=pemda, action="pemda.update", before=before)

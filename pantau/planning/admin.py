@@ -22,4 +22,4 @@ class SumberDanaAdmin(AuditedAdmin):
 @admin.register(TahunAnggaran)
 class TahunAnggaranAdmin(AuditedAdmin):
     list_display = ["tahun", "pemda", "tahap", "tanggal_perubahan"]
-    list_filter = ["pemda", "tahap"]
+    list_filter = [("pemda", admin.RelatedOnlyFieldListFilter), "tahap"]

@@ -29,7 +29,7 @@ from pantau.planning.models import (
     SubKegiatan,
     TahunAnggaran,
 )
-from pantau.planning.services import INDIKATOR_TARGETS, check_rencana
+from pantau.planning.services import INDIKATOR_TARGETS, SUB_KEGIATAN_FIELDS, check_rencana
 
 SKIP = ["pemda", "opd", "tahun_anggaran", "program", "kegiatan", "sub_kegiatan", "nomenklatur"]
 
@@ -85,6 +85,8 @@ def plan_import(
         Program.objects.filter(tahun_anggaran=ta, opd=opd).values_list("kode", flat=True)
     )
     col = _Collector()
+    seen_kegiatan: set[str] = set()
+    seen_subs: set[str] = set()
     out_programs, out_kegiatan, out_subs, out_rencana, out_ind = [], [], [], [], []
 
     def ref(kode: str, tingkat: str, where: str) -> Nomenklatur | None:
@@ -124,6 +126,10 @@ def plan_import(
             k_ref = ref(k_spec["kode"], "kegiatan", k_spec["kode"])
             if k_ref is None:
                 continue
+            if k_ref.kode in seen_kegiatan:
+                col.errors.append(_("Kegiatan %(k)s ganda dalam berkas.") % {"k": k_ref.kode})
+                continue
+            seen_kegiatan.add(k_ref.kode)
             kegiatan = Kegiatan(
                 pemda_id=opd.pemda_id,
                 program=program,
@@ -144,9 +150,26 @@ def plan_import(
                 fields = {
                     k: v for k, v in s_spec.items() if k not in {"kode", "rencana", "indikator"}
                 }
-                for money in ("pagu_murni", "pagu_perubahan"):
-                    if fields.get(money) is not None:
-                        fields[money] = to_decimal(fields[money], label=money)
+                unknown = set(fields) - SUB_KEGIATAN_FIELDS
+                if unknown:
+                    col.errors.append(
+                        f"{s_ref.kode}: "
+                        + _("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))}
+                    )
+                    continue
+                if s_ref.kode in seen_subs:
+                    col.errors.append(
+                        _("Sub kegiatan %(k)s ganda dalam berkas.") % {"k": s_ref.kode}
+                    )
+                    continue
+                seen_subs.add(s_ref.kode)
+                try:
+                    for number in ("pagu_murni", "pagu_perubahan", "latitude", "longitude"):
+                        if fields.get(number) is not None:
+                            fields[number] = to_decimal(fields[number], label=number)
+                except ValidationError as exc:
+                    col.errors.extend(f"{s_ref.kode}: {m}" for m in error_messages(exc))
+                    continue
                 sub = SubKegiatan(
                     pemda_id=opd.pemda_id,
                     kegiatan=kegiatan,
@@ -160,22 +183,7 @@ def plan_import(
                 col.check(sub.kode, sub)
                 out_subs.append(sub)
                 for tahap, rows in s_spec.get("rencana", {}).items():
-                    parsed = [
-                        (to_decimal(k, label="kas"), to_decimal(f, label="fisik")) for k, f in rows
-                    ]
-                    for message in check_rencana(pagu=sub.pagu_for(tahap), rows=parsed):
-                        col.errors.append(f"{sub.kode}: {message}")
-                    out_rencana += [
-                        RencanaBulanan(
-                            pemda_id=opd.pemda_id,
-                            sub_kegiatan=sub,
-                            tahap=tahap,
-                            bulan=m,
-                            anggaran_kas=kas,
-                            target_fisik=fisik,
-                        )
-                        for m, (kas, fisik) in enumerate(parsed, start=1)
-                    ]
+                    out_rencana += _rencana(col, sub, tahap, rows)
                 out_ind += [
                     _indikator(s, induk_field="sub_kegiatan", induk=sub, opd=opd, ta=ta)
                     for s in s_spec.get("indikator", [])
@@ -198,6 +206,45 @@ def plan_import(
         changes={"_summary": {"tahun": year, "pagu_murni": str(pagu), **result.__dict__}},
     )
     return result
+
+
+def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[RencanaBulanan]:
+    """The 12 plan rows of one version, checked like `rencana_set` does."""
+    if tahap not in TahapAnggaran.values:
+        col.errors.append(
+            f"{sub.kode}: " + _("Versi anggaran '%(t)s' tidak dikenal.") % {"t": tahap}
+        )
+        return []
+    if tahap == TahapAnggaran.PERUBAHAN and sub.pagu_perubahan is None:
+        col.errors.append(
+            f"{sub.kode}: " + _("Isi pagu perubahan sebelum rencana versi perubahan.")
+        )
+        return []
+    try:
+        parsed = [
+            (to_decimal(k, label=_("anggaran kas")), to_decimal(f, label=_("target fisik")))
+            for k, f in rows
+        ]
+    except ValidationError as exc:
+        col.errors.extend(f"{sub.kode}: {m}" for m in error_messages(exc))
+        return []
+    col.errors.extend(
+        f"{sub.kode}: {m}" for m in check_rencana(pagu=sub.pagu_for(tahap), rows=parsed)
+    )
+    out = [
+        RencanaBulanan(
+            pemda_id=sub.pemda_id,
+            sub_kegiatan=sub,
+            tahap=tahap,
+            bulan=m,
+            anggaran_kas=kas,
+            target_fisik=fisik,
+        )
+        for m, (kas, fisik) in enumerate(parsed, start=1)
+    ]
+    for row in out:
+        col.check(sub.kode, row)  # decimal places
+    return out
 
 
 def _write(programs, kegiatan, subs, rencana, indikator) -> None:

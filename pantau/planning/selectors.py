@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -44,8 +45,12 @@ def tahun_anggaran_pick(*, user, pemda: Pemda, tahun: int | str | None) -> Tahun
 def reporting_month(*, tahun_anggaran: TahunAnggaran, bulan: int | str | None = None) -> int:
     """The month figures are shown up to: the requested one, else the current month of the
     current year (pemda time zone), 12 for past years, 1 for future ones."""
-    if bulan and str(bulan).isdigit() and 1 <= int(bulan) <= 12:
-        return int(bulan)
+    try:
+        month = int(str(bulan)) if bulan and re.fullmatch(r"[0-9]{1,2}", str(bulan)) else 0
+    except ValueError:
+        month = 0
+    if 1 <= month <= 12:
+        return month
     today = today_in(tahun_anggaran.pemda)
     if tahun_anggaran.tahun < today.year:
         return 12

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
@@ -153,7 +154,41 @@ def tahun_anggaran_set_tahap(
     ta.tanggal_perubahan = tanggal if tahap == TahapAnggaran.PERUBAHAN else None
     if tahap == TahapAnggaran.PERUBAHAN and tanggal is None:
         raise ValidationError(_("Tanggal penetapan APBD perubahan wajib diisi."))
-    return save_audited(actor=actor, obj=ta, action="tahun_anggaran.set_tahap", before=before)
+    save_audited(actor=actor, obj=ta, action="tahun_anggaran.set_tahap", before=before)
+    over = _over_budget(ta)
+    if over:
+        raise ValidationError(
+            [
+                _("Realisasi sudah melebihi pagu versi ini pada %(n)d sub kegiatan:")
+                % {"n": len(over)},
+                *over[:10],
+            ]
+        )
+    return ta
+
+
+def _over_budget(ta: TahunAnggaran) -> list[str]:
+    """Codes of sub kegiatan whose cumulative realisation exceeds the pagu in force (one query)."""
+    from pantau.evaluation.progress import MONEY, pagu_expression
+    from pantau.monitoring.models import Realisasi
+
+    realised = (
+        Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"))
+        .order_by()
+        .values("sub_kegiatan")
+        .annotate(t=Sum("keuangan"))
+        .values("t")
+    )
+    return list(
+        SubKegiatan.objects.filter(tahun_anggaran=ta)
+        .annotate(
+            r=Subquery(realised, output_field=MONEY),
+            p=ExpressionWrapper(pagu_expression(ta.tahap), output_field=MONEY),
+        )
+        .filter(r__gt=F("p"))
+        .order_by("kode")
+        .values_list("kode", flat=True)
+    )
 
 
 # ---------------------------------------------------------------- plan tree
@@ -255,7 +290,12 @@ def sub_kegiatan_create(
 
 
 @transaction.atomic
-def sub_kegiatan_update(*, actor, sub_kegiatan: SubKegiatan, **fields) -> SubKegiatan:
+def sub_kegiatan_update(
+    *, actor, sub_kegiatan: SubKegiatan, rencana: dict[str, list] | None = None, **fields
+) -> SubKegiatan:
+    """Change a sub kegiatan; a changed pagu may come with its new monthly plans (`rencana`,
+    version -> 12 rows). Afterwards the budget must still hold together: realisation within
+    the pagu in force and every stored plan summing to its version's pagu."""
     sub = (
         SubKegiatan.objects.select_for_update()
         .select_related("kegiatan__program", "tahun_anggaran")
@@ -263,7 +303,53 @@ def sub_kegiatan_update(*, actor, sub_kegiatan: SubKegiatan, **fields) -> SubKeg
     )
     before = snapshot(sub)
     _apply_sub_fields(sub, fields)
-    return save_audited(actor=actor, obj=sub, action="sub_kegiatan.update", before=before)
+    save_audited(actor=actor, obj=sub, action="sub_kegiatan.update", before=before)
+    for tahap, rows in (rencana or {}).items():
+        rencana_set(actor=actor, sub_kegiatan=sub, tahap=tahap, rows=rows)
+    errors = budget_consistency_errors(sub)
+    if errors:
+        raise ValidationError(errors)
+    return sub
+
+
+def budget_consistency_errors(sub: SubKegiatan) -> list[str]:
+    from pantau.monitoring.models import Realisasi  # monitoring builds on planning
+
+    errors = []
+    realised = Realisasi.objects.filter(sub_kegiatan=sub).aggregate(t=Sum("keuangan"))[
+        "t"
+    ] or Decimal(0)
+    if realised > sub.pagu:
+        errors.append(
+            _(
+                "Realisasi kumulatif %(kode)s (Rp %(r)s) sudah melebihi pagu yang berlaku (Rp %(p)s)."
+            )
+            % {
+                "kode": sub.kode,
+                "r": f"{realised:,.0f}".replace(",", "."),
+                "p": f"{sub.pagu:,.0f}".replace(",", "."),
+            }
+        )
+    sums = (
+        RencanaBulanan.objects.filter(sub_kegiatan=sub)
+        .values("tahap")
+        .annotate(t=Sum("anggaran_kas"))
+        .values_list("tahap", "t")
+    )
+    for tahap, total in sums:
+        if total != sub.pagu_for(tahap):
+            errors.append(
+                _(
+                    "Rencana kas versi %(v)s berjumlah Rp %(t)s, tidak sama dengan pagunya (Rp %(p)s); "
+                    "kirim rencana kas baru bersama perubahan pagu."
+                )
+                % {
+                    "v": tahap,
+                    "t": f"{total:,.0f}".replace(",", "."),
+                    "p": f"{sub.pagu_for(tahap):,.0f}".replace(",", "."),
+                }
+            )
+    return errors
 
 
 # ---------------------------------------------------------------- monthly plan (anggaran kas, S-curve)

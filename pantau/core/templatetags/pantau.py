@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
@@ -59,11 +59,14 @@ def poin(value, places: int = 1) -> str:
 
 @register.filter
 def angka(value, places: int = 0) -> str:
+    """A number in the active locale; text that is not a number (what a user typed) unchanged."""
     if value is None or value == "":
         return "—"
-    return number_format(
-        Decimal(value), decimal_pos=int(places), use_l10n=True, force_grouping=True
-    )
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    return number_format(number, decimal_pos=int(places), use_l10n=True, force_grouping=True)
 
 
 @register.filter
@@ -85,3 +88,11 @@ def band(value) -> str:
     if value <= 70:
         return "warning"
     return "success"
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in templates (None when absent)."""
+    if not mapping:
+        return None
+    return mapping.get(key)

@@ -22,6 +22,11 @@ from pantau.planning.services import indikator_create
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _early_february(clock):
+    clock.set("2026-02-05 10:00")  # January's period is open (cut-off 10 February)
+
+
 def periode(world_tenant, bulan):
     return PeriodeLaporan.objects.get(tahun_anggaran=world_tenant.ta, bulan=bulan)
 
@@ -139,7 +144,7 @@ class TestRealisasiSave:
                 keuangan=Decimal(2),
                 fisik=Decimal(1),
             )
-        assert "terkunci" in exc.value.messages[0]
+        assert "tidak dapat diubah" in exc.value.messages[0]
 
 
 class TestRealisasiImport:

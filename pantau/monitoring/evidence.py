@@ -1,0 +1,190 @@
+"""Evidence files: validation, EXIF time and GPS, thumbnails, EXIF-free public copies (Pillow).
+
+Originals are stored under PRIVATE_ROOT (never served statically); every read goes through an
+access-checked view. Files are written to a temporary name and renamed, so a crash never leaves
+a half-written file behind a database row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import math
+import os
+import uuid
+import warnings
+import zoneinfo
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+THUMB_SIZE = (480, 480)
+PUBLIC_MAX = (1600, 1600)
+Image.MAX_IMAGE_PIXELS = 60_000_000  # refuse decompression bombs (about 60 megapixels)
+
+
+@dataclass
+class Processed:
+    jenis: str
+    content_type: str
+    sha256: str
+    ukuran: int
+    original: bytes
+    thumbnail: bytes = b""
+    public: bytes = b""
+    taken_at: dt.datetime | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    warnings: list[dict] = field(default_factory=list)
+
+
+def _mb(n: int) -> int:
+    return n * 1024 * 1024
+
+
+def process_upload(*, name: str, data: bytes, tz: str) -> Processed:
+    """Validate and process one uploaded file; raise ValidationError with a clear message."""
+    if not data:
+        raise ValidationError(_("Berkas %(n)s kosong.") % {"n": name})
+    digest = hashlib.sha256(data).hexdigest()
+    if data[:5] == b"%PDF-":
+        if len(data) > _mb(settings.UPLOAD_MAX_PDF_MB):
+            raise ValidationError(
+                _("Dokumen %(n)s lebih dari %(mb)d MB.")
+                % {"n": name, "mb": settings.UPLOAD_MAX_PDF_MB}
+            )
+        return Processed("dokumen", "application/pdf", digest, len(data), data)
+    if len(data) > _mb(settings.UPLOAD_MAX_PHOTO_MB):
+        raise ValidationError(
+            _("Foto %(n)s lebih dari %(mb)d MB.") % {"n": name, "mb": settings.UPLOAD_MAX_PHOTO_MB}
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("%(n)s bukan foto yang dapat dibaca (JPEG, PNG atau WebP) atau dokumen PDF.")
+            % {"n": name}
+        ) from None
+    if image.format not in PHOTO_TYPES:
+        raise ValidationError(
+            _("Format %(f)s tidak diterima; gunakan JPEG, PNG, WebP atau PDF.")
+            % {"f": image.format}
+        )
+    out = Processed("foto", PHOTO_TYPES[image.format], digest, len(data), data)
+    _read_exif(image, out, tz)
+    try:
+        oriented = ImageOps.exif_transpose(image) or image
+    except Exception:
+        oriented = image
+    out.thumbnail = _jpeg(oriented, THUMB_SIZE)
+    out.public = _jpeg(oriented, PUBLIC_MAX)  # re-encoded from pixels: no EXIF, no GPS
+    return out
+
+
+def _jpeg(image: Image.Image, size: tuple[int, int]) -> bytes:
+    copy = image.convert("RGB")
+    copy.thumbnail(size)
+    buf = io.BytesIO()
+    copy.save(buf, "JPEG", quality=82, optimize=True)
+    return buf.getvalue()
+
+
+def _read_exif(image: Image.Image, out: Processed, tz: str) -> None:
+    with warnings.catch_warnings():  # Pillow warns about corrupt EXIF; we report it ourselves
+        warnings.simplefilter("ignore")
+        _read_exif_tags(image, out, tz)
+
+
+def _read_exif_tags(image: Image.Image, out: Processed, tz: str) -> None:
+    try:
+        exif = image.getexif()
+        sub = exif.get_ifd(ExifTags.IFD.Exif)
+        gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    except Exception:
+        out.warnings.append(
+            {"kode": "exif_rusak", "pesan": _("Data EXIF foto rusak dan tidak dapat dibaca.")}
+        )
+        return
+    raw = sub.get(ExifTags.Base.DateTimeOriginal) or exif.get(ExifTags.Base.DateTime)
+    if raw:
+        try:
+            # EXIF carries no zone: the camera's local time is taken as the pemda's zone.
+            naive = dt.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
+            out.taken_at = naive.replace(tzinfo=zoneinfo.ZoneInfo(tz))
+        except ValueError:
+            out.warnings.append(
+                {"kode": "exif_waktu", "pesan": _("Waktu pengambilan di EXIF tidak sah.")}
+            )
+    else:
+        out.warnings.append(
+            {"kode": "tanpa_waktu", "pesan": _("Foto tidak memuat waktu pengambilan (EXIF).")}
+        )
+    try:
+        lat = _dms(gps.get(ExifTags.GPS.GPSLatitude), gps.get(ExifTags.GPS.GPSLatitudeRef), "S")
+        lng = _dms(gps.get(ExifTags.GPS.GPSLongitude), gps.get(ExifTags.GPS.GPSLongitudeRef), "W")
+    except (TypeError, ValueError, ZeroDivisionError):
+        lat = lng = None
+        out.warnings.append({"kode": "exif_gps", "pesan": _("Koordinat GPS di EXIF tidak sah.")})
+    if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        if not any(w["kode"] == "exif_gps" for w in out.warnings):
+            out.warnings.append(
+                {"kode": "tanpa_gps", "pesan": _("Foto tidak memuat koordinat GPS.")}
+            )
+        return
+    out.latitude = Decimal(str(round(lat, 6)))
+    out.longitude = Decimal(str(round(lng, 6)))
+
+
+def _dms(values, ref, negative: str) -> float | None:
+    if not values:
+        return None
+    d, m, s = (float(v) for v in values)
+    value = d + m / 60 + s / 3600
+    if isinstance(ref, bytes):
+        ref = ref.decode(errors="ignore")
+    return -value if (ref or "").strip().upper() == negative else value
+
+
+def distance_m(lat1: Decimal, lng1: Decimal, lat2: Decimal, lng2: Decimal) -> int:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(float(lat1)), math.radians(float(lat2))
+    dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return round(2 * 6_371_000 * math.asin(math.sqrt(a)))
+
+
+def store(data: bytes, *, suffix: str) -> str:
+    """Write bytes atomically under PRIVATE_ROOT; returns the relative name."""
+    name = f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    path = Path(settings.PRIVATE_ROOT) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    return name
+
+
+def remove(name: str) -> None:
+    if name:
+        (Path(settings.PRIVATE_ROOT) / name).unlink(missing_ok=True)
+
+
+def open_private(name: str) -> Path:
+    path = (Path(settings.PRIVATE_ROOT) / name).resolve()
+    if Path(settings.PRIVATE_ROOT).resolve() not in path.parents or not path.is_file():
+        raise FileNotFoundError(name)
+    return path

@@ -1,0 +1,295 @@
+"""Reads of monitoring data, scoped to the requesting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+
+from pantau.monitoring.choices import StatusRealisasi as S
+from pantau.monitoring.models import (
+    Bukti,
+    PembukaanPeriode,
+    PeriodeLaporan,
+    Realisasi,
+    RiwayatStatus,
+)
+from pantau.monitoring.workflow import PeriodeState, ketepatan, periode_state, today_in
+from pantau.organisations.access import scope_for
+from pantau.organisations.models import Opd
+from pantau.planning.models import SubKegiatan
+
+SUBMITTED = {S.DIAJUKAN, S.DISETUJUI, S.DIVERIFIKASI}
+
+
+def access_sub_kegiatan(user, pk: int) -> SubKegiatan:
+    scope = scope_for(user)
+    sub = (
+        SubKegiatan.objects.filter(
+            Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids), pk=pk
+        )
+        .select_related("opd__pemda", "tahun_anggaran", "kegiatan__program", "kecamatan", "desa")
+        .first()
+    )
+    if sub is None:
+        raise Http404
+    return sub
+
+
+def access_realisasi(user, pk: int) -> Realisasi:
+    scope = scope_for(user)
+    obj = (
+        Realisasi.objects.filter(
+            Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids), pk=pk
+        )
+        .select_related("opd__pemda", "sub_kegiatan__tahun_anggaran", "periode__tahun_anggaran")
+        .first()
+    )
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def access_bukti(user, pk: int) -> Bukti:
+    scope = scope_for(user)
+    obj = Bukti.objects.filter(
+        Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids), pk=pk
+    ).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def periode_get(*, sub: SubKegiatan, bulan: int) -> PeriodeLaporan:
+    periode = (
+        PeriodeLaporan.objects.select_related("tahun_anggaran")
+        .filter(tahun_anggaran_id=sub.tahun_anggaran_id, bulan=bulan)
+        .first()
+    )
+    if periode is None:
+        raise Http404
+    return periode
+
+
+def reopened_until(*, periode: PeriodeLaporan, opd: Opd) -> dt.date | None:
+    return (
+        PembukaanPeriode.objects.filter(periode=periode, opd=opd)
+        .order_by("-berlaku_sampai")
+        .values_list("berlaku_sampai", flat=True)
+        .first()
+    )
+
+
+def periode_default(*, opd: Opd, tahun: int | None = None) -> PeriodeLaporan | None:
+    """The period an operator works on now: the oldest one still open (last month until its
+    cut-off, then this month), in the pemda's time zone; else the latest started one."""
+    today = today_in(opd.pemda)
+    years = [tahun] if tahun else [today.year - 1, today.year]
+    periods = list(
+        PeriodeLaporan.objects.filter(pemda_id=opd.pemda_id, tahun_anggaran__tahun__in=years)
+        .select_related("tahun_anggaran")
+        .order_by("tahun_anggaran__tahun", "bulan")
+    )
+    states = [(p, periode_state(p, opd, today=today)) for p in periods]
+    open_ = [p for p, state in states if state == PeriodeState.TERBUKA]
+    if open_:
+        return open_[0]
+    started = [p for p, state in states if state != PeriodeState.BELUM_DIBUKA]
+    if started:
+        return started[-1]
+    return periods[0] if periods else None
+
+
+@dataclass
+class EntryRow:
+    sub: SubKegiatan
+    report: Realisasi | None
+    fisik_sebelumnya: object
+    jumlah_bukti: int
+    kurang: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else "belum"
+
+
+def entry_rows(*, user, opd: Opd, periode: PeriodeLaporan) -> list[EntryRow]:
+    """The OPD's sub kegiatan for a period, with the report, last month's physical progress, the
+    number of evidence files and what is still missing. Four queries whatever the size."""
+    if not scope_for(user).can_read_opd(opd) or periode.pemda_id != opd.pemda_id:
+        raise Http404
+    previous = Realisasi.objects.filter(
+        sub_kegiatan=OuterRef("pk"), periode__bulan__lt=periode.bulan
+    )
+    subs = (
+        SubKegiatan.objects.filter(opd=opd, tahun_anggaran_id=periode.tahun_anggaran_id)
+        .annotate(fisik_lalu=Subquery(previous.order_by("-periode__bulan").values("fisik")[:1]))
+        .order_by("kode")
+    )
+    reports = {
+        r.sub_kegiatan_id: r
+        for r in Realisasi.objects.filter(opd=opd, periode=periode).annotate(n_bukti=Count("bukti"))
+    }
+    rows = []
+    for sub in subs:
+        report = reports.get(sub.pk)
+        row = EntryRow(sub, report, sub.fisik_lalu, report.n_bukti if report else 0)
+        if report is None:
+            row.kurang.append("laporan")
+        else:
+            if report.n_bukti == 0:
+                row.kurang.append("bukti")
+            if report.peringatan and not report.penjelasan:
+                row.kurang.append("penjelasan")
+        rows.append(row)
+    return rows
+
+
+def report_detail(*, user, sub: SubKegiatan, periode: PeriodeLaporan) -> Realisasi | None:
+    if not scope_for(user).can_read_opd(sub.opd):
+        raise Http404
+    return (
+        Realisasi.objects.filter(sub_kegiatan=sub, periode=periode)
+        .prefetch_related(
+            "bukti", Prefetch("riwayat", queryset=RiwayatStatus.objects.order_by("created_at"))
+        )
+        .first()
+    )
+
+
+def fisik_sebelumnya(*, sub: SubKegiatan, bulan: int):
+    return (
+        Realisasi.objects.filter(sub_kegiatan=sub, periode__bulan__lt=bulan)
+        .order_by("-periode__bulan")
+        .values_list("fisik", flat=True)
+        .first()
+    )
+
+
+def history(*, user, sub: SubKegiatan) -> list[Realisasi]:
+    """Every monthly report of a sub kegiatan with its trail and evidence (three queries)."""
+    if not scope_for(user).can_read_opd(sub.opd):
+        raise Http404
+    return list(
+        Realisasi.objects.filter(sub_kegiatan=sub)
+        .select_related("periode__tahun_anggaran")
+        .prefetch_related(
+            "bukti", Prefetch("riwayat", queryset=RiwayatStatus.objects.order_by("created_at"))
+        )
+        .order_by("periode__bulan")
+    )
+
+
+@dataclass
+class ComplianceRow:
+    opd: Opd
+    jumlah_sub: int = 0
+    per_status: dict = field(default_factory=dict)
+    tepat_waktu: int = 0
+    terlambat: int = 0
+    belum: int = 0
+    tidak_ada: int = 0
+
+    @property
+    def keadaan(self) -> str:
+        """lengkap (all submitted on time), terlambat (all in, some late), kurang (missing)."""
+        if self.jumlah_sub == 0:
+            return "tanpa_rencana"
+        if self.tidak_ada:
+            return "tidak_lengkap"
+        if self.belum:
+            return "berjalan"
+        return "terlambat" if self.terlambat else "tepat_waktu"
+
+
+def compliance(*, user, periode: PeriodeLaporan) -> list[ComplianceRow]:
+    """Every visible OPD's reporting state for a period (Bappeda's view). Three queries."""
+    pemda = periode.tahun_anggaran.pemda
+    if periode.pemda_id not in scope_for(user).pemda_ids:
+        raise Http404
+    today = today_in(pemda)
+    rows = {
+        o.pk: ComplianceRow(o) for o in Opd.objects.filter(pemda=pemda, aktif=True).order_by("kode")
+    }
+    counts = (
+        SubKegiatan.objects.filter(tahun_anggaran_id=periode.tahun_anggaran_id)
+        .values("opd_id")
+        .annotate(n=Count("id"))
+    )
+    for item in counts:
+        if item["opd_id"] in rows:
+            rows[item["opd_id"]].jumlah_sub = item["n"]
+    for opd_id, status, diajukan_pada in Realisasi.objects.filter(periode=periode).values_list(
+        "opd_id", "status", "diajukan_pada"
+    ):
+        row = rows.get(opd_id)
+        if row is None:
+            continue
+        row.per_status[status] = row.per_status.get(status, 0) + 1
+        if diajukan_pada is not None:  # first submission time decides on time or late
+            kind = ketepatan(diajukan_pada, periode, pemda, today=today)
+            setattr(row, kind, getattr(row, kind) + 1)
+    for row in rows.values():
+        submitted = row.tepat_waktu + row.terlambat
+        not_in = max(0, row.jumlah_sub - submitted)
+        if today <= periode.batas_waktu:
+            row.belum = not_in
+        else:
+            row.tidak_ada = not_in
+    return list(rows.values())
+
+
+def missing_reports_by_opd(*, pemda, today: dt.date):
+    """(periode, opd, number of sub kegiatan not yet submitted) for periods whose cut-off falls
+    within the reminder window."""
+    window_end = today + dt.timedelta(days=pemda.hari_pengingat)
+    periods = PeriodeLaporan.objects.filter(
+        pemda=pemda, batas_waktu__gte=today, batas_waktu__lte=window_end
+    ).select_related("tahun_anggaran")
+    out = []
+    for periode in periods:
+        if dt.date(periode.tahun_anggaran.tahun, periode.bulan, 1) > today:
+            continue
+        submitted = dict(
+            Realisasi.objects.filter(periode=periode, status__in=SUBMITTED)
+            .values("opd_id")
+            .annotate(n=Count("id"))
+            .values_list("opd_id", "n")
+        )
+        totals = (
+            SubKegiatan.objects.filter(tahun_anggaran_id=periode.tahun_anggaran_id)
+            .values("opd_id")
+            .annotate(n=Count("id"))
+            .values_list("opd_id", "n")
+        )
+        opds = {o.pk: o for o in Opd.objects.filter(pemda=pemda, aktif=True)}
+        for opd_id, total in totals:
+            missing = total - submitted.get(opd_id, 0)
+            if missing > 0 and opd_id in opds:
+                out.append((periode, opds[opd_id], missing))
+    return out
+
+
+def compliance_period(*, pemda, tahun: int, bulan: int | None) -> PeriodeLaporan | None:
+    """The period of the compliance view: the requested month, else the latest month whose
+    cut-off has passed (or the first one)."""
+    qs = PeriodeLaporan.objects.filter(pemda=pemda, tahun_anggaran__tahun=tahun).select_related(
+        "tahun_anggaran"
+    )
+    if bulan:
+        return qs.filter(bulan=bulan).first()
+    today = today_in(pemda)
+    return (
+        qs.filter(batas_waktu__lt=today).order_by("-bulan").first() or qs.order_by("bulan").first()
+    )
+
+
+def periode_by_id(*, pemda, pk: int) -> PeriodeLaporan:
+    periode = (
+        PeriodeLaporan.objects.select_related("tahun_anggaran").filter(pemda=pemda, pk=pk).first()
+    )
+    if periode is None:
+        raise Http404
+    return periode

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from pantau.monitoring import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.daftar, name="daftar"),
+    path("grid/", views.grid, name="grid"),
+    path("kepatuhan/", views.kepatuhan, name="kepatuhan"),
+    path("periode/buka/", views.buka_periode, name="buka-periode"),
+    path("laporan/<int:sub_id>/<int:bulan>/", views.laporan, name="laporan"),
+    path("laporan/<int:pk>/langkah/", views.langkah, name="langkah"),
+    path("sub-kegiatan/<int:sub_id>/riwayat/", views.riwayat, name="riwayat"),
+    path("bukti/<int:pk>/hapus/", views.bukti_hapus, name="bukti-hapus"),
+    path("bukti/<int:pk>/<str:varian>/", views.bukti_berkas, name="bukti-berkas"),
+]

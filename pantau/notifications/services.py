@@ -1,0 +1,154 @@
+"""Notifications: created by the task queue, never inside the request that caused them."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pantau.audit.services import audit_record
+from pantau.notifications.models import Notifikasi
+from pantau.organisations.choices import Role
+from pantau.organisations.models import Membership
+
+log = logging.getLogger(__name__)
+
+
+def notify_transition(*, realisasi, name: str, actor, catatan: str) -> None:
+    """Queue the notices of a workflow step once the step's transaction has committed."""
+    if name not in {"return_opd", "return_bappeda", "verify"}:
+        return
+    from pantau.notifications.tasks import send_transition_notice
+
+    args = (realisasi.pk, name, actor.pk if actor else None, catatan)
+    transaction.on_commit(lambda: send_transition_notice(*args))
+
+
+def recipients(*, pemda_id: int, opd_id: int | None, roles: set[str]):
+    qs = Membership.objects.filter(pemda_id=pemda_id, role__in=roles, user__is_active=True)
+    if opd_id is not None:
+        qs = qs.filter(opd_id=opd_id)
+    return get_user_model().objects.filter(pk__in=qs.values("user_id"))
+
+
+@transaction.atomic
+def notifikasi_create(
+    *, users, pemda_id: int, judul: str, isi: str, url: str = "", kunci: str = ""
+) -> list[Notifikasi]:
+    """Create in-app notifications (skipping duplicates by key) and send their e-mails."""
+    created = []
+    for user in users:
+        key = f"{kunci}:{user.pk}" if kunci else None
+        if key and Notifikasi.objects.filter(kunci=key).exists():
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notifikasi.objects.create(
+                        pemda_id=pemda_id, user=user, judul=judul, isi=isi, url=url, kunci=key
+                    )
+                )
+        except IntegrityError:  # a concurrent worker created it first
+            continue
+    if created:
+        audit_record(
+            actor=None,
+            action="notifikasi.send",
+            object_type="notifications.notifikasi",
+            object_repr=judul[:200],
+            pemda_id=pemda_id,
+            changes={"_summary": {"users": [n.user_id for n in created], "kunci": kunci}},
+        )
+    for note in created:
+        if note.user.email:
+            try:
+                send_mail(
+                    judul, f"{isi}\n\n{settings.PANTAU_BASE_URL}{url}", None, [note.user.email]
+                )
+                Notifikasi.objects.filter(pk=note.pk).update(email_terkirim=True)
+            except OSError:
+                log.exception("e-mail to %s failed", note.user.email)
+    return created
+
+
+def transition_notice(*, realisasi_id: int, name: str, catatan: str) -> list[Notifikasi]:
+    from pantau.monitoring.models import Realisasi
+
+    r = Realisasi.objects.select_related("sub_kegiatan", "periode__tahun_anggaran", "opd").get(
+        pk=realisasi_id
+    )
+    url = reverse("monitoring:laporan", args=[r.sub_kegiatan_id, r.periode.bulan])
+    if name == "verify":
+        judul = _("Laporan diverifikasi: %(sub)s") % {"sub": r.sub_kegiatan.nama[:120]}
+        isi = _("Laporan %(periode)s untuk %(sub)s telah diverifikasi Bappeda.") % {
+            "periode": r.periode,
+            "sub": r.sub_kegiatan.kode,
+        }
+        roles = {Role.OPERATOR_OPD, Role.KEPALA_OPD}
+    else:
+        judul = _("Laporan dikembalikan: %(sub)s") % {"sub": r.sub_kegiatan.nama[:120]}
+        isi = _("Laporan %(periode)s untuk %(sub)s dikembalikan dengan catatan: %(c)s") % {
+            "periode": r.periode,
+            "sub": r.sub_kegiatan.kode,
+            "c": catatan,
+        }
+        roles = (
+            {Role.OPERATOR_OPD} if name == "return_opd" else {Role.OPERATOR_OPD, Role.KEPALA_OPD}
+        )
+    users = recipients(pemda_id=r.pemda_id, opd_id=r.opd_id, roles=roles)
+    return notifikasi_create(users=users, pemda_id=r.pemda_id, judul=judul, isi=isi, url=url)
+
+
+def send_reminders(*, today=None) -> int:
+    """Remind OPDs with missing reports in the days before each cut-off. Returns notices sent."""
+    from pantau.monitoring.selectors import missing_reports_by_opd
+    from pantau.monitoring.workflow import today_in
+    from pantau.organisations.models import Pemda
+
+    sent = 0
+    for pemda in Pemda.objects.filter(aktif=True):
+        day = today or today_in(pemda)
+        for periode, opd, missing in missing_reports_by_opd(pemda=pemda, today=day):
+            users = recipients(
+                pemda_id=pemda.pk, opd_id=opd.pk, roles={Role.OPERATOR_OPD, Role.KEPALA_OPD}
+            )
+            judul = _("Pengingat: laporan %(p)s belum lengkap") % {"p": periode}
+            isi = _("%(n)d sub kegiatan %(opd)s belum diajukan. Batas waktu: %(d)s.") % {
+                "n": missing,
+                "opd": opd.singkatan,
+                "d": periode.batas_waktu.strftime("%d-%m-%Y"),
+            }
+            sent += len(
+                notifikasi_create(
+                    users=users,
+                    pemda_id=pemda.pk,
+                    judul=judul,
+                    isi=isi,
+                    url=reverse("monitoring:daftar"),
+                    kunci=f"pengingat:{periode.pk}:{opd.pk}:{day.isoformat()}",
+                )
+            )
+    return sent
+
+
+@transaction.atomic
+def notifikasi_mark_read(*, user, ids: list[int] | None = None) -> int:
+    qs = Notifikasi.objects.filter(user=user, dibaca_pada__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    marked = list(qs.values_list("pk", flat=True))
+    if marked:
+        qs.update(dibaca_pada=timezone.now())
+        audit_record(
+            actor=user,
+            action="notifikasi.read",
+            object_type="notifications.notifikasi",
+            changes={"_summary": {"ids": marked}},
+        )
+    return len(marked)

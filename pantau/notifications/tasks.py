@@ -1,0 +1,17 @@
+"""Background tasks (huey): notices and reminders, never run inside a request."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from pantau.notifications import services
+
+
+@db_task(retries=3, retry_delay=60)
+def send_transition_notice(realisasi_id: int, name: str, actor_id: int | None, catatan: str) -> int:
+    return len(services.transition_notice(realisasi_id=realisasi_id, name=name, catatan=catatan))
+
+
+# Hourly: each pemda gets at most one reminder per OPD, period and day (deduplicated by key).
+@db_periodic_task(crontab(minute="5"))
+def send_reminders() -> int:
+    return services.send_reminders()

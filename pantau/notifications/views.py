@@ -1,0 +1,17 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from pantau.notifications.selectors import notifikasi_for_user
+from pantau.notifications.services import notifikasi_mark_read
+
+
+@login_required
+def daftar(request):
+    if request.method == "POST":
+        notifikasi_mark_read(user=request.user)
+        return redirect("notifications:daftar")
+    return render(
+        request,
+        "notifications/daftar.html",
+        {"items": notifikasi_for_user(user=request.user)[:100]},
+    )
