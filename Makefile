@@ -42,6 +42,8 @@ run: setup
 	$(BIN)/pantau migrate --noinput
 	$(BIN)/pantau demo --if-empty
 	@echo "== Pantau berjalan di http://127.0.0.1:$(PORT)/ (Ctrl+C untuk berhenti)"
+	@# The task queue (reminders, notices, e-mail) runs beside the web server and stops with it.
+	$(BIN)/pantau run_huey --quiet & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pantau runserver 127.0.0.1:$(PORT)
 
 test: setup setup-browser

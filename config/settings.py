@@ -110,6 +110,9 @@ def _database() -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "pantau.sqlite3",
+        # Tests use a file too (not shared-cache memory), so that the live server's threads and
+        # the test wait on each other's locks as in production instead of failing at once.
+        "TEST": {"NAME": str(DATA_DIR / "test-pantau.sqlite3")},
         "OPTIONS": {
             # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at
             # the start of each transaction so two writers never deadlock on an upgrade.

@@ -158,7 +158,12 @@ def _render_form(request, sub, periode, *, values=None, errors=None, status=200)
             "tindak_lanjut": report.tindak_lanjut,
             "penjelasan": report.penjelasan,
         }
+    trail = list(report.riwayat.all()) if report else []
+    returned = (
+        report is not None and report.status == "dikembalikan" and trail and trail[-1].catatan
+    )
     context = {
+        "catatan_kembali": trail[-1] if returned else None,
         "sub": sub,
         "periode": periode,
         "report": report,

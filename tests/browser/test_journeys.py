@@ -1,63 +1,10 @@
 """Journeys in real Chromium (Debian's /usr/bin/chromium) at a 360 px phone viewport."""
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
-from conftest import PASSWORD, World
+from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 760}, is_mobile=True, has_touch=True
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def live_world(transactional_db, nomen_csv, live_server):
-    return World(nomen_csv)
-
-
-def login(page, base, username):
-    page.goto(f"{base}/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(f"{base}/")
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_operator_signs_in_and_opens_own_opd(phone, live_server, live_world):

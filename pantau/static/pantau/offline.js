@@ -99,6 +99,7 @@
 
   function render() {
     return all().then(function (items) {
+      document.body.dataset.antrean = String(items.length);
       var host = document.getElementById("antrean-offline");
       if (!host) {
         if (!items.length) return;
@@ -114,7 +115,7 @@
       var ul = document.createElement("ul"); ul.className = "small mb-2";
       items.forEach(function (item) {
         var li = document.createElement("li");
-        li.textContent = item.label + " · " + new Date(item.created).toLocaleString() + " · " +
+        li.textContent = item.label + " · " + new Date(item.created).toLocaleString(document.documentElement.lang || "id") + " · " +
           (item.status === "gagal" ? T.failed + ": " + (item.errors || []).join(" ") : T.waiting);
         if (item.status === "gagal") {
           var del = document.createElement("button"); del.type = "button";
@@ -185,5 +186,6 @@
   render();
   flushNow();
   setInterval(flushNow, 30000);
-  window.pantauOffline = { flush: flushNow, items: all };
+  // Small API for the page (and the browser tests): send now, list and re-add queued reports.
+  window.pantauOffline = { flush: flushNow, items: all, add: function (item) { return put(item).then(render); } };
 })();
