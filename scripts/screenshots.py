@@ -1,6 +1,6 @@
-"""Screenshots of the main pages at phone size for the docs: python scripts/screenshots.py URL OUTDIR.
+"""Screenshots of the main pages at phone size for the docs.
 
-Needs a running server with the demo data and Debian's Chromium.
+Usage: python scripts/screenshots.py [BASE_URL] [OUTDIR]   (a running server with the demo data)
 """
 
 import sys
@@ -15,27 +15,56 @@ ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
+    "--no-first-run",
     "--disable-component-update",
     "--disable-sync",
-    "--no-first-run",
 ]
+PASSWORD = "pantau-demo-2026"
+
+
+def session(browser, username):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 780}, device_scale_factor=2, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(f"{BASE}/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{BASE}/")
+    return context, page
+
 
 with sync_playwright() as p:
     browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-    page = browser.new_page(
+    context = browser.new_context(
         viewport={"width": 360, "height": 780}, device_scale_factor=2, is_mobile=True
     )
+    page = context.new_page()
     page.goto(f"{BASE}/masuk/")
     page.screenshot(path=str(OUT / "login.png"))
-    page.fill("#id_username", "bupati")
-    page.fill("#id_password", "pantau-demo-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{BASE}/")
+    context.close()
+
+    context, page = session(browser, "bupati")
     page.screenshot(path=str(OUT / "beranda.png"), full_page=True)
     page.goto(f"{BASE}/opd/")
     page.screenshot(path=str(OUT / "opd-list.png"))
     page.click("text=Dinas Pekerjaan Umum dan Penataan Ruang")
     page.wait_for_load_state()
     page.click("details.tree-program[open] details.tree-kegiatan >> nth=0")
-    page.screenshot(path=str(OUT / "opd-detail.png"), full_page=False)
+    page.screenshot(path=str(OUT / "opd-detail.png"))
+    context.close()
+
+    context, page = session(browser, "operator.dinkes")
+    page.goto(f"{BASE}/monitoring/")
+    page.screenshot(path=str(OUT / "laporan-daftar.png"))
+    page.locator("ul.list-group a.stretched-link").first.click()
+    page.wait_for_load_state()
+    page.screenshot(path=str(OUT / "laporan-form.png"), full_page=True)
+    context.close()
+
+    context, page = session(browser, "verifikator.bappeda")
+    page.goto(f"{BASE}/monitoring/kepatuhan/")
+    page.screenshot(path=str(OUT / "kepatuhan.png"))
+    context.close()
     browser.close()

@@ -38,7 +38,24 @@ def test_demo_builds_wakatobi():
     assert not current.filter(periode__bulan=12).exists()
     assert current.filter(periode__bulan=11, status="draft").exists()
     assert current.filter(periode__bulan=10).values("status").distinct().count() >= 3
-    # variety: some OPDs far behind, some on track
+    # variety: some OPDs far behind, some on track (financial realisation of 2025 per OPD)
+    from pantau.evaluation.progress import progress_by_opd
+
+    ta_2025 = TahunAnggaran.objects.get(pemda=pemda, tahun=2025)
+    per_opd = progress_by_opd(
+        SubKegiatan.objects.filter(tahun_anggaran=ta_2025), tahap=ta_2025.tahap, bulan=12
+    )
+    shares = sorted(p.persen_keuangan for p in per_opd.values())
+    assert shares[0] < 75 and shares[-1] > 90
+    # submitted reports carry their first-submission time; some came in late
+    verified = Realisasi.objects.filter(periode__tahun_anggaran=ta_2025, status="diverifikasi")
+    assert not verified.filter(diajukan_pada__isnull=True).exists()
+    late = [
+        r
+        for r in verified.select_related("periode")[:3000]
+        if r.diajukan_pada.date() > r.periode.batas_waktu
+    ]
+    assert late
     # every row passes the rules: cumulative money never above pagu
     for sub in SubKegiatan.objects.filter(tahun_anggaran__tahun=2025).select_related(
         "tahun_anggaran"

@@ -67,10 +67,12 @@ def process_upload(*, name: str, data: bytes, tz: str) -> Processed:
             _("Foto %(n)s lebih dari %(mb)d MB.") % {"n": name, "mb": settings.UPLOAD_MAX_PHOTO_MB}
         )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        with warnings.catch_warnings():  # corrupt EXIF is reported as a warning of ours below
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as probe:
+                probe.verify()
+            image = Image.open(io.BytesIO(data))
+            image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(
             _("%(n)s bukan foto yang dapat dibaca (JPEG, PNG atau WebP) atau dokumen PDF.")

@@ -238,7 +238,15 @@ def compliance(*, user, periode: PeriodeLaporan) -> list[ComplianceRow]:
             row.belum = not_in
         else:
             row.tidak_ada = not_in
-    return list(rows.values())
+    # Worst first: Bappeda starts with the OPDs that did not report.
+    order = {
+        "tidak_lengkap": 0,
+        "terlambat": 1,
+        "berjalan": 2,
+        "tepat_waktu": 3,
+        "tanpa_rencana": 4,
+    }
+    return sorted(rows.values(), key=lambda r: (order[r.keadaan], -r.tidak_ada, r.opd.kode))
 
 
 def missing_reports_by_opd(*, pemda, today: dt.date):
@@ -293,3 +301,36 @@ def periode_by_id(*, pemda, pk: int) -> PeriodeLaporan:
     if periode is None:
         raise Http404
     return periode
+
+
+@dataclass
+class IndikatorRow:
+    indikator: object
+    nilai: object  # this period's value (or what the user typed), None when empty
+    sebelumnya: object  # the latest value of an earlier period
+    target: object  # the quarter's target, else the annual one
+
+
+def indikator_rows(
+    *, sub: SubKegiatan, periode: PeriodeLaporan, posted: dict | None = None
+) -> list[IndikatorRow]:
+    """The sub kegiatan's indicators with this period's value and the previous one (2 queries)."""
+    from pantau.monitoring.models import RealisasiIndikator
+    from pantau.planning.models import Indikator
+
+    indicators = list(Indikator.objects.filter(sub_kegiatan=sub).order_by("id"))
+    values: dict[int, dict[int, object]] = {}
+    for ind_id, bulan, nilai in RealisasiIndikator.objects.filter(
+        indikator__in=indicators
+    ).values_list("indikator_id", "periode__bulan", "nilai"):
+        values.setdefault(ind_id, {})[bulan] = nilai
+    rows = []
+    for ind in indicators:
+        series = values.get(ind.pk, {})
+        earlier = [v for m, v in sorted(series.items()) if m < periode.bulan]
+        target = ind.targets_triwulan[periode.triwulan - 1] or ind.target_tahunan
+        current = (
+            (posted or {}).get(str(ind.pk)) if posted is not None else series.get(periode.bulan)
+        )
+        rows.append(IndikatorRow(ind, current, earlier[-1] if earlier else None, target))
+    return rows

@@ -581,6 +581,27 @@ def bukti_remove(*, actor, bukti: Bukti) -> None:
 # ---------------------------------------------------------------- one submission from the phone
 
 
+def _save_indicator_values(actor, sub: SubKegiatan, periode: PeriodeLaporan, values: dict) -> None:
+    """Indicator values sent with a report ({indikator id: text}); blanks are skipped. Only the
+    sub kegiatan's own indicators are accepted."""
+    wanted = {int(k): v for k, v in values.items() if str(k).isdigit() and str(v).strip()}
+    if not wanted:
+        return
+    indicators = {i.pk: i for i in Indikator.objects.filter(sub_kegiatan=sub, pk__in=wanted)}
+    errors: list[str] = []
+    for pk, value in wanted.items():
+        ind = indicators.get(pk)
+        if ind is None:
+            errors.append(_("Indikator tidak dikenal untuk sub kegiatan ini."))
+            continue
+        try:
+            realisasi_indikator_save(actor=actor, indikator=ind, periode=periode, nilai=value)
+        except ValidationError as exc:
+            errors.extend(f"{ind.nama}: {m}" for m in error_messages(exc))
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def laporan_kirim(
     *,
@@ -619,6 +640,7 @@ def laporan_kirim(
         )
         for name, data in files:
             added.append(bukti_add(actor=actor, realisasi=report, name=name, data=data))
+        _save_indicator_values(actor, sub_kegiatan, periode, fields.get("indikator") or {})
         if ajukan:
             report = realisasi_transition(actor=actor, realisasi=report, name="submit")
     except BaseException:

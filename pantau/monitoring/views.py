@@ -90,7 +90,13 @@ def daftar(request):
 
 def _form_values(request) -> dict:
     keys = ("keuangan", "fisik", "kendala", "tindak_lanjut", "penjelasan")
-    return {k: request.POST.get(k, "").strip() for k in keys}
+    values = {k: request.POST.get(k, "").strip() for k in keys}
+    values["indikator"] = {
+        key.removeprefix("indikator-"): value.strip()
+        for key, value in request.POST.items()
+        if key.startswith("indikator-")
+    }
+    return values
 
 
 def _files(request) -> list[tuple[str, bytes]]:
@@ -177,6 +183,9 @@ def _render_form(request, sub, periode, *, values=None, errors=None, status=200)
         "state": state,
         "kunci": uuid.uuid4().hex,
         "fisik_lalu": selectors.fisik_sebelumnya(sub=sub, bulan=periode.bulan),
+        "indikator": selectors.indikator_rows(
+            sub=sub, periode=periode, posted=(values or {}).get("indikator") if errors else None
+        ),
         "transitions": [t for t in allowed_transitions(request.user, report) if t.name != "submit"]
         if report
         else [],

@@ -77,6 +77,7 @@ def notifikasi_create(
     return created
 
 
+@transaction.atomic
 def transition_notice(*, realisasi_id: int, name: str, catatan: str) -> list[Notifikasi]:
     from pantau.monitoring.models import Realisasi
 
@@ -105,6 +106,7 @@ def transition_notice(*, realisasi_id: int, name: str, catatan: str) -> list[Not
     return notifikasi_create(users=users, pemda_id=r.pemda_id, judul=judul, isi=isi, url=url)
 
 
+@transaction.atomic
 def send_reminders(*, today=None) -> int:
     """Remind OPDs with missing reports in the days before each cut-off. Returns notices sent."""
     from pantau.monitoring.selectors import missing_reports_by_opd

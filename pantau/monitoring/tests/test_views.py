@@ -271,3 +271,56 @@ def test_service_worker_served_from_root(client):
     response = client.get("/sw.js")
     assert response.status_code == 200 and response["Service-Worker-Allowed"] == "/"
     assert "pantau-pages" in response.content.decode()
+
+
+class TestIndicatorValuesInForm:
+    def test_values_saved_with_report_and_checked(self, client, world, clock):
+        from pantau.monitoring.models import RealisasiIndikator
+        from pantau.planning.choices import Rumus
+        from pantau.planning.services import indikator_create
+
+        clock.set("2026-04-03 09:00")  # March (end of TW I) is open
+        ind = indikator_create(
+            actor=None,
+            induk=world.a.sub,
+            nama="Cakupan layanan",
+            satuan="%",
+            rumus=Rumus.PERSENTASE,
+            target_tahunan=Decimal(90),
+            target_tw1=Decimal(20),
+            target_tw4=Decimal(90),
+        )
+        login(client, world.a.users["operator_opd"])
+        page = client.get(form_url(world.a, bulan=3))
+        assert "Cakupan layanan (%)" in page.text and "Akhir triwulan 1" in page.text
+        bad = client.post(
+            form_url(world.a, bulan=3),
+            {"kunci": "i" * 32, "keuangan": "1.000", "fisik": "1", f"indikator-{ind.pk}": "120"},
+        )
+        assert bad.status_code == 422 and "antara 0 dan 100" in bad.text
+        assert not Realisasi.objects.exists() and not RealisasiIndikator.objects.exists()
+        ok = client.post(
+            form_url(world.a, bulan=3),
+            {"kunci": "j" * 32, "keuangan": "1.000", "fisik": "1", f"indikator-{ind.pk}": "22,5"},
+        )
+        assert ok.status_code == 302
+        assert RealisasiIndikator.objects.get().nilai == Decimal("22.5")
+
+    def test_indicator_of_other_sub_refused(self, client, world):
+        from pantau.planning.choices import Rumus
+        from pantau.planning.services import indikator_create
+
+        other = indikator_create(
+            actor=None,
+            induk=world.a.sub2,
+            nama="Lain",
+            satuan="unit",
+            rumus=Rumus.TREN_POSITIF,
+            target_tahunan=Decimal(2),
+        )
+        login(client, world.a.users["operator_opd"])
+        response = client.post(
+            form_url(world.a),
+            {"kunci": "o" * 32, "keuangan": "1", "fisik": "1", f"indikator-{other.pk}": "1"},
+        )
+        assert response.status_code == 422 and not Realisasi.objects.exists()
