@@ -155,3 +155,12 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch) -> Clock:
     return Clock(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_category_cache():
+    from pantau.evaluation.categories import _cache
+
+    _cache.clear()
+    yield
+    _cache.clear()

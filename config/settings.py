@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pantau.organisations",
     "pantau.planning",
     "pantau.monitoring",
+    "pantau.evaluation",
     "pantau.notifications",
     "huey.contrib.djhuey",
 ]
