@@ -64,6 +64,57 @@ class Pemda(TimestampedModel):
         default=2000,
         help_text=_("Foto yang diambil lebih jauh dari lokasi sub kegiatan diberi peringatan."),
     )
+    # Early warnings (docs/domain.md §10: SSUK kontrak kritis; unverified, so settings).
+    kritis_batas_rencana = models.DecimalField(
+        _("batas rencana periode I (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=70,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    kritis_deviasi_awal = models.DecimalField(
+        _("kritis bila terlambat lebih dari (poin, rencana ≤ batas)"),
+        max_digits=5,
+        decimal_places=2,
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    kritis_deviasi_akhir = models.DecimalField(
+        _("kritis bila terlambat lebih dari (poin, rencana > batas)"),
+        max_digits=5,
+        decimal_places=2,
+        default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    # OPD ranking weights (shown with the ranking).
+    bobot_capaian = models.DecimalField(
+        _("bobot capaian indikator"),
+        max_digits=5,
+        decimal_places=2,
+        default=25,
+        validators=[MinValueValidator(0)],
+    )
+    bobot_serapan = models.DecimalField(
+        _("bobot serapan anggaran"),
+        max_digits=5,
+        decimal_places=2,
+        default=25,
+        validators=[MinValueValidator(0)],
+    )
+    bobot_fisik = models.DecimalField(
+        _("bobot realisasi fisik"),
+        max_digits=5,
+        decimal_places=2,
+        default=25,
+        validators=[MinValueValidator(0)],
+    )
+    bobot_ketepatan = models.DecimalField(
+        _("bobot ketepatan laporan"),
+        max_digits=5,
+        decimal_places=2,
+        default=25,
+        validators=[MinValueValidator(0)],
+    )
     aktif = models.BooleanField(_("aktif"), default=True)
 
     class Meta:

@@ -36,6 +36,13 @@ PEMDA_SETTINGS = {
     "hari_pengingat",
     "selisih_fisik_keuangan_maks",
     "jarak_foto_maks_m",
+    "kritis_batas_rencana",
+    "kritis_deviasi_awal",
+    "kritis_deviasi_akhir",
+    "bobot_capaian",
+    "bobot_serapan",
+    "bobot_fisik",
+    "bobot_ketepatan",
 }
 
 
