@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from pantau.core.models import TimestampedModel
+from pantau.core.models import TenantModel, TimestampedModel
 
 
 class KategoriPenilaian(TimestampedModel):
@@ -59,3 +59,79 @@ class KategoriPenilaian(TimestampedModel):
         below = lo is not None and (value < lo or (value == lo and not self.bawah_inklusif))
         above = hi is not None and (value > hi or (value == hi and not self.atas_inklusif))
         return not below and not above
+
+
+class RingkasanSubKegiatan(TenantModel):
+    """Roll-up row: one sub kegiatan at the end of one month (cumulative figures). Kept current
+    by the services that write realisation, plans and budgets; `pantau evaluation check`
+    recomputes every row from the raw data and reports differences."""
+
+    tahun_anggaran = models.ForeignKey(
+        "planning.TahunAnggaran", on_delete=models.CASCADE, related_name="+"
+    )
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.CASCADE, related_name="+")
+    sub_kegiatan = models.ForeignKey(
+        "planning.SubKegiatan", on_delete=models.CASCADE, related_name="ringkasan"
+    )
+    bulan = models.PositiveSmallIntegerField()
+    pagu = models.DecimalField(max_digits=18, decimal_places=2)
+    realisasi = models.DecimalField(max_digits=18, decimal_places=2)  # cumulative to the month
+    rencana_kas = models.DecimalField(max_digits=18, decimal_places=2, null=True)  # None: no plan
+    target_fisik = models.DecimalField(max_digits=6, decimal_places=2, null=True)
+    fisik = models.DecimalField(max_digits=6, decimal_places=2)  # latest report up to the month
+    dilaporkan = models.BooleanField(default=False)  # a report exists for this month
+    status_fisik = models.CharField(max_length=15)  # hijau / kuning / kritis / tanpa_rencana
+    uang_tanpa_fisik = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("ringkasan sub kegiatan")
+        verbose_name_plural = _("ringkasan sub kegiatan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub_kegiatan", "bulan"], name="ringkasan_sub_bulan_unik"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["pemda", "tahun_anggaran", "bulan", "opd"], name="ringkasan_sub_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_kegiatan_id} · {self.bulan}"
+
+
+class RingkasanOpd(TenantModel):
+    """Roll-up row: one OPD at the end of one month, summed from its sub kegiatan rows."""
+
+    tahun_anggaran = models.ForeignKey(
+        "planning.TahunAnggaran", on_delete=models.CASCADE, related_name="+"
+    )
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.CASCADE, related_name="+")
+    bulan = models.PositiveSmallIntegerField()
+    pagu = models.DecimalField(max_digits=20, decimal_places=2)
+    realisasi = models.DecimalField(max_digits=20, decimal_places=2)
+    pagu_rencana = models.DecimalField(max_digits=20, decimal_places=2)
+    rencana_kas = models.DecimalField(max_digits=20, decimal_places=2)
+    fisik_x_pagu = models.DecimalField(max_digits=24, decimal_places=4)
+    fisik_x_pagu_rencana = models.DecimalField(max_digits=24, decimal_places=4)
+    target_fisik_x_pagu = models.DecimalField(max_digits=24, decimal_places=4)
+    jumlah_sub = models.PositiveIntegerField()
+    dilaporkan = models.PositiveIntegerField()
+    kritis = models.PositiveIntegerField()
+    uang_tanpa_fisik = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ringkasan OPD")
+        verbose_name_plural = _("ringkasan OPD")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opd", "tahun_anggaran", "bulan"], name="ringkasan_opd_bulan_unik"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["pemda", "tahun_anggaran", "bulan"], name="ringkasan_opd_lookup")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.opd_id} · {self.bulan}"

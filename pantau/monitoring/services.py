@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from pantau.audit.services import audit_record, save_audited, snapshot
 from pantau.core.errors import error_messages
 from pantau.core.numbers import to_decimal
+from pantau.evaluation import rollup
 from pantau.monitoring.choices import StatusRealisasi as S
 from pantau.monitoring.evidence import distance_m, process_upload, remove, store
 from pantau.monitoring.models import (
@@ -163,7 +164,9 @@ def realisasi_save(
     if errors:
         raise ValidationError(errors)
     action = "realisasi.create" if before is None else "realisasi.update"
-    return save_audited(actor=actor, obj=obj, action=action, before=before)
+    save_audited(actor=actor, obj=obj, action=action, before=before)
+    rollup.refresh_subs([sub.pk])
+    return obj
 
 
 @transaction.atomic
@@ -379,6 +382,7 @@ def realisasi_import(
     if errors:
         raise ValidationError(errors[:100])
     Realisasi.objects.bulk_create(objs, batch_size=1000)
+    rollup.refresh_subs({o.sub_kegiatan_id for o in objs})
     audit_record(
         actor=actor,
         action="realisasi.import",

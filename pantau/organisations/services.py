@@ -46,6 +46,14 @@ PEMDA_SETTINGS = {
 }
 
 
+WARNING_SETTINGS = {
+    "kritis_batas_rencana",
+    "kritis_deviasi_awal",
+    "kritis_deviasi_akhir",
+    "selisih_fisik_keuangan_maks",
+}
+
+
 @transaction.atomic
 def pemda_update(*, actor, pemda: Pemda, **fields) -> Pemda:
     pemda = Pemda.objects.select_for_update().get(pk=pemda.pk)
@@ -54,7 +62,14 @@ def pemda_update(*, actor, pemda: Pemda, **fields) -> Pemda:
         if name not in PEMDA_SETTINGS:
             raise ValidationError(_("Kolom %(f)s tidak dapat diubah.") % {"f": name})
         setattr(pemda, name, value)
-    return save_audited(actor=actor, obj=pemda, action="pemda.update", before=before)
+    save_audited(actor=actor, obj=pemda, action="pemda.update", before=before)
+    if set(fields) & WARNING_SETTINGS:  # the warning flags of every roll-up row depend on them
+        from pantau.evaluation import rollup
+        from pantau.planning.models import TahunAnggaran
+
+        for ta in TahunAnggaran.objects.filter(pemda=pemda):
+            rollup.refresh_year(ta)
+    return pemda
 
 
 @dataclass

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from pantau.audit.services import audit_record
 from pantau.core.errors import error_messages
 from pantau.core.numbers import to_decimal
+from pantau.evaluation import rollup
 from pantau.organisations.models import Opd
 from pantau.planning import codes
 from pantau.planning.choices import JenisIndikator, TahapAnggaran
@@ -193,6 +194,7 @@ def plan_import(
     if col.errors:
         raise ValidationError(col.errors[:100])
     _write(out_programs, out_kegiatan, out_subs, out_rencana, out_ind)
+    rollup.refresh_subs([s.pk for s in out_subs])
     result = PlanImportResult(
         len(out_programs), len(out_kegiatan), len(out_subs), len(out_rencana), len(out_ind)
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
 from pantau.core.numbers import to_decimal
+from pantau.evaluation import rollup
 from pantau.organisations.models import Opd, Pemda
 from pantau.planning import codes
 from pantau.planning.choices import JenisIndikator, TahapAnggaran
@@ -155,6 +156,7 @@ def tahun_anggaran_set_tahap(
     if tahap == TahapAnggaran.PERUBAHAN and tanggal is None:
         raise ValidationError(_("Tanggal penetapan APBD perubahan wajib diisi."))
     save_audited(actor=actor, obj=ta, action="tahun_anggaran.set_tahap", before=before)
+    rollup.refresh_year(ta)
     over = _over_budget(ta)
     if over:
         raise ValidationError(
@@ -286,7 +288,9 @@ def sub_kegiatan_create(
         nama=nomen.nama,
     )
     _apply_sub_fields(sub, {"pagu_murni": pagu_murni, **fields})
-    return save_audited(actor=actor, obj=sub, action="sub_kegiatan.create")
+    save_audited(actor=actor, obj=sub, action="sub_kegiatan.create")
+    rollup.refresh_subs([sub.pk])
+    return sub
 
 
 @transaction.atomic
@@ -309,6 +313,7 @@ def sub_kegiatan_update(
     errors = budget_consistency_errors(sub)
     if errors:
         raise ValidationError(errors)
+    rollup.refresh_subs([sub.pk])
     return sub
 
 
@@ -427,6 +432,7 @@ def rencana_set(
         if old.get(m) != (str(kas), str(fisik))
     }
     audit_record(actor=actor, action="rencana.set", obj=sub, changes={"tahap": tahap, **changes})
+    rollup.refresh_subs([sub.pk])
     return objs
 
 

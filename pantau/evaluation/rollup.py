@@ -1,0 +1,257 @@
+"""Roll-up tables kept current on every write (docs/quality.md: dashboards never scan raw rows).
+
+`refresh_subs(sub_ids)` recomputes the twelve month rows of the given sub kegiatan from the raw
+rows and then the month rows of their OPDs; services call it inside their own transaction. A
+fixed number of queries per call, whatever the number of sub kegiatan. `check()` recomputes
+everything and lists the differences (`pantau evaluation check`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from pantau.evaluation.models import RingkasanOpd, RingkasanSubKegiatan
+from pantau.evaluation.warnings import KRITIS, Ambang, status_fisik, uang_tanpa_fisik
+from pantau.planning.choices import TahapAnggaran
+
+ZERO = Decimal(0)
+SUB_FIELDS = [
+    "pagu",
+    "realisasi",
+    "rencana_kas",
+    "target_fisik",
+    "fisik",
+    "dilaporkan",
+    "status_fisik",
+    "uang_tanpa_fisik",
+]
+OPD_FIELDS = [
+    "pagu",
+    "realisasi",
+    "pagu_rencana",
+    "rencana_kas",
+    "fisik_x_pagu",
+    "fisik_x_pagu_rencana",
+    "target_fisik_x_pagu",
+    "jumlah_sub",
+    "dilaporkan",
+    "kritis",
+    "uang_tanpa_fisik",
+]
+
+
+def compute_subs(sub_ids: Iterable[int]) -> list[RingkasanSubKegiatan]:
+    """The month rows of the given sub kegiatan, computed from the raw rows (4 queries)."""
+    from pantau.monitoring.models import Realisasi
+    from pantau.planning.models import RencanaBulanan, SubKegiatan
+
+    subs = list(
+        SubKegiatan.objects.filter(pk__in=list(sub_ids)).select_related(
+            "tahun_anggaran", "opd__pemda"
+        )
+    )
+    if not subs:
+        return []
+    ids = [s.pk for s in subs]
+    money: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    physical: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for sub_id, bulan, keuangan, fisik in Realisasi.objects.filter(
+        sub_kegiatan_id__in=ids
+    ).values_list("sub_kegiatan_id", "periode__bulan", "keuangan", "fisik"):
+        money[sub_id][bulan] = keuangan
+        physical[sub_id][bulan] = fisik
+    plans: dict[tuple[int, str], dict[int, tuple[Decimal, Decimal]]] = defaultdict(dict)
+    for sub_id, tahap, bulan, kas, target in RencanaBulanan.objects.filter(
+        sub_kegiatan_id__in=ids
+    ).values_list("sub_kegiatan_id", "tahap", "bulan", "anggaran_kas", "target_fisik"):
+        plans[(sub_id, tahap)][bulan] = (kas, target)
+    rows = []
+    for sub in subs:
+        tahap = sub.tahun_anggaran.tahap
+        plan = plans.get((sub.pk, tahap)) or plans.get((sub.pk, TahapAnggaran.MURNI)) or {}
+        ambang = Ambang.of(sub.opd.pemda)
+        pagu = sub.pagu_for(tahap)
+        spent, kas, last_fisik = ZERO, ZERO, ZERO
+        for bulan in range(1, 13):
+            spent += money[sub.pk].get(bulan, ZERO)
+            last_fisik = physical[sub.pk].get(bulan, last_fisik)
+            month_plan = plan.get(bulan)
+            if month_plan:
+                kas += month_plan[0]
+            target = month_plan[1] if month_plan else None
+            rows.append(
+                RingkasanSubKegiatan(
+                    pemda_id=sub.pemda_id,
+                    tahun_anggaran_id=sub.tahun_anggaran_id,
+                    opd_id=sub.opd_id,
+                    sub_kegiatan_id=sub.pk,
+                    bulan=bulan,
+                    pagu=pagu,
+                    realisasi=spent,
+                    rencana_kas=kas if plan else None,
+                    target_fisik=target,
+                    fisik=last_fisik,
+                    dilaporkan=bulan in money[sub.pk],
+                    status_fisik=status_fisik(target, last_fisik, ambang),
+                    uang_tanpa_fisik=uang_tanpa_fisik(
+                        spent * 100 / pagu if pagu else None, last_fisik, ambang
+                    ),
+                )
+            )
+    return rows
+
+
+def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
+    """OPD month rows summed from sub kegiatan month rows."""
+    out: dict[tuple[int, int, int], RingkasanOpd] = {}
+    for r in rows:
+        key = (r.opd_id, r.tahun_anggaran_id, r.bulan)
+        o = out.get(key)
+        if o is None:
+            o = out[key] = RingkasanOpd(
+                pemda_id=r.pemda_id,
+                opd_id=r.opd_id,
+                tahun_anggaran_id=r.tahun_anggaran_id,
+                bulan=r.bulan,
+                **dict.fromkeys(OPD_FIELDS[:7], ZERO),
+                jumlah_sub=0,
+                dilaporkan=0,
+                kritis=0,
+                uang_tanpa_fisik=0,
+            )
+        o.pagu += r.pagu
+        o.realisasi += r.realisasi
+        o.fisik_x_pagu += r.pagu * r.fisik
+        if r.target_fisik is not None:
+            o.pagu_rencana += r.pagu
+            o.rencana_kas += r.rencana_kas or ZERO
+            o.fisik_x_pagu_rencana += r.pagu * r.fisik
+            o.target_fisik_x_pagu += r.pagu * r.target_fisik
+        o.jumlah_sub += 1
+        o.dilaporkan += int(r.dilaporkan)
+        o.kritis += int(r.status_fisik == KRITIS)
+        o.uang_tanpa_fisik += int(r.uang_tanpa_fisik)
+    return list(out.values())
+
+
+def refresh_subs(sub_ids: Iterable[int]) -> None:
+    """Recompute the roll-up rows of these sub kegiatan and of their OPDs (same transaction)."""
+    ids = set(sub_ids)
+    if not ids:
+        return
+    with transaction.atomic():
+        rows = compute_subs(ids)
+        RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=ids).delete()
+        RingkasanSubKegiatan.objects.bulk_create(rows, batch_size=2000)
+        refresh_opds({(r.opd_id, r.tahun_anggaran_id) for r in rows})
+
+
+def refresh_opds(pairs: Iterable[tuple[int, int]]) -> None:
+    """Recompute the OPD month rows of these (opd, fiscal year) pairs from their sub rows."""
+    pairs = set(pairs)
+    if not pairs:
+        return
+    from django.db.models import Q
+
+    where = Q()
+    for opd_id, ta_id in pairs:
+        where |= Q(opd_id=opd_id, tahun_anggaran_id=ta_id)
+    sub_rows = RingkasanSubKegiatan.objects.filter(where)
+    opd_rows = aggregate_opd(sub_rows)
+    RingkasanOpd.objects.filter(where).delete()
+    RingkasanOpd.objects.bulk_create(opd_rows, batch_size=2000)
+
+
+def refresh_year(tahun_anggaran) -> None:
+    """Rebuild every roll-up row of one fiscal year (after a change of budget version, say)."""
+    from pantau.planning.models import SubKegiatan
+
+    ids = list(
+        SubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran).values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran).exclude(
+            sub_kegiatan_id__in=ids
+        ).delete()
+        RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran).delete()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = compute_subs(chunk)
+            RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=chunk).delete()
+            RingkasanSubKegiatan.objects.bulk_create(rows, batch_size=2000)
+        RingkasanOpd.objects.bulk_create(
+            aggregate_opd(RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran)),
+            batch_size=2000,
+        )
+
+
+@dataclass
+class Difference:
+    table: str
+    key: tuple
+    field: str
+    stored: object
+    computed: object
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.key}: {self.field} tersimpan={self.stored} dihitung={self.computed}"
+
+
+def _compare(table, stored: dict, computed: dict, fields) -> list[Difference]:
+    diffs = []
+    for key in sorted(set(stored) | set(computed), key=str):
+        a, b = stored.get(key), computed.get(key)
+        if a is None or b is None:
+            diffs.append(
+                Difference(
+                    table, key, "(baris)", "ada" if a else "tidak ada", "ada" if b else "tidak ada"
+                )
+            )
+            continue
+        for f in fields:
+            if getattr(a, f) != getattr(b, f):
+                diffs.append(Difference(table, key, f, getattr(a, f), getattr(b, f)))
+    return diffs
+
+
+def check(*, pemda=None, chunk: int = 500) -> list[Difference]:
+    """Recompute every roll-up row from the raw rows and list the differences with the stored ones."""
+    from pantau.planning.models import SubKegiatan
+
+    subs = SubKegiatan.objects.all() if pemda is None else SubKegiatan.objects.filter(pemda=pemda)
+    ids = list(subs.values_list("pk", flat=True))
+    diffs: list[Difference] = []
+    computed_all: list[RingkasanSubKegiatan] = []
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        computed = compute_subs(part)
+        computed_all += computed
+        stored = {
+            (r.sub_kegiatan_id, r.bulan): r
+            for r in RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=part)
+        }
+        diffs += _compare(
+            "sub", stored, {(r.sub_kegiatan_id, r.bulan): r for r in computed}, SUB_FIELDS
+        )
+    orphan = RingkasanSubKegiatan.objects.exclude(sub_kegiatan_id__in=ids)
+    if pemda is not None:
+        orphan = orphan.filter(pemda=pemda)
+    diffs += [
+        Difference("sub", (r.sub_kegiatan_id, r.bulan), "(baris)", "ada", "tidak ada")
+        for r in orphan
+    ]
+    opd_stored = (
+        RingkasanOpd.objects.all() if pemda is None else RingkasanOpd.objects.filter(pemda=pemda)
+    )
+    diffs += _compare(
+        "opd",
+        {(r.opd_id, r.tahun_anggaran_id, r.bulan): r for r in opd_stored},
+        {(r.opd_id, r.tahun_anggaran_id, r.bulan): r for r in aggregate_opd(computed_all)},
+        OPD_FIELDS,
+    )
+    return diffs
