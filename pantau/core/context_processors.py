@@ -23,6 +23,9 @@ def pantau(request):
             "queued": gettext(
                 "Tidak ada sambungan: laporan disimpan di ponsel dan akan dikirim otomatis."
             ),
+            "refused": gettext("ditolak server (kode %(s)s)"),
+            "login": gettext("Sesi Anda berakhir: masuk lagi agar antrean terkirim."),
+            "storeFailed": gettext("Laporan tidak dapat disimpan di ponsel:"),
         },
         "PANTAU_DEBUG": settings.DEBUG,
         "user_roles": sorted(roles),

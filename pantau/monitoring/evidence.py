@@ -69,11 +69,18 @@ def process_upload(*, name: str, data: bytes, tz: str) -> Processed:
     try:
         with warnings.catch_warnings():  # corrupt EXIF is reported as a warning of ours below
             warnings.simplefilter("ignore")
+            warnings.simplefilter(
+                "error", Image.DecompressionBombWarning
+            )  # enforce MAX_IMAGE_PIXELS
             with Image.open(io.BytesIO(data)) as probe:
                 probe.verify()
             image = Image.open(io.BytesIO(data))
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _("Foto %(n)s terlalu besar (lebih dari 60 megapiksel).") % {"n": name}
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("%(n)s bukan foto yang dapat dibaca (JPEG, PNG atau WebP) atau dokumen PDF.")
             % {"n": name}
@@ -123,6 +130,8 @@ def _read_exif_tags(image: Image.Image, out: Processed, tz: str) -> None:
         try:
             # EXIF carries no zone: the camera's local time is taken as the pemda's zone.
             naive = dt.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007
+            if not 1990 <= naive.year <= timezone.now().year + 1:
+                raise ValueError(naive.year)  # a camera with an unset clock: not a usable time
             out.taken_at = naive.replace(tzinfo=zoneinfo.ZoneInfo(tz))
         except ValueError:
             out.warnings.append(

@@ -197,6 +197,14 @@ class KunciPengiriman(TenantModel):
     kunci = models.CharField(_("kunci"), max_length=64, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     realisasi = models.ForeignKey(Realisasi, on_delete=models.CASCADE, null=True, related_name="+")
+    # What the key was used for: a reuse for anything else is refused, never answered "ok".
+    sub_kegiatan = models.ForeignKey(
+        "planning.SubKegiatan", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    periode = models.ForeignKey(
+        PeriodeLaporan, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    sidik = models.CharField(_("sidik isi"), max_length=64, blank=True)
     hasil = models.JSONField(_("hasil"), default=dict)
 
     class Meta:

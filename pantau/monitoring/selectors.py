@@ -125,6 +125,7 @@ def entry_rows(*, user, opd: Opd, periode: PeriodeLaporan) -> list[EntryRow]:
     )
     subs = (
         SubKegiatan.objects.filter(opd=opd, tahun_anggaran_id=periode.tahun_anggaran_id)
+        .select_related("tahun_anggaran")
         .annotate(fisik_lalu=Subquery(previous.order_by("-periode__bulan").values("fisik")[:1]))
         .order_by("kode")
     )
@@ -228,7 +229,9 @@ def compliance(*, user, periode: PeriodeLaporan) -> list[ComplianceRow]:
         if row is None:
             continue
         row.per_status[status] = row.per_status.get(status, 0) + 1
-        if diajukan_pada is not None:  # first submission time decides on time or late
+        if (
+            status in SUBMITTED and diajukan_pada is not None
+        ):  # first submission decides on time/late
             kind = ketepatan(diajukan_pada, periode, pemda, today=today)
             setattr(row, kind, getattr(row, kind) + 1)
     for row in rows.values():
@@ -280,12 +283,29 @@ def missing_reports_by_opd(*, pemda, today: dt.date):
     return out
 
 
-def compliance_period(*, pemda, tahun: int, bulan: int | None) -> PeriodeLaporan | None:
-    """The period of the compliance view: the requested month, else the latest month whose
-    cut-off has passed (or the first one)."""
-    qs = PeriodeLaporan.objects.filter(pemda=pemda, tahun_anggaran__tahun=tahun).select_related(
-        "tahun_anggaran"
+def years_with_periods(*, pemda) -> list[int]:
+    return list(
+        PeriodeLaporan.objects.filter(pemda=pemda)
+        .values_list("tahun_anggaran__tahun", flat=True)
+        .distinct()
+        .order_by("-tahun_anggaran__tahun")
     )
+
+
+def compliance_period(*, pemda, tahun: int | None, bulan: int | None) -> PeriodeLaporan | None:
+    """The period of the compliance view: the requested month, else the latest month whose
+    cut-off has passed (across years: in early January that is last year's November or
+    December), else the first one of the year."""
+    base = PeriodeLaporan.objects.filter(pemda=pemda).select_related("tahun_anggaran")
+    if tahun is None and not bulan:
+        today = today_in(pemda)
+        latest = (
+            base.filter(batas_waktu__lt=today).order_by("-tahun_anggaran__tahun", "-bulan").first()
+        )
+        return latest or base.filter(tahun_anggaran__tahun=today.year).order_by("bulan").first()
+    if tahun is None:
+        tahun = today_in(pemda).year
+    qs = base.filter(tahun_anggaran__tahun=tahun)
     if bulan:
         return qs.filter(bulan=bulan).first()
     today = today_in(pemda)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -108,9 +110,13 @@ def evaluate_rules(obj: Realisasi, sub: SubKegiatan) -> tuple[list[str], list[di
     errors = check_realisasi(
         pagu=sub.pagu, keuangan=obj.keuangan, fisik=obj.fisik, kumulatif_lain=kumulatif_lain
     )
+    # The gap is judged at the end of this report's month: later months do not count.
+    earlier = Realisasi.objects.filter(
+        sub_kegiatan=sub, periode__bulan__lt=obj.periode.bulan
+    ).aggregate(t=Sum("keuangan"))["t"] or Decimal(0)
     warnings = warnings_realisasi(
         pagu=sub.pagu,
-        kumulatif=kumulatif_lain + obj.keuangan,
+        kumulatif=earlier + obj.keuangan,
         fisik=obj.fisik,
         fisik_sebelumnya=_fisik_sebelumnya(sub, obj.periode.bulan),
         gap=sub.opd.pemda.selisih_fisik_keuangan_maks,
@@ -194,6 +200,10 @@ def realisasi_transition(*, actor, realisasi: Realisasi, name: str, catatan: str
     catatan = catatan.strip()
     if transition.needs_note and not catatan:
         raise ValidationError(_("Tuliskan catatan: mengapa laporan ini dikembalikan."))
+    if name == "submit":
+        _check_open(
+            obj.periode, obj.sub_kegiatan, obj
+        )  # a returned report may still be resubmitted
     if name in {"submit", "verify"}:
         errors, obj.peringatan = evaluate_rules(obj, obj.sub_kegiatan)
         if errors:
@@ -246,10 +256,8 @@ def periode_reopen(
         aktor=actor,
     )
     save_audited(actor=actor, obj=opening, action="periode.reopen")
-    for obj in (
-        Realisasi.objects.select_for_update()
-        .filter(periode=periode, opd=opd)
-        .exclude(status=S.DRAFT)
+    for obj in Realisasi.objects.select_for_update().filter(
+        periode=periode, opd=opd, status=S.DIVERIFIKASI
     ):
         before = snapshot(obj)
         dari, obj.status = obj.status, S.DIKEMBALIKAN
@@ -588,7 +596,11 @@ def bukti_remove(*, actor, bukti: Bukti) -> None:
 def _save_indicator_values(actor, sub: SubKegiatan, periode: PeriodeLaporan, values: dict) -> None:
     """Indicator values sent with a report ({indikator id: text}); blanks are skipped. Only the
     sub kegiatan's own indicators are accepted."""
-    wanted = {int(k): v for k, v in values.items() if str(k).isdigit() and str(v).strip()}
+    wanted = {
+        int(k): v
+        for k, v in values.items()
+        if str(k).isascii() and str(k).isdigit() and str(v).strip()
+    }
     if not wanted:
         return
     indicators = {i.pk: i for i in Indikator.objects.filter(sub_kegiatan=sub, pk__in=wanted)}
@@ -625,11 +637,24 @@ def laporan_kirim(
     kunci = (kunci or "").strip()
     if not 8 <= len(kunci) <= 64:
         raise ValidationError(_("Kunci pengiriman tidak sah."))
-    seen = KunciPengiriman.objects.select_for_update().filter(kunci=kunci).first()
+    sidik = _fingerprint(sub_kegiatan, periode, fields, files, ajukan)
+    seen = KunciPengiriman.objects.filter(kunci=kunci).first()
     if seen is not None:
-        if seen.user_id != actor.pk or seen.realisasi is None:
-            raise ValidationError(_("Kunci pengiriman ini sudah dipakai."))
-        return seen.realisasi, False
+        return _replay(seen, actor, sidik), False
+    try:
+        # The key row first: a concurrent delivery of the same key waits on its unique index
+        # (PostgreSQL) or on the write lock (SQLite) and then replays this one's result.
+        with transaction.atomic():
+            key = KunciPengiriman.objects.create(
+                pemda_id=sub_kegiatan.pemda_id,
+                kunci=kunci,
+                user=actor,
+                sub_kegiatan=sub_kegiatan,
+                periode=periode,
+                sidik=sidik,
+            )
+    except IntegrityError:
+        return _replay(KunciPengiriman.objects.get(kunci=kunci), actor, sidik), False
     added: list[Bukti] = []
     try:
         report = realisasi_save(
@@ -653,11 +678,30 @@ def laporan_kirim(
             for name_ in (bukti.berkas, bukti.thumbnail, bukti.salinan_publik):
                 remove(name_)
         raise
-    KunciPengiriman.objects.create(
-        pemda_id=report.pemda_id,
-        kunci=kunci,
-        user=actor,
-        realisasi=report,
-        hasil={"status": report.status, "files": len(files)},
-    )
+    key.realisasi = report
+    key.hasil = {"status": report.status, "files": len(files)}
+    key.save(update_fields=["realisasi", "hasil"])
     return report, True
+
+
+def _fingerprint(sub, periode, fields: dict, files, ajukan: bool) -> str:
+    payload = {
+        "sub": sub.pk,
+        "periode": periode.pk,
+        "ajukan": bool(ajukan),
+        "fields": {k: str(v) for k, v in sorted(fields.items())},
+        "files": sorted((name, hashlib.sha256(data).hexdigest()) for name, data in files),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _replay(seen: KunciPengiriman, actor, sidik: str) -> Realisasi:
+    """The first result of a key delivered again; refused when the key was used for other content."""
+    if seen.user_id != actor.pk or seen.sidik != sidik or seen.realisasi is None:
+        raise ValidationError(
+            _(
+                "Kunci pengiriman ini sudah dipakai untuk isi yang lain. Muat ulang formulir, lalu kirim lagi."
+            ),
+            code="kunci_dipakai",
+        )
+    return seen.realisasi

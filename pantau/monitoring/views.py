@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,11 +35,13 @@ from pantau.organisations.selectors import opd_list_for_user, pemda_list_for_use
 MAX_FILES = 10
 
 
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+def _int(value, default=None, *, lo: int = 0, hi: int = 2**31 - 1):
+    """An ASCII integer within [lo, hi] from a query or form value, else the default."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
         return default
+    number = int(text)
+    return number if lo <= number <= hi else default
 
 
 def _opd_for(request):
@@ -55,7 +58,8 @@ def _opd_for(request):
 @login_required
 def daftar(request):
     opd = _opd_for(request)
-    tahun, bulan = _int(request.GET.get("tahun")), _int(request.GET.get("bulan"))
+    tahun = _int(request.GET.get("tahun"), lo=2000, hi=2100)
+    bulan = _int(request.GET.get("bulan"), lo=1, hi=12)
     periode = selectors.periode_default(opd=opd, tahun=tahun)
     if periode is None:
         return render(request, "monitoring/daftar.html", {"opd": opd, "periode": None})
@@ -103,6 +107,13 @@ def _files(request) -> list[tuple[str, bytes]]:
     uploads = request.FILES.getlist("bukti")
     if len(uploads) > MAX_FILES:
         raise ValidationError(_("Paling banyak %(n)d berkas sekali kirim.") % {"n": MAX_FILES})
+    limit = max(settings.UPLOAD_MAX_PHOTO_MB, settings.UPLOAD_MAX_PDF_MB) * 1024 * 1024
+    for upload in uploads:  # refuse before reading a huge file into memory
+        if upload.size > limit:
+            raise ValidationError(
+                _("Berkas %(n)s lebih dari %(mb)d MB.")
+                % {"n": upload.name, "mb": limit // (1024 * 1024)}
+            )
     return [(f.name, f.read()) for f in uploads]
 
 
@@ -129,8 +140,11 @@ def laporan(request, sub_id: int, bulan: int):
             raise
         except ValidationError as exc:
             errors = error_messages(exc)
+            conflict = any(e.code == "kunci_dipakai" for e in getattr(exc, "error_list", []))
             if sync:
-                return JsonResponse({"ok": False, "errors": errors}, status=422)
+                return JsonResponse(
+                    {"ok": False, "errors": errors}, status=409 if conflict else 422
+                )
             return _render_form(request, sub, periode, values=values, errors=errors, status=422)
         if sync:
             return JsonResponse(
@@ -253,7 +267,9 @@ def grid(request):
     opd = _opd_for(request)
     if not can_edit(request.user, opd):
         raise PermissionDenied
-    periode = selectors.periode_default(opd=opd, tahun=_int(request.GET.get("tahun")))
+    periode = selectors.periode_default(
+        opd=opd, tahun=_int(request.GET.get("tahun"), lo=2000, hi=2100)
+    )
     if periode is None:
         raise Http404
     rows = selectors.entry_rows(user=request.user, opd=opd, periode=periode)
@@ -314,7 +330,7 @@ def kepatuhan(request):
     today = today_in(pemda)
     periode = selectors.compliance_period(
         pemda=pemda,
-        tahun=_int(request.GET.get("tahun"), today.year),
+        tahun=_int(request.GET.get("tahun"), None, lo=2000, hi=2100),
         bulan=_int(request.GET.get("bulan")),
     )
     if periode is None:
@@ -324,6 +340,8 @@ def kepatuhan(request):
         "rows": selectors.compliance(user=request.user, periode=periode),
         "months": list(enumerate(BULAN, start=1)),
         "is_admin": scope.role_in(pemda.pk) == Role.ADMIN,
+        "years": selectors.years_with_periods(pemda=pemda),
+        "closed": today > periode.batas_waktu,
     }
     return render(request, "monitoring/kepatuhan.html", context)
 
@@ -346,7 +364,7 @@ def buka_periode(request):
             periode=periode,
             opd=opd,
             alasan=request.POST.get("alasan", ""),
-            hari=_int(request.POST.get("hari"), 7),
+            hari=_int(request.POST.get("hari"), 0, hi=366),
         )
     except ValidationError as exc:
         for message in error_messages(exc):

@@ -65,16 +65,29 @@ def notifikasi_create(
             pemda_id=pemda_id,
             changes={"_summary": {"users": [n.user_id for n in created], "kunci": kunci}},
         )
-    for note in created:
-        if note.user.email:
-            try:
-                send_mail(
-                    judul, f"{isi}\n\n{settings.PANTAU_BASE_URL}{url}", None, [note.user.email]
-                )
-                Notifikasi.objects.filter(pk=note.pk).update(email_terkirim=True)
-            except OSError:
-                log.exception("e-mail to %s failed", note.user.email)
+    ids = [n.pk for n in created if n.user.email]
+    if ids:  # e-mail leaves only after the rows are committed, and never twice
+        transaction.on_commit(lambda: _send_emails(ids))
     return created
+
+
+def _send_emails(ids: list[int]) -> int:
+    """Send the e-mail copy of these notifications once each (guarded by email_terkirim)."""
+    sent = 0
+    for note in Notifikasi.objects.filter(pk__in=ids, email_terkirim=False).select_related("user"):
+        try:
+            send_mail(
+                note.judul,
+                f"{note.isi}\n\n{settings.PANTAU_BASE_URL}{note.url}",
+                None,
+                [note.user.email],
+            )
+        except OSError:
+            log.exception("e-mail to %s failed", note.user.email)
+            continue
+        Notifikasi.objects.filter(pk=note.pk).update(email_terkirim=True)
+        sent += 1
+    return sent
 
 
 @transaction.atomic

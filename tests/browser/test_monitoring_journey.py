@@ -105,3 +105,29 @@ def test_operator_offline_then_head_and_verifier(browser, live_server, live_worl
 
     statuses = dict(Realisasi.objects.values_list("sub_kegiatan_id", "status"))
     assert statuses == {world.a.sub.pk: "diverifikasi", world.a.sub2.pk: "dikembalikan"}
+
+
+def test_two_offline_versions_arrive_in_order(browser, live_server, live_world, clock):
+    """A report corrected twice while offline: both versions are sent, oldest first, and the
+    correction wins; each submission has its own key, so neither is mistaken for the other."""
+    from pantau.monitoring.models import KunciPengiriman
+
+    clock.set("2026-02-05 10:00")
+    base, world = live_server.url, live_world
+    ctx = browser.new_context(viewport={"width": 360, "height": 760}, is_mobile=True)
+    page = ctx.new_page()
+    login(page, base, "operator_opd.a")
+    open_form(page, base, world.a.sub2)
+    ctx.set_offline(True)
+    for amount in ("20.000.000", "25.000.000"):
+        page.get_by_label("Realisasi keuangan bulan ini (Rp)").fill(amount)
+        page.get_by_label("Realisasi fisik kumulatif (%)").fill("6")
+        page.get_by_role("button", name="Simpan draf").click()
+        page.wait_for_function("document.body.dataset.antrean !== undefined")
+    page.wait_for_function("document.body.dataset.antrean === '2'")
+    ctx.set_offline(False)
+    page.wait_for_function("document.body.dataset.antrean === '0'", timeout=15000)
+    report = Realisasi.objects.get(sub_kegiatan=world.a.sub2)
+    assert report.keuangan == 25_000_000 and report.status == "draft"
+    assert KunciPengiriman.objects.count() == 2
+    ctx.close()

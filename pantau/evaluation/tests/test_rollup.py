@@ -28,13 +28,21 @@ def test_world_is_rolled_up_and_consistent(world):
 def test_writes_update_rollups_in_the_same_transaction(world, clock):
     clock.set("2026-02-05 10:00")
     jan = PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=1)
-    realisasi_save(actor=None, sub_kegiatan=world.a.sub, periode=jan, keuangan=Decimal(30_000_000), fisik=Decimal(5))
+    realisasi_save(
+        actor=None,
+        sub_kegiatan=world.a.sub,
+        periode=jan,
+        keuangan=Decimal(30_000_000),
+        fisik=Decimal(5),
+    )
     r = RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=3)
     assert (r.realisasi, r.fisik, r.dilaporkan) == (Decimal(30_000_000), Decimal(5), False)
     assert RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).dilaporkan
     assert RingkasanOpd.objects.get(opd=world.a.dinkes, bulan=1).realisasi == Decimal(30_000_000)
     # status: planned 8% in January, 5% done -> 3 points behind = kuning
-    assert RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).status_fisik == "kuning"
+    assert (
+        RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).status_fisik == "kuning"
+    )
     assert rollup.check() == []
 
 
@@ -52,30 +60,46 @@ def test_check_finds_tampering_and_command_reports_it(world):
 def test_threshold_change_refreshes_flags(world):
     from pantau.organisations.services import pemda_update
 
-    realisasi_import(actor=None, tahun_anggaran=world.a.ta, rows=[
-        {"sub_kegiatan": world.a.sub, "bulan": 1, "keuangan": Decimal(1), "fisik": Decimal(0)}])
-    assert RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).status_fisik == "kuning"
+    realisasi_import(
+        actor=None,
+        tahun_anggaran=world.a.ta,
+        rows=[
+            {"sub_kegiatan": world.a.sub, "bulan": 1, "keuangan": Decimal(1), "fisik": Decimal(0)}
+        ],
+    )
+    assert (
+        RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).status_fisik == "kuning"
+    )
     pemda_update(actor=None, pemda=world.a.pemda, kritis_deviasi_awal=Decimal(5))
-    assert RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).status_fisik == "kritis"
+    assert (
+        RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).status_fisik == "kritis"
+    )
     assert rollup.check() == []
 
 
 operation = st.one_of(
-    st.tuples(st.just("report"), st.sampled_from(["sub", "sub2", "sub_pupr"]), st.integers(1, 12),
-              st.integers(0, 40), st.integers(0, 100)),
+    st.tuples(
+        st.just("report"),
+        st.sampled_from(["sub", "sub2", "sub_pupr"]),
+        st.integers(1, 12),
+        st.integers(0, 40),
+        st.integers(0, 100),
+    ),
     st.tuples(st.just("pagu"), st.sampled_from(["sub2", "sub_pupr"]), st.integers(40, 90)),
     st.tuples(st.just("plan"), st.sampled_from(["sub2", "sub_pupr"]), st.integers(1, 100)),
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=st.lists(operation, max_size=8))
 def test_property_rollups_equal_recomputation(world, ops):
     """Whatever sequence of writes happens, the stored roll-ups equal a recomputation."""
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
-    class Rollback(Exception):
+    class RollbackError(Exception):
         pass
 
     try:
@@ -86,19 +110,33 @@ def test_property_rollups_equal_recomputation(world, ops):
                 sub.refresh_from_db()
                 try:
                     if op[0] == "report":
-                        realisasi_import(actor=None, tahun_anggaran=tenant.ta, rows=[{
-                            "sub_kegiatan": sub, "bulan": op[2], "keuangan": Decimal(op[3]) * 1_000_000,
-                            "fisik": Decimal(op[4])}])
+                        realisasi_import(
+                            actor=None,
+                            tahun_anggaran=tenant.ta,
+                            rows=[
+                                {
+                                    "sub_kegiatan": sub,
+                                    "bulan": op[2],
+                                    "keuangan": Decimal(op[3]) * 1_000_000,
+                                    "fisik": Decimal(op[4]),
+                                }
+                            ],
+                        )
                     elif op[0] == "pagu":
-                        sub_kegiatan_update(actor=None, sub_kegiatan=sub, pagu_murni=Decimal(op[2]) * 10_000_000)
+                        sub_kegiatan_update(
+                            actor=None, sub_kegiatan=sub, pagu_murni=Decimal(op[2]) * 10_000_000
+                        )
                     else:
                         kas = sub.pagu_murni / 12
-                        rows = [(kas.quantize(Decimal(1)), Decimal(min(100, m * op[2] // 12 + m))) for m in range(1, 13)]
+                        rows = [
+                            (kas.quantize(Decimal(1)), Decimal(min(100, m * op[2] // 12 + m)))
+                            for m in range(1, 13)
+                        ]
                         rows[-1] = (sub.pagu_murni - sum(k for k, _f in rows[:-1]), Decimal(100))
                         rencana_set(actor=None, sub_kegiatan=sub, tahap="murni", rows=rows)
                 except ValidationError:
                     pass  # refused writes change nothing, roll-ups included
             assert rollup.check() == []
-            raise Rollback
-    except Rollback:
+            raise RollbackError
+    except RollbackError:
         pass

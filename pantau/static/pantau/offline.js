@@ -30,7 +30,9 @@
     });
   }
   function all() { return tx("readonly", function (s) { return s.getAll(); }).then(function (items) {
-    return (items || []).filter(function (i) { return i.user === USER; }); }); }
+    return (items || []).filter(function (i) { return i.user === USER; })
+      .sort(function (a, b) { return a.created - b.created; });  // send in the order they were made
+  }); }
   function put(item) { return tx("readwrite", function (s) { s.put(item); }); }
   function remove(kunci) { return tx("readwrite", function (s) { s.delete(kunci); }); }
 
@@ -53,26 +55,35 @@
   function toFormData(entries) {
     var fd = new FormData();
     entries.forEach(function (e) { if (e.length === 3) fd.append(e[0], e[1], e[2]); else fd.append(e[0], e[1]); });
+    fd.set("csrfmiddlewaretoken", csrf());  // the current token, not the one of the (old) page
     return fd;
   }
 
-  /* POST one report. Resolves {kind: "ok"|"invalid"|"retry", data}. */
+  /* POST one report. Resolves {kind, data}: "ok"; "invalid" (the server refused it: keep it,
+   * marked, with the reason); "retry" (server trouble: try again later); "offline" (no network)
+   * or "login" (signed out): stop sending until the situation changes. */
   function send(url, entries) {
     return fetch(url, {
       method: "POST", body: toFormData(entries), credentials: "same-origin",
       headers: { "X-Pantau-Sync": "1", "X-CSRFToken": csrf() }
     }).then(function (r) {
       var type = r.headers.get("Content-Type") || "";
-      if (r.redirected || type.indexOf("application/json") < 0) return { kind: "retry", login: r.redirected };
+      if (r.redirected && /\/masuk\//.test(r.url)) return { kind: "login" };
+      if (type.indexOf("application/json") < 0) {
+        if (r.status >= 400 && r.status < 500 && [401, 408, 429].indexOf(r.status) < 0) {
+          return { kind: "invalid", data: { errors: [T.refused.replace("%(s)s", r.status)] } };
+        }
+        return { kind: "retry" };
+      }
       return r.json().then(function (data) {
         if (r.ok && data.ok) return { kind: "ok", data: data };
-        if (r.status === 422 || r.status === 403) return { kind: "invalid", data: data };
+        if (r.status >= 400 && r.status < 500) return { kind: "invalid", data: data };
         return { kind: "retry" };
-      });
-    }, function () { return { kind: "retry" }; });
+      }, function () { return { kind: "retry" }; });
+    }, function () { return { kind: "offline" }; });
   }
 
-  var flushing = false;
+  var flushing = false, loginNeeded = false;
   function flush() {
     if (flushing || !navigator.onLine) return Promise.resolve();
     flushing = true;
@@ -87,7 +98,8 @@
               item.status = "gagal"; item.errors = (res.data && res.data.errors) || [];
               return put(item).then(function () { return true; });
             }
-            return false;  // still offline or signed out: try again later
+            if (res.kind === "login") { loginNeeded = true; return false; }
+            return res.kind === "retry";  // server trouble: carry on with the others; offline: stop
           });
         });
       });
@@ -112,6 +124,7 @@
       box.className = "alert alert-warning"; box.setAttribute("aria-live", "polite");
       var h = document.createElement("h2"); h.className = "h6";
       h.textContent = T.title.replace("%(n)s", items.length); box.appendChild(h);
+      if (loginNeeded) { var p = document.createElement("p"); p.className = "small mb-1"; p.textContent = T.login; box.appendChild(p); }
       var ul = document.createElement("ul"); ul.className = "small mb-2";
       items.forEach(function (item) {
         var li = document.createElement("li");
@@ -147,10 +160,11 @@
                  status: "menunggu", entries: entries };
     return put(item).then(function () {
       form.reset();
-      form.querySelector("input[name=kunci]").value = newKey();
       render();
       showErrors(form, [T.queued]);
       form.querySelector("[data-offline-errors]").className = "alert alert-info";
+    }, function (err) {
+      showErrors(form, [T.storeFailed + " " + (err && err.message ? err.message : "")]);
     });
   }
 
@@ -165,7 +179,8 @@
     ev.preventDefault();
     var fd = new FormData(form);
     if (ev.submitter && ev.submitter.name) fd.set(ev.submitter.name, ev.submitter.value);
-    var kunci = fd.get("kunci") || newKey(); fd.set("kunci", kunci);
+    // A fresh key for every submission made on the phone; a retry of this one reuses it.
+    var kunci = newKey(); fd.set("kunci", kunci);
     var entries = toEntries(fd);
     var buttons = form.querySelectorAll("button"); buttons.forEach(function (b) { b.disabled = true; });
     var done = function () { buttons.forEach(function (b) { b.disabled = false; }); };
@@ -173,8 +188,9 @@
     send(form.action || location.href, entries).then(function (res) {
       if (res.kind === "ok") { location.href = res.data.url; return; }
       if (res.kind === "invalid") { showErrors(form, (res.data && res.data.errors) || []); done(); return; }
+      if (res.kind === "login") loginNeeded = true;
       enqueue(form, entries, kunci).then(done, done);
-    });
+    }, done);
   });
 
   function updateNotes() {

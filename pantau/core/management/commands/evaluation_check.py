@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--pemda", help="kode pemda, mis. 74.07 (bawaan: semua)")
-        parser.add_argument("--perbaiki", action="store_true", help="bangun ulang bila ada selisih / rebuild")
+        parser.add_argument(
+            "--perbaiki", action="store_true", help="bangun ulang bila ada selisih / rebuild"
+        )
 
     def handle(self, *args, **options):
         pemda = None
@@ -24,14 +26,22 @@ class Command(BaseCommand):
         for diff in diffs[:50]:
             self.stdout.write(str(diff))
         if not diffs:
-            self.stdout.write(self.style.SUCCESS("Ringkasan sesuai data mentah. / Roll-ups match the raw rows."))
+            self.stdout.write(
+                self.style.SUCCESS("Ringkasan sesuai data mentah. / Roll-ups match the raw rows.")
+            )
             return
         if options["perbaiki"]:
             from pantau.planning.models import TahunAnggaran
 
-            years = TahunAnggaran.objects.all() if pemda is None else TahunAnggaran.objects.filter(pemda=pemda)
+            years = (
+                TahunAnggaran.objects.all()
+                if pemda is None
+                else TahunAnggaran.objects.filter(pemda=pemda)
+            )
             for ta in years:
                 rollup.refresh_year(ta)
-            self.stdout.write(self.style.WARNING(f"{len(diffs)} selisih diperbaiki. / differences rebuilt."))
+            self.stdout.write(
+                self.style.WARNING(f"{len(diffs)} selisih diperbaiki. / differences rebuilt.")
+            )
             return
         raise CommandError(f"{len(diffs)} selisih ditemukan. / differences found.")
