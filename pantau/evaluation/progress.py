@@ -10,16 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import DecimalField, F
 from django.db.models.functions import Coalesce
 
 from pantau.core.numbers import percent
@@ -105,74 +96,32 @@ def pagu_expression(tahap: str):
     return F("pagu_murni")
 
 
-def annotate_progress(subs: QuerySet, *, tahap: str, bulan: int) -> QuerySet:
-    """Annotate sub kegiatan with pagu, cumulative realisation, latest physical progress and the
-    plan at `bulan`; one query whatever the number of rows."""
-    from pantau.monitoring.models import Realisasi
-    from pantau.planning.models import RencanaBulanan
-
-    reports = Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"), periode__bulan__lte=bulan)
-    realisasi = reports.order_by().values("sub_kegiatan").annotate(t=Sum("keuangan")).values("t")
-    fisik = reports.order_by("-periode__bulan").values("fisik")[:1]
-    dilaporkan = Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"), periode__bulan=bulan).values(
-        "pk"
-    )[:1]
-    # The plan of the version in force; a sub kegiatan without a perubahan plan keeps its murni one.
-    versions = [tahap] if tahap == TahapAnggaran.MURNI else [tahap, TahapAnggaran.MURNI]
-    kas_parts, target_parts = [], []
-    for version in versions:
-        plan = RencanaBulanan.objects.filter(sub_kegiatan=OuterRef("pk"), tahap=version)
-        kas_parts.append(
-            Subquery(
-                plan.filter(bulan__lte=bulan)
-                .order_by()
-                .values("sub_kegiatan")
-                .annotate(t=Sum("anggaran_kas"))
-                .values("t"),
-                output_field=MONEY,
-            )
-        )
-        target_parts.append(
-            Subquery(plan.filter(bulan=bulan).values("target_fisik")[:1], output_field=PCT)
-        )
-    kas = Coalesce(*kas_parts, output_field=MONEY) if len(kas_parts) > 1 else kas_parts[0]
-    target = Coalesce(*target_parts, output_field=PCT) if len(target_parts) > 1 else target_parts[0]
-    return subs.annotate(
-        p_pagu=ExpressionWrapper(pagu_expression(tahap), output_field=MONEY),
-        p_realisasi=Coalesce(
-            Subquery(realisasi, output_field=MONEY), Value(ZERO), output_field=MONEY
-        ),
-        p_fisik=Subquery(fisik),
-        p_dilaporkan=Subquery(dilaporkan),
-        p_kas=kas,
-        p_target_fisik=target,
-    )
-
-
-def progress_of(sub) -> Progress:
-    """The Progress of one sub kegiatan annotated by `annotate_progress`."""
-    pagu = sub.p_pagu or ZERO
-    fisik = sub.p_fisik if sub.p_fisik is not None else ZERO
-    planned = sub.p_target_fisik is not None
+def from_opd_row(row) -> Progress:
+    """Progress of an OPD month from its roll-up row (evaluation.RingkasanOpd)."""
     return Progress(
-        pagu=pagu,
-        realisasi=sub.p_realisasi or ZERO,
-        fisik_x_pagu=pagu * fisik,
-        pagu_rencana=pagu if planned else ZERO,
-        rencana_kas=(sub.p_kas or ZERO) if planned else ZERO,
-        fisik_x_pagu_rencana=pagu * fisik if planned else ZERO,
-        target_fisik_x_pagu=pagu * sub.p_target_fisik if planned else ZERO,
+        pagu=row.pagu,
+        realisasi=row.realisasi,
+        fisik_x_pagu=row.fisik_x_pagu,
+        pagu_rencana=row.pagu_rencana,
+        rencana_kas=row.rencana_kas,
+        fisik_x_pagu_rencana=row.fisik_x_pagu_rencana,
+        target_fisik_x_pagu=row.target_fisik_x_pagu,
+        jumlah_sub=row.jumlah_sub,
+        dilaporkan=row.dilaporkan,
+    )
+
+
+def from_sub_row(row) -> Progress:
+    """Progress of one sub kegiatan month from its roll-up row (evaluation.RingkasanSubKegiatan)."""
+    planned = row.target_fisik is not None
+    return Progress(
+        pagu=row.pagu,
+        realisasi=row.realisasi,
+        fisik_x_pagu=row.pagu * row.fisik,
+        pagu_rencana=row.pagu if planned else ZERO,
+        rencana_kas=row.rencana_kas or ZERO if planned else ZERO,
+        fisik_x_pagu_rencana=row.pagu * row.fisik if planned else ZERO,
+        target_fisik_x_pagu=row.pagu * row.target_fisik if planned else ZERO,
         jumlah_sub=1,
-        dilaporkan=1 if sub.p_dilaporkan else 0,
+        dilaporkan=int(row.dilaporkan),
     )
-
-
-def progress_by_opd(subs: QuerySet, *, tahap: str, bulan: int) -> dict[int, Progress]:
-    """Progress per OPD id for the scoped sub kegiatan queryset (one query)."""
-    rows = annotate_progress(subs, tahap=tahap, bulan=bulan).only(
-        "id", "opd_id", "pagu_murni", "pagu_perubahan"
-    )
-    out: dict[int, Progress] = {}
-    for sub in rows:
-        out.setdefault(sub.opd_id, Progress()).add(progress_of(sub))
-    return out

@@ -7,17 +7,12 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from pantau.evaluation.progress import (
-    Progress,
-    annotate_progress,
-    progress_by_opd,
-    progress_of,
-    total,
-)
+from pantau.evaluation.models import RingkasanOpd, RingkasanSubKegiatan
+from pantau.evaluation.progress import Progress, from_opd_row, from_sub_row, total
 from pantau.organisations.access import scope_for
 from pantau.organisations.models import Opd, Pemda
 from pantau.planning.models import Kegiatan, Program, SubKegiatan, TahunAnggaran
@@ -67,9 +62,13 @@ def sub_kegiatan_visible(*, user) -> QuerySet[SubKegiatan]:
 
 
 def opd_progress(*, user, tahun_anggaran: TahunAnggaran, bulan: int) -> dict[int, Progress]:
-    """Progress per visible OPD of the pemda for the year up to `bulan`."""
-    subs = sub_kegiatan_visible(user=user).filter(tahun_anggaran=tahun_anggaran)
-    return progress_by_opd(subs, tahap=tahun_anggaran.tahap, bulan=bulan)
+    """Progress per visible OPD of the pemda for the year up to `bulan`, read from the roll-up
+    table (one query, whatever the number of reports)."""
+    scope = scope_for(user)
+    rows = RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan).filter(
+        Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids)
+    )
+    return {row.opd_id: from_opd_row(row) for row in rows}
 
 
 @dataclass
@@ -88,16 +87,24 @@ def plan_tree_for_opd(*, user, opd: Opd, tahun_anggaran: TahunAnggaran, bulan: i
         raise Http404
     programs = list(Program.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran).order_by("kode"))
     kegiatan = list(Kegiatan.objects.filter(program__in=programs).order_by("kode"))
-    subs = annotate_progress(
+    subs = (
         SubKegiatan.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran)
         .select_related("kecamatan", "sumber_dana")
-        .order_by("kode"),
-        tahap=tahun_anggaran.tahap,
-        bulan=bulan,
+        .order_by("kode")
     )
+    rows = {
+        r.sub_kegiatan_id: r
+        for r in RingkasanSubKegiatan.objects.filter(
+            opd=opd, tahun_anggaran=tahun_anggaran, bulan=bulan
+        )
+    }
     sub_nodes: dict[int, list[Node]] = {}
     for sub in subs:
-        sub_nodes.setdefault(sub.kegiatan_id, []).append(Node(sub, progress_of(sub)))
+        row = rows.get(sub.pk)
+        progress = from_sub_row(row) if row else Progress(jumlah_sub=1)
+        node = Node(sub, progress)
+        node.status_fisik = row.status_fisik if row else ""
+        sub_nodes.setdefault(sub.kegiatan_id, []).append(node)
     keg_nodes: dict[int, list[Node]] = {}
     for keg in kegiatan:
         children = sub_nodes.get(keg.id, [])

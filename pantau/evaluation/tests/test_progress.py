@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import pytest
 
-from pantau.evaluation.progress import progress_by_opd, total
+from pantau.evaluation.progress import total
 from pantau.monitoring.models import PeriodeLaporan
 from pantau.monitoring.services import realisasi_save
-from pantau.planning.models import SubKegiatan
+from pantau.planning.models import TahunAnggaran
+from pantau.planning.selectors import opd_progress
 from pantau.planning.services import (
     sub_kegiatan_create,
     sub_kegiatan_update,
@@ -27,9 +28,11 @@ def june(tenant):
     return PeriodeLaporan.objects.get(tahun_anggaran=tenant.ta, bulan=6)
 
 
-def progress(tenant, opd, bulan=6, tahap="murni"):
-    subs = SubKegiatan.objects.filter(opd=opd, tahun_anggaran=tenant.ta)
-    return progress_by_opd(subs, tahap=tahap, bulan=bulan)[opd.pk]
+def progress(tenant, opd, bulan=6, tahap=None):
+    """Read as the dashboards do: from the roll-up rows, through the scoped selector."""
+    ta = TahunAnggaran.objects.get(pk=tenant.ta.pk)
+    assert tahap is None or ta.tahap == tahap
+    return opd_progress(user=tenant.users["pimpinan"], tahun_anggaran=ta, bulan=bulan)[opd.pk]
 
 
 def test_weighted_physical_progress_of_domain_example(world):
