@@ -135,3 +135,37 @@ class RingkasanOpd(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.opd_id} · {self.bulan}"
+
+
+class RingkasanIndikator(TenantModel):
+    """Roll-up row: the achievement of one indicator up to the end of one quarter (s.d. TW n)."""
+
+    tahun_anggaran = models.ForeignKey(
+        "planning.TahunAnggaran", on_delete=models.CASCADE, related_name="+"
+    )
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.CASCADE, related_name="+")
+    indikator = models.ForeignKey(
+        "planning.Indikator", on_delete=models.CASCADE, related_name="ringkasan"
+    )
+    triwulan = models.PositiveSmallIntegerField()
+    target = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+    realisasi = models.DecimalField(max_digits=18, decimal_places=4, null=True)
+    capaian = models.DecimalField(max_digits=12, decimal_places=4, null=True)  # None: undefined
+    catatan = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("ringkasan indikator")
+        verbose_name_plural = _("ringkasan indikator")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indikator", "triwulan"], name="ringkasan_indikator_tw_unik"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["pemda", "tahun_anggaran", "triwulan", "opd"], name="ringkasan_ind_lookup"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indikator_id} · TW {self.triwulan}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
@@ -248,10 +248,102 @@ def check(*, pemda=None, chunk: int = 500) -> list[Difference]:
     opd_stored = (
         RingkasanOpd.objects.all() if pemda is None else RingkasanOpd.objects.filter(pemda=pemda)
     )
+    diffs += check_indicators(pemda=pemda)
     diffs += _compare(
         "opd",
         {(r.opd_id, r.tahun_anggaran_id, r.bulan): r for r in opd_stored},
         {(r.opd_id, r.tahun_anggaran_id, r.bulan): r for r in aggregate_opd(computed_all)},
         OPD_FIELDS,
     )
+    return diffs
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def quarter_target(ind, triwulan: int) -> Decimal | None:
+    """The target up to quarter n: summed quarterly targets for tren positif (annual × n/4 when
+    none were set), else the quarter's own target (the annual one when none was set)."""
+    from pantau.planning.choices import Rumus
+
+    quarters = ind.targets_triwulan[:triwulan]
+    if ind.rumus == Rumus.TREN_POSITIF:
+        if all(q is not None for q in quarters):
+            return sum(quarters, ZERO)
+        return ind.target_tahunan * triwulan / 4
+    return (
+        ind.targets_triwulan[triwulan - 1]
+        if ind.targets_triwulan[triwulan - 1] is not None
+        else ind.target_tahunan
+    )
+
+
+def compute_indicators(ind_ids: Iterable[int]):
+    from pantau.evaluation.achievement import capaian, realisasi_periode
+    from pantau.evaluation.models import RingkasanIndikator
+    from pantau.monitoring.models import RealisasiIndikator
+    from pantau.planning.models import Indikator
+
+    indicators = list(Indikator.objects.filter(pk__in=list(ind_ids)))
+    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for ind_id, bulan, nilai in RealisasiIndikator.objects.filter(
+        indikator__in=indicators
+    ).values_list("indikator_id", "periode__bulan", "nilai"):
+        values[ind_id][bulan] = nilai
+    rows = []
+    for ind in indicators:
+        for tw in range(1, 5):
+            series = [v for m, v in sorted(values[ind.pk].items()) if m <= tw * 3]
+            target = quarter_target(ind, tw)
+            result = capaian(ind.rumus, target, realisasi_periode(ind.rumus, series))
+            rows.append(
+                RingkasanIndikator(
+                    pemda_id=ind.pemda_id,
+                    tahun_anggaran_id=ind.tahun_anggaran_id,
+                    opd_id=ind.opd_id,
+                    indikator_id=ind.pk,
+                    triwulan=tw,
+                    target=_q4(target),
+                    realisasi=_q4(result.realisasi),
+                    capaian=_q4(result.persen),
+                    catatan=result.catatan,
+                )
+            )
+    return rows
+
+
+def _q4(value: Decimal | None) -> Decimal | None:
+    """Four decimals, as stored (far below any category boundary's precision)."""
+    return None if value is None else value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def refresh_indicators(ind_ids: Iterable[int]) -> None:
+    from pantau.evaluation.models import RingkasanIndikator
+
+    ids = set(ind_ids)
+    if not ids:
+        return
+    with transaction.atomic():
+        rows = compute_indicators(ids)
+        RingkasanIndikator.objects.filter(indikator_id__in=ids).delete()
+        RingkasanIndikator.objects.bulk_create(rows, batch_size=2000)
+
+
+def check_indicators(*, pemda=None) -> list[Difference]:
+    from pantau.evaluation.models import RingkasanIndikator
+    from pantau.planning.models import Indikator
+
+    qs = Indikator.objects.all() if pemda is None else Indikator.objects.filter(pemda=pemda)
+    ids = list(qs.values_list("pk", flat=True))
+    diffs = []
+    for start in range(0, len(ids), 1000):
+        part = ids[start : start + 1000]
+        stored = {
+            (r.indikator_id, r.triwulan): r
+            for r in RingkasanIndikator.objects.filter(indikator_id__in=part)
+        }
+        computed = {(r.indikator_id, r.triwulan): r for r in compute_indicators(part)}
+        diffs += _compare(
+            "indikator", stored, computed, ["target", "realisasi", "capaian", "catatan"]
+        )
     return diffs

@@ -300,7 +300,9 @@ def realisasi_indikator_save(
         )
     obj.nilai, obj.catatan = nilai, catatan.strip()
     action = "realisasi_indikator.create" if before is None else "realisasi_indikator.update"
-    return save_audited(actor=actor, obj=obj, action=action, before=before)
+    save_audited(actor=actor, obj=obj, action=action, before=before)
+    rollup.refresh_indicators([ind.pk])
+    return obj
 
 
 FK_FIELDS = ["pemda", "opd", "sub_kegiatan", "periode", "indikator"]
@@ -461,6 +463,7 @@ def realisasi_indikator_import(*, actor, tahun_anggaran: TahunAnggaran, rows: li
     if errors:
         raise ValidationError(errors[:100])
     RealisasiIndikator.objects.bulk_create(objs, batch_size=1000)
+    rollup.refresh_indicators({o.indikator_id for o in objs})
     audit_record(
         actor=actor,
         action="realisasi_indikator.import",

@@ -195,6 +195,7 @@ def plan_import(
         raise ValidationError(col.errors[:100])
     _write(out_programs, out_kegiatan, out_subs, out_rencana, out_ind)
     rollup.refresh_subs([s.pk for s in out_subs])
+    rollup.refresh_indicators([i.pk for i in out_ind])
     result = PlanImportResult(
         len(out_programs), len(out_kegiatan), len(out_subs), len(out_rencana), len(out_ind)
     )

@@ -493,7 +493,9 @@ def indikator_create(
             "target_tw4": target_tw4,
         },
     )
-    return save_audited(actor=actor, obj=ind, action="indikator.create")
+    save_audited(actor=actor, obj=ind, action="indikator.create")
+    rollup.refresh_indicators([ind.pk])
+    return ind
 
 
 @transaction.atomic
@@ -508,4 +510,6 @@ def indikator_update(*, actor, indikator: Indikator, **fields) -> Indikator:
         if name in fields:
             setattr(ind, name, fields[name])
     _set_targets(ind, fields)
-    return save_audited(actor=actor, obj=ind, action="indikator.update", before=before)
+    save_audited(actor=actor, obj=ind, action="indikator.update", before=before)
+    rollup.refresh_indicators([ind.pk])
+    return ind

@@ -140,3 +140,34 @@ def test_property_rollups_equal_recomputation(world, ops):
             raise RollbackError
     except RollbackError:
         pass
+
+
+def test_indicator_rollup_follows_values(world, clock):
+    from pantau.evaluation.models import RingkasanIndikator
+    from pantau.monitoring.services import realisasi_indikator_save
+    from pantau.planning.choices import Rumus
+    from pantau.planning.services import indikator_create
+
+    ind = indikator_create(
+        actor=None,
+        induk=world.a.sub,
+        nama="Orang dilatih",
+        satuan="orang",
+        rumus=Rumus.TREN_POSITIF,
+        target_tahunan=Decimal(1200),
+        target_tw1=Decimal(200),
+        target_tw2=Decimal(300),
+        target_tw3=Decimal(400),
+        target_tw4=Decimal(300),
+    )
+    assert RingkasanIndikator.objects.get(indikator=ind, triwulan=1).catatan == "tanpa_data"
+    clock.set("2026-04-03 09:00")
+    march = PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=3)
+    realisasi_indikator_save(actor=None, indikator=ind, periode=march, nilai=Decimal(250))
+    tw1 = RingkasanIndikator.objects.get(indikator=ind, triwulan=1)
+    assert (tw1.target, tw1.realisasi, tw1.capaian) == (Decimal(200), Decimal(250), Decimal(125))
+    tw2 = RingkasanIndikator.objects.get(indikator=ind, triwulan=2)
+    assert tw2.target == Decimal(500) and tw2.capaian == Decimal(50)  # 250 of 200 + 300
+    assert rollup.check() == []
+    RingkasanIndikator.objects.filter(indikator=ind, triwulan=1).update(capaian=Decimal(1))
+    assert [d.table for d in rollup.check()] == ["indikator"]
