@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("opd/", include("pantau.organisations.urls")),
     path("monitoring/", include("pantau.monitoring.urls")),
+    path("dasbor/", include("pantau.evaluation.urls")),
     path("notifikasi/", include("pantau.notifications.urls")),
     path("sw.js", service_worker, name="service-worker"),
     path("", include("pantau.core.urls")),

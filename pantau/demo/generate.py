@@ -372,7 +372,15 @@ def _realisations(rng, ta, profiles, curves, last_month, today) -> list[dict]:
         curve, lead = curves[(sub.opd_id, sub.kode, _kegiatan_kode(sub.kode))]
         pagu = sub.pagu
         spend = min(1.0, final * rng.uniform(0.93, 1.05))
-        build = min(1.0, spend * rng.uniform(0.95, 1.08))
+        # physical work keeps to plan in OPDs on track, lags in the others
+        build = min(
+            1.0,
+            {
+                "baik": rng.uniform(0.97, 1.03),
+                "terlambat": rng.uniform(0.9, 0.98),
+                "kritis": rng.uniform(0.6, 0.8),
+            }[kind],
+        )
         idle = rng.random() < 0.02 and sub.kode.split(".")[2] != "01"  # paid but not built
         done_money = Decimal(0)
         last_fisik = Decimal(0)

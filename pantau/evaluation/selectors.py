@@ -1,0 +1,222 @@
+"""The leadership dashboard: every figure read from the roll-up tables, scoped to the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.http import Http404
+
+from pantau.evaluation.categories import kategori_for
+from pantau.evaluation.models import RingkasanIndikator, RingkasanOpd, RingkasanSubKegiatan
+from pantau.evaluation.progress import Progress, from_opd_row, total
+from pantau.evaluation.ranking import Bobot, Skor, peringkat
+from pantau.organisations.access import scope_for
+from pantau.organisations.choices import Role
+from pantau.organisations.models import Opd
+
+DASHBOARD_ROLES = {Role.PIMPINAN, Role.AUDITOR, Role.VERIFIKATOR, Role.ADMIN}
+
+
+@dataclass
+class OpdRow:
+    opd: Opd
+    progress: Progress
+    capaian: Decimal | None
+    indikator_terdefinisi: int
+    kritis: int
+    uang_tanpa_fisik: int
+    ketepatan: Decimal | None
+    skor: Skor | None = None
+
+    @property
+    def serapan_terhadap_rencana(self) -> Decimal | None:
+        p = self.progress
+        return p.realisasi * 100 / p.rencana_kas if p.rencana_kas else None
+
+    @property
+    def fisik_terhadap_rencana(self) -> Decimal | None:
+        p = self.progress
+        if not p.target_fisik_x_pagu:
+            return None
+        return p.fisik_x_pagu_rencana * 100 / p.target_fisik_x_pagu
+
+    @property
+    def kategori(self):
+        return kategori_for(self.capaian)
+
+
+@dataclass
+class Dashboard:
+    pemda: object
+    tahun_anggaran: object
+    bulan: int
+    triwulan: int
+    total: Progress
+    capaian: Decimal | None
+    kategori: object
+    opd_rows: list[OpdRow]
+    bobot: Bobot
+    kritis: int
+    uang_tanpa_fisik: int
+    belum_melapor: int
+    kurva: dict = field(default_factory=dict)
+    distribusi: list = field(default_factory=list)
+    peringatan: list = field(default_factory=list)
+    tahun_lalu: Progress | None = None
+
+
+def dashboard_allowed(user, pemda) -> bool:
+    return scope_for(user).role_in(pemda.pk) in DASHBOARD_ROLES
+
+
+def dashboard_for(
+    *, user, tahun_anggaran, bulan: int, ketepatan: dict[int, Decimal | None], tahun_lalu=None
+) -> Dashboard:
+    """All dashboard figures for a pemda's year up to `bulan` (a fixed number of queries)."""
+    pemda = tahun_anggaran.pemda
+    if not dashboard_allowed(user, pemda):
+        raise Http404
+    triwulan = bulan // 3 if bulan >= 3 else 1  # the last quarter that ended (TW I before March)
+    opd_rows_db = {
+        r.opd_id: r for r in RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan)
+    }
+    capaian = {
+        row["opd_id"]: row
+        for row in RingkasanIndikator.objects.filter(
+            tahun_anggaran=tahun_anggaran, triwulan=triwulan
+        )
+        .values("opd_id")
+        .annotate(total=Sum("capaian"), n=Count("capaian"))
+    }
+    opds = {o.pk: o for o in Opd.objects.filter(pemda=pemda, aktif=True)}
+    rows = []
+    for opd_id, opd in sorted(opds.items(), key=lambda kv: kv[1].kode):
+        db = opd_rows_db.get(opd_id)
+        cap = capaian.get(opd_id)
+        avg = cap["total"] / cap["n"] if cap and cap["n"] else None
+        rows.append(
+            OpdRow(
+                opd=opd,
+                progress=from_opd_row(db) if db else Progress(),
+                capaian=avg,
+                indikator_terdefinisi=cap["n"] if cap else 0,
+                kritis=db.kritis if db else 0,
+                uang_tanpa_fisik=db.uang_tanpa_fisik if db else 0,
+                ketepatan=ketepatan.get(opd_id),
+            )
+        )
+    bobot = Bobot.of(pemda)
+    scores = peringkat(
+        [
+            Skor(
+                r,
+                {
+                    "capaian": r.capaian,
+                    "serapan": r.serapan_terhadap_rencana,
+                    "fisik": r.fisik_terhadap_rencana,
+                    "ketepatan": r.ketepatan,
+                },
+            )
+            for r in rows
+            if r.progress.jumlah_sub
+        ],
+        bobot,
+    )
+    for s in scores:
+        s.key.skor = s
+    ranked = [s.key for s in scores] + [r for r in rows if not r.progress.jumlah_sub]
+    all_cap = RingkasanIndikator.objects.filter(
+        tahun_anggaran=tahun_anggaran, triwulan=triwulan
+    ).aggregate(total=Sum("capaian"), n=Count("capaian"))
+    pemda_cap = all_cap["total"] / all_cap["n"] if all_cap["n"] else None
+    grand = total(r.progress for r in rows)
+    return Dashboard(
+        pemda=pemda,
+        tahun_anggaran=tahun_anggaran,
+        bulan=bulan,
+        triwulan=triwulan,
+        total=grand,
+        capaian=pemda_cap,
+        kategori=kategori_for(pemda_cap),
+        opd_rows=ranked,
+        bobot=bobot,
+        kritis=sum(r.kritis for r in rows),
+        uang_tanpa_fisik=sum(r.uang_tanpa_fisik for r in rows),
+        belum_melapor=grand.jumlah_sub - grand.dilaporkan,
+        kurva=_curve(tahun_anggaran),
+        distribusi=_distribution(tahun_anggaran, triwulan),
+        peringatan=_warnings(tahun_anggaran, bulan),
+        tahun_lalu=_last_year(tahun_lalu, bulan),
+    )
+
+
+def _curve(ta) -> dict:
+    """Monthly pemda figures for the S-curve and absorption charts (one grouped query)."""
+    months = (
+        RingkasanOpd.objects.filter(tahun_anggaran=ta)
+        .values("bulan")
+        .annotate(
+            pagu=Sum("pagu"),
+            realisasi=Sum("realisasi"),
+            pagu_rencana=Sum("pagu_rencana"),
+            rencana_kas=Sum("rencana_kas"),
+            fisik=Sum("fisik_x_pagu"),
+            target=Sum("target_fisik_x_pagu"),
+        )
+        .order_by("bulan")
+    )
+    out = {"bulan": [], "rencana_fisik": [], "fisik": [], "rencana_kas": [], "keuangan": []}
+    for m in months:
+        out["bulan"].append(m["bulan"])
+        out["rencana_fisik"].append(_pct(m["target"], m["pagu_rencana"]))
+        out["fisik"].append(_pct(m["fisik"], m["pagu"]))
+        out["rencana_kas"].append(_pct(m["rencana_kas"] * 100, m["pagu_rencana"]))
+        out["keuangan"].append(_pct(m["realisasi"] * 100, m["pagu"]))
+    return out
+
+
+def _pct(num, den) -> float | None:
+    # Chart data only (rounded for display); the figures shown as text stay Decimal.
+    return None if not den else round(float(num / den), 2)
+
+
+def _distribution(ta, triwulan: int) -> list[tuple[object, int]]:
+    """How many indicators fall in each achievement category (plus undefined)."""
+    from pantau.evaluation.categories import kategori_list
+
+    cats = kategori_list()
+    counts = {c.pk: 0 for c in cats}
+    undefined = 0
+    for value in RingkasanIndikator.objects.filter(
+        tahun_anggaran=ta, triwulan=triwulan
+    ).values_list("capaian", flat=True):
+        cat = kategori_for(value)
+        if cat is None:
+            undefined += 1
+        else:
+            counts[cat.pk] += 1
+    return [(c, counts[c.pk]) for c in cats] + [(None, undefined)]
+
+
+def _warnings(ta, bulan: int, limit: int = 20) -> list[RingkasanSubKegiatan]:
+    """The most critical sub kegiatan of the month, furthest behind plan first."""
+    from django.db.models import ExpressionWrapper, F, FloatField
+
+    return list(
+        RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, bulan=bulan)
+        .filter(Q(status_fisik="kritis") | Q(uang_tanpa_fisik=True))
+        .annotate(
+            deviasi=ExpressionWrapper(F("fisik") - F("target_fisik"), output_field=FloatField())
+        )
+        .select_related("sub_kegiatan", "opd")
+        .order_by("deviasi")[:limit]
+    )
+
+
+def _last_year(ta_lalu, bulan: int) -> Progress | None:
+    if ta_lalu is None:
+        return None
+    rows = RingkasanOpd.objects.filter(tahun_anggaran=ta_lalu, bulan=bulan)
+    return total(from_opd_row(r) for r in rows) if rows else None

@@ -1,0 +1,104 @@
+"""The leadership dashboard: who sees it, what it shows, and that it reads only roll-ups."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from conftest import PASSWORD
+from pantau.monitoring.services import realisasi_import
+
+pytestmark = pytest.mark.django_db
+URL = "/dasbor/"
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+@pytest.mark.parametrize("role", ["pimpinan", "auditor", "verifikator", "admin"])
+def test_leadership_roles_see_their_pemda(client, world, role):
+    login(client, world.a.users[role])
+    page = client.get(URL + "?tahun=2026&bulan=6")
+    assert page.status_code == 200
+    assert "Kabupaten Uji A" in page.text and "Dinas Kesehatan A" in page.text
+    assert "Dinas Kesehatan B" not in page.text
+
+
+@pytest.mark.parametrize("role", ["operator_opd", "kepala_opd"])
+def test_opd_roles_do_not(client, world, role):
+    login(client, world.a.users[role])
+    assert client.get(URL).status_code == 404
+
+
+def test_anonymous_redirected(client):
+    assert client.get(URL).status_code == 302
+
+
+def test_figures_and_warnings(client, world):
+    # sub: plan 8%/month; June target 48%. Report fisik 20% in June -> 28 points behind: kritis
+    realisasi_import(
+        actor=None,
+        tahun_anggaran=world.a.ta,
+        rows=[
+            {
+                "sub_kegiatan": world.a.sub,
+                "bulan": 6,
+                "keuangan": Decimal(300_000_000),
+                "fisik": Decimal(20),
+            }
+        ],
+    )
+    login(client, world.a.users["pimpinan"])
+    page = client.get(URL + "?tahun=2026&bulan=6")
+    text = page.text
+    assert "1 sub kegiatan kritis" in text
+    assert (
+        reverse("monitoring:riwayat", args=[world.a.sub.pk]) in text
+    )  # drill down to the sub kegiatan
+    assert reverse("organisations:opd-detail", args=[world.a.dinkes.pk]) in text
+    board = page.context["board"]
+    assert board.total.realisasi == Decimal(300_000_000)
+    assert (
+        board.opd_rows[0].opd == world.a.dinkes
+    )  # ranked first: the only OPD with figures... and a score
+    assert board.opd_rows[0].skor.peringkat == 1
+
+
+def test_query_count_does_not_grow(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, world.a.users["pimpinan"])
+    client.get(URL + "?tahun=2026&bulan=6")  # warm the category-table cache
+    with CaptureQueriesContext(connection) as before:
+        client.get(URL + "?tahun=2026&bulan=6")
+    realisasi_import(
+        actor=None,
+        tahun_anggaran=world.a.ta,
+        rows=[
+            {"sub_kegiatan": s, "bulan": m, "keuangan": Decimal(1_000_000), "fisik": Decimal(m)}
+            for s in (world.a.sub, world.a.sub2, world.a.sub_pupr)
+            for m in range(1, 7)
+        ],
+    )
+    with CaptureQueriesContext(connection) as after:
+        client.get(URL + "?tahun=2026&bulan=6")
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "query", ["?tahun=abc&bulan=99", "?bulan=²", "?tahun=1999", "?tahun=99999999999"]
+)
+def test_bad_parameters(client, world, query):
+    login(client, world.a.users["pimpinan"])
+    assert client.get(URL + query).status_code == 200
+
+
+def test_english(client, world):
+    from django.conf import settings
+
+    login(client, world.a.users["pimpinan"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(URL + "?tahun=2026&bulan=6")
+    assert page.status_code == 200 and 'lang="en"' in page.text

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from pantau.evaluation import views
+
+app_name = "evaluation"
+urlpatterns = [path("", views.dasbor, name="dasbor")]
