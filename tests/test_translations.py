@@ -37,3 +37,12 @@ def test_compiled_catalogue_is_used():
     with translation.override("en"):
         assert translation.gettext("Laporan bulanan") != "Laporan bulanan"
         assert translation.gettext("Simpan dan ajukan") == "Save and submit"
+
+
+def test_english_request_does_not_leak_into_the_thread(client, db):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/masuk/")
+    assert 'lang="en"' in response.text
+    assert translation.get_language() == "id"

@@ -18,9 +18,11 @@ class LanguageMiddleware:
         lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         if lang not in self.available:
             lang = settings.LANGUAGE_CODE
-        translation.activate(lang)
         request.LANGUAGE_CODE = lang
-        response = self.get_response(request)
+        # override() restores the thread's previous language afterwards, so one English request
+        # never leaks into the next request (or task) served by the same thread.
+        with translation.override(lang):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         patch_vary_headers(response, ["Cookie"])
         return response
