@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from pantau.core.forms import LoginForm
-from pantau.core.views import service_worker
+from pantau.core.views import favicon, manifest, service_worker
 
 urlpatterns = [
     path(
@@ -23,6 +23,8 @@ urlpatterns = [
     path("dasbor/", include("pantau.evaluation.urls")),
     path("notifikasi/", include("pantau.notifications.urls")),
     path("sw.js", service_worker, name="service-worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
+    path("favicon.ico", favicon),
     path("", include("pantau.core.urls")),
 ]
 

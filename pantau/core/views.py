@@ -50,3 +50,42 @@ def service_worker(request):
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response
+
+
+def manifest(request):
+    """The web app manifest (installable PWA), in the user's language."""
+    from django.http import JsonResponse
+    from django.templatetags.static import static
+    from django.utils.translation import gettext as _
+
+    data = {
+        "name": _("Pantau — pemantauan pembangunan daerah"),
+        "short_name": "Pantau",
+        "description": _("Perencanaan, monitoring dan evaluasi pembangunan daerah."),
+        "start_url": "/?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5394",
+        "lang": request.LANGUAGE_CODE,
+        "icons": [
+            {"src": static("pantau/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("pantau/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("pantau/icons/maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+def favicon(request):
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("pantau/icons/favicon.ico"), permanent=True)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from pantau.evaluation.selectors import dashboard_allowed, dashboard_for
 from pantau.monitoring.models import BULAN
@@ -45,6 +46,7 @@ def dasbor(request):
         "months": list(enumerate(BULAN, start=1)),
         "nama_bulan": BULAN[bulan - 1],
         "periode_ketepatan": periode,
+        "dibuat": timezone.now(),
         "chart": {
             "bulan": [str(BULAN[m - 1])[:3] for m in board.kurva["bulan"]],
             **{k: v for k, v in board.kurva.items() if k != "bulan"},
