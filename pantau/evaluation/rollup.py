@@ -139,6 +139,12 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
     return list(out.values())
 
 
+def _replace(stale, rows: list) -> None:
+    """Replace the roll-up rows selected by `stale` with freshly computed ones."""
+    stale.delete()
+    stale.model.objects.bulk_create(rows, batch_size=2000)
+
+
 def refresh_subs(sub_ids: Iterable[int]) -> None:
     """Recompute the roll-up rows of these sub kegiatan and of their OPDs (same transaction)."""
     ids = set(sub_ids)
@@ -146,8 +152,7 @@ def refresh_subs(sub_ids: Iterable[int]) -> None:
         return
     with transaction.atomic():
         rows = compute_subs(ids)
-        RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=ids).delete()
-        RingkasanSubKegiatan.objects.bulk_create(rows, batch_size=2000)
+        _replace(RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=ids), rows)
         refresh_opds({(r.opd_id, r.tahun_anggaran_id) for r in rows})
 
 
@@ -161,10 +166,10 @@ def refresh_opds(pairs: Iterable[tuple[int, int]]) -> None:
     where = Q()
     for opd_id, ta_id in pairs:
         where |= Q(opd_id=opd_id, tahun_anggaran_id=ta_id)
-    sub_rows = RingkasanSubKegiatan.objects.filter(where)
-    opd_rows = aggregate_opd(sub_rows)
-    RingkasanOpd.objects.filter(where).delete()
-    RingkasanOpd.objects.bulk_create(opd_rows, batch_size=2000)
+    _replace(
+        RingkasanOpd.objects.filter(where),
+        aggregate_opd(RingkasanSubKegiatan.objects.filter(where)),
+    )
 
 
 def refresh_year(tahun_anggaran) -> None:
@@ -178,15 +183,14 @@ def refresh_year(tahun_anggaran) -> None:
         RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran).exclude(
             sub_kegiatan_id__in=ids
         ).delete()
-        RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran).delete()
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
-            rows = compute_subs(chunk)
-            RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=chunk).delete()
-            RingkasanSubKegiatan.objects.bulk_create(rows, batch_size=2000)
-        RingkasanOpd.objects.bulk_create(
+            _replace(
+                RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=chunk), compute_subs(chunk)
+            )
+        _replace(
+            RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran),
             aggregate_opd(RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran)),
-            batch_size=2000,
         )
 
 
@@ -324,9 +328,7 @@ def refresh_indicators(ind_ids: Iterable[int]) -> None:
     if not ids:
         return
     with transaction.atomic():
-        rows = compute_indicators(ids)
-        RingkasanIndikator.objects.filter(indikator_id__in=ids).delete()
-        RingkasanIndikator.objects.bulk_create(rows, batch_size=2000)
+        _replace(RingkasanIndikator.objects.filter(indikator_id__in=ids), compute_indicators(ids))
 
 
 def check_indicators(*, pemda=None) -> list[Difference]:
