@@ -201,6 +201,11 @@ EMAIL_TIMEOUT = 10  # seconds: a slow mail server must not hold a worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "pantau@localhost")
 PANTAU_BASE_URL = os.environ.get("PANTAU_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Maps work without any tile server (islands are drawn from data); a tile URL such as a
+# Kominfo-hosted OpenStreetMap mirror can be added: https://tiles.example/{z}/{x}/{y}.png
+PANTAU_MAP_TILES_URL = os.environ.get("PANTAU_MAP_TILES_URL", "").strip()
+PANTAU_MAP_ATTRIBUTION = os.environ.get("PANTAU_MAP_ATTRIBUTION", "").strip()
+
 # Evidence files: originals are private (served only through an access-checked view).
 PRIVATE_ROOT = DATA_DIR / "private"
 UPLOAD_MAX_PHOTO_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_PHOTO_MB", "10"))

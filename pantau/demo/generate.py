@@ -28,6 +28,7 @@ from pantau.organisations.models import Opd, Pemda, Wilayah
 from pantau.organisations.services import (
     membership_set,
     opd_create,
+    pulau_load,
     reference_admin_grant,
     user_create,
     wilayah_load,
@@ -83,6 +84,7 @@ def build_demo(*, today: dt.date, seed: int = 2026, log=print) -> DemoResult:
         sumber="Kepmendagri 300.2.2-2430 Tahun 2025 (via cahyadsn/wilayah)",
     )
     pemda = loaded.pemda
+    pulau_load(actor=actor, pemda=pemda, path=P.DATA / "wakatobi_pulau_kepmendagri_2025.csv")
     result = DemoResult(pemda=pemda)
     years = [today.year - 2, today.year - 1, today.year]
     for year in years:

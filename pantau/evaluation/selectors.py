@@ -220,3 +220,54 @@ def _last_year(ta_lalu, bulan: int) -> Progress | None:
         return None
     rows = RingkasanOpd.objects.filter(tahun_anggaran=ta_lalu, bulan=bulan)
     return total(from_opd_row(r) for r in rows) if rows else None
+
+
+def peta(*, user, tahun_anggaran, bulan: int) -> dict:
+    """Map layers for the dashboard: the pemda's islands and the located sub kegiatan with their
+    status this month, plus a per-kecamatan summary (three queries)."""
+    from django.urls import reverse
+
+    from pantau.organisations.models import Pulau
+
+    pemda = tahun_anggaran.pemda
+    if not dashboard_allowed(user, pemda):
+        raise Http404
+    islands = [
+        {
+            "nama": p.nama,
+            "lat": float(p.latitude),
+            "lng": float(p.longitude),
+            "huni": bool(p.berpenghuni),
+        }
+        for p in Pulau.objects.filter(pemda=pemda)
+    ]
+    rows = RingkasanSubKegiatan.objects.filter(
+        tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__latitude__isnull=False
+    ).select_related("sub_kegiatan", "opd")
+    markers = [
+        {
+            "nama": r.sub_kegiatan.nama,
+            "opd": r.opd.singkatan,
+            "lat": float(r.sub_kegiatan.latitude),
+            "lng": float(r.sub_kegiatan.longitude),
+            "status": r.status_fisik,
+            "fisik": float(r.fisik),
+            "target": None if r.target_fisik is None else float(r.target_fisik),
+            "url": reverse("monitoring:riwayat", args=[r.sub_kegiatan_id]),
+        }
+        for r in rows
+    ]
+    per_kecamatan = list(
+        RingkasanSubKegiatan.objects.filter(
+            tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__kecamatan__isnull=False
+        )
+        .values("sub_kegiatan__kecamatan__kode", "sub_kegiatan__kecamatan__nama")
+        .annotate(
+            jumlah=Count("id"),
+            pagu=Sum("pagu"),
+            realisasi=Sum("realisasi"),
+            kritis=Count("id", filter=Q(status_fisik="kritis")),
+        )
+        .order_by("sub_kegiatan__kecamatan__kode")
+    )
+    return {"pulau": islands, "titik": markers, "kecamatan": per_kecamatan}

@@ -1,11 +1,12 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from pantau.evaluation.selectors import dashboard_allowed, dashboard_for
+from pantau.evaluation.selectors import dashboard_allowed, dashboard_for, peta
 from pantau.monitoring.models import BULAN
 from pantau.monitoring.selectors import compliance, compliance_period
 from pantau.organisations.selectors import pemda_list_for_user
@@ -47,6 +48,13 @@ def dasbor(request):
         "nama_bulan": BULAN[bulan - 1],
         "periode_ketepatan": periode,
         "dibuat": timezone.now(),
+        "peta": (layers := peta(user=request.user, tahun_anggaran=ta, bulan=bulan)),
+        "peta_json": {
+            "pulau": layers["pulau"],
+            "titik": layers["titik"],
+            "tiles": settings.PANTAU_MAP_TILES_URL,
+            "atribusi": settings.PANTAU_MAP_ATTRIBUTION,
+        },
         "chart": {
             "bulan": [str(BULAN[m - 1])[:3] for m in board.kurva["bulan"]],
             **{k: v for k, v in board.kurva.items() if k != "bulan"},

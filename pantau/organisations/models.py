@@ -284,3 +284,28 @@ class Membership(TimestampedModel):
     def clean(self) -> None:
         if self.opd_id and self.opd and self.opd.pemda_id != self.pemda_id:
             raise ValidationError({"opd": _("OPD ini milik pemda lain.")})
+
+
+class Pulau(TenantModel):
+    """An island of the pemda (Kepmendagri island codes PP.KK.4NNNN) with its centroid: the
+    reference layer of maps that work without a tile server."""
+
+    kode = models.CharField(_("kode"), max_length=13)
+    nama = models.CharField(_("nama"), max_length=200)
+    latitude = models.DecimalField(_("lintang"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("bujur"), max_digits=9, decimal_places=6)
+    berpenghuni = models.BooleanField(_("berpenghuni"), null=True)
+    luas_km2 = models.DecimalField(
+        _("luas (km²)"), max_digits=10, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("pulau")
+        verbose_name_plural = _("pulau")
+        constraints = [
+            models.UniqueConstraint(fields=["pemda", "kode"], name="pulau_kode_unik_per_pemda")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.nama}"

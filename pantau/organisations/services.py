@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -301,3 +302,61 @@ def membership_remove(*, actor, membership: Membership) -> None:
     )
     membership.delete()
     forget_scope(membership.user)
+
+
+PULAU_CODE = re.compile(r"^\d{2}\.\d{2}\.4\d{4}$")
+
+
+@transaction.atomic
+def pulau_load(*, actor, pemda: Pemda, path: Path, lintang_selatan: bool = True) -> int:
+    """Load (replace) the pemda's islands from a CSV (kode, nama, lat, lng, status, luas_km2).
+
+    Latitudes in the Kemendagri extract are unsigned; `lintang_selatan` negates them (Wakatobi
+    lies south of the equator). Every row is checked first: one bad row and nothing changes.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    from pantau.organisations.models import Pulau
+
+    rows, errors = [], []
+    with Path(path).open(newline="", encoding="utf-8-sig") as fh:
+        for number, row in enumerate(csv.DictReader(fh), start=2):
+            kode = (row.get("kode") or "").strip()
+            if not PULAU_CODE.match(kode) or not kode.startswith(pemda.kode + "."):
+                errors.append(
+                    _("Baris %(n)d: kode pulau '%(k)s' tidak sah untuk pemda ini.")
+                    % {"n": number, "k": kode}
+                )
+                continue
+            try:
+                lat, lng = Decimal(row["lat"]), Decimal(row["lng"])
+                luas = (
+                    Decimal(row["luas_km2"]) if (row.get("luas_km2") or "NULL") != "NULL" else None
+                )
+            except (InvalidOperation, KeyError):
+                errors.append(_("Baris %(n)d: koordinat atau luas bukan angka.") % {"n": number})
+                continue
+            lat = -abs(lat) if lintang_selatan else lat
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                errors.append(_("Baris %(n)d: koordinat di luar jangkauan.") % {"n": number})
+                continue
+            status = (row.get("status") or "").strip()
+            rows.append(
+                Pulau(
+                    pemda=pemda,
+                    kode=kode,
+                    nama=row["nama"].strip(),
+                    latitude=lat,
+                    longitude=lng,
+                    berpenghuni={"BP": True, "TBP": False}.get(status),
+                    luas_km2=luas,
+                )
+            )
+    if errors:
+        raise ValidationError(errors[:50])
+    Pulau.objects.filter(pemda=pemda).delete()
+    Pulau.objects.bulk_create(rows)
+    audit_record(
+        actor=actor, action="pulau.load", obj=pemda, changes={"_summary": {"rows": len(rows)}}
+    )
+    return len(rows)

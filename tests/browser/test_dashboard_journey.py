@@ -15,23 +15,48 @@ pytestmark = pytest.mark.browser
 def test_bupati_dashboard_offline_and_install(browser, live_server, live_world, clock, tmp_path):
     clock.set("2026-07-15 09:00")
     world = live_world
-    realisasi_import(actor=None, tahun_anggaran=world.a.ta, rows=[
-        {"sub_kegiatan": world.a.sub, "bulan": 6, "keuangan": Decimal(300_000_000), "fisik": Decimal(20)},
-        {"sub_kegiatan": world.a.sub_pupr, "bulan": 6, "keuangan": Decimal(50_000_000), "fisik": Decimal(60)},
-    ])
+    realisasi_import(
+        actor=None,
+        tahun_anggaran=world.a.ta,
+        rows=[
+            {
+                "sub_kegiatan": world.a.sub,
+                "bulan": 6,
+                "keuangan": Decimal(300_000_000),
+                "fisik": Decimal(20),
+            },
+            {
+                "sub_kegiatan": world.a.sub_pupr,
+                "bulan": 6,
+                "keuangan": Decimal(50_000_000),
+                "fisik": Decimal(60),
+            },
+        ],
+    )
+    from pantau.planning.services import sub_kegiatan_update
+
+    sub_kegiatan_update(
+        actor=None, sub_kegiatan=world.a.sub, latitude=Decimal("-5.30"), longitude=Decimal("123.58")
+    )
     base = live_server.url
     from tests.browser.conftest import ARGS, CHROMIUM
 
     # A persistent profile: Chromium reports "in-incognito" for throw-away contexts.
     ctx = browser.browser_type.launch_persistent_context(
-        str(tmp_path / "profil"), executable_path=CHROMIUM, args=ARGS, viewport={"width": 360, "height": 760},
-        is_mobile=True, has_touch=True,
+        str(tmp_path / "profil"),
+        executable_path=CHROMIUM,
+        args=ARGS,
+        viewport={"width": 360, "height": 760},
+        is_mobile=True,
+        has_touch=True,
     )
     page = ctx.new_page()
     login(page, base, "pimpinan.a")
     page.goto(f"{base}/dasbor/?tahun=2026&bulan=6")
     assert "Dasbor pimpinan" in page.content()
     assert no_horizontal_scroll(page)
+    page.wait_for_selector("#peta path.leaflet-interactive")  # the map draws without a tile server
+    assert page.locator("#peta path.leaflet-interactive").count() == 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dasbor.png"))
 

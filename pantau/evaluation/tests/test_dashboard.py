@@ -102,3 +102,53 @@ def test_english(client, world):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(URL + "?tahun=2026&bulan=6")
     assert page.status_code == 200 and 'lang="en"' in page.text
+
+
+def test_map_layers_and_kecamatan_summary(client, world, tmp_path):
+    from pantau.organisations.models import Wilayah
+    from pantau.organisations.services import pulau_load
+    from pantau.planning.services import sub_kegiatan_update
+
+    csv_path = tmp_path / "pulau.csv"
+    csv_path.write_text(
+        "kode,nama,lat,lng,status,luas_km2,catatan\n"
+        "74.07.40124,Pulau Wangiwangi,5.3114,123.5872,BP,156.4062,\n"
+        "74.07.40001,Nua Balaa,5.2473,123.5898,TBP,NULL,\n"
+    )
+    assert pulau_load(actor=None, pemda=world.a.pemda, path=csv_path) == 2
+    kab = Wilayah.objects.create(pemda=world.a.pemda, kode="74.07", nama="Kab", tingkat="kabupaten")
+    kec = Wilayah.objects.create(
+        pemda=world.a.pemda, kode="74.07.01", nama="Wangi-Wangi", tingkat="kecamatan", induk=kab
+    )
+    sub_kegiatan_update(
+        actor=None,
+        sub_kegiatan=world.a.sub,
+        kecamatan=kec,
+        latitude=Decimal("-5.30"),
+        longitude=Decimal("123.58"),
+    )
+    login(client, world.a.users["pimpinan"])
+    page = client.get(URL + "?tahun=2026&bulan=6")
+    layers = page.context["peta_json"]
+    assert {p["nama"] for p in layers["pulau"]} == {"Pulau Wangiwangi", "Nua Balaa"}
+    assert layers["pulau"][0]["lat"] < 0  # south of the equator
+    assert [t["nama"] for t in layers["titik"]] == ["Pembangunan Rumah Sakit"]
+    assert layers["titik"][0]["url"] == reverse("monitoring:riwayat", args=[world.a.sub.pk])
+    assert "Wangi-Wangi" in page.text  # per-kecamatan table
+
+
+def test_pulau_load_refuses_bad_rows(world, tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from pantau.organisations.models import Pulau
+    from pantau.organisations.services import pulau_load
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "kode,nama,lat,lng,status,luas_km2,catatan\n74.01.40001,Lain,5,123,BP,1,\n"
+        "74.07.40002,X,abc,123,BP,1,\n"
+    )
+    with pytest.raises(ValidationError) as exc:
+        pulau_load(actor=None, pemda=world.a.pemda, path=bad)
+    assert len(exc.value.messages) == 2
+    assert not Pulau.objects.exists()
