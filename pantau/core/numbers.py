@@ -57,3 +57,18 @@ def percent(numerator: Decimal, denominator: Decimal) -> Decimal | None:
 
 def round2(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def format_number(value, places: int = 0) -> str:
+    """A number grouped the way the active language writes it (1.234.567,5 in Indonesian,
+    1,234,567.5 in English): the one formatter for messages, commands and templates."""
+    from django.utils.formats import number_format
+
+    amount = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def format_rupiah(value) -> str:
+    """Rupiah amount for messages: whole rupiah without decimals, otherwise two decimals."""
+    amount = Decimal(value)
+    return format_number(amount, 0 if amount == amount.to_integral_value() else 2)

@@ -67,6 +67,22 @@ class Dashboard:
     tahun_lalu: Progress | None = None
 
 
+def ketepatan_opd(*, user, tahun_anggaran):
+    """Share of each OPD's sub kegiatan reported on time in the year's last closed period:
+    (period, {opd id: percent}); (None, {}) before the first cut-off."""
+    from pantau.monitoring.selectors import compliance, compliance_period
+
+    periode = compliance_period(pemda=tahun_anggaran.pemda, tahun=tahun_anggaran.tahun, bulan=None)
+    if periode is None:
+        return None, {}
+    shares = {
+        row.opd.pk: Decimal(row.tepat_waktu) * 100 / row.jumlah_sub
+        for row in compliance(user=user, periode=periode)
+        if row.jumlah_sub
+    }
+    return periode, shares
+
+
 def dashboard_allowed(user, pemda) -> bool:
     return scope_for(user).role_in(pemda.pk) in DASHBOARD_ROLES
 

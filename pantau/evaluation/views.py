@@ -1,14 +1,12 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from pantau.evaluation.selectors import dashboard_allowed, dashboard_for, peta
+from pantau.evaluation.selectors import dashboard_allowed, dashboard_for, ketepatan_opd, peta
 from pantau.monitoring.models import BULAN
-from pantau.monitoring.selectors import compliance, compliance_period
+from pantau.monitoring.selectors import compliance_period
 from pantau.organisations.selectors import pemda_list_for_user
 from pantau.planning.selectors import reporting_month, tahun_anggaran_list, tahun_anggaran_pick
 
@@ -31,12 +29,7 @@ def dasbor(request):
     bulan = reporting_month(tahun_anggaran=ta, bulan=request.GET.get("bulan") or default)
     years = list(tahun_anggaran_list(user=request.user, pemda=pemda))
     last_year = next((y for y in years if y.tahun == ta.tahun - 1), None)
-    periode = compliance_period(pemda=pemda, tahun=ta.tahun, bulan=None)
-    ketepatan = {}
-    if periode is not None:
-        for row in compliance(user=request.user, periode=periode):
-            if row.jumlah_sub:
-                ketepatan[row.opd.pk] = Decimal(row.tepat_waktu) * 100 / row.jumlah_sub
+    periode, ketepatan = ketepatan_opd(user=request.user, tahun_anggaran=ta)
     board = dashboard_for(
         user=request.user, tahun_anggaran=ta, bulan=bulan, ketepatan=ketepatan, tahun_lalu=last_year
     )

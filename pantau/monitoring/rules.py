@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from pantau.core.numbers import format_number, format_rupiah
 from pantau.planning.choices import Rumus
 
 HUNDRED = Decimal(100)
@@ -34,7 +35,7 @@ def check_realisasi(
                 "Realisasi keuangan kumulatif (Rp %(total)s) melebihi pagu yang berlaku "
                 "(Rp %(pagu)s)."
             )
-            % {"total": rupiah_plain(total), "pagu": rupiah_plain(pagu)}
+            % {"total": format_rupiah(total), "pagu": format_rupiah(pagu)}
         )
     return errors
 
@@ -59,12 +60,6 @@ def check_nilai_indikator(
     return errors
 
 
-def rupiah_plain(value: Decimal) -> str:
-    """1234567.5 -> '1.234.567,50' (Indonesian grouping, for messages)."""
-    text = f"{value:,.2f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".").removesuffix(",00")
-
-
 def warnings_realisasi(
     *,
     pagu: Decimal,
@@ -84,7 +79,7 @@ def warnings_realisasi(
             {
                 "kode": "fisik_turun",
                 "pesan": _("Fisik kumulatif (%(now)s%%) lebih rendah dari bulan lalu (%(prev)s%%).")
-                % {"now": _num(fisik), "prev": _num(fisik_sebelumnya)},
+                % {"now": format_number(fisik, 1), "prev": format_number(fisik_sebelumnya, 1)},
             }
         )
     if pagu > 0:
@@ -96,11 +91,11 @@ def warnings_realisasi(
                     "pesan": _(
                         "Fisik %(fisik)s%% dan keuangan %(keu)s%% berselisih lebih dari %(gap)s poin."
                     )
-                    % {"fisik": _num(fisik), "keu": _num(keuangan), "gap": _num(gap)},
+                    % {
+                        "fisik": format_number(fisik, 1),
+                        "keu": format_number(keuangan, 1),
+                        "gap": format_number(gap, 1),
+                    },
                 }
             )
     return out
-
-
-def _num(value: Decimal) -> str:
-    return f"{value:.1f}".replace(".", ",")

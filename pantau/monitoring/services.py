@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
 from pantau.core.errors import error_messages
-from pantau.core.numbers import to_decimal
+from pantau.core.numbers import format_number, to_decimal
 from pantau.evaluation import rollup
 from pantau.monitoring.choices import StatusRealisasi as S
 from pantau.monitoring.evidence import distance_m, process_upload, remove, store
@@ -506,7 +506,7 @@ def _photo_warnings(
                 {
                     "kode": "foto_jauh",
                     "pesan": _("Foto diambil %(d)s m dari lokasi sub kegiatan (batas %(l)s m).")
-                    % {"d": f"{distance:,}".replace(",", "."), "l": f"{limit:,}".replace(",", ".")},
+                    % {"d": format_number(distance), "l": format_number(limit)},
                 }
             )
     if processed.taken_at is not None:

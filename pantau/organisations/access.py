@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 
-from pantau.organisations.choices import OPD_ROLES, PEMDA_WIDE_ROLES, Role
+from pantau.organisations.choices import OPD_ROLES, PEMDA_WIDE_ROLES
 
 _CACHE_ATTR = "_pantau_scope"
 
@@ -74,11 +74,3 @@ def access_opd(user, pk: int):
     if opd is None:
         raise Http404
     return opd
-
-
-def can_write_opd_data(user, opd) -> bool:
-    """Operators and heads of an OPD write its data; admin configures; others only read."""
-    role = scope_for(user).role_in(opd.pemda_id)
-    if role in {Role.OPERATOR_OPD, Role.KEPALA_OPD}:
-        return opd.id in scope_for(user).opd_ids
-    return role == Role.ADMIN

@@ -55,8 +55,6 @@ def reporting_month(*, tahun_anggaran: TahunAnggaran, bulan: int | str | None = 
 
 
 def sub_kegiatan_visible(*, user) -> QuerySet[SubKegiatan]:
-    from django.db.models import Q
-
     scope = scope_for(user)
     return SubKegiatan.objects.filter(Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids))
 

@@ -16,7 +16,7 @@ from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
-from pantau.core.numbers import to_decimal
+from pantau.core.numbers import format_rupiah, to_decimal
 from pantau.evaluation import rollup
 from pantau.organisations.models import Opd, Pemda
 from pantau.planning import codes
@@ -331,8 +331,8 @@ def budget_consistency_errors(sub: SubKegiatan) -> list[str]:
             )
             % {
                 "kode": sub.kode,
-                "r": f"{realised:,.0f}".replace(",", "."),
-                "p": f"{sub.pagu:,.0f}".replace(",", "."),
+                "r": format_rupiah(realised),
+                "p": format_rupiah(sub.pagu),
             }
         )
     sums = (
@@ -350,8 +350,8 @@ def budget_consistency_errors(sub: SubKegiatan) -> list[str]:
                 )
                 % {
                     "v": tahap,
-                    "t": f"{total:,.0f}".replace(",", "."),
-                    "p": f"{sub.pagu_for(tahap):,.0f}".replace(",", "."),
+                    "t": format_rupiah(total),
+                    "p": format_rupiah(sub.pagu_for(tahap)),
                 }
             )
     return errors
@@ -371,7 +371,7 @@ def check_rencana(*, pagu: Decimal, rows: list[tuple[Decimal, Decimal]]) -> list
     if total != pagu:
         errors.append(
             _("Jumlah anggaran kas 12 bulan (Rp %(total)s) harus sama dengan pagu (Rp %(pagu)s).")
-            % {"total": f"{total:,.2f}", "pagu": f"{pagu:,.2f}"}
+            % {"total": format_rupiah(total), "pagu": format_rupiah(pagu)}
         )
     previous = Decimal(0)
     for month, (_kas, fisik) in enumerate(rows, start=1):

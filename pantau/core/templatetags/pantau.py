@@ -8,6 +8,8 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from pantau.core.numbers import format_number
+
 register = template.Library()
 
 
@@ -16,8 +18,7 @@ def rupiah(value) -> str:
     """Rp 1.234.567 (no decimals; Indonesian grouping, English grouping in English)."""
     if value is None or value == "":
         return "—"
-    amount = Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return f"Rp {number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)}"
+    return f"Rp {format_number(value)}"
 
 
 @register.filter
@@ -63,10 +64,9 @@ def angka(value, places: int = 0) -> str:
     if value is None or value == "":
         return "—"
     try:
-        number = Decimal(value)
+        return format_number(Decimal(value), int(places))
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    return number_format(number, decimal_pos=int(places), use_l10n=True, force_grouping=True)
 
 
 @register.filter

@@ -5,8 +5,8 @@ import zoneinfo
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from pantau.core.numbers import format_rupiah
 from pantau.demo.generate import build_demo, demo_exists
-from pantau.monitoring.rules import rupiah_plain
 
 
 class Command(BaseCommand):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
         result = build_demo(today=today, seed=options["seed"], log=lambda m: self.stdout.write(m))
         for year, info in result.years.items():
             self.stdout.write(
-                f"TA {year}: {info['sub_kegiatan']} sub kegiatan, pagu Rp {rupiah_plain(info['pagu'])}, "
+                f"TA {year}: {info['sub_kegiatan']} sub kegiatan, pagu Rp {format_rupiah(info['pagu'])}, "
                 f"{info['realisasi']} laporan bulanan, {info['indikator']} nilai indikator"
             )
         for note in result.notes:
