@@ -65,6 +65,14 @@ class Dashboard:
     distribusi: list = field(default_factory=list)
     peringatan: list = field(default_factory=list)
     tahun_lalu: Progress | None = None
+    kurva_lalu: dict = field(default_factory=dict)  # last year's monthly figures
+    bulan_awal: int = 1
+    realisasi_sebelum: Decimal = Decimal(0)  # cumulative Rp just before the period started
+
+    @property
+    def realisasi_periode(self) -> Decimal:
+        """Rp spent within the period (month, quarter or year)."""
+        return self.total.realisasi - self.realisasi_sebelum
 
 
 def ketepatan_opd(*, user, tahun_anggaran):
@@ -88,10 +96,19 @@ def dashboard_allowed(user, pemda) -> bool:
 
 
 def dashboard_for(
-    *, user, tahun_anggaran, bulan: int, ketepatan: dict[int, Decimal | None], tahun_lalu=None
+    *,
+    user,
+    tahun_anggaran,
+    bulan: int,
+    ketepatan: dict[int, Decimal | None],
+    tahun_lalu=None,
+    bulan_awal: int | None = None,
 ) -> Dashboard:
-    """All dashboard figures for a pemda's year up to `bulan` (a fixed number of queries)."""
+    """All dashboard figures for a pemda's year up to `bulan`; a period starting at
+    `bulan_awal` (a quarter, the year) also gets the money spent within it. A fixed number of
+    queries, whatever the size of the data."""
     pemda = tahun_anggaran.pemda
+    bulan_awal = bulan_awal or bulan
     if not dashboard_allowed(user, pemda):
         raise Http404
     triwulan = bulan // 3 if bulan >= 3 else 1  # the last quarter that ended (TW I before March)
@@ -165,7 +182,20 @@ def dashboard_for(
         distribusi=_distribution(tahun_anggaran, triwulan),
         peringatan=_warnings(tahun_anggaran, bulan),
         tahun_lalu=_last_year(tahun_lalu, bulan),
+        kurva_lalu=_curve(tahun_lalu) if tahun_lalu is not None else {},
+        bulan_awal=bulan_awal,
+        realisasi_sebelum=_spent_before(tahun_anggaran, bulan_awal),
     )
+
+
+def _spent_before(ta, bulan_awal: int) -> Decimal:
+    """Cumulative realisation at the end of the month before the period (0 for January)."""
+    if bulan_awal <= 1:
+        return Decimal(0)
+    got = RingkasanOpd.objects.filter(tahun_anggaran=ta, bulan=bulan_awal - 1).aggregate(
+        s=Sum("realisasi")
+    )["s"]
+    return got or Decimal(0)
 
 
 def _curve(ta) -> dict:
@@ -287,3 +317,102 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
         .order_by("sub_kegiatan__kecamatan__kode")
     )
     return {"pulau": islands, "titik": markers, "kecamatan": per_kecamatan}
+
+
+RINCIAN_SUB = {
+    "sub": Q(),  # every sub kegiatan behind pagu, realisation and physical progress
+    "kritis": Q(status_fisik="kritis"),
+    "uang": Q(uang_tanpa_fisik=True),
+    "belum": Q(dilaporkan=False),
+}
+
+
+@dataclass
+class Rincian:
+    """The rows behind one dashboard figure, with their totals (which equal the figure)."""
+
+    jenis: str
+    rows: object  # queryset, paginated by the view
+    jumlah: int
+    total: Progress | None = None  # sub kegiatan rows
+    capaian: Decimal | None = None  # indicator rows: the average shown on the dashboard
+    opd: Opd | None = None
+    kecamatan: object = None
+
+
+def rincian_for(
+    *, user, tahun_anggaran, bulan: int, jenis: str, opd_id=None, kecamatan=None
+) -> Rincian:
+    """Rows of the roll-up tables a dashboard figure is computed from, filtered like the figure
+    (optionally to one OPD or one kecamatan). Same scope rule as the dashboard."""
+    from pantau.organisations.models import Wilayah
+
+    pemda = tahun_anggaran.pemda
+    if not dashboard_allowed(user, pemda) or (jenis not in RINCIAN_SUB and jenis != "indikator"):
+        raise Http404
+    opd = None
+    if opd_id is not None:
+        opd = Opd.objects.filter(pemda=pemda, pk=opd_id).first()
+        if opd is None:
+            raise Http404
+    kec = None
+    if kecamatan:
+        kec = Wilayah.objects.filter(pemda=pemda, kode=kecamatan, tingkat="kecamatan").first()
+        if kec is None:
+            raise Http404
+    if jenis == "indikator":
+        triwulan = bulan // 3 if bulan >= 3 else 1
+        qs = RingkasanIndikator.objects.filter(tahun_anggaran=tahun_anggaran, triwulan=triwulan)
+        if opd:
+            qs = qs.filter(opd=opd)
+        agg = qs.aggregate(total=Sum("capaian"), n=Count("capaian"), rows=Count("id"))
+        return Rincian(
+            jenis=jenis,
+            rows=qs.select_related("indikator", "opd").order_by("opd__kode", "capaian", "pk"),
+            jumlah=agg["rows"],
+            capaian=agg["total"] / agg["n"] if agg["n"] else None,
+            opd=opd,
+        )
+    qs = RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan).filter(
+        RINCIAN_SUB[jenis]
+    )
+    if opd:
+        qs = qs.filter(opd=opd)
+    if kec:
+        qs = qs.filter(sub_kegiatan__kecamatan=kec)
+    agg = _sub_totals(qs)
+    return Rincian(
+        jenis=jenis,
+        rows=qs.select_related("sub_kegiatan", "opd").order_by("opd__kode", "sub_kegiatan__kode"),
+        jumlah=agg.jumlah_sub,
+        total=agg,
+        opd=opd,
+        kecamatan=kec,
+    )
+
+
+def _sub_totals(qs) -> Progress:
+    """Σ over sub kegiatan roll-up rows, in SQL, with the same weighting as the OPD roll-up."""
+    from django.db.models import Case, DecimalField, ExpressionWrapper, F, When
+
+    big = DecimalField(max_digits=28, decimal_places=4)
+    fx = ExpressionWrapper(F("pagu") * F("fisik"), output_field=big)
+    planned = Q(target_fisik__isnull=False)
+    # aliases prefixed: an aggregate named like a field would shadow it in the next expression
+    agg = qs.aggregate(
+        t_pagu=Sum("pagu"),
+        t_realisasi=Sum("realisasi"),
+        t_fisik_x_pagu=Sum(fx),
+        t_pagu_rencana=Sum(Case(When(planned, then=F("pagu")), output_field=big)),
+        t_rencana_kas=Sum(Case(When(planned, then=F("rencana_kas")), output_field=big)),
+        t_fisik_x_pagu_rencana=Sum(Case(When(planned, then=fx), output_field=big)),
+        t_target_fisik_x_pagu=Sum(
+            Case(
+                When(planned, then=ExpressionWrapper(F("pagu") * F("target_fisik"), big)),
+                output_field=big,
+            )
+        ),
+        t_jumlah_sub=Count("id"),
+        t_dilaporkan=Count("id", filter=Q(dilaporkan=True)),
+    )
+    return Progress(**{k[2:]: (v if v is not None else Decimal(0)) for k, v in agg.items()})

@@ -4,15 +4,24 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from pantau.evaluation.selectors import dashboard_allowed, dashboard_for, ketepatan_opd, peta
+from pantau.evaluation.periods import periode_choices, periode_parse
+from pantau.evaluation.selectors import (
+    dashboard_allowed,
+    dashboard_for,
+    ketepatan_opd,
+    peta,
+    rincian_for,
+)
 from pantau.monitoring.models import BULAN
 from pantau.monitoring.selectors import compliance_period
 from pantau.organisations.selectors import pemda_list_for_user
 from pantau.planning.selectors import reporting_month, tahun_anggaran_list, tahun_anggaran_pick
 
 
-@login_required
-def dasbor(request):
+def _pemda_and_period(request):
+    """The pemda the user leads, its chosen year and the chosen period (month, quarter, year).
+    The default is the last month whose reports are due (its cut-off passed): comparing this
+    month's plan with last month's reports would make every sub kegiatan look late."""
     pemda = next(
         (p for p in pemda_list_for_user(user=request.user) if dashboard_allowed(request.user, p)),
         None,
@@ -21,24 +30,42 @@ def dasbor(request):
         raise Http404
     ta = tahun_anggaran_pick(user=request.user, pemda=pemda, tahun=request.GET.get("tahun"))
     if ta is None:
-        return render(request, "evaluation/dasbor.html", {"pemda": pemda, "board": None})
-    # By default the last month whose reports are due (its cut-off passed): comparing this
-    # month's plan with last month's reports would make every sub kegiatan look late.
+        return pemda, None, None
     closed = compliance_period(pemda=pemda, tahun=None, bulan=None)
     default = closed.bulan if closed and closed.tahun_anggaran_id == ta.pk else None
-    bulan = reporting_month(tahun_anggaran=ta, bulan=request.GET.get("bulan") or default)
+    last_closed = reporting_month(tahun_anggaran=ta, bulan=default)
+    # `bulan` is the older parameter name of a month period; links from other pages use it.
+    chosen = request.GET.get("periode") or request.GET.get("bulan")
+    return pemda, ta, periode_parse(chosen, bulan_terakhir=last_closed)
+
+
+@login_required
+def dasbor(request):
+    pemda, ta, period = _pemda_and_period(request)
+    if ta is None:
+        return render(request, "evaluation/dasbor.html", {"pemda": pemda, "board": None})
+    bulan = period.bulan_akhir
     years = list(tahun_anggaran_list(user=request.user, pemda=pemda))
     last_year = next((y for y in years if y.tahun == ta.tahun - 1), None)
     periode, ketepatan = ketepatan_opd(user=request.user, tahun_anggaran=ta)
     board = dashboard_for(
-        user=request.user, tahun_anggaran=ta, bulan=bulan, ketepatan=ketepatan, tahun_lalu=last_year
+        user=request.user,
+        tahun_anggaran=ta,
+        bulan=bulan,
+        ketepatan=ketepatan,
+        tahun_lalu=last_year,
+        bulan_awal=period.bulan_awal,
     )
+    lalu = board.kurva_lalu
     context = {
         "pemda": pemda,
         "board": board,
         "years": years,
-        "months": list(enumerate(BULAN, start=1)),
+        "periode": period,
+        "periode_pilihan": periode_choices(),
+        "q": f"tahun={ta.tahun}&periode={period.kode}",
         "nama_bulan": BULAN[bulan - 1],
+        "tahun_lalu": last_year,
         "periode_ketepatan": periode,
         "dibuat": timezone.now(),
         "peta": (layers := peta(user=request.user, tahun_anggaran=ta, bulan=bulan)),
@@ -55,6 +82,57 @@ def dasbor(request):
                 [str(c.label) if c else "—", n, c.warna if c else "#9e9e9e"]
                 for c, n in board.distribusi
             ],
+            # year over year: month-by-month figures of both years on one axis (Jan–Dec)
+            "tahun": ta.tahun,
+            "tahun_lalu": last_year.tahun if last_year else None,
+            "yoy": _by_month(board.kurva, lalu),
         },
     }
     return render(request, "evaluation/dasbor.html", context)
+
+
+def _by_month(now: dict, before: dict) -> dict:
+    """Align two years' monthly series on January–December (None where a year has no row)."""
+    out = {"bulan": [str(BULAN[m - 1])[:3] for m in range(1, 13)]}
+    for prefix, series in (("ini", now), ("lalu", before)):
+        months = series.get("bulan", [])
+        for key in ("keuangan", "fisik"):
+            values = dict(zip(months, series.get(key, []), strict=True))
+            out[f"{key}_{prefix}"] = [values.get(m) for m in range(1, 13)]
+    return out
+
+
+@login_required
+def rincian(request, jenis: str):
+    """The rows behind a dashboard figure: sub kegiatan (all, critical, money without
+    progress, not reported) or indicators, with the totals that make the figure."""
+    from django.core.paginator import Paginator
+
+    pemda, ta, period = _pemda_and_period(request)
+    if ta is None:
+        raise Http404
+    opd = request.GET.get("opd")
+    data = rincian_for(
+        user=request.user,
+        tahun_anggaran=ta,
+        bulan=period.bulan_akhir,
+        jenis=jenis,
+        opd_id=int(opd) if opd and opd.isdigit() else None,
+        kecamatan=(request.GET.get("kecamatan") or "")[:20] or None,
+    )
+    page = Paginator(data.rows, 50).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "evaluation/rincian.html",
+        {
+            "pemda": pemda,
+            "ta": ta,
+            "periode": period,
+            "rincian": data,
+            "page": page,
+            "query": query.urlencode(),
+            "nama_bulan": BULAN[period.bulan_akhir - 1],
+        },
+    )

@@ -152,3 +152,99 @@ def test_pulau_load_refuses_bad_rows(world, tmp_path):
         pulau_load(actor=None, pemda=world.a.pemda, path=bad)
     assert len(exc.value.messages) == 2
     assert not Pulau.objects.exists()
+
+
+def _june_report(world, fisik=Decimal(20)):
+    realisasi_import(
+        actor=None,
+        tahun_anggaran=world.a.ta,
+        rows=[
+            {"sub_kegiatan": world.a.sub, "bulan": m, "keuangan": Decimal(100_000_000), "fisik": f}
+            for m, f in ((4, Decimal(5)), (5, Decimal(10)), (6, fisik))
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "periode, awal, akhir",
+    [("6", 6, 6), ("tw2", 4, 6), ("tw1", 1, 3), ("tahun", 1, 12)],
+)
+def test_period_selector_month_quarter_year(clock, client, world, periode, awal, akhir):
+    clock.set("2027-02-01T09:00")  # 2026 is over: the year runs to December
+    _june_report(world)
+    login(client, world.a.users["pimpinan"])
+    board = client.get(URL + f"?tahun=2026&periode={periode}").context["board"]
+    assert (board.bulan_awal, board.bulan) == (awal, akhir)
+    # three reports of Rp 100 jt in April, May and June
+    spent = {"6": 100, "tw2": 300, "tw1": 0, "tahun": 300}[periode]
+    assert board.realisasi_periode == Decimal(spent * 1_000_000)
+
+
+def test_current_year_runs_to_the_last_closed_month(clock, client, world):
+    clock.set("2026-08-20T09:00")  # July's cut-off (10 August) has passed, August's has not
+    _june_report(world)
+    login(client, world.a.users["pimpinan"])
+    page = client.get(URL + "?tahun=2026&periode=tahun")
+    assert page.context["board"].bulan == page.context["periode"].bulan_akhir
+    assert page.context["periode"].berjalan and "periode berjalan" in page.text
+
+
+def test_running_quarter_stops_at_last_closed_month(clock, client, world):
+    from pantau.evaluation.periods import periode_parse
+
+    p = periode_parse("tw3", bulan_terakhir=8)
+    assert (p.bulan_awal, p.bulan_akhir, p.berjalan) == (7, 8, True)
+    p = periode_parse("tahun", bulan_terakhir=12)
+    assert (p.bulan_awal, p.bulan_akhir, p.berjalan) == (1, 12, False)
+    p = periode_parse("tw4", bulan_terakhir=8)  # not started: the whole quarter, plan only
+    assert (p.bulan_awal, p.bulan_akhir) == (10, 12)
+    for junk in ("tw5", "13", "0", "x", None, "tahunan"):
+        assert periode_parse(junk, bulan_terakhir=8).kode == "8"
+
+
+def test_headline_figures_link_to_the_rows_they_come_from(client, world):
+    _june_report(world)
+    login(client, world.a.users["pimpinan"])
+    page = client.get(URL + "?tahun=2026&periode=6")
+    board = page.context["board"]
+    for jenis in ("sub", "kritis", "uang", "belum", "indikator"):
+        assert reverse("evaluation:rincian", args=[jenis]) + "?tahun=2026&amp;periode=6" in page.text
+    rows = client.get(reverse("evaluation:rincian", args=["sub"]) + "?tahun=2026&periode=6")
+    data = rows.context["rincian"]
+    # the totals of the rows are the headline figures, exactly
+    assert data.total.pagu == board.total.pagu
+    assert data.total.realisasi == board.total.realisasi
+    assert data.total.fisik == board.total.fisik
+    assert data.total.target_fisik == board.total.target_fisik
+    assert data.jumlah == board.total.jumlah_sub
+    kritis = client.get(reverse("evaluation:rincian", args=["kritis"]) + "?tahun=2026&periode=6")
+    assert kritis.context["rincian"].jumlah == board.kritis == 1
+    assert "Pembangunan Rumah Sakit" in kritis.text
+    belum = client.get(reverse("evaluation:rincian", args=["belum"]) + "?tahun=2026&periode=6")
+    assert belum.context["rincian"].jumlah == board.belum_melapor
+    ind = client.get(reverse("evaluation:rincian", args=["indikator"]) + "?tahun=2026&periode=6")
+    assert ind.context["rincian"].capaian == board.capaian
+    one = client.get(
+        reverse("evaluation:rincian", args=["sub"]) + f"?tahun=2026&periode=6&opd={world.a.dinkes.pk}"
+    )
+    assert {r.opd for r in one.context["page"]} == {world.a.dinkes}
+
+
+def test_rincian_scope_and_bad_input(client, world):
+    url = reverse("evaluation:rincian", args=["sub"])
+    login(client, world.a.users["operator_opd"])
+    assert client.get(url).status_code == 404
+    login(client, world.a.users["pimpinan"])
+    assert client.get(reverse("evaluation:rincian", args=["apa"])).status_code == 404
+    # another pemda's OPD or kecamatan: 404, never its rows
+    assert client.get(url + f"?opd={world.b.dinkes.pk}").status_code == 404
+    assert client.get(url + "?kecamatan=74.01.01").status_code == 404
+    for junk in ("?opd=abc", "?halaman=999", "?halaman=x", "?periode=tw9&tahun=x"):
+        assert client.get(url + junk).status_code == 200
+
+
+def test_year_over_year_series(client, world):
+    login(client, world.a.users["pimpinan"])
+    page = client.get(URL + "?tahun=2026&periode=6")
+    yoy = page.context["chart"]["yoy"]
+    assert len(yoy["bulan"]) == 12 and len(yoy["keuangan_lalu"]) == 12

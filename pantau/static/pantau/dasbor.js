@@ -31,7 +31,28 @@
     series: [{ type: "bar", data: data.distribusi.map(function (d) { return { value: d[1], itemStyle: { color: d[2] } }; }),
                label: { show: true, position: "right" } }]
   });
-  window.addEventListener("resize", function () { curve.resize(); dist.resize(); });
+  var charts = [curve, dist];
+  var yoyEl = document.getElementById("grafik-yoy");
+  if (yoyEl && data.tahun_lalu) {
+    var yoy = echarts.init(yoyEl, null, { renderer: "svg" });
+    var fin = lang === "en" ? "Financial " : "Keuangan ", phy = lang === "en" ? "Physical " : "Fisik ";
+    yoy.setOption({
+      animation: false,
+      tooltip: { trigger: "axis", valueFormatter: pct },
+      legend: { top: 0, textStyle: { fontSize: 11 } },
+      grid: { left: 36, right: 8, top: 48, bottom: 24 },
+      xAxis: { type: "category", data: data.yoy.bulan },
+      yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      series: [
+        { name: fin + data.tahun, type: "line", data: data.yoy.keuangan_ini, color: "#b45f06", symbol: "circle" },
+        { name: fin + data.tahun_lalu, type: "line", data: data.yoy.keuangan_lalu, color: "#b45f06", lineStyle: { type: "dashed" } },
+        { name: phy + data.tahun, type: "line", data: data.yoy.fisik_ini, color: "#0b5394", symbol: "circle" },
+        { name: phy + data.tahun_lalu, type: "line", data: data.yoy.fisik_lalu, color: "#0b5394", lineStyle: { type: "dashed" } }
+      ]
+    });
+    charts.push(yoy);
+  }
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
 
 /* Map of sub kegiatan (Leaflet). Works without a tile server: the islands come from data. */
