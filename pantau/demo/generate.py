@@ -329,7 +329,8 @@ def _place(rng, opd, pick, kecamatan, desa, pulau, sumber) -> dict:
     out["kecamatan"] = kec
     if pick.works and not pick.penunjang:
         out["desa"] = rng.choice(desa[kec.id])
-        lat, lng = pulau[P.KECAMATAN_PULAU[kec.kode]]
+        # synthetic bench pemdas (pantau/demo/scale.py) reuse Wakatobi's islands by kecamatan number
+        lat, lng = pulau[P.KECAMATAN_PULAU["74.07." + kec.kode.split(".")[2]]]
         out["latitude"] = (-lat + Decimal(str(round(rng.uniform(-0.03, 0.03), 6)))).quantize(
             Decimal("0.000001")
         )

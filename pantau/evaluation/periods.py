@@ -64,7 +64,9 @@ def periode_parse(value, *, bulan_terakhir: int) -> Periode:
         start, end = 3 * q - 2, 3 * q
         if start > bulan_terakhir:  # a quarter that has not started: show it whole, plan only
             return Periode("triwulan", q, start, end)
-        return Periode("triwulan", q, start, min(end, bulan_terakhir), berjalan=end > bulan_terakhir)
+        return Periode(
+            "triwulan", q, start, min(end, bulan_terakhir), berjalan=end > bulan_terakhir
+        )
     if text == "tahun":
         return Periode("tahun", 0, 1, bulan_terakhir, berjalan=bulan_terakhir < 12)
     return Periode("bulan", bulan_terakhir, bulan_terakhir, bulan_terakhir)

@@ -8,8 +8,10 @@ everything and lists the differences (`pantau evaluation check`).
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -145,10 +147,43 @@ def _replace(stale, rows: list) -> None:
     stale.model.objects.bulk_create(rows, batch_size=2000)
 
 
+class _Deferred(threading.local):
+    subs: set | None = None
+    indicators: set | None = None
+
+
+_deferred = _Deferred()
+
+
+@contextmanager
+def deferred():
+    """Bulk loads (the scale generator): collect the refreshes asked for inside the block and
+    run them once, in chunks, at its end, in the block's transaction. The rows are the same as
+    with immediate refreshes; only the number of recomputations changes."""
+    if _deferred.subs is not None:  # nested: the outer block refreshes
+        yield
+        return
+    _deferred.subs, _deferred.indicators = set(), set()
+    try:
+        with transaction.atomic():
+            yield
+            subs, indicators = _deferred.subs, _deferred.indicators
+            _deferred.subs = _deferred.indicators = None
+            ordered = sorted(subs)
+            for start in range(0, len(ordered), 1000):
+                refresh_subs(ordered[start : start + 1000])
+            refresh_indicators(indicators)
+    finally:
+        _deferred.subs = _deferred.indicators = None
+
+
 def refresh_subs(sub_ids: Iterable[int]) -> None:
     """Recompute the roll-up rows of these sub kegiatan and of their OPDs (same transaction)."""
     ids = set(sub_ids)
     if not ids:
+        return
+    if _deferred.subs is not None:
+        _deferred.subs |= ids
         return
     with transaction.atomic():
         rows = compute_subs(ids)
@@ -326,6 +361,9 @@ def refresh_indicators(ind_ids: Iterable[int]) -> None:
 
     ids = set(ind_ids)
     if not ids:
+        return
+    if _deferred.indicators is not None:
+        _deferred.indicators |= ids
         return
     with transaction.atomic():
         _replace(RingkasanIndikator.objects.filter(indikator_id__in=ids), compute_indicators(ids))

@@ -77,18 +77,38 @@ class Dashboard:
 
 def ketepatan_opd(*, user, tahun_anggaran):
     """Share of each OPD's sub kegiatan reported on time in the year's last closed period:
-    (period, {opd id: percent}); (None, {}) before the first cut-off."""
-    from pantau.monitoring.selectors import compliance, compliance_period
+    (period, {opd id: percent}); (None, {}) before the first cut-off.
 
-    periode = compliance_period(pemda=tahun_anggaran.pemda, tahun=tahun_anggaran.tahun, bulan=None)
+    The same rule as the compliance page (first submission on or before the cut-off day, pemda
+    time), counted by the database in one grouped query; the denominator is the OPD's number of
+    sub kegiatan from the roll-up."""
+    import datetime as dt
+    import zoneinfo
+
+    from pantau.monitoring.models import Realisasi
+    from pantau.monitoring.selectors import SUBMITTED, compliance_period
+
+    pemda = tahun_anggaran.pemda
+    if not dashboard_allowed(user, pemda):
+        raise Http404
+    periode = compliance_period(pemda=pemda, tahun=tahun_anggaran.tahun, bulan=None)
     if periode is None:
         return None, {}
-    shares = {
-        row.opd.pk: Decimal(row.tepat_waktu) * 100 / row.jumlah_sub
-        for row in compliance(user=user, periode=periode)
-        if row.jumlah_sub
+    cutoff = dt.datetime.combine(
+        periode.batas_waktu + dt.timedelta(days=1), dt.time(), zoneinfo.ZoneInfo(pemda.zona_waktu)
+    )
+    on_time = dict(
+        Realisasi.objects.filter(periode=periode, status__in=SUBMITTED, diajukan_pada__lt=cutoff)
+        .values("opd_id")
+        .annotate(n=Count("id"))
+        .values_list("opd_id", "n")
+    )
+    totals = RingkasanOpd.objects.filter(
+        tahun_anggaran_id=periode.tahun_anggaran_id, bulan=periode.bulan, jumlah_sub__gt=0
+    ).values_list("opd_id", "jumlah_sub")
+    return periode, {
+        opd_id: Decimal(on_time.get(opd_id, 0)) * 100 / jumlah for opd_id, jumlah in totals
     }
-    return periode, shares
 
 
 def dashboard_allowed(user, pemda) -> bool:
@@ -229,21 +249,26 @@ def _pct(num, den) -> float | None:
 
 
 def _distribution(ta, triwulan: int) -> list[tuple[object, int]]:
-    """How many indicators fall in each achievement category (plus undefined)."""
+    """How many indicators fall in each achievement category (plus undefined), counted by the
+    database with the bounds read from the category table (one query)."""
     from pantau.evaluation.categories import kategori_list
 
     cats = kategori_list()
-    counts = {c.pk: 0 for c in cats}
-    undefined = 0
-    for value in RingkasanIndikator.objects.filter(
-        tahun_anggaran=ta, triwulan=triwulan
-    ).values_list("capaian", flat=True):
-        cat = kategori_for(value)
-        if cat is None:
-            undefined += 1
-        else:
-            counts[cat.pk] += 1
-    return [(c, counts[c.pk]) for c in cats] + [(None, undefined)]
+    counts = RingkasanIndikator.objects.filter(tahun_anggaran=ta, triwulan=triwulan).aggregate(
+        semua=Count("id"), **{f"k{c.pk}": Count("id", filter=_within(c)) for c in cats}
+    )
+    counted = [(c, counts[f"k{c.pk}"]) for c in cats]
+    return [*counted, (None, counts["semua"] - sum(n for _, n in counted))]
+
+
+def _within(c) -> Q:
+    """The rows whose achievement lies in category `c` (its own inclusivity per bound)."""
+    q = Q(capaian__isnull=False)
+    if c.batas_bawah is not None:
+        q &= Q(capaian__gte=c.batas_bawah) if c.bawah_inklusif else Q(capaian__gt=c.batas_bawah)
+    if c.batas_atas is not None:
+        q &= Q(capaian__lte=c.batas_atas) if c.atas_inklusif else Q(capaian__lt=c.batas_atas)
+    return q
 
 
 def _warnings(ta, bulan: int, limit: int = 20) -> list[RingkasanSubKegiatan]:
@@ -287,21 +312,31 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
         }
         for p in Pulau.objects.filter(pemda=pemda)
     ]
-    rows = RingkasanSubKegiatan.objects.filter(
-        tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__latitude__isnull=False
-    ).select_related("sub_kegiatan", "opd")
+    # plain values, one URL pattern: a regency has well over a thousand located sub kegiatan
+    url = reverse("monitoring:riwayat", args=[0]).replace("/0/", "/{}/")
     markers = [
         {
-            "nama": r.sub_kegiatan.nama,
-            "opd": r.opd.singkatan,
-            "lat": float(r.sub_kegiatan.latitude),
-            "lng": float(r.sub_kegiatan.longitude),
-            "status": r.status_fisik,
-            "fisik": float(r.fisik),
-            "target": None if r.target_fisik is None else float(r.target_fisik),
-            "url": reverse("monitoring:riwayat", args=[r.sub_kegiatan_id]),
+            "nama": nama,
+            "opd": opd,
+            "lat": float(lat),
+            "lng": float(lng),
+            "status": status,
+            "fisik": float(fisik),
+            "target": None if target is None else float(target),
+            "url": url.format(sub_id),
         }
-        for r in rows
+        for sub_id, nama, opd, lat, lng, status, fisik, target in RingkasanSubKegiatan.objects.filter(
+            tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__latitude__isnull=False
+        ).values_list(
+            "sub_kegiatan_id",
+            "sub_kegiatan__nama",
+            "opd__singkatan",
+            "sub_kegiatan__latitude",
+            "sub_kegiatan__longitude",
+            "status_fisik",
+            "fisik",
+            "target_fisik",
+        )
     ]
     per_kecamatan = list(
         RingkasanSubKegiatan.objects.filter(

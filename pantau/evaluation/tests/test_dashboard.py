@@ -208,7 +208,9 @@ def test_headline_figures_link_to_the_rows_they_come_from(client, world):
     page = client.get(URL + "?tahun=2026&periode=6")
     board = page.context["board"]
     for jenis in ("sub", "kritis", "uang", "belum", "indikator"):
-        assert reverse("evaluation:rincian", args=[jenis]) + "?tahun=2026&amp;periode=6" in page.text
+        assert (
+            reverse("evaluation:rincian", args=[jenis]) + "?tahun=2026&amp;periode=6" in page.text
+        )
     rows = client.get(reverse("evaluation:rincian", args=["sub"]) + "?tahun=2026&periode=6")
     data = rows.context["rincian"]
     # the totals of the rows are the headline figures, exactly
@@ -225,7 +227,8 @@ def test_headline_figures_link_to_the_rows_they_come_from(client, world):
     ind = client.get(reverse("evaluation:rincian", args=["indikator"]) + "?tahun=2026&periode=6")
     assert ind.context["rincian"].capaian == board.capaian
     one = client.get(
-        reverse("evaluation:rincian", args=["sub"]) + f"?tahun=2026&periode=6&opd={world.a.dinkes.pk}"
+        reverse("evaluation:rincian", args=["sub"])
+        + f"?tahun=2026&periode=6&opd={world.a.dinkes.pk}"
     )
     assert {r.opd for r in one.context["page"]} == {world.a.dinkes}
 
@@ -248,3 +251,50 @@ def test_year_over_year_series(client, world):
     page = client.get(URL + "?tahun=2026&periode=6")
     yoy = page.context["chart"]["yoy"]
     assert len(yoy["bulan"]) == 12 and len(yoy["keuangan_lalu"]) == 12
+
+
+def test_on_time_shares_match_the_compliance_page(clock, world):
+    """The dashboard counts on-time reports in SQL; the compliance page row by row: same rule."""
+    import datetime as dt
+    import zoneinfo
+
+    from pantau.evaluation.selectors import ketepatan_opd
+    from pantau.monitoring.choices import StatusRealisasi as S
+    from pantau.monitoring.selectors import compliance, compliance_period
+
+    wita = zoneinfo.ZoneInfo("Asia/Makassar")
+    clock.set("2026-07-20T09:00")  # June's cut-off (10 July) has passed
+    realisasi_import(
+        actor=None,
+        tahun_anggaran=world.a.ta,
+        historical=True,
+        rows=[
+            {  # on the cut-off day, late evening local time: on time
+                "sub_kegiatan": world.a.sub,
+                "bulan": 6,
+                "keuangan": Decimal(1),
+                "fisik": Decimal(1),
+                "status": S.DIAJUKAN,
+                "diajukan_pada": dt.datetime(2026, 7, 10, 23, 30, tzinfo=wita),
+            },
+            {  # the next morning: late
+                "sub_kegiatan": world.a.sub2,
+                "bulan": 6,
+                "keuangan": Decimal(1),
+                "fisik": Decimal(1),
+                "status": S.DISETUJUI,
+                "diajukan_pada": dt.datetime(2026, 7, 11, 0, 5, tzinfo=wita),
+            },
+        ],
+    )
+    user = world.a.users["pimpinan"]
+    periode, shares = ketepatan_opd(user=user, tahun_anggaran=world.a.ta)
+    assert periode == compliance_period(pemda=world.a.pemda, tahun=2026, bulan=None)
+    assert periode.bulan == 6
+    expected = {
+        r.opd.pk: Decimal(r.tepat_waktu) * 100 / r.jumlah_sub
+        for r in compliance(user=user, periode=periode)
+        if r.jumlah_sub
+    }
+    assert shares == expected
+    assert shares[world.a.dinkes.pk] == Decimal(50)  # one of Dinkes' two sub kegiatan

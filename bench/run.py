@@ -1,0 +1,124 @@
+"""`make bench`: every benchmark, on the embedded database and on PostgreSQL when reachable.
+
+B1 (docs/quality.md) at regency scale (1 pemda, 2 years) and province scale (18 pemda), one process per
+database and scale, the two databases side by side. Data are generated on first use into
+var/bench/ (SQLite) and the PostgreSQL databases pantau_bench_<scale>; later runs reuse them.
+Prints value, reference and ratio per line and writes var/bench/results.json. Exit status 1
+when a target is missed (ratio above 2, or a query count that grows with the data).
+
+  python bench/run.py [--scale regency|province ...] [--repeat N] [--no-postgres]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = ROOT / "var" / "bench"
+PG_SERVER = os.environ.get("PANTAU_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+SCALES = {"regency": (1, 2), "province": (18, 1)}  # (pemda, fiscal years)
+TARGET = 2.0
+
+
+def pg_ready(database: str) -> bool:
+    """Create the benchmark database when the server answers; False when it does not."""
+    probe = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "pg_reachable.py"), f"{PG_SERVER}/postgres"],
+        capture_output=True,
+        text=True,
+    )
+    if probe.returncode:
+        return False
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{database}"')
+    return True
+
+
+def run_b1(database: str, scale: str, repeat: int) -> dict:
+    env = dict(os.environ)
+    if database == "postgresql":
+        env["DATABASE_URL"] = f"{PG_SERVER}/pantau_bench_{scale}"
+    else:
+        env["DATABASE_URL"] = ""
+    env["PANTAU_DATA_DIR"] = str(OUT / f"sqlite-{scale}")
+    pemda, years = SCALES[scale]
+    cmd = [
+        sys.executable,
+        str(HERE / "b1.py"),
+        "--scale",
+        scale,
+        "--pemda",
+        str(pemda),
+        "--years",
+        str(years),
+    ]
+    done = subprocess.run(
+        [*cmd, "--repeat", str(repeat)], env=env, cwd=HERE, capture_output=True, text=True
+    )
+    if done.returncode:
+        return {
+            "benchmark": "B1",
+            "database": database,
+            "scale": scale,
+            "error": done.stderr[-2000:],
+        }
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", action="append", choices=sorted(SCALES))
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    scales = args.scale or ["regency", "province"]
+    OUT.mkdir(parents=True, exist_ok=True)
+    databases = ["sqlite"]
+    if not args.no_postgres:
+        if all(pg_ready(f"pantau_bench_{s}") for s in scales):
+            databases.append("postgresql")
+        else:
+            print(f"== PostgreSQL tidak terjangkau di {PG_SERVER}: hanya SQLite yang diukur")
+    print("== B1: dasbor pimpinan vs agregasi SQL langsung (data dibuat pada pemakaian pertama)")
+    results, failed = [], False
+    # one worker per database (two cores); scales in order so the query counts can be compared
+    with ThreadPoolExecutor(max_workers=len(databases)) as pool:
+        futures = {
+            db: pool.submit(lambda d: [run_b1(d, s, args.repeat) for s in scales], db)
+            for db in databases
+        }
+        for db, future in futures.items():
+            rows = future.result()
+            results.extend(rows)
+            for r in rows:
+                if "error" in r:
+                    failed = True
+                    print(f"B1 {db:10} {r['scale']:8} GAGAL\n{r['error']}")
+                    continue
+                ok = r["ratio"] <= TARGET
+                failed |= not ok
+                print(
+                    f"B1 {db:10} {r['scale']:8} {r['pemda']:>2} pemda {r['realisasi_rows']:>7} rows"
+                    f"  server {r['server_ms']:8.1f} ms  reference {r['reference_ms']:8.1f} ms"
+                    f"  ratio {r['ratio']:5.2f} (≤ {TARGET})  queries {r['queries']}"
+                    f"  {'ok' if ok else 'MISSED'}"
+                )
+            counts = {r["queries"] for r in rows if "error" not in r}
+            if len(counts) > 1:
+                failed = True
+                print(f"B1 {db}: query count grows with the data: {sorted(counts)}  MISSED")
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
