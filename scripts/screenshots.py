@@ -53,6 +53,11 @@ with sync_playwright() as p:
     page.wait_for_load_state()
     page.click("details.tree-program[open] details.tree-kegiatan >> nth=0")
     page.screenshot(path=str(OUT / "opd-detail.png"))
+    page.goto(f"{BASE}/dasbor/")
+    page.wait_for_timeout(1000)  # charts and map drawn
+    page.screenshot(path=str(OUT / "dasbor.png"))
+    page.goto(f"{BASE}/dasbor/rincian/kritis/?periode=tw3")
+    page.screenshot(path=str(OUT / "dasbor-rincian.png"))
     context.close()
 
     context, page = session(browser, "operator.dinkes")
