@@ -164,3 +164,146 @@ def _fresh_category_cache():
     _cache.clear()
     yield
     _cache.clear()
+
+
+class Catalogue:
+    """Open data of pemda A: three public datasets (one with 300 rows), one terbatas and one
+    rahasia dataset whose every text carries a unique canary string, a terbatas sub kegiatan
+    and indicator, and pemda B's own public dataset (never in A's catalogue)."""
+
+    def __init__(self, world: World) -> None:
+        import datetime as dt
+
+        from pantau.opendata import services as od
+        from pantau.opendata.models import Topik
+        from pantau.organisations.services import pemda_update
+
+        self.canaries: list[str] = []
+        self.world = world
+        for ns, host in ((world.a, ""), (world.b, "data.b.example")):
+            pemda_update(
+                actor=None,
+                pemda=ns.pemda,
+                walidata_nama=f"Walidata {ns.pemda.nama}",
+                walidata_email=f"data@{ns.pemda.kode}.example",
+                domain_publik=host,
+            )
+            ns.pemda.refresh_from_db()
+        admin_a = world.a.users["admin"]
+        kesehatan = Topik.objects.get(nama="kesehatan")
+        self.public = []
+        specs = [
+            (
+                "jumlah-puskesmas-2025",
+                "Jumlah Puskesmas per Kecamatan 2025",
+                world.a.dinkes,
+                "kecamatan,jumlah\nWangi-Wangi,3\nKaledupa,2\nTomia,2\n",
+            ),
+            (
+                "kunjungan-wisatawan-2025",
+                "Kunjungan Wisatawan 2025",
+                world.a.pupr,
+                "bulan,kunjungan,asal\n1,1200,domestik\n2,1350,domestik\n3,900,mancanegara\n",
+            ),
+            (
+                "realisasi-harian-2025",
+                "Realisasi Harian 2025",
+                world.a.dinkes,
+                "nomor,nilai,keterangan\n"
+                + "".join(f"{i},{i * 10},baris {i}\n" for i in range(1, 301)),
+            ),
+        ]
+        for nama, judul, opd, body in specs:
+            ds = self._dataset(od, admin_a, opd, nama, judul, body, [kesehatan])
+            od.dataset_submit(actor=admin_a, dataset=ds)
+            self.public.append(od.dataset_publish(actor=admin_a, dataset=ds, kelas_kip="berkala"))
+        # restricted and confidential: canaries everywhere a value can live
+        self.terbatas = self._dataset(
+            od,
+            admin_a,
+            world.a.dinkes,
+            "stok-obat-terbatas",
+            self.canary("judul-terbatas"),
+            f"kode,catatan\nA1,{self.canary('sel-terbatas')}\n",
+            [kesehatan],
+            deskripsi=self.canary("deskripsi-terbatas"),
+        )
+        self.rahasia = self._dataset(
+            od,
+            admin_a,
+            world.a.dinkes,
+            "kasus-rahasia",
+            self.canary("judul-rahasia"),
+            f"kode,catatan\nB1,{self.canary('sel-rahasia')}\n",
+            [kesehatan],
+            deskripsi=self.canary("deskripsi-rahasia"),
+        )
+        od.klasifikasi_set(
+            actor=None,
+            obj=self.rahasia,
+            klasifikasi="rahasia",
+            dasar_pengecualian="17h",
+            alasan=self.canary("alasan-rahasia"),
+        )
+        # a published dataset that was then withdrawn
+        withdrawn = self._dataset(
+            od,
+            admin_a,
+            world.a.pupr,
+            "ditarik-kemudian",
+            self.canary("judul-ditarik"),
+            f"kode,catatan\nC1,{self.canary('sel-ditarik')}\n",
+            [kesehatan],
+        )
+        od.dataset_submit(actor=admin_a, dataset=withdrawn)
+        od.dataset_publish(actor=admin_a, dataset=withdrawn, kelas_kip="berkala")
+        od.dataset_withdraw(
+            actor=admin_a,
+            dataset=withdrawn,
+            klasifikasi="terbatas",
+            dasar_pengecualian="17i",
+            alasan=self.canary("alasan-ditarik"),
+        )
+        # pemda B's public dataset: never in A's catalogue
+        admin_b = world.b.users["admin"]
+        b = self._dataset(
+            od,
+            admin_b,
+            world.b.dinkes,
+            "dataset-pemda-b",
+            self.canary("judul-pemda-b"),
+            f"kode,catatan\nD1,{self.canary('sel-pemda-b')}\n",
+            [kesehatan],
+        )
+        od.dataset_submit(actor=admin_b, dataset=b)
+        od.dataset_publish(actor=admin_b, dataset=b, kelas_kip="berkala")
+        self.period = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+    def canary(self, label: str) -> str:
+        value = f"KANARI{len(self.canaries):03d}x{label.replace('-', '')}"
+        self.canaries.append(value)
+        return value
+
+    def _dataset(self, od, actor, opd, nama, judul, body, topik, deskripsi=None):
+        import datetime as dt
+
+        ds = od.dataset_create(
+            actor=actor,
+            opd=opd,
+            nama=nama,
+            judul=judul,
+            deskripsi=deskripsi or f"Deskripsi {judul}: data contoh untuk pengujian katalog.",
+            frekuensi="tahunan",
+            periode_awal=dt.date(2025, 1, 1),
+            periode_akhir=dt.date(2025, 12, 31),
+            tahun=2025,
+            kata_kunci="uji, kesehatan",
+            topik=topik,
+        )
+        od.versi_upload(actor=actor, dataset=ds, content=body.encode(), filename=f"{nama}.csv")
+        return ds
+
+
+@pytest.fixture
+def catalogue(world) -> Catalogue:
+    return Catalogue(world)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "pantau.planning",
     "pantau.monitoring",
     "pantau.evaluation",
+    "pantau.opendata",
     "pantau.notifications",
     "huey.contrib.djhuey",
 ]
@@ -211,6 +212,24 @@ PRIVATE_ROOT = DATA_DIR / "private"
 UPLOAD_MAX_PHOTO_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_PHOTO_MB", "10"))
 UPLOAD_MAX_PDF_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_PDF_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Cache: Redis when REDIS_URL is set (shared by every app server), else per process.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Open data (Satu Data datasets, public portal, CKAN API).
+OPENDATA_MAX_UPLOAD_MB = int(os.environ.get("PANTAU_OPENDATA_MAX_UPLOAD_MB", "20"))
+OPENDATA_MAX_ROWS = int(os.environ.get("PANTAU_OPENDATA_MAX_ROWS", "200000"))
+# The pemda whose catalogue a host name serves when no pemda claims the host (one-pemda installs
+# need nothing: the only pemda is served). Example: 74.07
+OPENDATA_DEFAULT_PEMDA = os.environ.get("PANTAU_OPENDATA_PEMDA", "").strip()
+OPENDATA_API_CACHE_SECONDS = int(os.environ.get("PANTAU_OPENDATA_API_CACHE_SECONDS", "60"))
+OPENDATA_API_TIME_LIMIT_S = float(os.environ.get("PANTAU_OPENDATA_API_TIME_LIMIT_S", "10"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {

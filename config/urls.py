@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from pantau.core.forms import LoginForm
 from pantau.core.views import favicon, manifest, service_worker
+from pantau.opendata import api
 
 urlpatterns = [
     path(
@@ -22,6 +23,14 @@ urlpatterns = [
     path("monitoring/", include("pantau.monitoring.urls")),
     path("dasbor/", include("pantau.evaluation.urls")),
     path("notifikasi/", include("pantau.notifications.urls")),
+    # CKAN Action API: no trailing slash and no redirect on these paths (docs/opendata-interop §4)
+    path("api", api.version),
+    path("api/", api.version),
+    path("api/3", api.version, {"level": 3}),
+    path("api/3/", api.version, {"level": 3}),
+    path("api/action/<str:name>", api.action),
+    path("api/3/action/<str:name>", api.action),
+    path("", include("pantau.opendata.urls")),
     path("sw.js", service_worker, name="service-worker"),
     path("manifest.webmanifest", manifest, name="manifest"),
     path("favicon.ico", favicon),

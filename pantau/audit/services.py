@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,8 @@ def _jsonable(value: Any) -> Any:
         return value.pk
     if isinstance(value, models.fields.files.FieldFile):
         return value.name or ""
+    if isinstance(value, uuid.UUID):
+        return str(value)
     return value
 
 

@@ -11,19 +11,18 @@ import datetime as dt
 import hashlib
 import io
 import math
-import os
-import uuid
 import warnings
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from pantau.core.storage import open_private, remove, store  # noqa: F401 - re-exported
 
 PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 THUMB_SIZE = (480, 480)
@@ -173,29 +172,3 @@ def distance_m(lat1: Decimal, lng1: Decimal, lat2: Decimal, lng2: Decimal) -> in
     dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return round(2 * 6_371_000 * math.asin(math.sqrt(a)))
-
-
-def store(data: bytes, *, suffix: str) -> str:
-    """Write bytes atomically under PRIVATE_ROOT; returns the relative name."""
-    name = f"{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-    path = Path(settings.PRIVATE_ROOT) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-    return name
-
-
-def remove(name: str) -> None:
-    if name:
-        (Path(settings.PRIVATE_ROOT) / name).unlink(missing_ok=True)
-
-
-def open_private(name: str) -> Path:
-    path = (Path(settings.PRIVATE_ROOT) / name).resolve()
-    if Path(settings.PRIVATE_ROOT).resolve() not in path.parents or not path.is_file():
-        raise FileNotFoundError(name)
-    return path

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pantau.core.classification import Terklasifikasi
 from pantau.core.models import TenantModel
 from pantau.monitoring.choices import StatusRealisasi
 from pantau.planning.models import MONEY, PERCENT
@@ -215,7 +216,7 @@ class KunciPengiriman(TenantModel):
         return self.kunci
 
 
-class Bukti(TenantModel):
+class Bukti(Terklasifikasi, TenantModel):
     """Evidence attached to a monthly report: a photo (with EXIF read on the server) or a PDF.
 
     The original is kept in private storage; photos also get a thumbnail and a public copy with

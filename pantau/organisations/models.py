@@ -40,6 +40,15 @@ class Pemda(TimestampedModel):
         blank=True,
         validators=[FileExtensionValidator(["png", "svg", "jpg", "jpeg", "webp"])],
     )
+    # Open data: the host name of the pemda's public portal and catalogue, and its Walidata.
+    domain_publik = models.CharField(
+        _("nama host portal publik"),
+        max_length=200,
+        blank=True,
+        help_text=_("Mis. data.wakatobikab.go.id; kosong bila hanya satu pemda."),
+    )
+    walidata_nama = models.CharField(_("nama walidata"), max_length=200, blank=True)
+    walidata_email = models.EmailField(_("email walidata"), blank=True)
     hari_batas_laporan = models.PositiveSmallIntegerField(
         _("batas laporan bulanan (tanggal bulan berikutnya)"),
         default=10,

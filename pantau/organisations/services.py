@@ -44,6 +44,9 @@ PEMDA_SETTINGS = {
     "bobot_serapan",
     "bobot_fisik",
     "bobot_ketepatan",
+    "domain_publik",
+    "walidata_nama",
+    "walidata_email",
 }
 
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pantau.core.classification import Terklasifikasi
 from pantau.core.models import TenantModel, TimestampedModel
 from pantau.planning import codes
 from pantau.planning.choices import JenisIndikator, Rumus, TahapAnggaran, TingkatNomenklatur
@@ -151,7 +152,7 @@ class Kegiatan(TenantModel):
         check_kegiatan(self)
 
 
-class SubKegiatan(TenantModel):
+class SubKegiatan(Terklasifikasi, TenantModel):
     """The unit of planning, budgeting and monitoring (docs/domain.md §3)."""
 
     kegiatan = models.ForeignKey(
@@ -273,7 +274,7 @@ class RencanaBulanan(TenantModel):
         return f"{self.sub_kegiatan.kode} {self.tahap} bulan {self.bulan}"
 
 
-class Indikator(TenantModel):
+class Indikator(Terklasifikasi, TenantModel):
     """A performance indicator of a program (outcome), kegiatan or sub kegiatan (output)."""
 
     tahun_anggaran = models.ForeignKey(TahunAnggaran, on_delete=models.PROTECT, related_name="+")

@@ -1,0 +1,312 @@
+"""THE GATE: every read made for the public (portal pages, CKAN API, DCAT, exports, sitemap)
+goes through the functions of this module, and nothing else of the public code touches a model
+(tests/test_architecture.py enforces it).
+
+What the public may see (docs/domain.md §16, docs/opendata-interop.md §1):
+- datasets classified `publik` that the Walidata approved (`versi_terbit`), not withdrawn, of the
+  pemda that serves the request's host, and only their approved version's rows;
+- development activities: sub kegiatan classified `publik`, with realisation figures only from
+  reports Bappeda has verified, and evidence photos classified `publik` (their EXIF-free copy);
+- aggregates of the pemda's budget (pagu and verified realisation totals);
+- OPD names and codes (never the head's name or NIP: personal data are never read here).
+Anything else answers "not found", exactly as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+
+from pantau.core.classification import Klasifikasi
+from pantau.monitoring.choices import StatusRealisasi
+from pantau.monitoring.models import Bukti, Realisasi
+from pantau.opendata.models import BarisData, Dataset, Publikasi, StatusDataset, Topik
+from pantau.organisations.models import Opd, Pemda, Wilayah
+from pantau.planning.models import SubKegiatan, TahunAnggaran
+
+VISIBLE_STATUS = [StatusDataset.TERBIT, StatusDataset.DIAJUKAN, StatusDataset.DIKEMBALIKAN]
+VERIFIED = StatusRealisasi.DIVERIFIKASI
+
+
+# --- the catalogue's pemda -------------------------------------------------------------------
+
+
+def catalogue_pemda(host: str) -> Pemda | None:
+    """The pemda whose catalogue a host serves: the one that claims the host name, else the
+    configured default, else the only active pemda of a single-pemda install."""
+    name = (host or "").split(":")[0].lower()
+    active = Pemda.objects.filter(aktif=True)
+    if name:
+        claimed = active.filter(domain_publik__iexact=name).first()
+        if claimed is not None:
+            return claimed
+    if settings.OPENDATA_DEFAULT_PEMDA:
+        return active.filter(kode=settings.OPENDATA_DEFAULT_PEMDA).first()
+    only = list(active.exclude(domain_publik__gt="")[:2])
+    return only[0] if len(only) == 1 else None
+
+
+# --- datasets --------------------------------------------------------------------------------
+
+
+def datasets(pemda: Pemda):
+    """Public, approved, not withdrawn datasets of the pemda, with what their dicts need."""
+    return (
+        Dataset.objects.filter(
+            pemda=pemda,
+            klasifikasi=Klasifikasi.PUBLIK,
+            status__in=VISIBLE_STATUS,
+            versi_terbit__isnull=False,
+        )
+        .select_related("opd", "versi_terbit", "pemda")
+        .prefetch_related("topik")
+    )
+
+
+def dataset(pemda: Pemda, key: str) -> Dataset | None:
+    """A public dataset by id (UUID) or name; None when it is unknown *or* not public."""
+    key = str(key or "").strip()
+    if not key or len(key) > 100:
+        return None
+    qs = datasets(pemda)
+    found = qs.filter(nama=key).first()
+    if found is None and len(key) == 36:
+        try:
+            found = qs.filter(uid=key).first()
+        except Exception:  # not a UUID
+            return None
+    return found
+
+
+def dataset_by_resource(pemda: Pemda, resource_id: str) -> tuple[Dataset, str] | None:
+    """The public dataset and format of a resource id (ids.resource_id), else None."""
+    from pantau.opendata.ids import FORMATS
+    from pantau.opendata.ids import resource_id as rid
+
+    key = str(resource_id or "").strip().lower()
+    if len(key) != 36:
+        return None
+    for ds in datasets(pemda):
+        for fmt in FORMATS:
+            if rid(ds.uid, fmt) == key:
+                return ds, fmt
+    return None
+
+
+def rows(ds: Dataset):
+    """The rows of the approved version of a public dataset (BarisData, ordered by `_id`)."""
+    return BarisData.objects.filter(versi_id=ds.versi_terbit_id).order_by("nomor")
+
+
+def organisations(pemda: Pemda):
+    """The pemda's active OPDs with the number of public datasets each produces."""
+    public = Q(
+        datasets__klasifikasi=Klasifikasi.PUBLIK,
+        datasets__status__in=VISIBLE_STATUS,
+        datasets__versi_terbit__isnull=False,
+    )
+    return (
+        Opd.objects.filter(pemda=pemda, aktif=True)
+        .annotate(package_count=Count("datasets", filter=public, distinct=True))
+        .only("id", "kode", "nama", "singkatan", "created_at", "pemda_id")
+    )
+
+
+def topics(pemda: Pemda):
+    """Topics with the number of public datasets of the pemda in each."""
+    public = Q(
+        dataset__pemda=pemda,
+        dataset__klasifikasi=Klasifikasi.PUBLIK,
+        dataset__status__in=VISIBLE_STATUS,
+        dataset__versi_terbit__isnull=False,
+    )
+    return Topik.objects.annotate(package_count=Count("dataset", filter=public, distinct=True))
+
+
+def publication_log(pemda: Pemda, limit: int = 100):
+    """Publications and updates of datasets that are public now."""
+    return (
+        Publikasi.objects.filter(
+            dataset__in=datasets(pemda),
+            aksi__in=[Publikasi.Aksi.TERBIT, Publikasi.Aksi.DIPERBARUI],
+        )
+        .select_related("dataset", "versi", "dataset__opd")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def last_change(pemda: Pemda):
+    return datasets(pemda).aggregate(t=Max("diubah_publik"))["t"]
+
+
+# --- development data -------------------------------------------------------------------------
+
+
+@dataclass
+class Ringkasan:
+    tahun: int
+    pagu: Decimal
+    realisasi: Decimal  # verified reports only
+    jumlah_sub: int
+    kegiatan_publik: int
+
+    @property
+    def persen(self) -> Decimal | None:
+        return self.realisasi * 100 / self.pagu if self.pagu else None
+
+
+def years(pemda: Pemda) -> list[int]:
+    return list(
+        TahunAnggaran.objects.filter(pemda=pemda).order_by("-tahun").values_list("tahun", flat=True)
+    )
+
+
+def headline(pemda: Pemda, tahun: int) -> Ringkasan | None:
+    """Budget and verified realisation totals of the pemda for a year (aggregates only)."""
+    ta = TahunAnggaran.objects.filter(pemda=pemda, tahun=tahun).first()
+    if ta is None:
+        return None
+    subs = SubKegiatan.objects.filter(tahun_anggaran=ta)
+    pagu_field = "pagu_perubahan" if ta.tahap == "perubahan" else "pagu_murni"
+    from django.db.models.functions import Coalesce
+
+    totals = subs.aggregate(
+        pagu=Sum(Coalesce(pagu_field, "pagu_murni")),
+        n=Count("id"),
+        publik=Count("id", filter=Q(klasifikasi=Klasifikasi.PUBLIK)),
+    )
+    spent = Realisasi.objects.filter(periode__tahun_anggaran=ta, status=VERIFIED).aggregate(
+        s=Sum("keuangan")
+    )["s"]
+    return Ringkasan(
+        tahun=tahun,
+        pagu=totals["pagu"] or Decimal(0),
+        realisasi=spent or Decimal(0),
+        jumlah_sub=totals["n"],
+        kegiatan_publik=totals["publik"],
+    )
+
+
+def activities(pemda: Pemda, tahun: int, *, kecamatan: str | None = None, opd_id=None):
+    """Public sub kegiatan of a year with their verified progress: the latest verified physical
+    figure and the sum of verified money (annotated `fisik`, `realisasi`, `bulan`)."""
+    verified = Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"), status=VERIFIED)
+    latest = verified.order_by("-periode__bulan")
+    qs = (
+        SubKegiatan.objects.filter(
+            pemda=pemda, tahun_anggaran__tahun=tahun, klasifikasi=Klasifikasi.PUBLIK
+        )
+        .select_related("opd", "kecamatan", "desa", "tahun_anggaran")
+        .annotate(
+            fisik=Subquery(latest.values("fisik")[:1]),
+            bulan=Subquery(latest.values("periode__bulan")[:1]),
+            realisasi=Subquery(
+                verified.values("sub_kegiatan").annotate(s=Sum("keuangan")).values("s")[:1]
+            ),
+        )
+        .only(
+            "id",
+            "kode",
+            "nama",
+            "pagu_murni",
+            "pagu_perubahan",
+            "latitude",
+            "longitude",
+            "klasifikasi",
+            "opd__nama",
+            "opd__singkatan",
+            "opd__kode",
+            "kecamatan__nama",
+            "kecamatan__kode",
+            "desa__nama",
+            "tahun_anggaran__tahap",
+            "tahun_anggaran__tahun",
+        )
+        .order_by("opd__kode", "kode")
+    )
+    if kecamatan:
+        qs = qs.filter(kecamatan__kode=kecamatan)
+    if opd_id:
+        qs = qs.filter(opd_id=opd_id)
+    return qs
+
+
+def activity(pemda: Pemda, pk: int):
+    return activities_any_year(pemda).filter(pk=pk).first()
+
+
+def activities_any_year(pemda: Pemda):
+    verified = Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"), status=VERIFIED)
+    latest = verified.order_by("-periode__bulan")
+    return (
+        SubKegiatan.objects.filter(pemda=pemda, klasifikasi=Klasifikasi.PUBLIK)
+        .select_related("opd", "kecamatan", "desa", "tahun_anggaran")
+        .annotate(
+            fisik=Subquery(latest.values("fisik")[:1]),
+            bulan=Subquery(latest.values("periode__bulan")[:1]),
+            realisasi=Subquery(
+                verified.values("sub_kegiatan").annotate(s=Sum("keuangan")).values("s")[:1]
+            ),
+        )
+    )
+
+
+def progress_history(sub) -> list[tuple[int, Decimal, Decimal]]:
+    """(month, money that month, cumulative physical %) of the verified reports of a public
+    sub kegiatan."""
+    if sub.klasifikasi != Klasifikasi.PUBLIK:
+        return []
+    return list(
+        Realisasi.objects.filter(sub_kegiatan=sub, status=VERIFIED)
+        .order_by("periode__bulan")
+        .values_list("periode__bulan", "keuangan", "fisik")
+    )
+
+
+def photos(sub, limit: int = 24):
+    """Public evidence photos of a public sub kegiatan (from verified reports only)."""
+    if sub.klasifikasi != Klasifikasi.PUBLIK:
+        return Bukti.objects.none()
+    return (
+        Bukti.objects.filter(
+            realisasi__sub_kegiatan=sub,
+            realisasi__status=VERIFIED,
+            klasifikasi=Klasifikasi.PUBLIK,
+            jenis=Bukti.Jenis.FOTO,
+        )
+        .exclude(salinan_publik="")
+        .select_related("realisasi__periode")
+        .only("id", "salinan_publik", "realisasi__periode__bulan", "pemda_id")
+        .order_by("-realisasi__periode__bulan", "pk")[:limit]
+    )
+
+
+def photo(pemda: Pemda, pk: int):
+    """One public photo (its EXIF-free copy) when everything about it is public."""
+    try:
+        return (
+            Bukti.objects.filter(
+                pemda=pemda,
+                pk=pk,
+                klasifikasi=Klasifikasi.PUBLIK,
+                jenis=Bukti.Jenis.FOTO,
+                realisasi__status=VERIFIED,
+                realisasi__sub_kegiatan__klasifikasi=Klasifikasi.PUBLIK,
+            )
+            .exclude(salinan_publik="")
+            .only("id", "salinan_publik")
+            .first()
+        )
+    except (TypeError, ValueError):
+        return None
+
+
+def kecamatan_list(pemda: Pemda):
+    return Wilayah.objects.filter(pemda=pemda, tingkat="kecamatan").order_by("kode")
+
+
+def opd(pemda: Pemda, kode: str):
+    return organisations(pemda).filter(kode=kode).first()

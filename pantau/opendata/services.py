@@ -1,0 +1,389 @@
+"""Writes of the open-data app: datasets (Produsen Data), versions, the Walidata's review, and the
+classification of development data. Every function checks the actor's role, validates
+everything before writing, runs in one transaction and records an audit event."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.core.classification import Klasifikasi
+from pantau.core.storage import remove, store
+from pantau.opendata import tables
+from pantau.opendata.models import (
+    BarisData,
+    Dataset,
+    DatasetVersi,
+    Frekuensi,
+    Publikasi,
+    StatusDataset,
+    Topik,
+)
+from pantau.organisations.access import scope_for
+from pantau.organisations.choices import Role
+
+META_FIELDS = [
+    "judul",
+    "deskripsi",
+    "kata_kunci",
+    "konsep",
+    "definisi",
+    "klasifikasi_penyajian",
+    "ukuran",
+    "satuan",
+    "frekuensi",
+    "periode_awal",
+    "periode_akhir",
+    "tahun",
+    "tingkat_penyajian",
+    "metode",
+    "lisensi",
+]
+LICENSES = {"cc-by", "cc-by-sa", "cc-zero", "odc-by", "other-open"}
+SLUG = re.compile(r"^[a-z0-9_-]{2,100}$")
+RESERVED = {"new", "edit", "search"}
+
+
+def is_walidata(user, pemda) -> bool:
+    """The Walidata of a pemda: its Diskominfo admins (docs/domain.md §15)."""
+    return user is not None and scope_for(user).role_in(pemda.pk) == Role.ADMIN
+
+
+def is_produsen(user, opd) -> bool:
+    """Who may write an OPD's datasets: its operators and head, and the Walidata."""
+    if user is None:
+        return True  # the system (commands, development datasets)
+    scope = scope_for(user)
+    role = scope.role_in(opd.pemda_id)
+    if role == Role.ADMIN:
+        return True
+    return role in (Role.OPERATOR_OPD, Role.KEPALA_OPD) and opd.pk in scope.opd_ids
+
+
+def _check_name(pemda, nama: str, exclude=None) -> None:
+    if not SLUG.match(nama or "") or nama in RESERVED:
+        raise ValidationError(
+            {
+                "nama": _(
+                    "Nama dataset 2–100 karakter: huruf kecil, angka, - atau _ "
+                    "(mis. jumlah-penduduk-per-kecamatan-2025)."
+                )
+            }
+        )
+    taken = Dataset.objects.filter(pemda=pemda, nama=nama)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    if taken.exists():
+        raise ValidationError({"nama": _("Nama dataset ini sudah dipakai.")})
+
+
+@transaction.atomic
+def dataset_create(*, actor, opd, nama: str, topik=(), **meta) -> Dataset:
+    """A new dataset of an OPD: a draft, `terbatas` until the Walidata publishes it."""
+    if not is_produsen(actor, opd):
+        raise PermissionDenied(_("Hanya produsen data OPD ini atau walidata yang dapat menulis."))
+    unknown = set(meta) - set(META_FIELDS) - {"sumber_sistem"}
+    if unknown:
+        raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
+    _check_name(opd.pemda, nama)
+    if meta.get("lisensi") and meta["lisensi"] not in LICENSES:
+        raise ValidationError({"lisensi": _("Lisensi tidak dikenal.")})
+    dataset = Dataset(pemda_id=opd.pemda_id, opd=opd, nama=nama, **meta)
+    save_audited(actor=actor, obj=dataset, action="dataset.create")
+    if topik:
+        dataset.topik.set(topik)
+    return dataset
+
+
+@transaction.atomic
+def dataset_update(*, actor, dataset: Dataset, topik=None, **meta) -> Dataset:
+    """Change the metadata. The Produsen may edit while the dataset is not under review; a
+    published dataset's public copy changes only when the Walidata approves again."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    if not is_produsen(actor, dataset.opd):
+        raise PermissionDenied(_("Hanya produsen data OPD ini atau walidata yang dapat menulis."))
+    if dataset.status == StatusDataset.DIAJUKAN and not is_walidata(actor, dataset.opd.pemda):
+        raise ValidationError(_("Dataset sedang diperiksa walidata; tunggu hasilnya."))
+    unknown = set(meta) - set(META_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
+    if meta.get("lisensi") and meta["lisensi"] not in LICENSES:
+        raise ValidationError({"lisensi": _("Lisensi tidak dikenal.")})
+    before = snapshot(dataset)
+    for key, value in meta.items():
+        setattr(dataset, key, value)
+    save_audited(actor=actor, obj=dataset, action="dataset.update", before=before)
+    if topik is not None:
+        dataset.topik.set(topik)
+    return dataset
+
+
+@transaction.atomic
+def versi_upload(
+    *,
+    actor,
+    dataset: Dataset,
+    content: bytes,
+    filename: str,
+    catatan: str = "",
+    skema: dict | None = None,
+) -> DatasetVersi:
+    """A new version from a CSV or XLSX file, validated against the dataset's schema (the
+    previous version's, or `skema` when declared, or inferred for a first version). The file
+    goes to private storage; rows to the database. An invalid file changes nothing."""
+    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
+    if not is_produsen(actor, dataset.opd):
+        raise PermissionDenied(_("Hanya produsen data OPD ini atau walidata yang dapat menulis."))
+    if dataset.sumber_sistem:
+        raise ValidationError(_("Dataset ini dibuat otomatis oleh sistem; tidak dapat diunggah."))
+    if dataset.status == StatusDataset.DIAJUKAN:
+        raise ValidationError(_("Dataset sedang diperiksa walidata; tunggu hasilnya."))
+    table = tables.read_table(content, filename)
+    last = dataset.versi.order_by("-nomor").first()
+    declared = skema or (last.skema if last else None)
+    schema, rows = tables.validate(table, declared)
+    return _new_version(
+        actor=actor,
+        dataset=dataset,
+        schema=schema,
+        rows=rows,
+        nama_berkas=filename[:255],
+        fmt="xlsx" if filename.lower().endswith(".xlsx") else "csv",
+        content=content,
+        catatan=catatan,
+    )
+
+
+def _new_version(*, actor, dataset, schema, rows, nama_berkas, fmt, content, catatan):
+    nomor = (dataset.versi.aggregate(n=Max("nomor"))["n"] or 0) + 1
+    name = store(content, suffix=f".{fmt}") if fmt in ("csv", "xlsx") else ""
+    try:
+        versi = DatasetVersi(
+            pemda_id=dataset.pemda_id,
+            dataset=dataset,
+            nomor=nomor,
+            nama_berkas=nama_berkas,
+            format=fmt,
+            berkas=name,
+            sha256=hashlib.sha256(content).hexdigest(),
+            ukuran=len(content),
+            skema=schema,
+            jumlah_baris=len(rows),
+            catatan=catatan[:500],
+            diunggah_oleh=actor,
+        )
+        save_audited(actor=actor, obj=versi, action="dataset.versi")
+        BarisData.objects.bulk_create(
+            [BarisData(versi=versi, nomor=i, data=row) for i, row in enumerate(rows, start=1)],
+            batch_size=2000,
+        )
+    except Exception:
+        remove(name)  # nothing kept of a version that was not written
+        raise
+    return versi
+
+
+def missing_metadata(dataset: Dataset) -> list[str]:
+    """What Satu Data and the interop contract require before publication (§12)."""
+    missing = []
+    for field, label in (
+        ("judul", _("judul")),
+        ("deskripsi", _("deskripsi")),
+        ("frekuensi", _("frekuensi")),
+        ("periode_awal", _("periode")),
+        ("lisensi", _("lisensi")),
+    ):
+        if not getattr(dataset, field):
+            missing.append(label)
+    if not dataset.opd.pemda.walidata_email:
+        missing.append(_("email walidata pemda"))
+    if dataset.frekuensi and dataset.frekuensi not in Frekuensi.values:
+        missing.append(_("frekuensi"))
+    return missing
+
+
+@transaction.atomic
+def dataset_submit(*, actor, dataset: Dataset) -> Dataset:
+    """The Produsen sends the latest version to the Walidata for review."""
+    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
+    if not is_produsen(actor, dataset.opd):
+        raise PermissionDenied(_("Hanya produsen data OPD ini atau walidata yang dapat menulis."))
+    latest = dataset.versi.order_by("-nomor").first()
+    if latest is None:
+        raise ValidationError(_("Unggah data terlebih dahulu."))
+    if dataset.status == StatusDataset.DIAJUKAN:
+        raise ValidationError(_("Dataset sudah diajukan."))
+    if dataset.status == StatusDataset.TERBIT and dataset.versi_terbit_id == latest.pk:
+        raise ValidationError(_("Versi terakhir sudah terbit; unggah versi baru untuk diajukan."))
+    missing = missing_metadata(dataset)
+    if missing:
+        raise ValidationError(
+            _("Metadata belum lengkap: %(m)s.") % {"m": ", ".join(str(m) for m in missing)}
+        )
+    before = snapshot(dataset)
+    dataset.status = StatusDataset.DIAJUKAN
+    save_audited(actor=actor, obj=dataset, action="dataset.submit", before=before)
+    Publikasi.objects.create(
+        pemda_id=dataset.pemda_id,
+        dataset=dataset,
+        versi=latest,
+        aksi=Publikasi.Aksi.DIAJUKAN,
+        oleh=actor,
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_publish(*, actor, dataset: Dataset, kelas_kip: str, catatan: str = "") -> Dataset:
+    """The Walidata publishes the latest version: the dataset becomes `publik` with its KIP
+    class. Refused while the data hold personal data or the metadata are incomplete."""
+    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
+    if actor is not None and not is_walidata(actor, dataset.opd.pemda):
+        raise PermissionDenied(_("Hanya walidata (Diskominfo) yang dapat menerbitkan data."))
+    latest = dataset.versi.order_by("-nomor").first()
+    if latest is None:
+        raise ValidationError(_("Dataset belum berisi data."))
+    if dataset.status != StatusDataset.DIAJUKAN and not dataset.sumber_sistem:
+        raise ValidationError(_("Hanya dataset yang diajukan yang dapat diterbitkan."))
+    missing = missing_metadata(dataset)
+    if missing:
+        raise ValidationError(
+            _("Metadata belum lengkap: %(m)s.") % {"m": ", ".join(str(m) for m in missing)}
+        )
+    personal = tables.personal_data(
+        latest.kolom, (b.data for b in latest.baris.order_by("nomor")[:5000])
+    )
+    if personal:
+        raise ValidationError(
+            _("Data berisi data pribadi dan tidak boleh diterbitkan: %(p)s.")
+            % {"p": "; ".join(personal)}
+        )
+    before = snapshot(dataset)
+    first = dataset.versi_terbit_id is None
+    now = timezone.now()
+    dataset.klasifikasi = Klasifikasi.PUBLIK
+    dataset.kelas_kip = kelas_kip
+    dataset.dasar_pengecualian = ""
+    dataset.alasan_klasifikasi = ""
+    dataset.status = StatusDataset.TERBIT
+    dataset.versi_terbit = latest
+    dataset.disetujui_pada = now
+    dataset.diterbitkan_pada = dataset.diterbitkan_pada or now
+    dataset.diubah_publik = now
+    dataset.catatan_walidata = catatan
+    dataset.check_klasifikasi()
+    save_audited(actor=actor, obj=dataset, action="dataset.publish", before=before)
+    Publikasi.objects.create(
+        pemda_id=dataset.pemda_id,
+        dataset=dataset,
+        versi=latest,
+        aksi=Publikasi.Aksi.TERBIT if first else Publikasi.Aksi.DIPERBARUI,
+        oleh=actor,
+        catatan=catatan,
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_return(*, actor, dataset: Dataset, catatan: str) -> Dataset:
+    """The Walidata sends a submission back with a note; a published version stays public."""
+    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
+    if not is_walidata(actor, dataset.opd.pemda):
+        raise PermissionDenied(_("Hanya walidata (Diskominfo) yang dapat mengembalikan data."))
+    if dataset.status != StatusDataset.DIAJUKAN:
+        raise ValidationError(_("Hanya dataset yang diajukan yang dapat dikembalikan."))
+    if not (catatan or "").strip():
+        raise ValidationError({"catatan": _("Tuliskan apa yang harus diperbaiki.")})
+    before = snapshot(dataset)
+    dataset.status = StatusDataset.DIKEMBALIKAN
+    dataset.catatan_walidata = catatan
+    save_audited(actor=actor, obj=dataset, action="dataset.return", before=before)
+    Publikasi.objects.create(
+        pemda_id=dataset.pemda_id,
+        dataset=dataset,
+        aksi=Publikasi.Aksi.DIKEMBALIKAN,
+        oleh=actor,
+        catatan=catatan,
+    )
+    return dataset
+
+
+@transaction.atomic
+def dataset_withdraw(
+    *, actor, dataset: Dataset, klasifikasi: str, dasar_pengecualian: str, alasan: str
+) -> Dataset:
+    """The Walidata withdraws a published dataset: it becomes terbatas or rahasia with its
+    exemption basis, disappears from every public listing and answers Not Found."""
+    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
+    if not is_walidata(actor, dataset.opd.pemda):
+        raise PermissionDenied(_("Hanya walidata (Diskominfo) yang dapat menarik data."))
+    if klasifikasi == Klasifikasi.PUBLIK:
+        raise ValidationError({"klasifikasi": _("Pilih terbatas atau rahasia.")})
+    before = snapshot(dataset)
+    dataset.klasifikasi = klasifikasi
+    dataset.kelas_kip = ""
+    dataset.dasar_pengecualian = dasar_pengecualian
+    dataset.alasan_klasifikasi = alasan
+    dataset.status = StatusDataset.DITARIK
+    dataset.check_klasifikasi()
+    save_audited(actor=actor, obj=dataset, action="dataset.withdraw", before=before)
+    Publikasi.objects.create(
+        pemda_id=dataset.pemda_id,
+        dataset=dataset,
+        aksi=Publikasi.Aksi.DITARIK,
+        oleh=actor,
+        catatan=alasan,
+    )
+    return dataset
+
+
+@transaction.atomic
+def klasifikasi_set(
+    *,
+    actor,
+    obj,
+    klasifikasi: str,
+    kelas_kip: str = "",
+    dasar_pengecualian: str = "",
+    alasan: str = "",
+):
+    """Set the level of a sub kegiatan, indicator or piece of evidence (Walidata or Bappeda's
+    verifier of the pemda). Lowering and raising are both audited with the old and new level."""
+    role = scope_for(actor).role_in(obj.pemda_id) if actor is not None else Role.ADMIN
+    if role not in (Role.ADMIN, Role.VERIFIKATOR):
+        raise PermissionDenied(
+            _("Hanya walidata atau verifikator yang dapat mengubah klasifikasi.")
+        )
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    before = snapshot(obj)
+    obj.klasifikasi = klasifikasi
+    obj.kelas_kip = kelas_kip if klasifikasi == Klasifikasi.PUBLIK else ""
+    obj.dasar_pengecualian = "" if klasifikasi == Klasifikasi.PUBLIK else dasar_pengecualian
+    obj.alasan_klasifikasi = "" if klasifikasi == Klasifikasi.PUBLIK else alasan
+    obj.check_klasifikasi()
+    label = type(obj)._meta.model_name
+    save_audited(actor=actor, obj=obj, action=f"{label}.klasifikasi", before=before)
+    return obj
+
+
+def topik_for(names) -> list[Topik]:
+    return list(Topik.objects.filter(nama__in=list(names)))
+
+
+def audit_rahasia_read(*, user, obj, where: str) -> None:
+    """Every read of a `rahasia` item is recorded (who, what, where)."""
+    if getattr(obj, "klasifikasi", None) == Klasifikasi.RAHASIA:
+        audit_record(
+            actor=user,
+            action="rahasia.read",
+            obj=obj,
+            changes={"_where": where},
+            pemda_id=obj.pemda_id,
+        )

@@ -1,0 +1,285 @@
+"""Reading and validating uploaded tables (CSV or XLSX) against a Frictionless Table Schema.
+
+`read_table` turns a file into a header and string rows (CSV: UTF-8 with or without BOM, comma
+or semicolon; XLSX: the first sheet, through openpyxl in read-only mode). `validate` checks the
+rows against a declared schema, or infers one for a first version, with the `frictionless`
+library, and returns the typed rows ready to store, or every error in Bahasa Indonesia.
+`personal_data` finds columns that hold personal data (UU 27/2022), which may never be published.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MAX_ERRORS = 50
+NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year"}
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+
+
+def read_table(content: bytes, filename: str) -> Table:
+    """Header and rows as text. Bad files raise ValidationError with a message for people."""
+    limit = settings.OPENDATA_MAX_UPLOAD_MB * 1024 * 1024
+    if len(content) > limit:
+        raise ValidationError(
+            _("Berkas terlalu besar (maksimum %(n)s MB).") % {"n": settings.OPENDATA_MAX_UPLOAD_MB}
+        )
+    name = filename.lower()
+    if name.endswith(".csv"):
+        table = _read_csv(content)
+    elif name.endswith(".xlsx"):
+        table = _read_xlsx(content)
+    else:
+        raise ValidationError(_("Format berkas harus CSV atau XLSX."))
+    if not table.header or not any(h.strip() for h in table.header):
+        raise ValidationError(_("Baris pertama harus berisi nama kolom."))
+    if not table.rows:
+        raise ValidationError(_("Berkas tidak berisi baris data."))
+    if len(table.rows) > settings.OPENDATA_MAX_ROWS:
+        raise ValidationError(
+            _("Terlalu banyak baris (maksimum %(n)s).") % {"n": settings.OPENDATA_MAX_ROWS}
+        )
+    return table
+
+
+def _read_csv(content: bytes) -> Table:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            _("Berkas CSV harus berenkode UTF-8 (byte %(pos)s tidak valid).") % {"pos": exc.start}
+        ) from exc
+    if "\x00" in text:
+        raise ValidationError(_("Berkas CSV rusak atau bukan teks."))
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise ValidationError(_("Berkas CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from exc
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        return Table([], [])
+    return Table([h.strip() for h in rows[0]], rows[1:])
+
+
+def _read_xlsx(content: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-XLSX file
+        raise ValidationError(
+            _("Berkas XLSX tidak dapat dibuka: bukan lembar kerja Excel yang valid.")
+        ) from exc
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for raw in sheet.iter_rows(values_only=True):
+            cells = ["" if v is None else _cell_text(v) for v in raw]
+            if any(c.strip() for c in cells):
+                rows.append(cells)
+            if len(rows) > settings.OPENDATA_MAX_ROWS + 1:
+                break
+    finally:
+        book.close()
+    if not rows:
+        return Table([], [])
+    width = len(rows[0])
+    while width and not rows[0][width - 1].strip():
+        width -= 1
+    return Table([h.strip() for h in rows[0][:width]], [r[:width] for r in rows[1:]])
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_header(header: list[str]) -> list[str]:
+    errors = []
+    seen = set()
+    for number, name in enumerate(header, start=1):
+        if not NAME.match(name):
+            errors.append(
+                _(
+                    "Kolom %(n)s (%(name)s): nama kolom hanya huruf kecil, angka dan garis bawah, "
+                    "diawali huruf (mis. jumlah_penduduk)."
+                )
+                % {"n": number, "name": name or "—"}
+            )
+        if name in seen:
+            errors.append(_("Nama kolom %(name)s muncul dua kali.") % {"name": name})
+        seen.add(name)
+    return errors
+
+
+def infer_schema(table: Table) -> dict:
+    """A Table Schema from the data; codes (columns named kode*) and digits with a leading zero
+    or plus sign always stay text."""
+    from frictionless import Resource
+
+    resource = Resource(data=[table.header, *table.rows[:1000]])
+    resource.infer()
+    fields = []
+    for index, field in enumerate(resource.schema.to_descriptor()["fields"]):
+        kind = field.get("type", "string")
+        # codes and numbers written with a leading zero (phone numbers, kode) stay text
+        leading_zero = any(
+            re.match(r"^[+0]\d", (row[index] if index < len(row) else "").strip())
+            for row in table.rows[:1000]
+        )
+        if field["name"].startswith("kode") or kind not in TYPES or leading_zero:
+            kind = "string"
+        fields.append({"name": field["name"], "type": kind})
+    return {"fields": fields, "missingValues": [""]}
+
+
+def check_schema(schema: dict) -> list[str]:
+    """A declared schema must name its fields and use the supported types."""
+    errors = []
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not isinstance(fields, list) or not fields:
+        return [_("Skema tabel harus berisi daftar kolom (fields).")]
+    for f in fields:
+        if not isinstance(f, dict) or not NAME.match(str(f.get("name", ""))):
+            errors.append(_("Skema: nama kolom tidak valid: %(f)s") % {"f": f})
+        elif f.get("type", "string") not in TYPES:
+            errors.append(
+                _("Skema: jenis kolom %(name)s tidak didukung (%(t)s).")
+                % {"name": f["name"], "t": f.get("type")}
+            )
+    return errors
+
+
+def validate(table: Table, schema: dict | None) -> tuple[dict, list[dict]]:
+    """Typed rows of `table` under `schema` (inferred when None). All errors are collected
+    and raised together; nothing is returned for an invalid table."""
+    from frictionless import Resource, Schema
+
+    errors = check_header(table.header)
+    if errors:
+        raise ValidationError(errors)
+    if schema is None:
+        schema = infer_schema(table)
+    errors = check_schema(schema)
+    if errors:
+        raise ValidationError(errors)
+    declared = [f["name"] for f in schema["fields"]]
+    if table.header != declared:
+        raise ValidationError(
+            _(
+                "Kolom berkas tidak sesuai skema yang dinyatakan. Diharapkan: %(want)s; "
+                "berkas: %(got)s."
+            )
+            % {"want": ", ".join(declared), "got": ", ".join(table.header)}
+        )
+    width = len(table.header)
+    for number, row in enumerate(table.rows, start=2):
+        if len(row) != width:
+            errors.append(
+                _("Baris %(n)s: ada %(got)s sel, seharusnya %(want)s.")
+                % {"n": number, "got": len(row), "want": width}
+            )
+            if len(errors) >= MAX_ERRORS:
+                break
+    if errors:
+        raise ValidationError(errors)
+    resource = Resource(
+        data=[table.header, *table.rows],
+        schema=Schema.from_descriptor({**schema, "missingValues": [""]}),
+    )
+    typed, problems = [], []
+    with resource:
+        for row in resource.row_stream:
+            if not row.valid:
+                for error in row.errors:
+                    name = getattr(error, "field_name", "") or ""
+                    problems.append(
+                        _("Baris %(n)s, kolom %(col)s: nilai %(v)s bukan %(t)s.")
+                        % {
+                            "n": row.row_number,
+                            "col": name,
+                            "v": repr(getattr(error, "cell", "")),
+                            "t": _type_label(schema, name),
+                        }
+                    )
+                if len(problems) >= MAX_ERRORS:
+                    break
+                continue
+            typed.append({k: _json_value(v) for k, v in row.to_dict().items()})
+    if problems:
+        raise ValidationError(problems[:MAX_ERRORS])
+    return schema, typed
+
+
+def _type_label(schema: dict, name: str) -> str:
+    kind = next((f.get("type", "string") for f in schema["fields"] if f["name"] == name), "")
+    return {
+        "integer": _("bilangan bulat"),
+        "number": _("angka (titik sebagai pemisah desimal)"),
+        "boolean": _("ya/tidak (true/false)"),
+        "date": _("tanggal (YYYY-MM-DD)"),
+        "datetime": _("waktu (ISO 8601)"),
+        "year": _("tahun"),
+    }.get(kind, kind)
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return (
+            int(value)
+            if value == value.to_integral_value() and abs(value) < 2**53
+            else float(value)
+        )
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+PERSONAL_NAMES = re.compile(
+    r"(^|_)(nik|nip|nik_ktp|no_ktp|ktp|kk|no_kk|telepon|telp|tlp|hp|no_hp|handphone|whatsapp|wa|"
+    r"email|surel|alamat|alamat_rumah|nama_penerima|tanggal_lahir|tgl_lahir|npwp)($|_)"
+)
+PERSONAL_VALUES = [
+    (re.compile(r"^\d{16}$"), "NIK"),
+    (re.compile(r"^\d{8}\s?\d{6}\s?\d\s?\d{3}$"), "NIP"),
+    (re.compile(r"^(\+62|62|0)8\d{7,11}$"), "nomor telepon"),
+    (re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE), "email"),
+]
+
+
+def personal_data(header: list[str], rows) -> list[str]:
+    """Columns that look like personal data, by name or by their values (one reason each)."""
+    rows = list(rows)
+    found = []
+    for index, name in enumerate(header):
+        if PERSONAL_NAMES.search(name):
+            found.append(_("kolom %(c)s (nama kolom data pribadi)") % {"c": name})
+            continue
+        for row in rows:
+            value = str((row[index] if isinstance(row, list) else row.get(name)) or "").strip()
+            kind = next((k for pattern, k in PERSONAL_VALUES if pattern.match(value)), None)
+            if kind:
+                found.append(_("kolom %(c)s (berisi %(k)s)") % {"c": name, "k": kind})
+                break
+    return found

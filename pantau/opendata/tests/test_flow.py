@@ -1,0 +1,220 @@
+"""Datasets: upload, validation, the Walidata's review, withdrawal, and what the public sees."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from pantau.audit.models import AuditEvent
+from pantau.opendata import public
+from pantau.opendata import services as od
+from pantau.opendata.models import BarisData, Dataset, DatasetVersi, StatusDataset
+
+pytestmark = pytest.mark.django_db
+
+
+def _new(world, actor=None, nama="data-uji"):
+    return od.dataset_create(
+        actor=actor or world.a.users["operator_opd"],
+        opd=world.a.dinkes,
+        nama=nama,
+        judul="Data uji",
+        deskripsi="Data uji untuk pengujian.",
+        frekuensi="tahunan",
+        periode_awal=dt.date(2025, 1, 1),
+        periode_akhir=dt.date(2025, 12, 31),
+    )
+
+
+def test_public_sees_only_published_public_datasets(catalogue, world):
+    names = sorted(d.nama for d in public.datasets(world.a.pemda))
+    assert names == ["jumlah-puskesmas-2025", "kunjungan-wisatawan-2025", "realisasi-harian-2025"]
+    assert public.dataset(world.a.pemda, "stok-obat-terbatas") is None
+    assert public.dataset(world.a.pemda, "kasus-rahasia") is None
+    assert public.dataset(world.a.pemda, "ditarik-kemudian") is None
+    assert public.dataset(world.a.pemda, "dataset-pemda-b") is None  # other pemda
+    assert [d.nama for d in public.datasets(world.b.pemda)] == ["dataset-pemda-b"]
+
+
+def test_catalogue_pemda_by_host(catalogue, world, settings):
+    assert public.catalogue_pemda("data.b.example") == world.b.pemda
+    assert public.catalogue_pemda("data.b.example:8443") == world.b.pemda
+    # A claims no host: with two pemdas, only the configured default serves other hosts
+    assert public.catalogue_pemda("testserver") == world.a.pemda  # B claims a host, A is the rest
+    settings.OPENDATA_DEFAULT_PEMDA = "74.01"
+    assert public.catalogue_pemda("anything") == world.b.pemda
+
+
+def test_operator_uploads_and_walidata_publishes(world):
+    operator = world.a.users["operator_opd"]
+    ds = _new(world)
+    assert (
+        ds.klasifikasi == "terbatas" and ds.dasar_pengecualian == "17i"
+    )  # new data start restricted
+    v1 = od.versi_upload(
+        actor=operator, dataset=ds, content=b"kecamatan,jumlah\nA,1\nB,2\n", filename="d.csv"
+    )
+    assert v1.skema["fields"] == [
+        {"name": "kecamatan", "type": "string"},
+        {"name": "jumlah", "type": "integer"},
+    ]
+    assert [b.data for b in BarisData.objects.filter(versi=v1).order_by("nomor")] == [
+        {"kecamatan": "A", "jumlah": 1},
+        {"kecamatan": "B", "jumlah": 2},
+    ]
+    with pytest.raises(ValidationError, match="email walidata"):
+        od.dataset_submit(actor=operator, dataset=ds)  # the pemda has no Walidata contact yet
+    from pantau.organisations.services import pemda_update
+
+    pemda_update(actor=None, pemda=world.a.pemda, walidata_email="data@wakatobi.example")
+    od.dataset_submit(actor=operator, dataset=ds)
+    with pytest.raises(PermissionDenied):
+        od.dataset_publish(actor=operator, dataset=ds, kelas_kip="berkala")
+    with pytest.raises(PermissionDenied):  # another OPD's operator may not even write it
+        od.dataset_update(actor=world.b.users["operator_opd"], dataset=ds, judul="x")
+    walidata = world.a.users["admin"]
+    ds = od.dataset_publish(actor=walidata, dataset=ds, kelas_kip="setiap_saat")
+    assert ds.klasifikasi == "publik" and ds.kelas_kip == "setiap_saat" and ds.versi_terbit == v1
+    assert public.dataset(world.a.pemda, "data-uji") is not None
+    # a new version waits for approval; the public keeps seeing version 1
+    od.versi_upload(
+        actor=operator, dataset=ds, content=b"kecamatan,jumlah\nA,5\n", filename="d2.csv"
+    )
+    od.dataset_submit(actor=operator, dataset=ds)
+    seen = public.dataset(world.a.pemda, "data-uji")
+    assert [r.data["jumlah"] for r in public.rows(seen)] == [1, 2]
+    od.dataset_return(actor=walidata, dataset=ds, catatan="Periksa angka kecamatan A.")
+    assert [r.data["jumlah"] for r in public.rows(public.dataset(world.a.pemda, "data-uji"))] == [
+        1,
+        2,
+    ]
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        "dataset.create",
+        "dataset.versi",
+        "dataset.submit",
+        "dataset.publish",
+        "dataset.return",
+    } <= actions
+
+
+@pytest.mark.parametrize(
+    "body, filename, message",
+    [
+        (b"", "x.csv", "nama kolom"),
+        (b"a,b\n", "x.csv", "tidak berisi baris"),
+        (b"\xff\xfe\x00a", "x.csv", "UTF-8"),
+        (b"a,b\n1,2,3\n", "x.csv", "3 sel"),
+        (b"Nama Kolom,b\n1,2\n", "x.csv", "huruf kecil"),
+        (b"a,a\n1,2\n", "x.csv", "dua kali"),
+        (b'a,b\n"1,2\n', "x.csv", "CSV"),
+        (b"not a workbook", "x.xlsx", "XLSX"),
+        (b"a,b\n1,2\n", "x.pdf", "CSV atau XLSX"),
+    ],
+)
+def test_bad_files_are_refused_and_change_nothing(world, body, filename, message):
+    ds = _new(world)
+    with pytest.raises(ValidationError, match=message):
+        od.versi_upload(
+            actor=world.a.users["operator_opd"], dataset=ds, content=body, filename=filename
+        )
+    assert not DatasetVersi.objects.filter(dataset=ds).exists()
+
+
+def test_a_file_that_does_not_match_the_declared_schema(world):
+    operator = world.a.users["operator_opd"]
+    ds = _new(world)
+    od.versi_upload(actor=operator, dataset=ds, content=b"kode,jumlah\nA,1\n", filename="v1.csv")
+    with pytest.raises(ValidationError, match="tidak sesuai skema"):
+        od.versi_upload(actor=operator, dataset=ds, content=b"kode,total\nA,1\n", filename="v2.csv")
+    with pytest.raises(ValidationError) as err:
+        od.versi_upload(
+            actor=operator,
+            dataset=ds,
+            content=b"kode,jumlah\nA,satu\nB,2\nC,x\n",
+            filename="v2.csv",
+        )
+    text = " ".join(err.value.messages)
+    assert "Baris 2, kolom jumlah" in text and "Baris 4, kolom jumlah" in text
+    assert "bilangan bulat" in text
+    assert DatasetVersi.objects.filter(dataset=ds).count() == 1
+
+
+def test_xlsx_upload(world):
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["kecamatan", "jumlah", "tanggal"])
+    sheet.append(["Tomia", 4, dt.date(2025, 3, 1)])
+    out = io.BytesIO()
+    book.save(out)
+    ds = _new(world)
+    v = od.versi_upload(
+        actor=world.a.users["operator_opd"], dataset=ds, content=out.getvalue(), filename="d.xlsx"
+    )
+    assert v.format == "xlsx"
+    assert BarisData.objects.get(versi=v).data == {
+        "kecamatan": "Tomia",
+        "jumlah": 4,
+        "tanggal": "2025-03-01",
+    }
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"nama,nik\nBudi,7407010101010001\n",
+        b"nama,kontak\nBudi,081234567890\n",
+        b"nama,catatan\nBudi,197001011990031001\n",
+        b"nama,surel\nBudi,budi@example.com\n",
+    ],
+)
+def test_walidata_cannot_publish_personal_data(world, body):
+    from pantau.organisations.services import pemda_update
+
+    pemda_update(actor=None, pemda=world.a.pemda, walidata_email="data@wakatobi.example")
+    ds = _new(world)
+    od.versi_upload(actor=world.a.users["operator_opd"], dataset=ds, content=body, filename="p.csv")
+    od.dataset_submit(actor=world.a.users["operator_opd"], dataset=ds)
+    with pytest.raises(ValidationError, match="data pribadi"):
+        od.dataset_publish(actor=world.a.users["admin"], dataset=ds, kelas_kip="berkala")
+    ds.refresh_from_db()
+    assert ds.klasifikasi == "terbatas" and ds.versi_terbit is None
+    assert public.dataset(world.a.pemda, ds.nama) is None
+
+
+def test_withdrawal_needs_a_basis_and_hides_the_dataset(catalogue, world):
+    walidata = world.a.users["admin"]
+    ds = catalogue.public[0]
+    with pytest.raises(ValidationError):
+        od.dataset_withdraw(
+            actor=walidata, dataset=ds, klasifikasi="terbatas", dasar_pengecualian="", alasan=""
+        )
+    assert public.dataset(world.a.pemda, ds.nama) is not None
+    od.dataset_withdraw(
+        actor=walidata,
+        dataset=ds,
+        klasifikasi="rahasia",
+        dasar_pengecualian="17c",
+        alasan="Memuat lokasi objek vital.",
+    )
+    assert public.dataset(world.a.pemda, ds.nama) is None
+    assert Dataset.objects.get(pk=ds.pk).status == StatusDataset.DITARIK
+
+
+def test_classification_of_development_data_is_audited(world):
+    sub = world.a.sub
+    with pytest.raises(PermissionDenied):
+        od.klasifikasi_set(
+            actor=world.a.users["operator_opd"], obj=sub, klasifikasi="publik", kelas_kip="berkala"
+        )
+    with pytest.raises(ValidationError):  # publik without its KIP class
+        od.klasifikasi_set(actor=world.a.users["admin"], obj=sub, klasifikasi="publik")
+    od.klasifikasi_set(
+        actor=world.a.users["admin"], obj=sub, klasifikasi="publik", kelas_kip="berkala"
+    )
+    event = AuditEvent.objects.filter(action="subkegiatan.klasifikasi").latest("pk")
+    assert event.changes["klasifikasi"] == ["terbatas", "publik"]
