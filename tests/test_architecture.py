@@ -190,3 +190,61 @@ def test_templates_compile():
     for path in PANTAU.rglob("templates/**/*.html"):
         name = str(path).split("/templates/", 1)[1]
         get_template(name)
+
+
+# The public side of the open-data app: everything an anonymous visitor reaches.
+PUBLIC_MODULES = ["api.py", "ckan.py", "portal.py", "metadata.py", "fq.py", "ids.py"]
+PUBLIC_MAY_IMPORT = {
+    "pantau.opendata",
+    "pantau.opendata.public",
+    "pantau.opendata.ckan",
+    "pantau.opendata.fq",
+    "pantau.opendata.ids",
+    "pantau.opendata.metadata",
+    "pantau.opendata.api",
+    "pantau.core.storage",
+}
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_public_code_reads_only_through_the_opendata_gate(name):
+    """Issue 5: every public page, API, export and feed reads through opendata.public; public
+    code never imports a model or another app's selectors, and never touches a manager."""
+    problems = _gate_problems(name, (PANTAU / "opendata" / name).read_text())
+    assert not problems, "read through pantau.opendata.public: " + ", ".join(problems)
+
+
+def _gate_problems(name: str, text: str) -> list[str]:
+    tree = ast.parse(text)
+    problems = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pantau"):
+            modules = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            if (
+                not any(m in PUBLIC_MAY_IMPORT for m in modules[1:])
+                and node.module not in PUBLIC_MAY_IMPORT
+            ):
+                problems.append(f"{name}:{node.lineno} imports {node.module}")
+        if isinstance(node, ast.Import):
+            problems += [
+                f"{name}:{node.lineno} imports {a.name}"
+                for a in node.names
+                if a.name.startswith("pantau")
+            ]
+        if isinstance(node, ast.Attribute) and node.attr in ("objects", "_default_manager"):
+            problems.append(f"{name}:{node.lineno} uses a model manager")
+    return problems
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from pantau.planning.models import SubKegiatan",
+        "from pantau.monitoring import selectors",
+        "import pantau.opendata.models",
+        "x = Dataset.objects.all()",
+    ],
+)
+def test_the_public_gate_check_can_fail(line):
+    original = (PANTAU / "opendata" / "ids.py").read_text()
+    assert _gate_problems("ids.py", original + "\n" + line + "\n")

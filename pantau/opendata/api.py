@@ -106,8 +106,11 @@ def action(request, name: str):
         )
     key = None
     if request.method == "GET":
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"opendata:api:{pemda.pk}:{base_url(request)}:{digest}:{public.last_change(pemda)}"
+        changed = public.last_change(pemda)
+        raw = (
+            f"{base_url(request)}|{request.get_full_path()}|{changed.timestamp() if changed else 0}"
+        )
+        key = f"opendata:api:{pemda.pk}:{hashlib.sha256(raw.encode()).hexdigest()}"
         hit = cache.get(key)
         if hit is not None:
             return _envelope(request, name, result=hit)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import time
@@ -270,7 +271,8 @@ def _searchable(pkg: dict) -> str:
 def catalogue(pemda, base: str) -> list[dict]:
     """Every public package dict of the pemda (cached until a dataset changes)."""
     changed = public.last_change(pemda)
-    key = f"opendata:catalogue:{pemda.pk}:{base}:{changed.timestamp() if changed else 0}"
+    raw = f"{base}|{changed.timestamp() if changed else 0}"
+    key = f"opendata:catalogue:{pemda.pk}:{hashlib.sha256(raw.encode()).hexdigest()}"
     hit = cache.get(key)
     if hit is not None:
         return hit
