@@ -63,6 +63,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 bench: setup
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py
 
 # Recompile translations after editing pantau/locale/*/LC_MESSAGES/django.po (needs GNU gettext).

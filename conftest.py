@@ -159,11 +159,18 @@ def clock(monkeypatch) -> Clock:
 
 @pytest.fixture(autouse=True)
 def _fresh_category_cache():
+    from django.core.cache import cache
+
     from pantau.evaluation.categories import _cache
+    from pantau.opendata.public import forget_hosts
 
     _cache.clear()
+    cache.clear()  # row ids are reused between tests: no cached answer may survive one
+    forget_hosts()
     yield
     _cache.clear()
+    cache.clear()
+    forget_hosts()
 
 
 class Catalogue:

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from pantau.evaluation.progress import total
@@ -11,8 +10,18 @@ from pantau.organisations.selectors import (
 from pantau.planning.selectors import opd_progress, reporting_month, tahun_anggaran_pick
 
 
-@login_required
 def home(request):
+    """Signed-in users get their overview; visitors the public portal (or the sign-in page when
+    this host serves no catalogue)."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+        from django.shortcuts import redirect
+
+        from pantau.opendata.public import catalogue_pemda
+
+        if catalogue_pemda(request.get_host()) is not None:
+            return redirect("opendata:beranda")
+        return redirect_to_login(request.get_full_path())
     summaries = []
     for pemda in pemda_list_for_user(user=request.user):
         ta = tahun_anggaran_pick(user=request.user, pemda=pemda, tahun=None)

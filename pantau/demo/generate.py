@@ -124,6 +124,8 @@ def build_demo(*, today: dt.date, seed: int = 2026, log=print) -> DemoResult:
             profiles=profiles,
             today=today,
         )
+    log("Data terbuka (klasifikasi, dataset sektoral, dataset pembangunan)...")
+    result.notes += _open_data(pemda=pemda, opds=opds, years=years)
     empty = [o.singkatan for o in opds if not selections[o.id]]
     if empty:
         result.notes.append(
@@ -456,3 +458,136 @@ def _indicator_values(rng, ta, profiles, last_month, today) -> list[dict]:
                 value = (target * level).quantize(Decimal("0.01"))
             rows.append({"indikator": ind, "bulan": bulan, "nilai": value})
     return rows
+
+
+def _open_data(*, pemda: Pemda, opds: list[Opd], years: list[int]) -> list[str]:
+    """The Walidata's work in the demo: located public works classified `publik`, three sectoral
+    datasets made from the real Kepmendagri reference data, and the development series of the
+    last two years, approved and published."""
+    import csv
+    import io
+
+    from django.contrib.auth import get_user_model
+
+    from pantau.opendata import development
+    from pantau.opendata import services as od
+    from pantau.opendata.models import Topik
+    from pantau.organisations.services import pemda_update
+
+    walidata = get_user_model().objects.get(username="admin.kominfo")
+    pemda = pemda_update(
+        actor=walidata,
+        pemda=pemda,
+        walidata_nama="Walidata Kabupaten Wakatobi (Diskominfo-SP)",
+        walidata_email="data@wakatobikab.example",
+    )
+    works = SubKegiatan.objects.filter(pemda=pemda, latitude__isnull=False)
+    for sub in works:
+        od.klasifikasi_set(actor=walidata, obj=sub, klasifikasi="publik", kelas_kip="berkala")
+    by_short = {o.singkatan: o for o in opds}
+    topik = {t.nama: t for t in Topik.objects.all()}
+    wilayah = P.read_csv("wakatobi_wilayah_kepmendagri_2025.csv")
+    kecamatan = [r for r in wilayah if r["tingkat"] == "kecamatan"]
+    rows = [["kode_kecamatan", "kecamatan", "jumlah_desa", "jumlah_kelurahan"]]
+    for k in kecamatan:
+        desa = [r for r in wilayah if r["kode_induk"] == k["kode"]]
+        rows.append(
+            [
+                k["kode"],
+                k["nama"],
+                sum(r["jenis"] == "desa" for r in desa),
+                sum(r["jenis"] == "kelurahan" for r in desa),
+            ]
+        )
+    pulau = P.read_csv("wakatobi_pulau_kepmendagri_2025.csv")
+    ringkasan = P.read_csv("wakatobi_ringkasan_kepmendagri_2025.csv")[0]
+    specs = [
+        (
+            "jumlah-desa-kelurahan-per-kecamatan-2025",
+            "Jumlah Desa dan Kelurahan per Kecamatan 2025",
+            "Setda",
+            ["pemerintahan"],
+            "Jumlah desa dan kelurahan di setiap kecamatan Kabupaten Wakatobi menurut Kepmendagri "
+            "300.2.2-2430 Tahun 2025.",
+            "kecamatan",
+            rows,
+        ),
+        (
+            "penduduk-dan-luas-wilayah-2025",
+            "Penduduk dan Luas Wilayah Kabupaten Wakatobi 2025",
+            "Disdukcapil",
+            ["kependudukan"],
+            "Jumlah penduduk menurut jenis kelamin dan luas wilayah Kabupaten Wakatobi (Kepmendagri "
+            "300.2.2-2430 Tahun 2025; luas menurut BIG).",
+            "kabupaten",
+            [
+                [
+                    "kode_wilayah",
+                    "wilayah",
+                    "penduduk_laki_laki",
+                    "penduduk_perempuan",
+                    "jumlah_penduduk",
+                    "luas_km2",
+                ],
+                [
+                    ringkasan["kode"],
+                    ringkasan["nama"],
+                    ringkasan["pria"],
+                    ringkasan["wanita"],
+                    ringkasan["total_penduduk"],
+                    ringkasan["luas_km2"],
+                ],
+            ],
+        ),
+        (
+            "pulau-kabupaten-wakatobi-2025",
+            "Pulau di Kabupaten Wakatobi 2025",
+            "DKP",
+            ["perikanan-kelautan", "lingkungan-hidup"],
+            "Daftar pulau di Kabupaten Wakatobi dengan koordinat titik tengah, status berpenghuni "
+            "dan luas (Kepmendagri 300.2.2-2430 Tahun 2025).",
+            "kabupaten",
+            [["kode_pulau", "nama_pulau", "lintang", "bujur", "berpenghuni", "luas_km2"]]
+            + [
+                [
+                    r["kode"],
+                    r["nama"],
+                    f"-{r['lat']}",
+                    r["lng"],
+                    "ya" if r["status"] == "BP" else "tidak",
+                    "" if r["luas_km2"] in ("", "NULL") else r["luas_km2"],
+                ]
+                for r in pulau
+            ],
+        ),
+    ]
+    for nama, judul, produsen, topics, deskripsi, tingkat, table in specs:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(table)
+        ds = od.dataset_create(
+            actor=walidata,
+            opd=by_short[produsen],
+            nama=nama,
+            judul=judul,
+            deskripsi=deskripsi,
+            frekuensi="tahunan",
+            periode_awal=dt.date(2025, 1, 1),
+            periode_akhir=dt.date(2025, 12, 31),
+            tahun=2025,
+            tingkat_penyajian=tingkat,
+            kata_kunci="wilayah, kepmendagri",
+            metode="Kepmendagri 300.2.2-2430 Tahun 2025",
+            topik=[topik[t] for t in topics if t in topik],
+        )
+        od.versi_upload(
+            actor=walidata, dataset=ds, content=buf.getvalue().encode(), filename=f"{nama}.csv"
+        )
+        od.dataset_submit(actor=walidata, dataset=ds)
+        od.dataset_publish(actor=walidata, dataset=ds, kelas_kip="setiap_saat")
+    for year in years[-2:]:
+        for ds in development.refresh(pemda=pemda, tahun=year, actor=walidata):
+            od.dataset_publish(actor=walidata, dataset=ds, kelas_kip="berkala")
+    return [
+        f"Data terbuka: {works.count()} sub kegiatan publik, 3 dataset sektoral, "
+        f"{2 * len(years[-2:])} dataset pembangunan"
+    ]

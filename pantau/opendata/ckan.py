@@ -280,6 +280,8 @@ def catalogue(pemda, base: str) -> list[dict]:
     for ds in public.datasets(pemda):
         pkg = package_dict(base, ds)
         pkg["_search"] = _searchable(pkg)
+        pkg["_pemda"] = ds.pemda.nama  # internal keys (removed by clean()) for DCAT
+        pkg["_kode_organisasi"] = ds.opd.kode
         out.append(pkg)
     cache.set(key, out, settings.OPENDATA_API_CACHE_SECONDS)
     return out
@@ -707,6 +709,55 @@ def _row_matches(record: dict, filters: dict, text: str, per_field: dict) -> boo
     return all(str(w).lower() in str(record.get(n, "")).lower() for n, w in per_field.items())
 
 
+def _count(versi, conditions, queryset) -> int:
+    """Rows matching the filters. A published version never changes, so its counts are kept
+    in the cache (a day) and a second page of the same filter does not scan again."""
+    raw = f"{versi.pk}|{sorted(map(repr, conditions))}"
+    key = f"opendata:count:{hashlib.sha256(raw.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = queryset.count()
+        cache.set(key, found, 86400)
+    return found
+
+
+def _sql_conditions(filters: dict, versi) -> list[tuple[str, str, object]] | None:
+    """DataStore filters as typed (column, op, value) conditions for the database, or None when
+    a filter needs the row-by-row path. Values are converted to the column's type, so
+    {"tahun": "2025"} finds the number 2025 as CKAN does."""
+    types = {f["name"]: f.get("type", "string") for f in versi.skema.get("fields", [])}
+    types["_id"] = "integer"
+
+    def typed(name, value):
+        kind = types[name]
+        if isinstance(value, dict | list) or value is None:
+            raise TypeError
+        if kind in ("integer", "year"):
+            return int(str(value))
+        if kind == "number":
+            return float(str(value))
+        if kind == "boolean":
+            return str(value).lower() in ("true", "1", "ya", "yes")
+        return str(value)
+
+    out = []
+    try:
+        for name, cond in filters.items():
+            if isinstance(cond, list):
+                out.append((name, "in", [typed(name, v) for v in cond]))
+            elif isinstance(cond, dict):
+                for op, ref in cond.items():
+                    if op == "in":
+                        out.append((name, "in", [typed(name, v) for v in ref]))
+                    else:
+                        out.append((name, op, typed(name, ref)))
+            else:
+                out.append((name, "eq", typed(name, cond)))
+    except (TypeError, ValueError):
+        return None
+    return out
+
+
 def datastore_search(ctx: Context, params: dict):
     rid = as_str(params, "resource_id") or as_str(params, "id")
     if not rid:
@@ -776,7 +827,20 @@ def datastore_search(ctx: Context, params: dict):
     )
     out_fields = [f for f in fields if not wanted or f["id"] in wanted]
     qs = public.rows(ds)
-    if simple and not filters:
+    conditions = _sql_conditions(filters, versi) if not text and not per_field else None
+    if conditions is not None and order in ([], [("_id", False)], [("_id", True)]):
+        # filters and paging in the database
+        found = public.rows_where(ds, conditions, descending=order == [("_id", True)])
+        total = _count(versi, conditions, found) if include_total else None
+        page = (
+            [
+                dict(_id=n, **d)
+                for n, d in found.values_list("nomor", "data")[offset : offset + limit]
+            ]
+            if limit
+            else []
+        )
+    elif simple and not filters:
         # fast path: paging in the database
         total = versi.jumlah_baris
         page = [dict(_id=r.nomor, **r.data) for r in qs[offset : offset + limit]] if limit else []

@@ -19,7 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from pantau.core.storage import open_private
-from pantau.opendata import ckan, metadata, public
+from pantau.opendata import ckan, dcat, metadata, public
 from pantau.opendata.api import base_url
 from pantau.opendata.ids import resource_id
 
@@ -271,6 +271,7 @@ def dataset_detail(request, nama: str):
             "preview": [[row.get(f["name"]) for f in fields] for row in preview],
             "chart": _chart(fields, preview),
             "jsonld": metadata.schema_org(base, ds, pkg),
+            "rdf": [(f"{base}/dataset/{ds.uid}.{f}", m) for f, (_n, m) in dcat.FORMATS.items()],
             "api": f"{base}/api/3/action/package_show?id={ds.nama}",
             "datastore": f"{base}/api/3/action/datastore_search?resource_id="
             f"{resource_id(ds.uid, 'csv')}",
@@ -402,3 +403,35 @@ def label_kip(kelas: str) -> str:
         "serta_merta": _("serta-merta (Pasal 10)"),
         "setiap_saat": _("setiap saat (Pasal 11)"),
     }.get(kelas, kelas)
+
+
+@require_GET
+def catalog_rdf(request, fmt: str):
+    """The DCAT catalogue, one page of 100 datasets with Hydra paging."""
+    if fmt not in dcat.FORMATS:
+        raise Http404
+    pemda = _pemda(request)
+    base = base_url(request)
+    try:
+        graph = dcat.catalogue_graph(
+            pemda=pemda, base=base, pkgs=ckan.catalogue(pemda, base), params=request.GET, fmt=fmt
+        )
+    except dcat.BadRequestError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    body, media = dcat.serialise(graph, fmt)
+    response = HttpResponse(body, content_type=f"{media}; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def dataset_rdf(request, key: str, fmt: str):
+    if fmt not in dcat.FORMATS:
+        raise Http404
+    pemda = _pemda(request)
+    base = base_url(request)
+    pkg = next((p for p in ckan.catalogue(pemda, base) if key in (p["id"], p["name"])), None)
+    if pkg is None:
+        raise Http404
+    body, media = dcat.serialise(dcat.dataset_graph(base=base, pkg=pkg), fmt)
+    return HttpResponse(body, content_type=f"{media}; charset=utf-8")

@@ -14,11 +14,23 @@ Anything else answers "not found", exactly as if it did not exist.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    TextField,
+)
 
 from pantau.core.classification import Klasifikasi
 from pantau.monitoring.choices import StatusRealisasi
@@ -27,6 +39,7 @@ from pantau.opendata.models import BarisData, Dataset, Publikasi, StatusDataset,
 from pantau.organisations.models import Opd, Pemda, Wilayah
 from pantau.planning.models import SubKegiatan, TahunAnggaran
 
+IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 VISIBLE_STATUS = [StatusDataset.TERBIT, StatusDataset.DIAJUKAN, StatusDataset.DIKEMBALIKAN]
 VERIFIED = StatusRealisasi.DIVERIFIKASI
 
@@ -34,10 +47,26 @@ VERIFIED = StatusRealisasi.DIVERIFIKASI
 # --- the catalogue's pemda -------------------------------------------------------------------
 
 
+_HOSTS: dict[str, tuple[float, int | None]] = {}
+
+
 def catalogue_pemda(host: str) -> Pemda | None:
     """The pemda whose catalogue a host serves: the one that claims the host name, else the
-    configured default, else the only active pemda of a single-pemda install."""
+    configured default, else the only active pemda of a single-pemda install. The answer per
+    host is remembered for a minute in the process."""
+    import time
+
     name = (host or "").split(":")[0].lower()
+    now = time.monotonic()
+    hit = _HOSTS.get(name)
+    if hit is not None and now - hit[0] < 60:
+        return Pemda.objects.filter(pk=hit[1], aktif=True).first() if hit[1] else None
+    pemda = _resolve_host(name)
+    _HOSTS[name] = (now, pemda.pk if pemda else None)
+    return pemda
+
+
+def _resolve_host(name: str) -> Pemda | None:
     active = Pemda.objects.filter(aktif=True)
     if name:
         claimed = active.filter(domain_publik__iexact=name).first()
@@ -47,6 +76,11 @@ def catalogue_pemda(host: str) -> Pemda | None:
         return active.filter(kode=settings.OPENDATA_DEFAULT_PEMDA).first()
     only = list(active.exclude(domain_publik__gt="")[:2])
     return only[0] if len(only) == 1 else None
+
+
+def forget_hosts() -> None:
+    """After a pemda's host name or the default changed (and in tests)."""
+    _HOSTS.clear()
 
 
 # --- datasets --------------------------------------------------------------------------------
@@ -89,16 +123,56 @@ def dataset_by_resource(pemda: Pemda, resource_id: str) -> tuple[Dataset, str] |
     key = str(resource_id or "").strip().lower()
     if len(key) != 36:
         return None
-    for ds in datasets(pemda):
+    for pk, uid in datasets(pemda).values_list("pk", "uid"):
         for fmt in FORMATS:
-            if rid(ds.uid, fmt) == key:
-                return ds, fmt
+            if rid(uid, fmt) == key:
+                return datasets(pemda).get(pk=pk), fmt
     return None
 
 
 def rows(ds: Dataset):
     """The rows of the approved version of a public dataset (BarisData, ordered by `_id`)."""
     return BarisData.objects.filter(versi_id=ds.versi_terbit_id).order_by("nomor")
+
+
+class _JsonText(Func):
+    """The text (or number) of one key of the row's JSON: JSON_EXTRACT on SQLite, ->> on
+    PostgreSQL. The key is a schema column name, validated as an identifier at upload."""
+
+    output_field = TextField()
+
+    def __init__(self, key: str, output_field=None):
+        if not IDENTIFIER.match(key):
+            raise ValueError(key)
+        self.key = key
+        super().__init__(F("data"), output_field=output_field or TextField())
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"JSON_EXTRACT({sql}, '$.{self.key}')", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        text = f"({sql} ->> '{self.key}')"
+        if isinstance(self.output_field, FloatField):
+            text = f"CAST({text} AS double precision)"
+        return text, params
+
+
+def rows_where(ds: Dataset, conditions: list[tuple[str, str, object]], *, descending=False):
+    """Rows of the approved version filtered in the database: (column, op, value) with op in
+    eq/gt/gte/lt/lte/in; `_id` is the row number."""
+    types = {f["name"]: f.get("type", "string") for f in ds.versi_terbit.skema.get("fields", [])}
+    qs = rows(ds)
+    for index, (column, op, value) in enumerate(conditions):
+        if column == "_id":
+            target = "nomor"
+        else:
+            target = f"v{index}"
+            numeric = types.get(column) in ("integer", "number", "year")
+            qs = qs.annotate(**{target: _JsonText(column, FloatField() if numeric else None)})
+        qs = qs.filter(**{target if op == "eq" else f"{target}__{op}": value})
+    return qs.order_by("-nomor" if descending else "nomor")
 
 
 def organisations(pemda: Pemda):

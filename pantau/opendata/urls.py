@@ -19,4 +19,6 @@ urlpatterns = [
         name="download",
     ),
     path("sitemap.xml", portal.sitemap, name="sitemap"),
+    path("catalog.<str:fmt>", portal.catalog_rdf, name="catalog"),
+    path("dataset/<str:key>.<str:fmt>", portal.dataset_rdf, name="dataset-rdf"),
 ]

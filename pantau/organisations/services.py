@@ -25,6 +25,9 @@ User = get_user_model()
 def pemda_create(*, actor, kode: str, nama: str, zona_waktu: str = "Asia/Makassar") -> Pemda:
     pemda = Pemda(kode=kode.strip(), nama=nama.strip(), zona_waktu=zona_waktu)
     save_audited(actor=actor, obj=pemda, action="pemda.create")
+    from pantau.opendata.public import forget_hosts
+
+    forget_hosts()  # a second pemda changes which catalogue a host without a claim serves
     return pemda
 
 
@@ -67,6 +70,11 @@ def pemda_update(*, actor, pemda: Pemda, **fields) -> Pemda:
             raise ValidationError(_("Kolom %(f)s tidak dapat diubah.") % {"f": name})
         setattr(pemda, name, value)
     save_audited(actor=actor, obj=pemda, action="pemda.update", before=before)
+    if {"domain_publik", "aktif"} & set(fields):
+        from pantau.opendata.public import forget_hosts
+
+        transaction.on_commit(forget_hosts)
+        forget_hosts()
     if set(fields) & WARNING_SETTINGS:  # the warning flags of every roll-up row depend on them
         from pantau.evaluation import rollup
         from pantau.planning.models import TahunAnggaran

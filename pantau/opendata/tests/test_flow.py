@@ -42,6 +42,7 @@ def test_catalogue_pemda_by_host(catalogue, world, settings):
     # A claims no host: with two pemdas, only the configured default serves other hosts
     assert public.catalogue_pemda("testserver") == world.a.pemda  # B claims a host, A is the rest
     settings.OPENDATA_DEFAULT_PEMDA = "74.01"
+    public.forget_hosts()
     assert public.catalogue_pemda("anything") == world.b.pemda
 
 

@@ -1,0 +1,97 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pantau.core.classification import KelasKip, Klasifikasi, Pengecualian
+from pantau.opendata.models import Dataset, Topik
+
+META = [
+    "judul",
+    "deskripsi",
+    "kata_kunci",
+    "konsep",
+    "definisi",
+    "klasifikasi_penyajian",
+    "ukuran",
+    "satuan",
+    "frekuensi",
+    "periode_awal",
+    "periode_akhir",
+    "tahun",
+    "tingkat_penyajian",
+    "metode",
+    "lisensi",
+]
+
+
+class DatasetForm(forms.ModelForm):
+    topik = forms.ModelMultipleChoiceField(
+        Topik.objects.all(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Topik")
+    )
+    lisensi = forms.ChoiceField(
+        label=_("Lisensi"),
+        choices=[
+            ("cc-by", "CC BY 4.0"),
+            ("cc-by-sa", "CC BY-SA 4.0"),
+            ("cc-zero", "CC0 1.0"),
+            ("odc-by", "ODC-By 1.0"),
+            ("other-open", _("Lain (terbuka)")),
+        ],
+    )
+
+    class Meta:
+        model = Dataset
+        fields = ["nama", *META]
+        widgets = {
+            "periode_awal": forms.DateInput(attrs={"type": "date"}),
+            "periode_akhir": forms.DateInput(attrs={"type": "date"}),
+            "deskripsi": forms.Textarea(attrs={"rows": 3}),
+            "konsep": forms.Textarea(attrs={"rows": 2}),
+            "definisi": forms.Textarea(attrs={"rows": 2}),
+            "metode": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, edit=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if edit:
+            del self.fields["nama"]
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxSelectMultiple):
+                css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+                field.widget.attrs.setdefault("class", css)
+
+    def validate_unique(self):
+        """Uniqueness of the name is the service's check (with a message for people)."""
+
+
+class UploadForm(forms.Form):
+    berkas = forms.FileField(label=_("Berkas CSV atau XLSX"))
+    catatan = forms.CharField(label=_("Catatan perubahan"), required=False, max_length=500)
+
+
+class PublishForm(forms.Form):
+    kelas_kip = forms.ChoiceField(label=_("Kelas informasi publik"), choices=KelasKip.choices)
+    catatan = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(forms.Form):
+    catatan = forms.CharField(
+        label=_("Apa yang harus diperbaiki"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class WithdrawForm(forms.Form):
+    klasifikasi = forms.ChoiceField(
+        label=_("Klasifikasi baru"),
+        choices=[
+            (Klasifikasi.TERBATAS, Klasifikasi.TERBATAS.label),
+            (Klasifikasi.RAHASIA, Klasifikasi.RAHASIA.label),
+        ],
+    )
+    dasar_pengecualian = forms.ChoiceField(
+        label=_("Dasar pengecualian"), choices=Pengecualian.choices
+    )
+    alasan = forms.CharField(
+        label=_("Alasan (uji konsekuensi)"), widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -1,0 +1,100 @@
+"""Satu Data screens: the Produsen creates and uploads, the Walidata publishes, as people do."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from conftest import PASSWORD
+from pantau.opendata import public
+from pantau.opendata.models import Dataset, DatasetVersi
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    assert client.login(username=user.username, password=PASSWORD)
+
+
+def _form(**extra):
+    return {
+        "nama": "penduduk-2025",
+        "judul": "Penduduk 2025",
+        "deskripsi": "Jumlah penduduk.",
+        "kata_kunci": "penduduk",
+        "frekuensi": "tahunan",
+        "periode_awal": "2025-01-01",
+        "periode_akhir": "2025-12-31",
+        "tahun": "2025",
+        "tingkat_penyajian": "kecamatan",
+        "lisensi": "cc-by",
+        **extra,
+    }
+
+
+def test_produsen_to_walidata_to_public(client, world):
+    from pantau.organisations.services import pemda_update
+
+    pemda_update(actor=None, pemda=world.a.pemda, walidata_email="data@a.example")
+    login(client, world.a.users["operator_opd"])
+    response = client.post("/satu-data/baru/", _form())
+    ds = Dataset.objects.get(nama="penduduk-2025")
+    assert response.status_code == 302 and ds.opd == world.a.dinkes
+    bad = client.post(
+        f"/satu-data/{ds.pk}/unggah/",
+        {"berkas": SimpleUploadedFile("p.csv", b"kecamatan,jumlah\nA,1,2\n")},
+        follow=True,
+    )
+    assert (
+        "Baris 2: ada 3 sel, seharusnya 2." in bad.text
+        and not DatasetVersi.objects.filter(dataset=ds).exists()
+    )
+    ok = client.post(
+        f"/satu-data/{ds.pk}/unggah/",
+        {"berkas": SimpleUploadedFile("p.csv", b"kecamatan,jumlah\nA,10\nB,20\n")},
+        follow=True,
+    )
+    assert "Versi 1 tersimpan: 2 baris." in ok.text
+    client.post(f"/satu-data/{ds.pk}/ajukan/")
+    assert (
+        client.post(f"/satu-data/{ds.pk}/terbitkan/", {"kelas_kip": "berkala"}).status_code == 302
+    )
+    assert public.dataset(world.a.pemda, "penduduk-2025") is None  # the operator cannot publish
+    login(client, world.a.users["admin"])
+    page = client.get(f"/satu-data/{ds.pk}/")
+    assert "Terbitkan" in page.text
+    client.post(f"/satu-data/{ds.pk}/terbitkan/", {"kelas_kip": "setiap_saat"})
+    assert public.dataset(world.a.pemda, "penduduk-2025") is not None
+
+
+def test_other_pemda_and_anonymous_see_nothing(client, world, catalogue):
+    ds = catalogue.terbatas
+    assert client.get(f"/satu-data/{ds.pk}/").status_code == 302  # sign in first
+    login(client, world.b.users["admin"])
+    assert client.get(f"/satu-data/{ds.pk}/").status_code == 404
+    assert client.post(f"/satu-data/{ds.pk}/tarik/", {}).status_code == 404
+    login(client, world.a.users["operator_opd"])  # Dinkes A: its own dataset
+    assert client.get(f"/satu-data/{ds.pk}/").status_code == 200
+
+
+def test_rahasia_reads_are_audited(client, world, catalogue):
+    from pantau.audit.models import AuditEvent
+
+    login(client, world.a.users["admin"])
+    client.get(f"/satu-data/{catalogue.rahasia.pk}/")
+    client.get(f"/satu-data/{catalogue.terbatas.pk}/")
+    reads = AuditEvent.objects.filter(action="rahasia.read")
+    assert [e.object_id for e in reads] == [str(catalogue.rahasia.pk)]
+
+
+def test_messages_in_english(client, world):
+    from django.conf import settings
+
+    login(client, world.a.users["operator_opd"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post("/satu-data/baru/", _form())
+    ds = Dataset.objects.get(nama="penduduk-2025")
+    page = client.post(
+        f"/satu-data/{ds.pk}/unggah/", {"berkas": SimpleUploadedFile("p.pdf", b"x")}, follow=True
+    )
+    assert "The file must be CSV or XLSX." in page.text
+    dup = client.post("/satu-data/baru/", _form(), follow=True)
+    assert "This dataset name is already taken." in dup.text

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from pantau.opendata import views
+
+app_name = "opendata-kelola"
+urlpatterns = [
+    path("", views.daftar, name="daftar"),
+    path("baru/", views.baru, name="baru"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/ubah/", views.ubah, name="ubah"),
+    path("<int:pk>/unggah/", views.unggah, name="unggah"),
+    path("<int:pk>/<slug:nama>/", views.langkah, name="langkah"),
+]

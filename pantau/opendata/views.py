@@ -1,0 +1,185 @@
+"""Satu Data management screens: the Produsen Data (OPD) creates datasets and uploads versions;
+the Walidata (Diskominfo) reviews, publishes, returns and withdraws. Views stay thin: reads go
+through `opendata.selectors`, writes through `opendata.services`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pantau.core.errors import error_messages
+from pantau.opendata import selectors, services
+from pantau.opendata.forms import (
+    META,
+    DatasetForm,
+    PublishForm,
+    ReturnForm,
+    UploadForm,
+    WithdrawForm,
+)
+from pantau.opendata.models import StatusDataset
+from pantau.organisations.access import access_opd
+from pantau.organisations.selectors import opd_list_for_user
+
+
+def _fail(request, exc) -> None:
+    for message in error_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]:
+        messages.error(request, message)
+
+
+@login_required
+def daftar(request):
+    status = request.GET.get("status", "")
+    if status not in StatusDataset.values:
+        status = ""
+    rows = selectors.datasets_for(user=request.user, status=status or None)
+    return render(
+        request,
+        "opendata/kelola_daftar.html",
+        {
+            "rows": rows,
+            "status": status,
+            "statuses": StatusDataset.choices,
+            "opds": opd_list_for_user(user=request.user),
+        },
+    )
+
+
+@login_required
+def baru(request):
+    opds = list(opd_list_for_user(user=request.user))
+    if not opds:
+        raise Http404
+    opd_id = request.POST.get("opd") or request.GET.get("opd")
+    opd = access_opd(request.user, int(opd_id)) if opd_id and str(opd_id).isdigit() else opds[0]
+    form = DatasetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ds = services.dataset_create(
+                actor=request.user,
+                opd=opd,
+                nama=data["nama"],
+                topik=data["topik"],
+                **{k: data[k] for k in META if k in data},
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Dataset dibuat. Unggah datanya."))
+            return redirect("opendata-kelola:detail", ds.pk)
+    return render(request, "opendata/kelola_form.html", {"form": form, "opd": opd, "opds": opds})
+
+
+@login_required
+def ubah(request, pk: int):
+    ds = selectors.dataset_for(user=request.user, pk=pk)
+    form = DatasetForm(
+        request.POST or None, instance=ds, edit=True, initial={"topik": ds.topik.all()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.dataset_update(
+                actor=request.user,
+                dataset=ds,
+                topik=data["topik"],
+                **{k: data[k] for k in META if k in data},
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, _("Metadata disimpan."))
+            return redirect("opendata-kelola:detail", ds.pk)
+    return render(request, "opendata/kelola_form.html", {"form": form, "ds": ds, "opd": ds.opd})
+
+
+@login_required
+def detail(request, pk: int):
+    ds = selectors.dataset_for(user=request.user, pk=pk)
+    versions = list(selectors.versions(ds))
+    latest = versions[0] if versions else None
+    return render(
+        request,
+        "opendata/kelola_detail.html",
+        {
+            "ds": ds,
+            "versions": versions,
+            "latest": latest,
+            "preview": selectors.preview(latest) if latest else [],
+            "history": selectors.history(ds),
+            "upload": UploadForm(),
+            "publish": PublishForm(),
+            "kembalikan": ReturnForm(),
+            "tarik": WithdrawForm(),
+            "produsen": services.is_produsen(request.user, ds.opd),
+            "walidata": services.is_walidata(request.user, ds.opd.pemda),
+            "kurang": services.missing_metadata(ds),
+        },
+    )
+
+
+@login_required
+@require_POST
+def unggah(request, pk: int):
+    ds = selectors.dataset_for(user=request.user, pk=pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Pilih berkas CSV atau XLSX."))
+        return redirect("opendata-kelola:detail", ds.pk)
+    upload = form.cleaned_data["berkas"]
+    try:
+        versi = services.versi_upload(
+            actor=request.user,
+            dataset=ds,
+            content=upload.read(),
+            filename=upload.name,
+            catatan=form.cleaned_data["catatan"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Versi %(n)s tersimpan: %(r)s baris.") % {"n": versi.nomor, "r": versi.jumlah_baris},
+        )
+    return redirect("opendata-kelola:detail", ds.pk)
+
+
+@login_required
+@require_POST
+def langkah(request, pk: int, nama: str):
+    """A review step: ajukan (Produsen), terbitkan / kembalikan / tarik (Walidata)."""
+    ds = selectors.dataset_for(user=request.user, pk=pk)
+    try:
+        if nama == "ajukan":
+            services.dataset_submit(actor=request.user, dataset=ds)
+            messages.success(request, _("Dataset diajukan ke walidata."))
+        elif nama == "terbitkan":
+            form = PublishForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Pilih kelas informasi publik."))
+            services.dataset_publish(actor=request.user, dataset=ds, **form.cleaned_data)
+            messages.success(request, _("Dataset diterbitkan."))
+        elif nama == "kembalikan":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Tuliskan apa yang harus diperbaiki."))
+            services.dataset_return(actor=request.user, dataset=ds, **form.cleaned_data)
+            messages.success(request, _("Dataset dikembalikan ke produsen data."))
+        elif nama == "tarik":
+            form = WithdrawForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Isi klasifikasi, dasar pengecualian dan alasan."))
+            services.dataset_withdraw(actor=request.user, dataset=ds, **form.cleaned_data)
+            messages.success(request, _("Dataset ditarik dari publikasi."))
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+    return redirect("opendata-kelola:detail", ds.pk)
