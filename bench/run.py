@@ -1,12 +1,13 @@
 """`make bench`: every benchmark, on the embedded database and on PostgreSQL when reachable.
 
-B1 (docs/quality.md) at regency scale (1 pemda, 2 years) and province scale (18 pemda), one process per
+B2: the public JSON listing against Datasette (bench/b2.py).
+B1 (docs/quality.md) at regency scale (1 pemda) and province scale (18 pemda), 2 fiscal years each, one process per
 database and scale, the two databases side by side. Data are generated on first use into
 var/bench/ (SQLite) and the PostgreSQL databases pantau_bench_<scale>; later runs reuse them.
 Prints value, reference and ratio per line and writes var/bench/results.json. Exit status 1
 when a target is missed (ratio above 2, or a query count that grows with the data).
 
-  python bench/run.py [--scale regency|province ...] [--repeat N] [--no-postgres]
+  python bench/run.py [--only b1 b2] [--scale regency|province ...] [--repeat N] [--no-postgres]
 """
 
 import argparse
@@ -21,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = ROOT / "var" / "bench"
 PG_SERVER = os.environ.get("PANTAU_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-SCALES = {"regency": (1, 2), "province": (18, 1)}  # (pemda, fiscal years)
+SCALES = {"regency": (1, 2), "province": (18, 2)}  # (pemda, fiscal years)
 TARGET = 2.0
 
 
@@ -79,6 +80,7 @@ def main() -> int:
     parser.add_argument("--scale", action="append", choices=sorted(SCALES))
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--only", nargs="+", default=["b1", "b2"], choices=["b1", "b2"])
     args = parser.parse_args()
     scales = args.scale or ["regency", "province"]
     OUT.mkdir(parents=True, exist_ok=True)
@@ -88,10 +90,15 @@ def main() -> int:
             databases.append("postgresql")
         else:
             print(f"== PostgreSQL tidak terjangkau di {PG_SERVER}: hanya SQLite yang diukur")
-    print("== B1: dasbor pimpinan vs agregasi SQL langsung (data dibuat pada pemakaian pertama)")
     results, failed = [], False
+    if "b1" not in args.only:
+        databases = []
+    else:
+        print(
+            "== B1: dasbor pimpinan vs agregasi SQL langsung (data dibuat pada pemakaian pertama)"
+        )
     # one worker per database (two cores); scales in order so the query counts can be compared
-    with ThreadPoolExecutor(max_workers=len(databases)) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, len(databases))) as pool:
         futures = {
             db: pool.submit(lambda d: [run_b1(d, s, args.repeat) for s in scales], db)
             for db in databases
@@ -116,6 +123,25 @@ def main() -> int:
             if len(counts) > 1:
                 failed = True
                 print(f"B1 {db}: query count grows with the data: {sorted(counts)}  MISSED")
+    if "b2" in args.only:
+        print("== B2: daftar JSON data terbuka vs Datasette pada berkas SQLite yang sama")
+        done = subprocess.run(
+            [sys.executable, str(HERE / "b2.py")], cwd=HERE, capture_output=True, text=True
+        )
+        if done.returncode:
+            failed = True
+            print(f"B2 GAGAL\n{done.stderr[-2000:]}")
+        else:
+            for line in done.stdout.strip().splitlines():
+                r = json.loads(line)
+                results.append(r)
+                ok = r["ratio"] >= 1.0
+                failed |= not ok
+                print(
+                    f"B2 cache {r['pantau_cache_s']:>2} s  pantau {r['pantau_rps']:7.1f} req/s  "
+                    f"datasette {r['datasette_rps']:7.1f} req/s  ratio {r['ratio']:5.2f} (≥ 1.0)  "
+                    f"{'ok' if ok else 'MISSED'}"
+                )
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     return 1 if failed else 0
 

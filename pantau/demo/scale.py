@@ -34,7 +34,7 @@ from pantau.organisations.services import membership_set, user_create, wilayah_l
 from pantau.planning.models import Nomenklatur, SumberDana
 from pantau.planning.services import nomenklatur_load, sumber_dana_create
 
-SCALES = {"regency": (1, 1), "province": (18, 1)}  # (pemda, years) of `bench/run.py`
+SCALES = {"regency": (1, 2), "province": (18, 2)}  # (pemda, years) of `bench/run.py`
 APBD_RANGE = (Decimal("700_000_000_000"), Decimal("1_400_000_000_000"))
 
 
