@@ -10,6 +10,8 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
+import re
 import time
 from urllib.parse import urlencode
 
@@ -322,7 +324,7 @@ def as_int(params: dict, key: str, default: int | None) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    if not text.lstrip("-").isdigit():
+    if not re.fullmatch(r"-?[0-9]{1,18}", text):  # ASCII digits only ("²".isdigit() is True)
         raise validation(**{key: ["Invalid integer"]})
     return int(text)
 
@@ -345,6 +347,13 @@ def as_list(params: dict, key: str) -> list:
             return parsed
         return [text] if text else []
     raise validation(**{key: ["Invalid list"]})
+
+
+def as_strings(params: dict, key: str) -> list[str]:
+    items = as_list(params, key)
+    if not all(isinstance(i, str) for i in items):
+        raise validation(**{key: ["Must be a list of strings"]})
+    return items
 
 
 def as_object(params: dict, key: str) -> dict:
@@ -429,7 +438,7 @@ def _sorted(pkgs: list[dict], spec: str) -> list[dict]:
 def package_search(ctx: Context, params: dict):
     try:
         preds = [fq.compile_q(as_str(params, "q", "*:*")), fq.compile_fq(as_str(params, "fq"))]
-        preds += [fq.compile_fq(str(f)) for f in as_list(params, "fq_list")]
+        preds += [fq.compile_fq(f) for f in as_strings(params, "fq_list")]
     except fq.QueryError as exc:
         raise ActionError("Search Query Error", f"Search Query is invalid: {exc}", 400) from exc
     rows = as_int(params, "rows", 10)
@@ -454,7 +463,7 @@ def package_search(ctx: Context, params: dict):
 
 
 def _facets(pkgs: list[dict], params: dict):
-    fields = as_list(params, "facet.field")
+    fields = as_strings(params, "facet.field")
     if not as_bool(params, "facet", True) or not fields:
         return {}, {}
     limit = as_int(params, "facet.limit", 50)
@@ -524,7 +533,7 @@ def organization_list(ctx: Context, params: dict):
     limit = as_int(params, "limit", 25 if all_fields else 1000)
     limit = max(0, min(limit, 25 if all_fields else 1000))
     offset = max(0, as_int(params, "offset", 0) or 0)
-    wanted = set(as_list(params, "organizations"))
+    wanted = set(as_strings(params, "organizations"))
     q = as_str(params, "q").lower()
     orgs = [o for o in _org_rows(ctx) if (not wanted or opd_name(o) in wanted)]
     if q:
@@ -737,7 +746,7 @@ def _sql_conditions(filters: dict, versi) -> list[tuple[str, str, object]] | Non
         if kind == "number":
             return float(str(value))
         if kind == "boolean":
-            return str(value).lower() in ("true", "1", "ya", "yes")
+            raise TypeError  # JSON booleans compare differently per database: row path
         return str(value)
 
     out = []
@@ -753,7 +762,7 @@ def _sql_conditions(filters: dict, versi) -> list[tuple[str, str, object]] | Non
                         out.append((name, op, typed(name, ref)))
             else:
                 out.append((name, "eq", typed(name, cond)))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return out
 
@@ -775,6 +784,14 @@ def datastore_search(ctx: Context, params: dict):
             raise validation(filters=[f"field {name!r} not in resource"])
         if isinstance(cond, dict) and set(cond) - {"eq", "gt", "gte", "lt", "lte", "in"}:
             raise validation(filters=[f"unknown operator in {name!r}"])
+        if isinstance(cond, dict) and "in" in cond and not isinstance(cond["in"], list):
+            raise validation(filters=[f"'in' of {name!r} must be a list"])
+        values = cond.values() if isinstance(cond, dict) else [cond]
+        flat = [v for x in values for v in (x if isinstance(x, list) else [x])]
+        if any(isinstance(v, float) and not math.isfinite(v) for v in flat) or any(
+            isinstance(v, dict | list) for v in flat
+        ):
+            raise validation(filters=[f"invalid value for {name!r}"])
     raw_q = params.get("q", params.get("full_text", ""))
     if isinstance(raw_q, list):
         raw_q = raw_q[-1]
@@ -794,8 +811,9 @@ def datastore_search(ctx: Context, params: dict):
         raise validation(limit=["Must be a positive integer"])
     if offset < 0:
         raise validation(offset=["Must be a positive integer"])
+    offset = min(offset, 2**31 - 1)
     limit = min(limit, DATASTORE_MAX)
-    wanted = as_list(params, "fields")
+    wanted = as_strings(params, "fields")
     if len(wanted) == 1 and "," in str(wanted[0]):
         wanted = [w.strip() for w in str(wanted[0]).split(",")]
     for name in wanted:

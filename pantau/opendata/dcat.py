@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -166,8 +167,8 @@ def _filtered(pkgs: list[dict], params) -> list[dict]:
 
 
 def catalogue_graph(*, pemda, base: str, pkgs: list[dict], params, fmt: str) -> Graph:
-    raw_page = params.get("page", "1")
-    if not str(raw_page).isdigit() or int(raw_page) < 1:
+    raw_page = str(params.get("page", "1"))
+    if not re.fullmatch(r"[0-9]{1,9}", raw_page) or int(raw_page) < 1:
         raise BadRequestError("page must be a positive integer")
     page = int(raw_page)
     matched = sorted(

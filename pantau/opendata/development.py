@@ -139,11 +139,13 @@ def opd_rows(ta: TahunAnggaran) -> list[dict]:
     budget = {
         r["opd_id"]: r
         for r in SubKegiatan.objects.filter(tahun_anggaran=ta)
+        .exclude(klasifikasi=Klasifikasi.RAHASIA)  # never derivable from a public total
         .values("opd_id")
         .annotate(n=Count("id"), pagu=Sum(pagu))
     }
     spent = dict(
         Realisasi.objects.filter(periode__tahun_anggaran=ta, status=StatusRealisasi.DIVERIFIKASI)
+        .exclude(sub_kegiatan__klasifikasi=Klasifikasi.RAHASIA)
         .values("opd_id")
         .annotate(s=Sum("keuangan"))
         .values_list("opd_id", "s")

@@ -75,10 +75,17 @@ def _values(pkg: dict, field: str) -> list[str]:
     return [] if value in (None, "") else [str(value)]
 
 
+MAX_LENGTH = 4000
+MAX_DEPTH = 20
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
+        if len(text) > MAX_LENGTH:
+            raise QueryError(f"query longer than {MAX_LENGTH} characters")
         self.s = text
         self.i = 0
+        self.depth = 0
 
     # -- helpers
     def peek(self, k: int = 0) -> str:
@@ -147,8 +154,12 @@ class _Parser:
             self.i += 1
         if self.peek() == "(":
             self.i += 1
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.fail("too deeply nested")
             self.ws()
             inner = self.conj()
+            self.depth -= 1
             self.ws()
             if self.peek() != ")":
                 self.fail("missing )")
@@ -303,6 +314,8 @@ def compile_q(text: str) -> Predicate:
     """Free text: every word must occur (case-insensitive) in the searchable text of the
     dataset; `field:value` terms follow the fq grammar."""
     text = (text or "").strip()
+    if len(text) > MAX_LENGTH:
+        raise QueryError(f"query longer than {MAX_LENGTH} characters")
     if not text or text == "*:*":
         return lambda pkg: True
     parts = re.findall(r'[A-Za-z_][A-Za-z0-9_.]*:(?:"(?:[^"\\]|\\.)*"|\S+)|"[^"]*"|\S+', text)

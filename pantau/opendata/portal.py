@@ -157,7 +157,7 @@ def kegiatan_detail(request, pk: int):
 
 
 @require_GET
-@cache_control(public=True, max_age=3600)
+@cache_control(public=True, max_age=300)  # a reclassified photo leaves caches within minutes
 def foto(request, pk: int):
     pemda = _pemda(request)
     bukti = public.photo(pemda, pk)
@@ -326,12 +326,22 @@ def download(request, nama: str, rid: str, filename: str):
         )
     elif fmt == "xlsx":
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet(title=ds.nama[:31])
         sheet.append(fields)
+
+        def cell(value):
+            # text is written as text: "=HYPERLINK(...)" from a dataset must never become a formula
+            if isinstance(value, str):
+                c = WriteOnlyCell(sheet, value=None)
+                c.value, c.data_type = value, "s"
+                return c
+            return value
+
         for r in records:
-            sheet.append([r.get(f) for f in fields])
+            sheet.append([cell(r.get(f)) for f in fields])
         out = io.BytesIO()
         book.save(out)
         response = HttpResponse(

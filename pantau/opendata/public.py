@@ -213,7 +213,10 @@ def publication_log(pemda: Pemda, limit: int = 100):
 
 
 def last_change(pemda: Pemda):
-    return datasets(pemda).aggregate(t=Max("diubah_publik"))["t"]
+    """When anything of the pemda's catalogue last changed: the latest save of *any* of its
+    datasets (a withdrawal or an edit counts too), so caches keyed on it never outlive a
+    change, in any process."""
+    return Dataset.objects.filter(pemda=pemda).aggregate(t=Max("updated_at"))["t"]
 
 
 # --- development data -------------------------------------------------------------------------
@@ -243,7 +246,9 @@ def headline(pemda: Pemda, tahun: int) -> Ringkasan | None:
     ta = TahunAnggaran.objects.filter(pemda=pemda, tahun=tahun).first()
     if ta is None:
         return None
-    subs = SubKegiatan.objects.filter(tahun_anggaran=ta)
+    # aggregates of the budget are public (domain.md §16.3), but never of `rahasia` items:
+    # a confidential sub kegiatan's amount must not be derivable from the totals
+    subs = SubKegiatan.objects.filter(tahun_anggaran=ta).exclude(klasifikasi=Klasifikasi.RAHASIA)
     pagu_field = "pagu_perubahan" if ta.tahap == "perubahan" else "pagu_murni"
     from django.db.models.functions import Coalesce
 

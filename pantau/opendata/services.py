@@ -98,7 +98,7 @@ def dataset_create(*, actor, opd, nama: str, topik=(), **meta) -> Dataset:
     dataset = Dataset(pemda_id=opd.pemda_id, opd=opd, nama=nama, **meta)
     save_audited(actor=actor, obj=dataset, action="dataset.create")
     if topik:
-        dataset.topik.set(topik)
+        _set_topics(actor, dataset, topik)
     return dataset
 
 
@@ -109,8 +109,15 @@ def dataset_update(*, actor, dataset: Dataset, topik=None, **meta) -> Dataset:
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     if not is_produsen(actor, dataset.opd):
         raise PermissionDenied(_("Hanya produsen data OPD ini atau walidata yang dapat menulis."))
-    if dataset.status == StatusDataset.DIAJUKAN and not is_walidata(actor, dataset.opd.pemda):
+    walidata = actor is None or is_walidata(actor, dataset.opd.pemda)
+    if dataset.status == StatusDataset.DIAJUKAN and not walidata:
         raise ValidationError(_("Dataset sedang diperiksa walidata; tunggu hasilnya."))
+    public_copy = dataset.versi_terbit_id is not None and dataset.status != StatusDataset.DITARIK
+    if public_copy and not walidata:
+        # the public reads these fields: only the Walidata changes a published dataset's metadata
+        raise ValidationError(
+            _("Dataset ini sudah terbit: perubahan metadata dilakukan oleh walidata.")
+        )
     unknown = set(meta) - set(META_FIELDS)
     if unknown:
         raise TypeError(f"unknown dataset fields: {sorted(unknown)}")
@@ -119,10 +126,33 @@ def dataset_update(*, actor, dataset: Dataset, topik=None, **meta) -> Dataset:
     before = snapshot(dataset)
     for key, value in meta.items():
         setattr(dataset, key, value)
+    if public_copy:
+        personal = tables.personal_text({k: v for k, v in meta.items() if isinstance(v, str)})
+        if personal:
+            raise ValidationError(
+                _("Data berisi data pribadi dan tidak boleh diterbitkan: %(p)s.")
+                % {"p": "; ".join(personal)}
+            )
+        dataset.diubah_publik = timezone.now()  # harvesters see the change
     save_audited(actor=actor, obj=dataset, action="dataset.update", before=before)
     if topik is not None:
-        dataset.topik.set(topik)
+        _set_topics(actor, dataset, topik)
     return dataset
+
+
+def _set_topics(actor, dataset: Dataset, topik) -> None:
+    """Topics are public metadata: their change is audited like a field."""
+    before = sorted(dataset.topik.values_list("nama", flat=True))
+    dataset.topik.set(topik)
+    after = sorted(dataset.topik.values_list("nama", flat=True))
+    if before != after:
+        audit_record(
+            actor=actor,
+            action="dataset.topik",
+            obj=dataset,
+            changes={"topik": [before, after]},
+            pemda_id=dataset.pemda_id,
+        )
 
 
 @transaction.atomic
@@ -258,7 +288,10 @@ def dataset_publish(*, actor, dataset: Dataset, kelas_kip: str, catatan: str = "
             _("Metadata belum lengkap: %(m)s.") % {"m": ", ".join(str(m) for m in missing)}
         )
     personal = tables.personal_data(
-        latest.kolom, (b.data for b in latest.baris.order_by("nomor")[:5000])
+        latest.kolom, latest.baris.order_by("nomor").values_list("data", flat=True).iterator(5000)
+    )
+    personal += tables.personal_text(
+        {f: getattr(dataset, f) for f in ("judul", "deskripsi", "konsep", "definisi", "metode")}
     )
     if personal:
         raise ValidationError(

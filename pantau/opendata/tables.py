@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -74,7 +75,19 @@ def _read_csv(content: bytes) -> Table:
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         return Table([], [])
+    _check_controls(rows)
     return Table([h.strip() for h in rows[0]], rows[1:])
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_controls(rows) -> None:
+    for number, row in enumerate(rows, start=1):
+        if any(CONTROL.search(cell) for cell in row):
+            raise ValidationError(
+                _("Baris %(n)s berisi karakter kendali yang tidak diizinkan.") % {"n": number}
+            )
 
 
 def _read_xlsx(content: bytes) -> Table:
@@ -95,8 +108,13 @@ def _read_xlsx(content: bytes) -> Table:
                 rows.append(cells)
             if len(rows) > settings.OPENDATA_MAX_ROWS + 1:
                 break
+    except Exception as exc:  # a damaged sheet inside a valid zip (truncated XML and the like)
+        raise ValidationError(
+            _("Berkas XLSX tidak dapat dibuka: bukan lembar kerja Excel yang valid.")
+        ) from exc
     finally:
         book.close()
+    _check_controls(rows)
     if not rows:
         return Table([], [])
     width = len(rows[0])
@@ -226,7 +244,15 @@ def validate(table: Table, schema: dict | None) -> tuple[dict, list[dict]]:
                 if len(problems) >= MAX_ERRORS:
                     break
                 continue
-            typed.append({k: _json_value(v) for k, v in row.to_dict().items()})
+            values = {k: _json_value(v) for k, v in row.to_dict().items()}
+            bad = [k for k, v in values.items() if isinstance(v, float) and not math.isfinite(v)]
+            if bad:
+                problems.append(
+                    _("Baris %(n)s, kolom %(col)s: angka tidak berhingga tidak diizinkan.")
+                    % {"n": row.row_number, "col": bad[0]}
+                )
+                continue
+            typed.append(values)
     if problems:
         raise ValidationError(problems[:MAX_ERRORS])
     return schema, typed
@@ -279,6 +305,18 @@ def personal_data(header: list[str], rows) -> list[str]:
         for row in rows:
             value = str((row[index] if isinstance(row, list) else row.get(name)) or "").strip()
             kind = next((k for pattern, k in PERSONAL_VALUES if pattern.match(value)), None)
+            if kind:
+                found.append(_("kolom %(c)s (berisi %(k)s)") % {"c": name, "k": kind})
+                break
+    return found
+
+
+def personal_text(fields: dict) -> list[str]:
+    """Personal data (NIK, NIP, phone numbers, e-mail) written into metadata text."""
+    found = []
+    for name, text in fields.items():
+        for token in re.split(r"[\s,;:()\[\]]+", str(text or "")):
+            kind = next((k for pattern, k in PERSONAL_VALUES if pattern.match(token)), None)
             if kind:
                 found.append(_("kolom %(c)s (berisi %(k)s)") % {"c": name, "k": kind})
                 break

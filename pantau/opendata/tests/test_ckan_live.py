@@ -230,3 +230,37 @@ def test_harvester_forms(live):
         timeout=10,
     ).json()
     assert future["result"]["count"] == 0
+
+
+def test_ckanapi_command_line(live, tmp_path):
+    """The CLI smoke test of the contract (§13): dump datasets and organisations, search."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    url, catalogue = live
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ.get('PATH', '')}"}  # it spawns itself
+
+    def run(*args):
+        done = subprocess.run(  # noqa: S603 - the test runs the client it installed
+            [str(bin_dir / "ckanapi"), *args, "-r", url],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("dump", "datasets", "--all", "-O", str(tmp_path / "datasets.jsonl"))
+    lines = (tmp_path / "datasets.jsonl").read_text().splitlines()
+    assert sorted(json.loads(x)["name"] for x in lines) == sorted(d.nama for d in catalogue.public)
+    run("dump", "organizations", "--all", "-O", str(tmp_path / "orgs.jsonl"))
+    assert len((tmp_path / "orgs.jsonl").read_text().splitlines()) == 2
+    found = run("search", "datasets", "q=puskesmas")
+    assert "jumlah-puskesmas-2025" in found and "stok-obat" not in found
+    out = run("action", "package_search", "-g", "rows=1", 'facet.field:["organization"]')
+    assert json.loads(out)["count"] == 3
