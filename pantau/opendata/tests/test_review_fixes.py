@@ -24,8 +24,13 @@ def test_confidential_amounts_are_not_in_public_totals(world, catalogue):
     from pantau.planning.models import SubKegiatan
 
     admin = world.a.users["admin"]
-    od.klasifikasi_set(actor=admin, obj=SubKegiatan.objects.get(pk=world.a.sub2.pk),
-                       klasifikasi="rahasia", dasar_pengecualian="17a", alasan="Sedang diselidiki.")
+    od.klasifikasi_set(
+        actor=admin,
+        obj=SubKegiatan.objects.get(pk=world.a.sub2.pk),
+        klasifikasi="rahasia",
+        dasar_pengecualian="17a",
+        alasan="Sedang diselidiki.",
+    )
     rows = {r["kode_organisasi"]: r for r in opd_rows(world.a.ta)}
     assert rows[world.a.dinkes.kode]["pagu"] == 600_000_000  # without the rahasia 300 jt
     assert rows[world.a.dinkes.kode]["jumlah_sub_kegiatan"] == 1
@@ -37,7 +42,9 @@ def test_produsen_cannot_change_a_published_dataset(world, catalogue):
     with pytest.raises(ValidationError, match="walidata"):
         od.dataset_update(actor=world.a.users["operator_opd"], dataset=ds, judul="Belum disetujui")
     with pytest.raises(ValidationError, match="data pribadi"):
-        od.dataset_update(actor=world.a.users["admin"], dataset=ds, deskripsi="Hubungi 081234567890")
+        od.dataset_update(
+            actor=world.a.users["admin"], dataset=ds, deskripsi="Hubungi 081234567890"
+        )
     before = ds.diubah_publik
     ds = od.dataset_update(actor=world.a.users["admin"], dataset=ds, judul="Judul baru")
     assert ds.diubah_publik > before  # harvesters see the change
@@ -47,8 +54,13 @@ def test_withdrawal_is_seen_at_once_despite_the_caches(client, world, catalogue)
     ds = catalogue.public[0]
     assert ds.nama in _result(client, "package_list")["result"]
     assert client.get("/dataset/").context["count"] == 3
-    od.dataset_withdraw(actor=world.a.users["admin"], dataset=ds, klasifikasi="terbatas",
-                        dasar_pengecualian="17i", alasan="Perlu diperiksa ulang.")
+    od.dataset_withdraw(
+        actor=world.a.users["admin"],
+        dataset=ds,
+        klasifikasi="terbatas",
+        dasar_pengecualian="17i",
+        alasan="Perlu diperiksa ulang.",
+    )
     assert ds.nama not in _result(client, "package_list")["result"]
     assert client.get(API + f"package_show?id={ds.nama}").status_code == 404
     assert client.get("/dataset/").context["count"] == 2
@@ -62,9 +74,16 @@ def test_personal_data_after_many_rows_is_found(world):
 
     pemda_update(actor=None, pemda=world.a.pemda, walidata_email="data@a.example")
     admin = world.a.users["admin"]
-    ds = od.dataset_create(actor=admin, opd=world.a.dinkes, nama="banyak", judul="Banyak",
-                           deskripsi="d", frekuensi="tahunan", periode_awal=dt.date(2025, 1, 1),
-                           periode_akhir=dt.date(2025, 12, 31))
+    ds = od.dataset_create(
+        actor=admin,
+        opd=world.a.dinkes,
+        nama="banyak",
+        judul="Banyak",
+        deskripsi="d",
+        frekuensi="tahunan",
+        periode_awal=dt.date(2025, 1, 1),
+        periode_akhir=dt.date(2025, 12, 31),
+    )
     body = "kode,catatan\n" + "".join(f"K{i},baik\n" for i in range(6000)) + "K9,3201234567890123\n"
     od.versi_upload(actor=admin, dataset=ds, content=body.encode(), filename="b.csv")
     od.dataset_submit(actor=admin, dataset=ds)
@@ -82,9 +101,16 @@ def test_personal_data_after_many_rows_is_found(world):
 def test_uploads_with_bad_values(world, body, message):
     import datetime as dt
 
-    ds = od.dataset_create(actor=None, opd=world.a.dinkes, nama="nilai", judul="Nilai",
-                           deskripsi="d", frekuensi="tahunan", periode_awal=dt.date(2025, 1, 1),
-                           periode_akhir=dt.date(2025, 12, 31))
+    ds = od.dataset_create(
+        actor=None,
+        opd=world.a.dinkes,
+        nama="nilai",
+        judul="Nilai",
+        deskripsi="d",
+        frekuensi="tahunan",
+        periode_awal=dt.date(2025, 1, 1),
+        periode_akhir=dt.date(2025, 12, 31),
+    )
     od.versi_upload(actor=None, dataset=ds, content=b"a,b\n1,2.5\n", filename="v1.csv")
     if message == "tidak berhingga":
         with pytest.raises(ValidationError, match=message):
@@ -110,9 +136,16 @@ def test_truncated_xlsx_is_a_clear_error(world):
         for item in src.infolist():
             data = src.read(item)
             dst.writestr(item, data[: len(data) // 2] if "sheet1" in item.filename else data)
-    ds = od.dataset_create(actor=None, opd=world.a.dinkes, nama="rusak", judul="Rusak",
-                           deskripsi="d", frekuensi="tahunan", periode_awal=dt.date(2025, 1, 1),
-                           periode_akhir=dt.date(2025, 12, 31))
+    ds = od.dataset_create(
+        actor=None,
+        opd=world.a.dinkes,
+        nama="rusak",
+        judul="Rusak",
+        deskripsi="d",
+        frekuensi="tahunan",
+        periode_awal=dt.date(2025, 1, 1),
+        periode_akhir=dt.date(2025, 12, 31),
+    )
     with pytest.raises(ValidationError, match="XLSX"):
         od.versi_upload(actor=None, dataset=ds, content=damaged.getvalue(), filename="r.xlsx")
 
@@ -128,11 +161,22 @@ def test_xlsx_download_never_writes_a_formula(client, world, settings):
 
     pemda_update(actor=None, pemda=world.a.pemda, walidata_email="data@a.example")
     admin = world.a.users["admin"]
-    ds = od.dataset_create(actor=admin, opd=world.a.dinkes, nama="rumus", judul="Rumus",
-                           deskripsi="d", frekuensi="tahunan", periode_awal=dt.date(2025, 1, 1),
-                           periode_akhir=dt.date(2025, 12, 31))
-    od.versi_upload(actor=admin, dataset=ds, filename="r.csv",
-                    content=b'kode,tautan\nA,"=HYPERLINK(""http://evil"";""klik"")"\n')
+    ds = od.dataset_create(
+        actor=admin,
+        opd=world.a.dinkes,
+        nama="rumus",
+        judul="Rumus",
+        deskripsi="d",
+        frekuensi="tahunan",
+        periode_awal=dt.date(2025, 1, 1),
+        periode_akhir=dt.date(2025, 12, 31),
+    )
+    od.versi_upload(
+        actor=admin,
+        dataset=ds,
+        filename="r.csv",
+        content=b'kode,tautan\nA,"=HYPERLINK(""http://evil"";""klik"")"\n',
+    )
     od.dataset_submit(actor=admin, dataset=ds)
     ds = od.dataset_publish(actor=admin, dataset=ds, kelas_kip="berkala")
     url = f"/dataset/rumus/resource/{resource_id(ds.uid, 'xlsx')}/download/rumus.xlsx"
