@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from pantau.core.admin import AuditedAdmin
+from pantau.opendata.models import Topik
+
+
+@admin.register(Topik)
+class TopikAdmin(AuditedAdmin):
+    """Topics of the catalogue (shared by every pemda), each with its DCAT theme."""
+
+    tenant_field = None
+    list_display = ["nama", "judul", "tema_eu"]
+    search_fields = ["nama", "judul"]
