@@ -280,13 +280,43 @@ def dataset_detail(request, nama: str):
     )
 
 
-def _chart(fields: list[dict], rows: list[dict]) -> list[dict] | None:
-    """Bars of the first numeric column against the first text column (first 20 rows): drawn
-    as plain HTML, readable without JavaScript and by screen readers."""
-    label = next((f["name"] for f in fields if f.get("type", "string") == "string"), None)
-    value = next((f["name"] for f in fields if f.get("type") in ("number", "integer")), None)
-    if label is None or value is None:
+NOT_A_MEASURE = {
+    "lintang",
+    "bujur",
+    "latitude",
+    "longitude",
+    "lat",
+    "lng",
+    "tahun",
+    "bulan",
+    "nomor",
+    "no",
+    "id",
+    "urutan",
+}
+
+
+def _chart(fields: list[dict], rows: list[dict]) -> dict | None:
+    """Bars of the dataset's measure against its label (first 20 rows), drawn as plain HTML,
+    readable without JavaScript and by screen readers. The label is the first text column that
+    is not a code; the measure the last numeric column that is not a coordinate, year, month or
+    row number."""
+    label = next(
+        (
+            f["name"]
+            for f in fields
+            if f.get("type", "string") == "string" and not f["name"].startswith("kode")
+        ),
+        None,
+    )
+    measures = [
+        f["name"]
+        for f in fields
+        if f.get("type") in ("number", "integer") and f["name"] not in NOT_A_MEASURE
+    ]
+    if label is None or not measures:
         return None
+    value = measures[-1]
     numbers = [r.get(value) for r in rows if isinstance(r.get(value), int | float)]
     top = max((abs(n) for n in numbers), default=0)
     if not top:
