@@ -107,3 +107,32 @@ def save_audited(
     obj.save()
     audit_record(actor=actor, action=action, obj=obj, changes=changes)
     return obj
+
+
+def rahasia_readers(user, pemda_id: int) -> bool:
+    """Roles that read every `rahasia` item of a pemda: leadership, the Walidata (admin) and
+    the Inspektorat (auditor). An OPD's own roles read its own rahasia items."""
+    from pantau.organisations.access import scope_for
+    from pantau.organisations.choices import Role
+
+    return scope_for(user).role_in(pemda_id) in (Role.PIMPINAN, Role.ADMIN, Role.AUDITOR)
+
+
+def may_read_rahasia(user, obj) -> bool:
+    from pantau.organisations.access import scope_for
+
+    if getattr(obj, "klasifikasi", None) != "rahasia":
+        return True
+    return rahasia_readers(user, obj.pemda_id) or obj.opd_id in scope_for(user).opd_ids
+
+
+def audit_rahasia_read(*, user, obj, where: str) -> None:
+    """Every read of a `rahasia` item is recorded (who, what, where) — docs/domain.md §16.3."""
+    if getattr(obj, "klasifikasi", None) == "rahasia":
+        audit_record(
+            actor=user,
+            action="rahasia.read",
+            obj=obj,
+            changes={"_where": where},
+            pemda_id=obj.pemda_id,
+        )

@@ -53,12 +53,17 @@ def access_realisasi(user, pk: int) -> Realisasi:
 
 
 def access_bukti(user, pk: int) -> Bukti:
+    """A piece of evidence the user may read (a `rahasia` one only for its readers; the read
+    is audited)."""
+    from pantau.audit.services import audit_rahasia_read, may_read_rahasia
+
     scope = scope_for(user)
     obj = Bukti.objects.filter(
         Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids), pk=pk
     ).first()
-    if obj is None:
+    if obj is None or not may_read_rahasia(user, obj):
         raise Http404
+    audit_rahasia_read(user=user, obj=obj, where="bukti")
     return obj
 
 
@@ -170,9 +175,13 @@ def fisik_sebelumnya(*, sub: SubKegiatan, bulan: int):
 
 
 def history(*, user, sub: SubKegiatan) -> list[Realisasi]:
-    """Every monthly report of a sub kegiatan with its trail and evidence (three queries)."""
-    if not scope_for(user).can_read_opd(sub.opd):
+    """Every monthly report of a sub kegiatan with its trail and evidence (three queries).
+    A `rahasia` sub kegiatan only for its readers, and the read is audited."""
+    from pantau.audit.services import audit_rahasia_read, may_read_rahasia
+
+    if not scope_for(user).can_read_opd(sub.opd) or not may_read_rahasia(user, sub):
         raise Http404
+    audit_rahasia_read(user=user, obj=sub, where="riwayat sub kegiatan")
     return list(
         Realisasi.objects.filter(sub_kegiatan=sub)
         .select_related("periode__tahun_anggaran")

@@ -13,8 +13,16 @@ from pantau.organisations.access import scope_for
 
 
 def datasets_for(*, user, status: str | None = None):
+    """Datasets the user may manage or read; `rahasia` ones only for leadership, the Walidata,
+    the Inspektorat and the producing OPD."""
+    from pantau.audit.services import rahasia_readers
+
     scope = scope_for(user)
     qs = Dataset.objects.filter(Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids))
+    readers = [p for p in scope.pemda_ids if rahasia_readers(user, p)]
+    qs = qs.filter(
+        ~Q(klasifikasi="rahasia") | Q(pemda_id__in=readers) | Q(opd_id__in=scope.opd_ids)
+    )
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("opd", "versi_terbit").order_by("status", "judul")

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.audit.services import audit_rahasia_read, audit_record, save_audited, snapshot  # noqa: F401 - re-exported
 from pantau.core.classification import Klasifikasi
 from pantau.core.storage import remove, store
 from pantau.opendata import tables
@@ -408,15 +408,3 @@ def klasifikasi_set(
 
 def topik_for(names) -> list[Topik]:
     return list(Topik.objects.filter(nama__in=list(names)))
-
-
-def audit_rahasia_read(*, user, obj, where: str) -> None:
-    """Every read of a `rahasia` item is recorded (who, what, where)."""
-    if getattr(obj, "klasifikasi", None) == Klasifikasi.RAHASIA:
-        audit_record(
-            actor=user,
-            action="rahasia.read",
-            obj=obj,
-            changes={"_where": where},
-            pemda_id=obj.pemda_id,
-        )

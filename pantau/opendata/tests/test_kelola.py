@@ -98,3 +98,26 @@ def test_messages_in_english(client, world):
     assert "The file must be CSV or XLSX." in page.text
     dup = client.post("/satu-data/baru/", _form(), follow=True)
     assert "This dataset name is already taken." in dup.text
+
+
+def test_rahasia_items_only_for_their_readers_and_every_read_audited(client, world, catalogue):
+    from django.urls import reverse
+
+    from pantau.audit.models import AuditEvent
+    from pantau.opendata import services as od
+    from pantau.planning.models import SubKegiatan
+
+    sub = SubKegiatan.objects.get(pk=world.a.sub.pk)
+    od.klasifikasi_set(actor=world.a.users["admin"], obj=sub, klasifikasi="rahasia",
+                       dasar_pengecualian="17a", alasan="Sedang diperiksa aparat penegak hukum.")
+    riwayat = reverse("monitoring:riwayat", args=[sub.pk])
+    login(client, world.a.users["verifikator"])  # Bappeda reads terbatas, not rahasia
+    assert client.get(riwayat).status_code == 404
+    assert client.get(f"/satu-data/{catalogue.rahasia.pk}/").status_code == 404
+    assert catalogue.rahasia.nama not in client.get("/satu-data/").text
+    before = AuditEvent.objects.filter(action="rahasia.read").count()
+    for role in ("auditor", "pimpinan", "operator_opd"):  # Inspektorat, leadership, own OPD
+        login(client, world.a.users[role])
+        assert client.get(riwayat).status_code == 200, role
+    events = AuditEvent.objects.filter(action="rahasia.read").order_by("pk")[before:]
+    assert [e.object_id for e in events] == [str(sub.pk)] * 3
