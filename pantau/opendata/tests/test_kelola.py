@@ -108,8 +108,13 @@ def test_rahasia_items_only_for_their_readers_and_every_read_audited(client, wor
     from pantau.planning.models import SubKegiatan
 
     sub = SubKegiatan.objects.get(pk=world.a.sub.pk)
-    od.klasifikasi_set(actor=world.a.users["admin"], obj=sub, klasifikasi="rahasia",
-                       dasar_pengecualian="17a", alasan="Sedang diperiksa aparat penegak hukum.")
+    od.klasifikasi_set(
+        actor=world.a.users["admin"],
+        obj=sub,
+        klasifikasi="rahasia",
+        dasar_pengecualian="17a",
+        alasan="Sedang diperiksa aparat penegak hukum.",
+    )
     riwayat = reverse("monitoring:riwayat", args=[sub.pk])
     login(client, world.a.users["verifikator"])  # Bappeda reads terbatas, not rahasia
     assert client.get(riwayat).status_code == 404
