@@ -136,3 +136,20 @@ def audit_rahasia_read(*, user, obj, where: str) -> None:
             changes={"_where": where},
             pemda_id=obj.pemda_id,
         )
+
+
+def rahasia_visible_q(user, prefix: str = ""):
+    """A filter keeping the rows the user may see: everything not `rahasia`, and the `rahasia`
+    rows of pemdas where the user is a reader or of the user's own OPDs. `prefix` reaches the
+    classified row from another model (e.g. "sub_kegiatan__")."""
+    from django.db.models import Q
+
+    from pantau.organisations.access import scope_for
+
+    scope = scope_for(user)
+    readers = [p for p in scope.pemda_ids if rahasia_readers(user, p)]
+    return (
+        ~Q(**{f"{prefix}klasifikasi": "rahasia"})
+        | Q(**{f"{prefix}pemda_id__in": readers})
+        | Q(**{f"{prefix}opd_id__in": list(scope.opd_ids)})
+    )

@@ -200,7 +200,7 @@ def dashboard_for(
         belum_melapor=grand.jumlah_sub - grand.dilaporkan,
         kurva=_curve(tahun_anggaran),
         distribusi=_distribution(tahun_anggaran, triwulan),
-        peringatan=_warnings(tahun_anggaran, bulan),
+        peringatan=_warnings(tahun_anggaran, bulan, user),
         tahun_lalu=_last_year(tahun_lalu, bulan),
         kurva_lalu=_curve(tahun_lalu) if tahun_lalu is not None else {},
         bulan_awal=bulan_awal,
@@ -271,12 +271,16 @@ def _within(c) -> Q:
     return q
 
 
-def _warnings(ta, bulan: int, limit: int = 20) -> list[RingkasanSubKegiatan]:
-    """The most critical sub kegiatan of the month, furthest behind plan first."""
+def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiatan]:
+    """The most critical sub kegiatan of the month, furthest behind plan first (rahasia ones
+    only for their readers)."""
     from django.db.models import ExpressionWrapper, F, FloatField
+
+    from pantau.audit.services import rahasia_visible_q
 
     return list(
         RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, bulan=bulan)
+        .filter(rahasia_visible_q(user, "sub_kegiatan__"))
         .filter(Q(status_fisik="kritis") | Q(uang_tanpa_fisik=True))
         .annotate(
             deviasi=ExpressionWrapper(F("fisik") - F("target_fisik"), output_field=FloatField())
@@ -298,6 +302,7 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
     status this month, plus a per-kecamatan summary (three queries)."""
     from django.urls import reverse
 
+    from pantau.audit.services import rahasia_visible_q
     from pantau.organisations.models import Pulau
 
     pemda = tahun_anggaran.pemda
@@ -327,7 +332,9 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
         }
         for sub_id, nama, opd, lat, lng, status, fisik, target in RingkasanSubKegiatan.objects.filter(
             tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__latitude__isnull=False
-        ).values_list(
+        )
+        .filter(rahasia_visible_q(user, "sub_kegiatan__"))
+        .values_list(
             "sub_kegiatan_id",
             "sub_kegiatan__nama",
             "opd__singkatan",
@@ -373,6 +380,7 @@ class Rincian:
     capaian: Decimal | None = None  # indicator rows: the average shown on the dashboard
     opd: Opd | None = None
     kecamatan: object = None
+    tersembunyi: int = 0  # rahasia rows counted in the totals but not listed to this user
 
 
 def rincian_for(
@@ -415,14 +423,20 @@ def rincian_for(
         qs = qs.filter(opd=opd)
     if kec:
         qs = qs.filter(sub_kegiatan__kecamatan=kec)
-    agg = _sub_totals(qs)
+    from pantau.audit.services import rahasia_visible_q
+
+    agg = _sub_totals(qs)  # the figure: over every row, as on the dashboard
+    visible = qs.filter(rahasia_visible_q(user, "sub_kegiatan__"))
     return Rincian(
         jenis=jenis,
-        rows=qs.select_related("sub_kegiatan", "opd").order_by("opd__kode", "sub_kegiatan__kode"),
+        rows=visible.select_related("sub_kegiatan", "opd").order_by(
+            "opd__kode", "sub_kegiatan__kode"
+        ),
         jumlah=agg.jumlah_sub,
         total=agg,
         opd=opd,
         kecamatan=kec,
+        tersembunyi=agg.jumlah_sub - visible.count(),
     )
 
 

@@ -25,11 +25,14 @@ SUBMITTED = {S.DIAJUKAN, S.DISETUJUI, S.DIVERIFIKASI}
 
 
 def access_sub_kegiatan(user, pk: int) -> SubKegiatan:
+    from pantau.audit.services import rahasia_visible_q
+
     scope = scope_for(user)
     sub = (
         SubKegiatan.objects.filter(
             Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids), pk=pk
         )
+        .filter(rahasia_visible_q(user))
         .select_related("opd__pemda", "tahun_anggaran", "kegiatan__program", "kecamatan", "desa")
         .first()
     )
@@ -128,8 +131,11 @@ def entry_rows(*, user, opd: Opd, periode: PeriodeLaporan) -> list[EntryRow]:
     previous = Realisasi.objects.filter(
         sub_kegiatan=OuterRef("pk"), periode__bulan__lt=periode.bulan
     )
+    from pantau.audit.services import rahasia_visible_q
+
     subs = (
         SubKegiatan.objects.filter(opd=opd, tahun_anggaran_id=periode.tahun_anggaran_id)
+        .filter(rahasia_visible_q(user))
         .select_related("tahun_anggaran")
         .annotate(fisik_lalu=Subquery(previous.order_by("-periode__bulan").values("fisik")[:1]))
         .order_by("kode")

@@ -85,8 +85,11 @@ def plan_tree_for_opd(*, user, opd: Opd, tahun_anggaran: TahunAnggaran, bulan: i
         raise Http404
     programs = list(Program.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran).order_by("kode"))
     kegiatan = list(Kegiatan.objects.filter(program__in=programs).order_by("kode"))
+    from pantau.audit.services import rahasia_visible_q
+
     subs = (
         SubKegiatan.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran)
+        .filter(rahasia_visible_q(user))
         .select_related("kecamatan", "sumber_dana")
         .order_by("kode")
     )

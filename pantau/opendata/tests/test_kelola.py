@@ -126,3 +126,39 @@ def test_rahasia_items_only_for_their_readers_and_every_read_audited(client, wor
         assert client.get(riwayat).status_code == 200, role
     events = AuditEvent.objects.filter(action="rahasia.read").order_by("pk")[before:]
     assert [e.object_id for e in events] == [str(sub.pk)] * 3
+
+
+def test_rahasia_sub_kegiatan_hidden_from_lists_of_other_roles(client, world):
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from pantau.monitoring.services import realisasi_import
+    from pantau.opendata import services as od
+    from pantau.planning.models import SubKegiatan
+
+    realisasi_import(
+        actor=None,
+        tahun_anggaran=world.a.ta,
+        rows=[
+            {"sub_kegiatan": world.a.sub, "bulan": 6, "keuangan": Decimal(1), "fisik": Decimal(1)}
+        ],
+    )
+    od.klasifikasi_set(
+        actor=world.a.users["admin"],
+        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
+        klasifikasi="rahasia",
+        dasar_pengecualian="17a",
+        alasan="Penyelidikan.",
+    )
+    name = "Pembangunan Rumah Sakit"
+    tree = reverse("organisations:opd-detail", args=[world.a.dinkes.pk]) + "?tahun=2026&bulan=6"
+    rows = reverse("evaluation:rincian", args=["sub"]) + "?tahun=2026&periode=6"
+    login(client, world.a.users["verifikator"])
+    assert name not in client.get(tree).text
+    assert name not in client.get("/dasbor/?tahun=2026&periode=6").text
+    page = client.get(rows)
+    assert name not in page.text and page.context["rincian"].tersembunyi == 1
+    assert page.context["rincian"].total.jumlah_sub == 3  # the figure still counts it
+    login(client, world.a.users["auditor"])
+    assert name in client.get(tree).text and name in client.get(rows).text
