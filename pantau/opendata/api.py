@@ -11,7 +11,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from pantau.opendata import ckan, public
@@ -137,7 +137,3 @@ def action(request, name: str):
     if key is not None:
         cache.set(key, result, settings.OPENDATA_API_CACHE_SECONDS)
     return _envelope(request, name, result=result)
-
-
-def not_allowed_json(request):
-    return JsonResponse({"detail": "not found"}, status=404)

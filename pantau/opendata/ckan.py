@@ -688,20 +688,24 @@ def _ds_fields(versi) -> list[dict]:
     return out
 
 
+# DataStore filter operators (defined once; used for every row of the row-by-row path)
+OPERATORS = {
+    "eq": lambda v, r: v == r,
+    "gt": lambda v, r: v is not None and v > r,
+    "gte": lambda v, r: v is not None and v >= r,
+    "lt": lambda v, r: v is not None and v < r,
+    "lte": lambda v, r: v is not None and v <= r,
+    "in": lambda v, r: v in r,
+}
+
+
 def _row_matches(record: dict, filters: dict, text: str, per_field: dict) -> bool:
     for name, cond in filters.items():
         value = record.get(name)
         if isinstance(cond, dict):
             for op, ref in cond.items():
                 try:
-                    ok = {
-                        "eq": lambda v, r: v == r,
-                        "gt": lambda v, r: v is not None and v > r,
-                        "gte": lambda v, r: v is not None and v >= r,
-                        "lt": lambda v, r: v is not None and v < r,
-                        "lte": lambda v, r: v is not None and v <= r,
-                        "in": lambda v, r: v in r,
-                    }[op](value, ref)
+                    ok = OPERATORS[op](value, ref)
                 except TypeError:
                     ok = False
                 if not ok:

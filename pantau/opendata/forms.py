@@ -3,24 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from pantau.core.classification import KelasKip, Klasifikasi, Pengecualian
 from pantau.opendata.models import Dataset, Topik
+from pantau.opendata.services import META_FIELDS
 
-META = [
-    "judul",
-    "deskripsi",
-    "kata_kunci",
-    "konsep",
-    "definisi",
-    "klasifikasi_penyajian",
-    "ukuran",
-    "satuan",
-    "frekuensi",
-    "periode_awal",
-    "periode_akhir",
-    "tahun",
-    "tingkat_penyajian",
-    "metode",
-    "lisensi",
-]
+META = META_FIELDS  # the fields the services accept: one list
 
 
 class DatasetForm(forms.ModelForm):

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
@@ -275,7 +274,6 @@ def dataset_detail(request, nama: str):
             "api": f"{base}/api/3/action/package_show?id={ds.nama}",
             "datastore": f"{base}/api/3/action/datastore_search?resource_id="
             f"{resource_id(ds.uid, 'csv')}",
-            "log": list(public.publication_log(pemda, 100)),
         },
     )
 
@@ -435,14 +433,6 @@ def sitemap(request):
     body += [f"<url><loc>{base}{u}</loc></url>" for u in urls]
     body.append("</urlset>")
     return HttpResponse("\n".join(body), content_type="application/xml")
-
-
-def label_kip(kelas: str) -> str:
-    return {
-        "berkala": _("berkala (Pasal 9)"),
-        "serta_merta": _("serta-merta (Pasal 10)"),
-        "setiap_saat": _("setiap saat (Pasal 11)"),
-    }.get(kelas, kelas)
 
 
 @require_GET

@@ -270,41 +270,10 @@ def headline(pemda: Pemda, tahun: int) -> Ringkasan | None:
 
 
 def activities(pemda: Pemda, tahun: int, *, kecamatan: str | None = None, opd_id=None):
-    """Public sub kegiatan of a year with their verified progress: the latest verified physical
-    figure and the sum of verified money (annotated `fisik`, `realisasi`, `bulan`)."""
-    verified = Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"), status=VERIFIED)
-    latest = verified.order_by("-periode__bulan")
+    """Public sub kegiatan of a year with their verified progress, optionally of one
+    kecamatan or OPD."""
     qs = (
-        SubKegiatan.objects.filter(
-            pemda=pemda, tahun_anggaran__tahun=tahun, klasifikasi=Klasifikasi.PUBLIK
-        )
-        .select_related("opd", "kecamatan", "desa", "tahun_anggaran")
-        .annotate(
-            fisik=Subquery(latest.values("fisik")[:1]),
-            bulan=Subquery(latest.values("periode__bulan")[:1]),
-            realisasi=Subquery(
-                verified.values("sub_kegiatan").annotate(s=Sum("keuangan")).values("s")[:1]
-            ),
-        )
-        .only(
-            "id",
-            "kode",
-            "nama",
-            "pagu_murni",
-            "pagu_perubahan",
-            "latitude",
-            "longitude",
-            "klasifikasi",
-            "opd__nama",
-            "opd__singkatan",
-            "opd__kode",
-            "kecamatan__nama",
-            "kecamatan__kode",
-            "desa__nama",
-            "tahun_anggaran__tahap",
-            "tahun_anggaran__tahun",
-        )
-        .order_by("opd__kode", "kode")
+        activities_any_year(pemda).filter(tahun_anggaran__tahun=tahun).order_by("opd__kode", "kode")
     )
     if kecamatan:
         qs = qs.filter(kecamatan__kode=kecamatan)
@@ -318,6 +287,9 @@ def activity(pemda: Pemda, pk: int):
 
 
 def activities_any_year(pemda: Pemda):
+    """Public sub kegiatan annotated with the latest verified physical figure (`fisik`), its
+    month (`bulan`) and the sum of verified money (`realisasi`); restricted sub kegiatan and
+    unverified reports never count."""
     verified = Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"), status=VERIFIED)
     latest = verified.order_by("-periode__bulan")
     return (

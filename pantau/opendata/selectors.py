@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
+from pantau.audit.services import audit_rahasia_read
 from pantau.opendata.models import Dataset
-from pantau.opendata.services import audit_rahasia_read
 from pantau.organisations.access import scope_for
 
 

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pantau.audit.services import audit_rahasia_read, audit_record, save_audited, snapshot  # noqa: F401 - re-exported
+from pantau.audit.services import audit_record, save_audited, snapshot
 from pantau.core.classification import Klasifikasi
 from pantau.core.storage import remove, store
 from pantau.opendata import tables
@@ -24,7 +24,6 @@ from pantau.opendata.models import (
     Frekuensi,
     Publikasi,
     StatusDataset,
-    Topik,
 )
 from pantau.organisations.access import scope_for
 from pantau.organisations.choices import Role
@@ -404,7 +403,3 @@ def klasifikasi_set(
     label = type(obj)._meta.model_name
     save_audited(actor=actor, obj=obj, action=f"{label}.klasifikasi", before=before)
     return obj
-
-
-def topik_for(names) -> list[Topik]:
-    return list(Topik.objects.filter(nama__in=list(names)))

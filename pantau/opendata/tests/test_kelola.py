@@ -162,3 +162,12 @@ def test_rahasia_sub_kegiatan_hidden_from_lists_of_other_roles(client, world):
     assert page.context["rincian"].total.jumlah_sub == 3  # the figure still counts it
     login(client, world.a.users["auditor"])
     assert name in client.get(tree).text and name in client.get(rows).text
+
+
+def test_edit_button_only_where_the_edit_is_allowed(client, world, catalogue):
+    ds = catalogue.public[0]  # published, of Dinkes A
+    login(client, world.a.users["operator_opd"])
+    assert "Ubah metadata" not in client.get(f"/satu-data/{ds.pk}/").text
+    assert "Ubah metadata" in client.get(f"/satu-data/{catalogue.terbatas.pk}/").text
+    login(client, world.a.users["admin"])
+    assert "Ubah metadata" in client.get(f"/satu-data/{ds.pk}/").text
