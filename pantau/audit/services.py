@@ -128,13 +128,48 @@ def may_read_rahasia(user, obj) -> bool:
 
 def audit_rahasia_read(*, user, obj, where: str) -> None:
     """Every read of a `rahasia` item is recorded (who, what, where) — docs/domain.md §16.3."""
-    if getattr(obj, "klasifikasi", None) == "rahasia":
-        audit_record(
-            actor=user,
-            action="rahasia.read",
-            obj=obj,
-            changes={"_where": where},
-            pemda_id=obj.pemda_id,
+    audit_rahasia_list(user=user, objs=[obj], where=where)
+
+
+def audit_rahasia_list(*, user, objs, where: str, model=None) -> None:
+    """Record one read event per `rahasia` item a page showed (one INSERT for a whole list).
+
+    `objs` are model instances with `klasifikasi`, or, with `model` given, plain tuples
+    (pk, label, klasifikasi, pemda_id, opd_id) read as values. Reads happen outside any
+    service transaction, so the events are written in their own."""
+    if model is None:
+        items = [
+            (o._meta.label_lower, o.pk, str(o), o.pemda_id, getattr(o, "opd_id", None))
+            for o in objs
+            if getattr(o, "klasifikasi", None) == "rahasia"
+        ]
+    else:
+        label = model._meta.label_lower
+        items = [
+            (label, pk, name, pemda_id, opd_id)
+            for pk, name, klasifikasi, pemda_id, opd_id in objs
+            if klasifikasi == "rahasia"
+        ]
+    if not items:
+        return
+    user = user if user is not None and getattr(user, "is_authenticated", False) else None
+    actor_label = user.get_username() if user else SYSTEM_LABEL
+    with transaction.atomic():
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=user,
+                    actor_label=actor_label,
+                    action="rahasia.read",
+                    object_type=label,
+                    object_id=str(pk),
+                    object_repr=str(name)[:255],
+                    changes={"_where": where},
+                    pemda_id=pemda_id,
+                    opd_id=opd_id,
+                )
+                for label, pk, name, pemda_id, opd_id in items
+            ]
         )
 
 

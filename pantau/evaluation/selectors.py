@@ -276,9 +276,9 @@ def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiata
     only for their readers)."""
     from django.db.models import ExpressionWrapper, F, FloatField
 
-    from pantau.audit.services import rahasia_visible_q
+    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
 
-    return list(
+    rows = list(
         RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, bulan=bulan)
         .filter(rahasia_visible_q(user, "sub_kegiatan__"))
         .filter(Q(status_fisik="kritis") | Q(uang_tanpa_fisik=True))
@@ -288,6 +288,10 @@ def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiata
         .select_related("sub_kegiatan", "opd")
         .order_by("deviasi")[:limit]
     )
+    audit_rahasia_list(
+        user=user, objs=[r.sub_kegiatan for r in rows], where="dasbor: peringatan dini"
+    )
+    return rows
 
 
 def _last_year(ta_lalu, bulan: int) -> Progress | None:
@@ -302,8 +306,9 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
     status this month, plus a per-kecamatan summary (three queries)."""
     from django.urls import reverse
 
-    from pantau.audit.services import rahasia_visible_q
+    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
     from pantau.organisations.models import Pulau
+    from pantau.planning.models import SubKegiatan
 
     pemda = tahun_anggaran.pemda
     if not dashboard_allowed(user, pemda):
@@ -319,18 +324,8 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
     ]
     # plain values, one URL pattern: a regency has well over a thousand located sub kegiatan
     url = reverse("monitoring:riwayat", args=[0]).replace("/0/", "/{}/")
-    markers = [
-        {
-            "nama": nama,
-            "opd": opd,
-            "lat": float(lat),
-            "lng": float(lng),
-            "status": status,
-            "fisik": float(fisik),
-            "target": None if target is None else float(target),
-            "url": url.format(sub_id),
-        }
-        for sub_id, nama, opd, lat, lng, status, fisik, target in RingkasanSubKegiatan.objects.filter(
+    located = list(
+        RingkasanSubKegiatan.objects.filter(
             tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__latitude__isnull=False
         )
         .filter(rahasia_visible_q(user, "sub_kegiatan__"))
@@ -343,8 +338,29 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
             "status_fisik",
             "fisik",
             "target_fisik",
+            "sub_kegiatan__klasifikasi",
+            "opd_id",
         )
+    )
+    markers = [
+        {
+            "nama": nama,
+            "opd": opd,
+            "lat": float(lat),
+            "lng": float(lng),
+            "status": status,
+            "fisik": float(fisik),
+            "target": None if target is None else float(target),
+            "url": url.format(sub_id),
+        }
+        for sub_id, nama, opd, lat, lng, status, fisik, target, _k, _o in located
     ]
+    audit_rahasia_list(
+        user=user,
+        model=SubKegiatan,
+        objs=[(r[0], r[1], r[8], pemda.pk, r[9]) for r in located],
+        where="dasbor: peta",
+    )
     per_kecamatan = list(
         RingkasanSubKegiatan.objects.filter(
             tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__kecamatan__isnull=False
@@ -388,6 +404,7 @@ def rincian_for(
 ) -> Rincian:
     """Rows of the roll-up tables a dashboard figure is computed from, filtered like the figure
     (optionally to one OPD or one kecamatan). Same scope rule as the dashboard."""
+    from pantau.audit.services import rahasia_visible_q
     from pantau.organisations.models import Wilayah
 
     pemda = tahun_anggaran.pemda
@@ -409,12 +426,18 @@ def rincian_for(
         if opd:
             qs = qs.filter(opd=opd)
         agg = qs.aggregate(total=Sum("capaian"), n=Count("capaian"), rows=Count("id"))
+        # the figure averages every indicator; the list leaves out the rahasia ones (and those
+        # of a rahasia sub kegiatan) for a user who may not read them
+        visible = qs.filter(rahasia_visible_q(user, "indikator__")).filter(
+            rahasia_visible_q(user, "indikator__sub_kegiatan__")
+        )
         return Rincian(
             jenis=jenis,
-            rows=qs.select_related("indikator", "opd").order_by("opd__kode", "capaian", "pk"),
+            rows=visible.select_related("indikator", "opd").order_by("opd__kode", "capaian", "pk"),
             jumlah=agg["rows"],
             capaian=agg["total"] / agg["n"] if agg["n"] else None,
             opd=opd,
+            tersembunyi=agg["rows"] - visible.count(),
         )
     qs = RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan).filter(
         RINCIAN_SUB[jenis]
@@ -423,8 +446,6 @@ def rincian_for(
         qs = qs.filter(opd=opd)
     if kec:
         qs = qs.filter(sub_kegiatan__kecamatan=kec)
-    from pantau.audit.services import rahasia_visible_q
-
     agg = _sub_totals(qs)  # the figure: over every row, as on the dashboard
     visible = qs.filter(rahasia_visible_q(user, "sub_kegiatan__"))
     return Rincian(
@@ -438,6 +459,18 @@ def rincian_for(
         kecamatan=kec,
         tersembunyi=agg.jumlah_sub - visible.count(),
     )
+
+
+def rincian_halaman(*, user, rincian: Rincian, halaman):
+    """One page (50 rows) of a figure's rows; the rahasia items it shows are audited as read."""
+    from django.core.paginator import Paginator
+
+    from pantau.audit.services import audit_rahasia_list
+
+    page = Paginator(rincian.rows, 50).get_page(halaman)
+    shown = [r.indikator if rincian.jenis == "indikator" else r.sub_kegiatan for r in page]
+    audit_rahasia_list(user=user, objs=shown, where=f"rincian dasbor ({rincian.jenis})")
+    return page
 
 
 def _sub_totals(qs) -> Progress:

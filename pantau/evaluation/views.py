@@ -11,6 +11,7 @@ from pantau.evaluation.selectors import (
     ketepatan_opd,
     peta,
     rincian_for,
+    rincian_halaman,
 )
 from pantau.monitoring.models import BULAN
 from pantau.monitoring.selectors import compliance_period
@@ -106,8 +107,6 @@ def _by_month(now: dict, before: dict) -> dict:
 def rincian(request, jenis: str):
     """The rows behind a dashboard figure: sub kegiatan (all, critical, money without
     progress, not reported) or indicators, with the totals that make the figure."""
-    from django.core.paginator import Paginator
-
     pemda, ta, period = _pemda_and_period(request)
     if ta is None:
         raise Http404
@@ -120,7 +119,7 @@ def rincian(request, jenis: str):
         opd_id=int(opd) if opd and opd.isdigit() else None,
         kecamatan=(request.GET.get("kecamatan") or "")[:20] or None,
     )
-    page = Paginator(data.rows, 50).get_page(request.GET.get("halaman"))
+    page = rincian_halaman(user=request.user, rincian=data, halaman=request.GET.get("halaman"))
     query = request.GET.copy()
     query.pop("halaman", None)
     return render(

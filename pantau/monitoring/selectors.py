@@ -131,7 +131,7 @@ def entry_rows(*, user, opd: Opd, periode: PeriodeLaporan) -> list[EntryRow]:
     previous = Realisasi.objects.filter(
         sub_kegiatan=OuterRef("pk"), periode__bulan__lt=periode.bulan
     )
-    from pantau.audit.services import rahasia_visible_q
+    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
 
     subs = (
         SubKegiatan.objects.filter(opd=opd, tahun_anggaran_id=periode.tahun_anggaran_id)
@@ -144,6 +144,8 @@ def entry_rows(*, user, opd: Opd, periode: PeriodeLaporan) -> list[EntryRow]:
         r.sub_kegiatan_id: r
         for r in Realisasi.objects.filter(opd=opd, periode=periode).annotate(n_bukti=Count("bukti"))
     }
+    subs = list(subs)
+    audit_rahasia_list(user=user, objs=subs, where="daftar laporan bulanan")
     rows = []
     for sub in subs:
         report = reports.get(sub.pk)
@@ -347,13 +349,18 @@ class IndikatorRow:
 
 
 def indikator_rows(
-    *, sub: SubKegiatan, periode: PeriodeLaporan, posted: dict | None = None
+    *, user, sub: SubKegiatan, periode: PeriodeLaporan, posted: dict | None = None
 ) -> list[IndikatorRow]:
-    """The sub kegiatan's indicators with this period's value and the previous one (2 queries)."""
+    """The sub kegiatan's indicators with this period's value and the previous one (2 queries).
+    A `rahasia` indicator is listed only to its readers, and the listing is audited."""
+    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
     from pantau.monitoring.models import RealisasiIndikator
     from pantau.planning.models import Indikator
 
-    indicators = list(Indikator.objects.filter(sub_kegiatan=sub).order_by("id"))
+    indicators = list(
+        Indikator.objects.filter(sub_kegiatan=sub).filter(rahasia_visible_q(user)).order_by("id")
+    )
+    audit_rahasia_list(user=user, objs=indicators, where="laporan bulanan: indikator")
     values: dict[int, dict[int, object]] = {}
     for ind_id, bulan, nilai in RealisasiIndikator.objects.filter(
         indikator__in=indicators

@@ -198,7 +198,10 @@ def _render_form(request, sub, periode, *, values=None, errors=None, status=200)
         "kunci": uuid.uuid4().hex,
         "fisik_lalu": selectors.fisik_sebelumnya(sub=sub, bulan=periode.bulan),
         "indikator": selectors.indikator_rows(
-            sub=sub, periode=periode, posted=(values or {}).get("indikator") if errors else None
+            user=request.user,
+            sub=sub,
+            periode=periode,
+            posted=(values or {}).get("indikator") if errors else None,
         ),
         "transitions": [t for t in allowed_transitions(request.user, report) if t.name != "submit"]
         if report

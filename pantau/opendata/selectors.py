@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from pantau.audit.services import audit_rahasia_read
+from pantau.audit.services import audit_rahasia_list, audit_rahasia_read, rahasia_visible_q
 from pantau.opendata.models import Dataset
 from pantau.organisations.access import scope_for
 
@@ -15,17 +15,19 @@ from pantau.organisations.access import scope_for
 def datasets_for(*, user, status: str | None = None):
     """Datasets the user may manage or read; `rahasia` ones only for leadership, the Walidata,
     the Inspektorat and the producing OPD."""
-    from pantau.audit.services import rahasia_readers
-
     scope = scope_for(user)
     qs = Dataset.objects.filter(Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids))
-    readers = [p for p in scope.pemda_ids if rahasia_readers(user, p)]
-    qs = qs.filter(
-        ~Q(klasifikasi="rahasia") | Q(pemda_id__in=readers) | Q(opd_id__in=scope.opd_ids)
-    )
+    qs = qs.filter(rahasia_visible_q(user))
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("opd", "versi_terbit").order_by("status", "judul")
+
+
+def dataset_list(*, user, status: str | None = None) -> list[Dataset]:
+    """The management list: the datasets of `datasets_for`, the rahasia titles it shows audited."""
+    rows = list(datasets_for(user=user, status=status))
+    audit_rahasia_list(user=user, objs=rows, where="daftar dataset")
+    return rows
 
 
 def dataset_for(*, user, pk: int) -> Dataset:

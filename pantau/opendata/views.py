@@ -37,7 +37,7 @@ def daftar(request):
     status = request.GET.get("status", "")
     if status not in StatusDataset.values:
         status = ""
-    rows = selectors.datasets_for(user=request.user, status=status or None)
+    rows = selectors.dataset_list(user=request.user, status=status or None)
     return render(
         request,
         "opendata/kelola_daftar.html",

@@ -85,7 +85,7 @@ def plan_tree_for_opd(*, user, opd: Opd, tahun_anggaran: TahunAnggaran, bulan: i
         raise Http404
     programs = list(Program.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran).order_by("kode"))
     kegiatan = list(Kegiatan.objects.filter(program__in=programs).order_by("kode"))
-    from pantau.audit.services import rahasia_visible_q
+    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
 
     subs = (
         SubKegiatan.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran)
@@ -99,6 +99,8 @@ def plan_tree_for_opd(*, user, opd: Opd, tahun_anggaran: TahunAnggaran, bulan: i
             opd=opd, tahun_anggaran=tahun_anggaran, bulan=bulan
         )
     }
+    subs = list(subs)
+    audit_rahasia_list(user=user, objs=subs, where="pohon kinerja OPD")
     sub_nodes: dict[int, list[Node]] = {}
     for sub in subs:
         row = rows.get(sub.pk)
