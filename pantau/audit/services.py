@@ -152,7 +152,17 @@ def audit_rahasia_list(*, user, objs, where: str, model=None) -> None:
         ]
     if not items:
         return
-    user = user if user is not None and getattr(user, "is_authenticated", False) else None
+    audit_bulk(
+        actor=user,
+        action="rahasia.read",
+        entries=[(*item, {"_where": where}) for item in items],
+    )
+
+
+def audit_bulk(*, actor, action: str, entries) -> None:
+    """Many audit events of one action in one INSERT, in their own transaction (joined to the
+    caller's when there is one). `entries`: (object_type, pk, repr, pemda_id, opd_id, changes)."""
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     actor_label = user.get_username() if user else SYSTEM_LABEL
     with transaction.atomic():
         AuditEvent.objects.bulk_create(
@@ -160,16 +170,17 @@ def audit_rahasia_list(*, user, objs, where: str, model=None) -> None:
                 AuditEvent(
                     actor=user,
                     actor_label=actor_label,
-                    action="rahasia.read",
+                    action=action,
                     object_type=label,
                     object_id=str(pk),
                     object_repr=str(name)[:255],
-                    changes={"_where": where},
+                    changes=changes,
                     pemda_id=pemda_id,
                     opd_id=opd_id,
                 )
-                for label, pk, name, pemda_id, opd_id in items
-            ]
+                for label, pk, name, pemda_id, opd_id, changes in entries
+            ],
+            batch_size=500,
         )
 
 

@@ -32,4 +32,5 @@ def pantau(request):
         "unread_notifications": unread,
         "is_opd_user": bool(roles & {"operator_opd", "kepala_opd"}),
         "is_reviewer": bool(roles & {"verifikator", "admin", "pimpinan", "auditor"}),
+        "can_classify": bool(roles & {"verifikator", "admin"}),
     }

@@ -481,9 +481,15 @@ def _open_data(*, pemda: Pemda, opds: list[Opd], years: list[int]) -> list[str]:
         walidata_nama="Walidata Kabupaten Wakatobi (Diskominfo-SP)",
         walidata_email="data@wakatobikab.example",
     )
-    works = SubKegiatan.objects.filter(pemda=pemda, latitude__isnull=False)
-    for sub in works:
-        od.klasifikasi_set(actor=walidata, obj=sub, klasifikasi="publik", kelas_kip="berkala")
+    n_publik = od.klasifikasi_set_many(
+        actor=walidata,
+        model=SubKegiatan,
+        pks=SubKegiatan.objects.filter(pemda=pemda, latitude__isnull=False).values_list(
+            "pk", flat=True
+        ),
+        klasifikasi="publik",
+        kelas_kip="berkala",
+    )
     by_short = {o.singkatan: o for o in opds}
     topik = {t.nama: t for t in Topik.objects.all()}
     wilayah = P.read_csv("wakatobi_wilayah_kepmendagri_2025.csv")
@@ -588,6 +594,6 @@ def _open_data(*, pemda: Pemda, opds: list[Opd], years: list[int]) -> list[str]:
         for ds in development.refresh(pemda=pemda, tahun=year, actor=walidata):
             od.dataset_publish(actor=walidata, dataset=ds, kelas_kip="berkala")
     return [
-        f"Data terbuka: {works.count()} sub kegiatan publik, 3 dataset sektoral, "
+        f"Data terbuka: {n_publik} sub kegiatan publik, 3 dataset sektoral, "
         f"{2 * len(years[-2:])} dataset pembangunan"
     ]

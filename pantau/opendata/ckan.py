@@ -208,6 +208,12 @@ def extras(ds) -> list[dict]:
         ("sdi_tingkat_penyajian", ds.tingkat_penyajian),
         ("sdi_kode_referensi", "Kepmendagri 300.2.2-2430/2025; Kepmendagri 050-5889/2021"),
         ("sdi_metode", ds.metode),
+        (
+            "sel_kecil_disamarkan",
+            f"{', '.join(ds.kolom_sel_kecil)}: 1-{ds.ambang_sel_kecil - 1}"
+            if ds.kolom_sel_kecil and ds.ambang_sel_kecil > 1
+            else "",
+        ),
         ("klasifikasi", "publik"),
         ("kip_kelas", ds.kelas_kip),
         ("dasar_hukum", KIP.get(ds.kelas_kip, "")),
@@ -849,7 +855,11 @@ def datastore_search(ctx: Context, params: dict):
     )
     out_fields = [f for f in fields if not wanted or f["id"] in wanted]
     qs = public.rows(ds)
-    conditions = _sql_conditions(filters, versi) if not text and not per_field else None
+    conditions = (
+        _sql_conditions(filters, versi)
+        if not text and not per_field and not public.suppresses(ds)
+        else None
+    )
     if conditions is not None and order in ([], [("_id", False)], [("_id", True)]):
         # filters and paging in the database
         found = public.rows_where(ds, conditions, descending=order == [("_id", True)])
@@ -865,13 +875,17 @@ def datastore_search(ctx: Context, params: dict):
     elif simple and not filters:
         # fast path: paging in the database
         total = versi.jumlah_baris
-        page = [dict(_id=r.nomor, **r.data) for r in qs[offset : offset + limit]] if limit else []
+        page = (
+            [dict(_id=r.nomor, **public.suppress(ds, r.data)) for r in qs[offset : offset + limit]]
+            if limit
+            else []
+        )
     else:
         matched = []
         for number, (nomor, data) in enumerate(qs.values_list("nomor", "data").iterator(2000)):
             if number % 5000 == 0:
                 ctx.check_time()
-            record = {"_id": nomor, **data}
+            record = {"_id": nomor, **public.suppress(ds, data)}
             if _row_matches(record, filters, text, per_field):
                 matched.append(record)
         for name, desc in reversed(order):

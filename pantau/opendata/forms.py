@@ -58,6 +58,23 @@ class PublishForm(forms.Form):
     catatan = forms.CharField(
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    kolom_sel_kecil = forms.MultipleChoiceField(
+        label=_("Kolom jumlah orang (sel kecil disamarkan)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, versi=None, dataset=None, **kwargs):
+        """The numeric columns of the version to publish can be marked as person counts."""
+        super().__init__(*args, **kwargs)
+        fields = versi.skema.get("fields", []) if versi is not None else []
+        self.fields["kolom_sel_kecil"].choices = [
+            (f["name"], f.get("title") or f["name"])
+            for f in fields
+            if f.get("type") in ("integer", "number")
+        ]
+        if dataset is not None:
+            self.fields["kolom_sel_kecil"].initial = dataset.kolom_sel_kecil
 
 
 class ReturnForm(forms.Form):
@@ -79,4 +96,30 @@ class WithdrawForm(forms.Form):
     )
     alasan = forms.CharField(
         label=_("Alasan (uji konsekuensi)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class KlasifikasiForm(forms.Form):
+    """One level for a sub kegiatan, indicator or piece of evidence (or a selection of them).
+    Which of the other fields is needed depends on the level; the service checks that rule and
+    answers in the user's language, so the fields here are all optional."""
+
+    klasifikasi = forms.ChoiceField(
+        label=_("Klasifikasi"), choices=Klasifikasi.choices, widget=forms.RadioSelect
+    )
+    kelas_kip = forms.ChoiceField(
+        label=_("Kelas informasi publik (jika publik)"),
+        choices=[("", "—"), *KelasKip.choices],
+        required=False,
+    )
+    dasar_pengecualian = forms.ChoiceField(
+        label=_("Dasar pengecualian (jika terbatas atau rahasia)"),
+        choices=[("", "—"), *Pengecualian.choices],
+        required=False,
+    )
+    alasan = forms.CharField(
+        label=_("Alasan (uji konsekuensi)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

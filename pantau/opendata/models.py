@@ -104,6 +104,12 @@ class Dataset(Terklasifikasi, TenantModel):
     disetujui_pada = models.DateTimeField(_("disetujui walidata pada"), null=True, blank=True)
     diterbitkan_pada = models.DateTimeField(_("pertama terbit"), null=True, blank=True)
     diubah_publik = models.DateTimeField(_("terakhir berubah (publik)"), null=True, blank=True)
+    # Small-cell suppression (docs/domain.md §16.3), fixed by the Walidata at publication: in
+    # these person-count columns a value from 1 to below `ambang_sel_kecil` is never public.
+    kolom_sel_kecil = models.JSONField(
+        _("kolom jumlah orang (sel kecil)"), default=list, blank=True
+    )
+    ambang_sel_kecil = models.PositiveSmallIntegerField(_("ukuran sel minimum"), default=0)
 
     class Meta:
         ordering = ["judul"]

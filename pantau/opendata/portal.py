@@ -258,7 +258,7 @@ def dataset_detail(request, nama: str):
     base = base_url(request)
     pkg = ckan.package_dict(base, ds)
     fields = ds.versi_terbit.skema.get("fields", [])
-    preview = [r.data for r in public.rows(ds)[:20]]
+    preview = [data for _n, data in public.records(ds, limit=20)]
     return render(
         request,
         "opendata/dataset_detail.html",
@@ -342,7 +342,7 @@ def download(request, nama: str, rid: str, filename: str):
         raise Http404
     ds, fmt = found
     fields = [f["name"] for f in ds.versi_terbit.skema.get("fields", [])]
-    records = (r.data for r in public.rows(ds).iterator(2000))
+    records = (data for _n, data in public.records(ds))
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

@@ -131,8 +131,45 @@ def dataset_by_resource(pemda: Pemda, resource_id: str) -> tuple[Dataset, str] |
 
 
 def rows(ds: Dataset):
-    """The rows of the approved version of a public dataset (BarisData, ordered by `_id`)."""
+    """The rows of the approved version of a public dataset (BarisData, ordered by `_id`).
+    Their `data` is as stored: public code passes it through `suppress` (or uses `records`)."""
     return BarisData.objects.filter(versi_id=ds.versi_terbit_id).order_by("nomor")
+
+
+def suppresses(ds: Dataset) -> bool:
+    """Whether the dataset has person-count columns with small cells to hide."""
+    return bool(ds.kolom_sel_kecil) and ds.ambang_sel_kecil > 1
+
+
+def _small(value, ambang: int) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    try:
+        number = Decimal(str(value))
+    except (ArithmeticError, ValueError):
+        return False
+    return number.is_finite() and 0 < number < ambang
+
+
+def suppress(ds: Dataset, data: dict) -> dict:
+    """A row as the public may see it: in the person-count columns the Walidata marked, a value
+    from 1 to below the minimum cell size is replaced by null (docs/domain.md §16.3)."""
+    if not suppresses(ds):
+        return data
+    out = dict(data)
+    for name in ds.kolom_sel_kecil:
+        if _small(out.get(name), ds.ambang_sel_kecil):
+            out[name] = None
+    return out
+
+
+def records(ds: Dataset, limit: int | None = None):
+    """(row number, data as the public may see it) of the approved version, in order."""
+    qs = rows(ds).values_list("nomor", "data")
+    if limit is not None:
+        qs = qs[:limit]
+    for nomor, data in qs.iterator(2000):
+        yield nomor, suppress(ds, data)
 
 
 class _JsonText(Func):
@@ -162,6 +199,9 @@ class _JsonText(Func):
 def rows_where(ds: Dataset, conditions: list[tuple[str, str, object]], *, descending=False):
     """Rows of the approved version filtered in the database: (column, op, value) with op in
     eq/gt/gte/lt/lte/in; `_id` is the row number."""
+    if suppresses(ds):
+        # a filter on the stored values would find the hidden small cells: row-by-row path only
+        raise ValueError("rows_where cannot filter a dataset with suppressed cells")
     types = {f["name"]: f.get("type", "string") for f in ds.versi_terbit.skema.get("fields", [])}
     qs = rows(ds)
     for index, (column, op, value) in enumerate(conditions):

@@ -49,3 +49,122 @@ def preview(versi, limit: int = 10) -> list[list]:
 
 def history(ds: Dataset):
     return ds.publikasi.select_related("versi", "oleh").order_by("-created_at", "-pk")
+
+
+# ---- classification screen (Walidata and Bappeda's verifier) ---------------------------------
+
+KLASIFIKASI_ROLES = ("admin", "verifikator")
+KLASIFIKASI_MODELS = {"sub": "planning.SubKegiatan", "indikator": "planning.Indikator"}
+
+
+def klasifikasi_pemda(*, user):
+    """The pemda where the user sets classification levels (Walidata or verifier), or 404."""
+    from pantau.organisations.selectors import pemda_list_for_user
+
+    scope = scope_for(user)
+    pemda = next(
+        (p for p in pemda_list_for_user(user=user) if scope.role_in(p.pk) in KLASIFIKASI_ROLES),
+        None,
+    )
+    if pemda is None:
+        raise Http404
+    return pemda
+
+
+def klasifikasi_subs(*, user, tahun_anggaran, opd_id=None, level: str = "", q: str = ""):
+    """The year's sub kegiatan with their level and how many of their indicators and photos are
+    public (rahasia ones only for their readers). Counts are subqueries: one query a page."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from pantau.monitoring.models import Bukti
+    from pantau.planning.models import Indikator, SubKegiatan
+
+    pemda = klasifikasi_pemda(user=user)
+    if tahun_anggaran.pemda_id != pemda.pk:
+        raise Http404
+
+    def count(model, link, **filters):
+        inner = (
+            model.objects.filter(**{link: OuterRef("pk")}, **filters)
+            .order_by()
+            .values(link)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(inner, output_field=IntegerField()), 0)
+
+    qs = (
+        SubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran)
+        .filter(rahasia_visible_q(user))
+        .select_related("opd")
+        .annotate(
+            n_indikator=count(Indikator, "sub_kegiatan"),
+            n_indikator_publik=count(Indikator, "sub_kegiatan", klasifikasi="publik"),
+            n_foto=count(Bukti, "realisasi__sub_kegiatan", jenis="foto"),
+            n_foto_publik=count(
+                Bukti, "realisasi__sub_kegiatan", jenis="foto", klasifikasi="publik"
+            ),
+        )
+        .order_by("opd__kode", "kode")
+    )
+    if opd_id:
+        qs = qs.filter(opd_id=opd_id)
+    if level:
+        qs = qs.filter(klasifikasi=level)
+    if q:
+        qs = qs.filter(Q(nama__icontains=q) | Q(kode__startswith=q))
+    return qs
+
+
+def klasifikasi_sub(*, user, pk: int):
+    """One sub kegiatan of the classification screen with its indicators and evidence (rahasia
+    items only for their readers; every rahasia item shown is recorded as read)."""
+    from pantau.monitoring.models import Bukti
+    from pantau.planning.models import Indikator, SubKegiatan
+
+    pemda = klasifikasi_pemda(user=user)
+    sub = (
+        SubKegiatan.objects.filter(pemda=pemda, pk=pk)
+        .filter(rahasia_visible_q(user))
+        .select_related("opd", "tahun_anggaran", "kecamatan")
+        .first()
+    )
+    if sub is None:
+        raise Http404
+    indicators = list(
+        Indikator.objects.filter(sub_kegiatan=sub).filter(rahasia_visible_q(user)).order_by("pk")
+    )
+    evidence = list(
+        Bukti.objects.filter(realisasi__sub_kegiatan=sub)
+        .filter(rahasia_visible_q(user))
+        .select_related("realisasi__periode")
+        .order_by("-realisasi__periode__bulan", "pk")
+    )
+    audit_rahasia_list(user=user, objs=[sub, *indicators, *evidence], where="klasifikasi")
+    return sub, indicators, evidence
+
+
+def klasifikasi_item(*, user, jenis: str, pk: int):
+    """The sub kegiatan, indicator or evidence a classification form changes (same scope)."""
+    from pantau.monitoring.models import Bukti
+    from pantau.planning.models import Indikator, SubKegiatan
+
+    model = {"sub": SubKegiatan, "indikator": Indikator, "bukti": Bukti}.get(jenis)
+    if model is None:
+        raise Http404
+    pemda = klasifikasi_pemda(user=user)
+    obj = model.objects.filter(pemda=pemda, pk=pk).filter(rahasia_visible_q(user)).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def sub_of(obj) -> int | None:
+    """The sub kegiatan a classified item belongs to (where its form returns to)."""
+    name = obj._meta.model_name
+    if name == "bukti":
+        return obj.realisasi.sub_kegiatan_id
+    if name == "indikator":
+        return obj.sub_kegiatan_id
+    return obj.pk

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.audit.services import audit_bulk, audit_record, diff, save_audited, snapshot
 from pantau.core.classification import Klasifikasi
 from pantau.core.storage import remove, store
 from pantau.opendata import tables
@@ -270,9 +270,19 @@ def dataset_submit(*, actor, dataset: Dataset) -> Dataset:
 
 
 @transaction.atomic
-def dataset_publish(*, actor, dataset: Dataset, kelas_kip: str, catatan: str = "") -> Dataset:
+def dataset_publish(
+    *,
+    actor,
+    dataset: Dataset,
+    kelas_kip: str,
+    catatan: str = "",
+    kolom_sel_kecil: list[str] | None = None,
+) -> Dataset:
     """The Walidata publishes the latest version: the dataset becomes `publik` with its KIP
-    class. Refused while the data hold personal data or the metadata are incomplete."""
+    class. Refused while the data hold personal data or the metadata are incomplete.
+
+    `kolom_sel_kecil` names the person-count columns whose small values (1 to below the pemda's
+    minimum cell size) are suppressed in every public read; None keeps the earlier choice."""
     dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
     if actor is not None and not is_walidata(actor, dataset.opd.pemda):
         raise PermissionDenied(_("Hanya walidata (Diskominfo) yang dapat menerbitkan data."))
@@ -297,9 +307,20 @@ def dataset_publish(*, actor, dataset: Dataset, kelas_kip: str, catatan: str = "
             _("Data berisi data pribadi dan tidak boleh diterbitkan: %(p)s.")
             % {"p": "; ".join(personal)}
         )
+    kolom = dataset.kolom_sel_kecil if kolom_sel_kecil is None else list(kolom_sel_kecil)
+    numeric = {
+        f["name"] for f in latest.skema.get("fields", []) if f.get("type") in ("integer", "number")
+    }
+    wrong = [k for k in kolom if k not in numeric]
+    if wrong:
+        raise ValidationError(
+            _("Kolom sel kecil harus kolom angka dataset ini: %(k)s.") % {"k": ", ".join(wrong)}
+        )
     before = snapshot(dataset)
     first = dataset.versi_terbit_id is None
     now = timezone.now()
+    dataset.kolom_sel_kecil = sorted(set(kolom))
+    dataset.ambang_sel_kecil = dataset.opd.pemda.sel_minimum if kolom else 0
     dataset.klasifikasi = Klasifikasi.PUBLIK
     dataset.kelas_kip = kelas_kip
     dataset.dasar_pengecualian = ""
@@ -403,3 +424,74 @@ def klasifikasi_set(
     label = type(obj)._meta.model_name
     save_audited(actor=actor, obj=obj, action=f"{label}.klasifikasi", before=before)
     return obj
+
+
+@transaction.atomic
+def klasifikasi_set_many(
+    *,
+    actor,
+    model,
+    pks,
+    klasifikasi: str,
+    kelas_kip: str = "",
+    dasar_pengecualian: str = "",
+    alasan: str = "",
+) -> int:
+    """Set one level on many rows of one model (the Walidata's list screen, the demo): the
+    same rule and permission as `klasifikasi_set`, one audit event per row that changed, a
+    fixed number of queries. All or nothing: a refusal changes no row. Returns rows changed."""
+    rows = list(model.objects.select_for_update().filter(pk__in=list(pks)).order_by("pk"))
+    if not rows:
+        return 0
+    for pemda_id in {r.pemda_id for r in rows}:
+        role = scope_for(actor).role_in(pemda_id) if actor is not None else Role.ADMIN
+        if role not in (Role.ADMIN, Role.VERIFIKATOR):
+            raise PermissionDenied(
+                _("Hanya walidata atau verifikator yang dapat mengubah klasifikasi.")
+            )
+    publik = klasifikasi == Klasifikasi.PUBLIK
+    values = {
+        "klasifikasi": klasifikasi,
+        "kelas_kip": kelas_kip if publik else "",
+        "dasar_pengecualian": "" if publik else dasar_pengecualian,
+        "alasan_klasifikasi": "" if publik else alasan,
+    }
+    _check_choices(klasifikasi, values["kelas_kip"], values["dasar_pengecualian"], alasan)
+    changed = []
+    for obj in rows:
+        before = snapshot(obj)
+        for name, value in values.items():
+            setattr(obj, name, value)
+        obj.check_klasifikasi()
+        changes = diff(before, snapshot(obj))
+        if changes:
+            changed.append((obj, changes))
+    if not changed:
+        return 0
+    model.objects.bulk_update([o for o, _c in changed], list(values), batch_size=500)
+    label = model._meta.model_name
+    audit_bulk(
+        actor=actor,
+        action=f"{label}.klasifikasi",
+        entries=[
+            (model._meta.label_lower, o.pk, str(o), o.pemda_id, o.opd_id, c) for o, c in changed
+        ],
+    )
+    return len(changed)
+
+
+def _check_choices(klasifikasi: str, kelas_kip: str, dasar: str, alasan: str) -> None:
+    """The values a bulk change writes without `full_clean`: each must be a known choice."""
+    from pantau.core.classification import KelasKip, Pengecualian
+
+    errors = {}
+    if klasifikasi not in Klasifikasi.values:
+        errors["klasifikasi"] = _("Pilih klasifikasi yang dikenal.")
+    if kelas_kip and kelas_kip not in KelasKip.values:
+        errors["kelas_kip"] = _("Pilih kelas informasi yang dikenal.")
+    if dasar and dasar not in Pengecualian.values:
+        errors["dasar_pengecualian"] = _("Pilih dasar pengecualian yang dikenal.")
+    if len(alasan or "") > 500:
+        errors["alasan_klasifikasi"] = _("Alasan paling banyak 500 karakter.")
+    if errors:
+        raise ValidationError(errors)

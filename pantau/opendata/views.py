@@ -12,11 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pantau.core.classification import Klasifikasi
 from pantau.core.errors import error_messages
 from pantau.opendata import selectors, services
 from pantau.opendata.forms import (
     META,
     DatasetForm,
+    KlasifikasiForm,
     PublishForm,
     ReturnForm,
     UploadForm,
@@ -114,7 +116,7 @@ def detail(request, pk: int):
             "preview": selectors.preview(latest) if latest else [],
             "history": selectors.history(ds),
             "upload": UploadForm(),
-            "publish": PublishForm(),
+            "publish": PublishForm(versi=latest, dataset=ds),
             "kembalikan": ReturnForm(),
             "tarik": WithdrawForm(),
             "produsen": services.is_produsen(request.user, ds.opd),
@@ -161,9 +163,9 @@ def langkah(request, pk: int, nama: str):
             services.dataset_submit(actor=request.user, dataset=ds)
             messages.success(request, _("Dataset diajukan ke walidata."))
         elif nama == "terbitkan":
-            form = PublishForm(request.POST)
+            form = PublishForm(request.POST, versi=selectors.versions(ds).first())
             if not form.is_valid():
-                raise ValidationError(_("Pilih kelas informasi publik."))
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
             services.dataset_publish(actor=request.user, dataset=ds, **form.cleaned_data)
             messages.success(request, _("Dataset diterbitkan."))
         elif nama == "kembalikan":
@@ -183,3 +185,119 @@ def langkah(request, pk: int, nama: str):
     except (ValidationError, PermissionDenied) as exc:
         _fail(request, exc)
     return redirect("opendata-kelola:detail", ds.pk)
+
+
+# ---- classification of sub kegiatan, indicators and evidence --------------------------------
+
+
+def _level_args(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "klasifikasi": data["klasifikasi"],
+        "kelas_kip": data["kelas_kip"],
+        "dasar_pengecualian": data["dasar_pengecualian"],
+        "alasan": data["alasan"],
+    }
+
+
+@login_required
+def klasifikasi(request):
+    """The Walidata's (and Bappeda verifier's) list of the year's sub kegiatan with their level;
+    a selection of them can be given one level at once."""
+    from django.core.paginator import Paginator
+
+    from pantau.planning.models import SubKegiatan
+    from pantau.planning.selectors import tahun_anggaran_list, tahun_anggaran_pick
+
+    pemda = selectors.klasifikasi_pemda(user=request.user)
+    ta = tahun_anggaran_pick(user=request.user, pemda=pemda, tahun=request.GET.get("tahun"))
+    if ta is None:
+        raise Http404
+    opd = request.GET.get("opd", "")
+    level = request.GET.get("level", "")
+    level = level if level in Klasifikasi.values else ""
+    q = (request.GET.get("q") or "").strip()[:100]
+    rows = selectors.klasifikasi_subs(
+        user=request.user,
+        tahun_anggaran=ta,
+        opd_id=int(opd) if opd.isdigit() else None,
+        level=level,
+        q=q,
+    )
+    if request.method == "POST":
+        form = KlasifikasiForm(request.POST)
+        chosen = [int(v) for v in request.POST.getlist("pilih") if v.isdigit()]
+        pks = list(rows.filter(pk__in=chosen).values_list("pk", flat=True))
+        if not pks:
+            messages.error(request, _("Pilih paling sedikit satu sub kegiatan."))
+        elif not form.is_valid():
+            messages.error(request, _("Pilih klasifikasi."))
+        else:
+            try:
+                n = services.klasifikasi_set_many(
+                    actor=request.user, model=SubKegiatan, pks=pks, **_level_args(form)
+                )
+                messages.success(
+                    request,
+                    _("%(n)s sub kegiatan kini berklasifikasi %(level)s.")
+                    % {"n": n, "level": Klasifikasi(form.cleaned_data["klasifikasi"]).label},
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                _fail(request, exc)
+        return redirect(f"{request.path}?{request.GET.urlencode()}")
+    page = Paginator(rows, 50).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "opendata/klasifikasi_daftar.html",
+        {
+            "pemda": pemda,
+            "ta": ta,
+            "years": tahun_anggaran_list(user=request.user, pemda=pemda),
+            "opds": opd_list_for_user(user=request.user).filter(pemda=pemda),
+            "opd": opd,
+            "level": level,
+            "q": q,
+            "levels": Klasifikasi.choices,
+            "page": page,
+            "query": query.urlencode(),
+            "form": KlasifikasiForm(),
+        },
+    )
+
+
+@login_required
+def klasifikasi_sub(request, pk: int):
+    sub, indicators, evidence = selectors.klasifikasi_sub(user=request.user, pk=pk)
+    return render(
+        request,
+        "opendata/klasifikasi_sub.html",
+        {"sub": sub, "indicators": indicators, "evidence": evidence, "form": KlasifikasiForm()},
+    )
+
+
+@login_required
+@require_POST
+def klasifikasi_ubah(request, jenis: str, pk: int):
+    obj = selectors.klasifikasi_item(user=request.user, jenis=jenis, pk=pk)
+    form = KlasifikasiForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih klasifikasi."))
+    else:
+        try:
+            services.klasifikasi_set(actor=request.user, obj=obj, **_level_args(form))
+            messages.success(
+                request,
+                _("Klasifikasi %(obj)s kini %(level)s.")
+                % {
+                    "obj": str(obj)[:80],
+                    "level": Klasifikasi(form.cleaned_data["klasifikasi"]).label,
+                },
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _fail(request, exc)
+    sub_id = selectors.sub_of(obj)
+    if sub_id is None:
+        return redirect("opendata-kelola:klasifikasi")
+    return redirect("opendata-kelola:klasifikasi-sub", sub_id)

@@ -49,6 +49,16 @@ class Pemda(TimestampedModel):
     )
     walidata_nama = models.CharField(_("nama walidata"), max_length=200, blank=True)
     walidata_email = models.EmailField(_("email walidata"), blank=True)
+    sel_minimum = models.PositiveSmallIntegerField(
+        _("ukuran sel minimum data publik"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Pada kolom jumlah orang yang ditandai walidata, nilai 1 sampai di bawah angka ini "
+            "disamarkan di portal dan API (docs/domain.md §16.3). 1 berarti tidak ada yang "
+            "disamarkan."
+        ),
+    )
     hari_batas_laporan = models.PositiveSmallIntegerField(
         _("batas laporan bulanan (tanggal bulan berikutnya)"),
         default=10,

@@ -50,6 +50,7 @@ PEMDA_SETTINGS = {
     "domain_publik",
     "walidata_nama",
     "walidata_email",
+    "sel_minimum",
 }
 
 
