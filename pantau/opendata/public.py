@@ -117,17 +117,35 @@ def dataset(pemda: Pemda, key: str) -> Dataset | None:
 
 def dataset_by_resource(pemda: Pemda, resource_id: str) -> tuple[Dataset, str] | None:
     """The public dataset and format of a resource id (ids.resource_id), else None."""
-    from pantau.opendata.ids import FORMATS
-    from pantau.opendata.ids import resource_id as rid
-
     key = str(resource_id or "").strip().lower()
     if len(key) != 36:
         return None
-    for pk, uid in datasets(pemda).values_list("pk", "uid"):
-        for fmt in FORMATS:
-            if rid(uid, fmt) == key:
-                return datasets(pemda).get(pk=pk), fmt
-    return None
+    found = _resource_index(pemda).get(key)
+    if found is None:
+        return None
+    ds = datasets(pemda).filter(pk=found[0]).first()  # visibility checked again, always
+    return (ds, found[1]) if ds is not None else None
+
+
+def _resource_index(pemda: Pemda) -> dict[str, tuple[int, str]]:
+    """resource id → (dataset pk, format) of the pemda's public datasets, cached until any of
+    its datasets changes (the key is `last_change`), so a lookup is not a scan of the catalogue."""
+    from django.core.cache import cache
+
+    from pantau.opendata.ids import FORMATS
+    from pantau.opendata.ids import resource_id as rid
+
+    changed = last_change(pemda)
+    key = f"opendata:resources:{pemda.pk}:{changed.timestamp() if changed else 0}"
+    index = cache.get(key)
+    if index is None:
+        index = {
+            rid(uid, fmt): (pk, fmt)
+            for pk, uid in datasets(pemda).values_list("pk", "uid")
+            for fmt in FORMATS
+        }
+        cache.set(key, index, 3600)
+    return index
 
 
 def rows(ds: Dataset):

@@ -201,3 +201,21 @@ def test_topic_changes_are_audited(world, catalogue):
     od.dataset_update(actor=world.a.users["admin"], dataset=ds, topik=[sosial])
     event = AuditEvent.objects.filter(action="dataset.topik").latest("pk")
     assert event.changes["topik"] == [["kesehatan"], ["sosial"]]
+
+
+def test_resource_lookup_does_not_scan_the_catalogue(world, catalogue, django_assert_num_queries):
+    ds = catalogue.public[1]
+    key = resource_id(ds.uid, "xlsx")
+    public.dataset_by_resource(world.a.pemda, key)  # builds the index
+    with django_assert_num_queries(3):  # last change, the dataset, its topics
+        found = public.dataset_by_resource(world.a.pemda, key)
+    assert (found[0].pk, found[1]) == (ds.pk, "xlsx")
+    assert public.dataset_by_resource(world.b.pemda, key) is None  # another pemda's index
+    od.dataset_withdraw(
+        actor=world.a.users["admin"],
+        dataset=ds,
+        klasifikasi="terbatas",
+        dasar_pengecualian="17i",
+        alasan="Diperiksa ulang.",
+    )
+    assert public.dataset_by_resource(world.a.pemda, key) is None
