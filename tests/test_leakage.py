@@ -92,6 +92,33 @@ def _seed_development_data(world, catalogue, clock):
         rumus=1,
         target_tahunan=Decimal(1),
     )
+    # on the public sub kegiatan, whose page lists its public indicators: one public, one
+    # terbatas and one rahasia (the last two must never show)
+    for level, label in (
+        ("publik", None),
+        ("terbatas", "ind-sub-publik-terbatas"),
+        ("rahasia", "ind-sub-publik-rahasia"),
+    ):
+        ind = Indikator.objects.create(
+            pemda=a.pemda,
+            tahun_anggaran=a.ta,
+            opd=a.dinkes,
+            sub_kegiatan=a.sub,
+            jenis="output",
+            nama=c(label) if label else "Tempat tidur rawat inap tersedia",
+            satuan="unit",
+            rumus=1,
+            target_tahunan=Decimal(10),
+        )
+        if level != "terbatas":
+            od.klasifikasi_set(
+                actor=admin,
+                obj=ind,
+                klasifikasi=level,
+                kelas_kip="berkala" if level == "publik" else "",
+                dasar_pengecualian="17h" if level == "rahasia" else "",
+                alasan=c("alasan-ind-rahasia") if level == "rahasia" else "",
+            )
     return shown, hidden
 
 
@@ -187,5 +214,8 @@ def test_no_canary_reaches_an_anonymous_visitor(client, world, catalogue, clock)
                     queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     assert fetched > 60
     assert found_public_photo  # the crawl did reach the public photo through the links
+    # and the activity page does list public indicators (so their section was crawled)
+    page = client.get(f"/publik/kegiatan/{world.a.sub.pk}/").content.decode()
+    assert "Tempat tidur rawat inap tersedia" in page
     assert client.get(f"/publik/foto/{hidden.pk}/").status_code == 404
     assert client.get(f"/publik/kegiatan/{world.a.sub2.pk}/").status_code == 404

@@ -151,6 +151,9 @@ def kegiatan_detail(request, pk: int):
             "persen_keuangan": (sub.realisasi or Decimal(0)) * 100 / pagu if pagu else None,
             "riwayat": history,
             "foto": list(public.photos(sub)),
+            "indikator": [
+                (i, BULAN_PENDEK[i.bulan - 1] if i.bulan else "") for i in public.indicators(sub)
+            ],
         },
     )
 

@@ -375,6 +375,58 @@ def progress_history(sub) -> list[tuple[int, Decimal, Decimal]]:
     )
 
 
+@dataclass
+class IndikatorPublik:
+    nama: str
+    satuan: str
+    target: Decimal
+    realisasi: Decimal | None
+    capaian: Decimal | None
+    bulan: int | None  # the last month counted
+
+
+def indicators(sub) -> list[IndikatorPublik]:
+    """The public indicators of a public sub kegiatan: annual target, and the realisation and
+    achievement (docs/domain.md formulas) from the values of months whose report is verified."""
+    from pantau.evaluation.achievement import capaian, realisasi_periode
+    from pantau.monitoring.models import RealisasiIndikator
+    from pantau.planning.models import Indikator
+
+    if sub.klasifikasi != Klasifikasi.PUBLIK:
+        return []
+    found = list(
+        Indikator.objects.filter(sub_kegiatan=sub, klasifikasi=Klasifikasi.PUBLIK)
+        .only("id", "nama", "satuan", "rumus", "target_tahunan")
+        .order_by("pk")
+    )
+    if not found:
+        return []
+    verified = Realisasi.objects.filter(sub_kegiatan=sub, status=VERIFIED).values("periode_id")
+    values: dict[int, dict[int, Decimal]] = {}
+    for ind_id, bulan, nilai in RealisasiIndikator.objects.filter(
+        indikator__in=found, periode_id__in=verified
+    ).values_list("indikator_id", "periode__bulan", "nilai"):
+        values.setdefault(ind_id, {})[bulan] = nilai
+    out = []
+    for ind in found:
+        series = values.get(ind.pk, {})
+        months = sorted(series)
+        result = capaian(
+            ind.rumus, ind.target_tahunan, realisasi_periode(ind.rumus, [series[m] for m in months])
+        )
+        out.append(
+            IndikatorPublik(
+                ind.nama,
+                ind.satuan,
+                ind.target_tahunan,
+                result.realisasi,
+                result.persen,
+                months[-1] if months else None,
+            )
+        )
+    return out
+
+
 def photos(sub, limit: int = 24):
     """Public evidence photos of a public sub kegiatan (from verified reports only)."""
     if sub.klasifikasi != Klasifikasi.PUBLIK:

@@ -172,3 +172,69 @@ def test_unknown_host_serves_no_catalogue(client, catalogue, settings):
     assert client.get("/api/3/action/package_list").status_code == 404
     assert client.get("/").status_code == 302  # to the sign-in page
     assert reverse("login") in client.get("/")["Location"]
+
+
+def test_public_indicators_of_an_activity_count_verified_months_only(
+    client, world, catalogue, clock
+):
+    from decimal import Decimal
+
+    from pantau.monitoring.models import PeriodeLaporan
+    from pantau.monitoring.services import (
+        realisasi_indikator_save,
+        realisasi_save,
+        realisasi_transition,
+    )
+    from pantau.opendata import services as od
+    from pantau.planning.choices import Rumus
+    from pantau.planning.models import SubKegiatan
+    from pantau.planning.services import indikator_create
+
+    a = world.a
+
+    def indicator(nama):
+        return indikator_create(
+            actor=None,
+            induk=a.sub,
+            nama=nama,
+            satuan="unit",
+            rumus=Rumus.TREN_POSITIF,
+            target_tahunan=Decimal(40),
+        )
+
+    shown, hidden = indicator("Tempat tidur tersedia"), indicator("Stok obat gudang terbatas")
+    june, july = (PeriodeLaporan.objects.get(tahun_anggaran=a.ta, bulan=m) for m in (6, 7))
+    operator = a.users["operator_opd"]
+    for periode in (june, july):
+        clock.set(f"2026-{periode.bulan + 1:02d}-05T10:00")  # within each month's window
+        report = realisasi_save(
+            actor=operator,
+            sub_kegiatan=a.sub,
+            periode=periode,
+            keuangan=Decimal(30_000_000),
+            fisik=Decimal(periode.bulan),
+        )
+        for ind in (shown, hidden):
+            realisasi_indikator_save(
+                actor=operator, indikator=ind, periode=periode, nilai=Decimal(periode.bulan * 2)
+            )
+        if periode == june:  # only June goes through to verification
+            realisasi_transition(actor=operator, realisasi=report, name="submit")
+            realisasi_transition(actor=a.users["kepala_opd"], realisasi=report, name="approve")
+            realisasi_transition(actor=a.users["verifikator"], realisasi=report, name="verify")
+    admin = a.users["admin"]
+    od.klasifikasi_set(
+        actor=admin,
+        obj=SubKegiatan.objects.get(pk=a.sub.pk),
+        klasifikasi="publik",
+        kelas_kip="berkala",
+    )
+    od.klasifikasi_set(actor=admin, obj=shown, klasifikasi="publik", kelas_kip="berkala")
+    page = client.get(reverse("opendata:kegiatan", args=[a.sub.pk]))
+    text = page.content.decode()
+    assert page.status_code == 200, text[-3000:]
+    assert "Tempat tidur tersedia" in text and "Stok obat gudang terbatas" not in text
+    ((item, bulan),) = page.context["indikator"]
+    # tren positif: R = sum of the verified values (June: 12, July's 14 unverified), 12 / 40
+    assert (item.realisasi, item.capaian, bulan) == (Decimal(12), Decimal(30), "Jun")
+    assert "capaian <strong>30,0%</strong>" in text
