@@ -490,6 +490,15 @@ def _open_data(*, pemda: Pemda, opds: list[Opd], years: list[int]) -> list[str]:
         klasifikasi="publik",
         kelas_kip="berkala",
     )
+    od.klasifikasi_set_many(  # and their output indicators: achievement on the portal
+        actor=walidata,
+        model=Indikator,
+        pks=Indikator.objects.filter(pemda=pemda, sub_kegiatan__latitude__isnull=False).values_list(
+            "pk", flat=True
+        ),
+        klasifikasi="publik",
+        kelas_kip="berkala",
+    )
     by_short = {o.singkatan: o for o in opds}
     topik = {t.nama: t for t in Topik.objects.all()}
     wilayah = P.read_csv("wakatobi_wilayah_kepmendagri_2025.csv")
