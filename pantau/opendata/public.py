@@ -271,10 +271,29 @@ def publication_log(pemda: Pemda, limit: int = 100):
 
 
 def last_change(pemda: Pemda):
-    """When anything of the pemda's catalogue last changed: the latest save of *any* of its
-    datasets (a withdrawal or an edit counts too), so caches keyed on it never outlive a
-    change, in any process."""
-    return Dataset.objects.filter(pemda=pemda).aggregate(t=Max("updated_at"))["t"]
+    """When anything the pemda's catalogue shows last changed: the latest save of *any* of its
+    datasets (a withdrawal or an edit counts too), of its OPDs (organisations), of the pemda
+    itself (its name, its Walidata) or of a topic (groups). Caches keyed on it never outlive a
+    change, in any process. One query."""
+    latest = [
+        Subquery(qs.order_by().values(k).annotate(t=Max("updated_at")).values("t")[:1])
+        for qs, k in (
+            (Dataset.objects.filter(pemda=OuterRef("pk")), "pemda"),
+            (Opd.objects.filter(pemda=OuterRef("pk")), "pemda"),
+        )
+    ]
+    row = (
+        Pemda.objects.filter(pk=pemda.pk)
+        .annotate(
+            d=latest[0],
+            o=latest[1],
+            t=Subquery(Topik.objects.order_by("-updated_at").values("updated_at")[:1]),
+        )
+        .values_list("updated_at", "d", "o", "t")
+        .first()
+    )
+    stamps = [t for t in row or () if t is not None]
+    return max(stamps) if stamps else None
 
 
 # --- development data -------------------------------------------------------------------------

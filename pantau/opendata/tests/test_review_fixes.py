@@ -219,3 +219,18 @@ def test_resource_lookup_does_not_scan_the_catalogue(world, catalogue, django_as
         alasan="Diperiksa ulang.",
     )
     assert public.dataset_by_resource(world.a.pemda, key) is None
+
+
+def test_opd_rename_reaches_the_cached_catalogue_at_once(client, world, catalogue):
+    from pantau.organisations.services import opd_update, pemda_update
+
+    ds = catalogue.public[0]  # of Dinkes A
+    url = f"/api/3/action/package_show?id={ds.nama}"
+    before = client.get(url).json()["result"]
+    assert before["organization"]["title"] == "Dinas Kesehatan A"
+    opd_update(actor=None, opd=world.a.dinkes, nama="Dinas Kesehatan Kabupaten Uji A")
+    after = client.get(url).json()["result"]  # no waiting for the cache to expire
+    assert after["organization"]["title"] == "Dinas Kesehatan Kabupaten Uji A"
+    pemda_update(actor=None, pemda=world.a.pemda, walidata_nama="Walidata Baru")
+    extras = {e["key"]: e["value"] for e in client.get(url).json()["result"]["extras"]}
+    assert extras["sdi_walidata"] == "Walidata Baru"
