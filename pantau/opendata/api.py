@@ -104,18 +104,19 @@ def action(request, name: str):
             status=404,
             error={"__type": "Not Found Error", "message": "Not found: no catalogue on this host"},
         )
-    key = None
+    key, changed = None, None
     if request.method == "GET":
         changed = public.last_change(pemda)
-        raw = (
-            f"{base_url(request)}|{request.get_full_path()}|{changed.timestamp() if changed else 0}"
-        )
+        raw = f"{base_url(request)}|{request.get_full_path()}|{changed}"
         key = f"opendata:api:{pemda.pk}:{hashlib.sha256(raw.encode()).hexdigest()}"
         hit = cache.get(key)
         if hit is not None:
             return _envelope(request, name, result=hit)
     ctx = ckan.Context(
-        pemda, base_url(request), time.monotonic() + settings.OPENDATA_API_TIME_LIMIT_S
+        pemda,
+        base_url(request),
+        time.monotonic() + settings.OPENDATA_API_TIME_LIMIT_S,
+        changed=changed,
     )
     try:
         result = handler(ctx, params)

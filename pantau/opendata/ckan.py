@@ -276,10 +276,10 @@ def _searchable(pkg: dict) -> str:
     return " ".join(parts).lower()
 
 
-def catalogue(pemda, base: str) -> list[dict]:
+def catalogue(pemda, base: str, changed=None) -> list[dict]:
     """Every public package dict of the pemda (cached until a dataset changes)."""
-    changed = public.last_change(pemda)
-    raw = f"{base}|{changed.timestamp() if changed else 0}"
+    changed = public.last_change(pemda) if changed is None else changed
+    raw = f"{base}|{changed}"
     key = f"opendata:catalogue:{pemda.pk}:{hashlib.sha256(raw.encode()).hexdigest()}"
     hit = cache.get(key)
     if hit is not None:
@@ -391,8 +391,16 @@ def as_str(params: dict, key: str, default: str = "") -> str:
 
 
 class Context:
-    def __init__(self, pemda, base: str, deadline: float) -> None:
+    def __init__(self, pemda, base: str, deadline: float, changed=None) -> None:
         self.pemda, self.base, self.deadline = pemda, base, deadline
+        self._changed = changed
+
+    @property
+    def changed(self):
+        """The catalogue's last change (`public.last_change`), read once per call."""
+        if self._changed is None:
+            self._changed = public.last_change(self.pemda)
+        return self._changed
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
@@ -400,7 +408,7 @@ class Context:
 
 
 def package_list(ctx: Context, params: dict):
-    names = sorted(p["name"] for p in catalogue(ctx.pemda, ctx.base))
+    names = sorted(p["name"] for p in catalogue(ctx.pemda, ctx.base, ctx.changed))
     limit = as_int(params, "limit", None)
     offset = as_int(params, "offset", 0) or 0
     if (limit is not None and limit < 0) or offset < 0:
@@ -455,7 +463,7 @@ def package_search(ctx: Context, params: dict):
         raise validation(start=["Must be a positive integer"])
     rows = min(rows, MAX_ROWS)
     sort = as_str(params, "sort", "score desc, metadata_modified desc")
-    matched = [p for p in catalogue(ctx.pemda, ctx.base) if all(f(p) for f in preds)]
+    matched = [p for p in catalogue(ctx.pemda, ctx.base, ctx.changed) if all(f(p) for f in preds)]
     ctx.check_time()
     matched = _sorted(matched, sort)
     facets, search_facets = _facets(matched, params)
@@ -513,7 +521,7 @@ def package_show(ctx: Context, params: dict):
     key = as_str(params, "id") or as_str(params, "name_or_id")
     if not key:
         raise validation(id=["Missing value"])
-    for pkg in catalogue(ctx.pemda, ctx.base):
+    for pkg in catalogue(ctx.pemda, ctx.base, ctx.changed):
         if key in (pkg["id"], pkg["name"]):
             return clean(pkg)
     raise not_found("Dataset not found")
@@ -523,7 +531,7 @@ def resource_show(ctx: Context, params: dict):
     key = as_str(params, "id")
     if not key:
         raise validation(id=["Missing value"])
-    for pkg in catalogue(ctx.pemda, ctx.base):
+    for pkg in catalogue(ctx.pemda, ctx.base, ctx.changed):
         for res in pkg["resources"]:
             if res["id"] == key:
                 return res
@@ -586,7 +594,7 @@ def organization_show(ctx: Context, params: dict):
             if as_bool(params, "include_datasets", False):
                 out["packages"] = [
                     clean(p)
-                    for p in catalogue(ctx.pemda, ctx.base)
+                    for p in catalogue(ctx.pemda, ctx.base, ctx.changed)
                     if p["organization"]["name"] == opd_name(o)
                 ][:10]
             return out
@@ -621,7 +629,9 @@ def group_show(ctx: Context, params: dict):
 
 
 def tag_list(ctx: Context, params: dict):
-    return sorted({t["name"] for p in catalogue(ctx.pemda, ctx.base) for t in p["tags"]})
+    return sorted(
+        {t["name"] for p in catalogue(ctx.pemda, ctx.base, ctx.changed) for t in p["tags"]}
+    )
 
 
 def license_list(ctx: Context, params: dict):
@@ -781,7 +791,7 @@ def datastore_search(ctx: Context, params: dict):
     rid = as_str(params, "resource_id") or as_str(params, "id")
     if not rid:
         raise validation(resource_id=["Missing value"])
-    found = public.dataset_by_resource(ctx.pemda, rid)
+    found = public.dataset_by_resource(ctx.pemda, rid, changed=ctx.changed)
     if found is None or found[1] != "csv":
         raise not_found(f'Resource "{rid}" was not found.')
     ds = found[0]

@@ -24,7 +24,6 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -115,19 +114,20 @@ def dataset(pemda: Pemda, key: str) -> Dataset | None:
     return found
 
 
-def dataset_by_resource(pemda: Pemda, resource_id: str) -> tuple[Dataset, str] | None:
-    """The public dataset and format of a resource id (ids.resource_id), else None."""
+def dataset_by_resource(pemda: Pemda, resource_id: str, changed=None) -> tuple[Dataset, str] | None:
+    """The public dataset and format of a resource id (ids.resource_id), else None. `changed`:
+    the caller's `last_change(pemda)` when it has it already."""
     key = str(resource_id or "").strip().lower()
     if len(key) != 36:
         return None
-    found = _resource_index(pemda).get(key)
+    found = _resource_index(pemda, changed).get(key)
     if found is None:
         return None
     ds = datasets(pemda).filter(pk=found[0]).first()  # visibility checked again, always
     return (ds, found[1]) if ds is not None else None
 
 
-def _resource_index(pemda: Pemda) -> dict[str, tuple[int, str]]:
+def _resource_index(pemda: Pemda, changed=None) -> dict[str, tuple[int, str]]:
     """resource id → (dataset pk, format) of the pemda's public datasets, cached until any of
     its datasets changes (the key is `last_change`), so a lookup is not a scan of the catalogue."""
     from django.core.cache import cache
@@ -135,8 +135,8 @@ def _resource_index(pemda: Pemda) -> dict[str, tuple[int, str]]:
     from pantau.opendata.ids import FORMATS
     from pantau.opendata.ids import resource_id as rid
 
-    changed = last_change(pemda)
-    key = f"opendata:resources:{pemda.pk}:{changed.timestamp() if changed else 0}"
+    changed = last_change(pemda) if changed is None else changed
+    key = f"opendata:resources:{pemda.pk}:{changed}"
     index = cache.get(key)
     if index is None:
         index = {
@@ -270,30 +270,28 @@ def publication_log(pemda: Pemda, limit: int = 100):
     )
 
 
-def last_change(pemda: Pemda):
-    """When anything the pemda's catalogue shows last changed: the latest save of *any* of its
-    datasets (a withdrawal or an edit counts too), of its OPDs (organisations), of the pemda
-    itself (its name, its Walidata) or of a topic (groups). Caches keyed on it never outlive a
-    change, in any process. One query."""
-    latest = [
-        Subquery(qs.order_by().values(k).annotate(t=Max("updated_at")).values("t")[:1])
-        for qs, k in (
-            (Dataset.objects.filter(pemda=OuterRef("pk")), "pemda"),
-            (Opd.objects.filter(pemda=OuterRef("pk")), "pemda"),
-        )
-    ]
-    row = (
-        Pemda.objects.filter(pk=pemda.pk)
-        .annotate(
-            d=latest[0],
-            o=latest[1],
-            t=Subquery(Topik.objects.order_by("-updated_at").values("updated_at")[:1]),
-        )
-        .values_list("updated_at", "d", "o", "t")
-        .first()
+def last_change(pemda: Pemda) -> str:
+    """A token that changes whenever anything the pemda's catalogue shows changes: the latest
+    save of *any* of its datasets (a withdrawal or an edit counts too), of its OPDs
+    (organisations), of the pemda itself (its name, its Walidata) or of a topic (groups).
+    Caches keyed on it never outlive a change, in any process. One plain SQL statement: it runs
+    on every API call, so the ORM's query building is kept off this path."""
+    from django.db import connection
+
+    tables = {m: m._meta.db_table for m in (Pemda, Dataset, Opd, Topik)}
+    # table names from the models' metadata, values as parameters
+    sql = (
+        f"SELECT MAX(t) FROM ("  # noqa: S608
+        f"SELECT updated_at AS t FROM {tables[Pemda]} WHERE id = %s "
+        f"UNION ALL SELECT MAX(updated_at) FROM {tables[Dataset]} WHERE pemda_id = %s "
+        f"UNION ALL SELECT MAX(updated_at) FROM {tables[Opd]} WHERE pemda_id = %s "
+        f"UNION ALL SELECT MAX(updated_at) FROM {tables[Topik]}) AS perubahan"
     )
-    stamps = [t for t in row or () if t is not None]
-    return max(stamps) if stamps else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pemda.pk, pemda.pk, pemda.pk])
+        row = cursor.fetchone()
+    # digits only: the same for a given moment on either database, and safe in any cache key
+    return re.sub(r"\D", "", str(row[0])) if row and row[0] is not None else "0"
 
 
 # --- development data -------------------------------------------------------------------------
