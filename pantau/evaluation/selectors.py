@@ -433,7 +433,9 @@ def rincian_for(
         )
         return Rincian(
             jenis=jenis,
-            rows=visible.select_related("indikator", "opd").order_by("opd__kode", "capaian", "pk"),
+            rows=visible.select_related("indikator__sub_kegiatan", "opd").order_by(
+                "opd__kode", "capaian", "pk"
+            ),
             jumlah=agg["rows"],
             capaian=agg["total"] / agg["n"] if agg["n"] else None,
             opd=opd,
@@ -468,7 +470,11 @@ def rincian_halaman(*, user, rincian: Rincian, halaman):
     from pantau.audit.services import audit_rahasia_list
 
     page = Paginator(rincian.rows, 50).get_page(halaman)
-    shown = [r.indikator if rincian.jenis == "indikator" else r.sub_kegiatan for r in page]
+    if rincian.jenis == "indikator":  # an indicator of a rahasia sub kegiatan reveals the sub
+        shown = [r.indikator for r in page]
+        shown += [i.sub_kegiatan for i in shown if i.sub_kegiatan_id]
+    else:
+        shown = [r.sub_kegiatan for r in page]
     audit_rahasia_list(user=user, objs=shown, where=f"rincian dasbor ({rincian.jenis})")
     return page
 

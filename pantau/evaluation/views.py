@@ -116,7 +116,7 @@ def rincian(request, jenis: str):
         tahun_anggaran=ta,
         bulan=period.bulan_akhir,
         jenis=jenis,
-        opd_id=int(opd) if opd and opd.isdigit() else None,
+        opd_id=int(opd) if opd and opd.isascii() and opd.isdigit() else None,
         kecamatan=(request.GET.get("kecamatan") or "")[:20] or None,
     )
     page = rincian_halaman(user=request.user, rincian=data, halaman=request.GET.get("halaman"))

@@ -177,8 +177,9 @@ def resources(base: str, ds) -> list[dict]:
                 "mimetype": mime,
                 "url": download_url(base, ds, fmt),
                 "url_type": None,
-                "size": versi.ukuran if fmt == versi.format else None,
-                "hash": f"sha256:{versi.sha256}" if fmt == versi.format else "",
+                # of the file served (the CSV, after suppression), never of the upload
+                "size": ds.csv_ukuran if fmt == "csv" else None,
+                "hash": f"sha256:{ds.csv_sha256}" if fmt == "csv" and ds.csv_sha256 else "",
                 "created": stamp(versi.created_at),
                 "last_modified": modified,
                 "metadata_modified": modified,

@@ -110,6 +110,10 @@ class Dataset(Terklasifikasi, TenantModel):
         _("kolom jumlah orang (sel kecil)"), default=list, blank=True
     )
     ambang_sel_kecil = models.PositiveSmallIntegerField(_("ukuran sel minimum"), default=0)
+    # Size and SHA-256 of the public CSV as served (after suppression), set at publication:
+    # the resource's `size` and `hash` describe the file a harvester downloads.
+    csv_ukuran = models.PositiveBigIntegerField(null=True, blank=True)
+    csv_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["judul"]

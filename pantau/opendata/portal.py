@@ -4,7 +4,6 @@ publication log and the sitemap. Reads only through `pantau.opendata.public`."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -35,7 +34,11 @@ def _pemda(request):
 def _year(request, pemda) -> tuple[int | None, list[int]]:
     years = public.years(pemda)
     raw = request.GET.get("tahun", "")
-    tahun = int(raw) if raw.isdigit() and int(raw) in years else (years[0] if years else None)
+    tahun = (
+        int(raw)
+        if raw.isascii() and raw.isdigit() and int(raw) in years
+        else (years[0] if years else None)
+    )
     return tahun, years
 
 
@@ -347,14 +350,7 @@ def download(request, nama: str, rid: str, filename: str):
     fields = [f["name"] for f in ds.versi_terbit.skema.get("fields", [])]
     records = (data for _n, data in public.records(ds))
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(fields)
-        for r in records:
-            writer.writerow(["" if r.get(f) is None else r.get(f) for f in fields])
-        response = HttpResponse(
-            buf.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
-        )
+        response = HttpResponse(public.csv_download(ds), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         from openpyxl import Workbook
         from openpyxl.cell import WriteOnlyCell

@@ -181,6 +181,14 @@ def suppress(ds: Dataset, data: dict) -> dict:
     return out
 
 
+def csv_download(ds: Dataset) -> bytes:
+    """The CSV a visitor downloads (suppressed cells empty); its digest is published."""
+    from pantau.opendata.tables import csv_bytes
+
+    fields = [f["name"] for f in ds.versi_terbit.skema.get("fields", [])]
+    return csv_bytes(fields, (data for _n, data in records(ds)))
+
+
 def records(ds: Dataset, limit: int | None = None):
     """(row number, data as the public may see it) of the approved version, in order."""
     qs = rows(ds).values_list("nomor", "data")
@@ -279,19 +287,21 @@ def last_change(pemda: Pemda) -> str:
     from django.db import connection
 
     tables = {m: m._meta.db_table for m in (Pemda, Dataset, Opd, Topik)}
-    # table names from the models' metadata, values as parameters
+    # table names from the models' metadata, values as parameters; the row counts make a
+    # deletion (which lowers no maximum) change the token too
     sql = (
-        f"SELECT MAX(t) FROM ("  # noqa: S608
-        f"SELECT updated_at AS t FROM {tables[Pemda]} WHERE id = %s "
-        f"UNION ALL SELECT MAX(updated_at) FROM {tables[Dataset]} WHERE pemda_id = %s "
-        f"UNION ALL SELECT MAX(updated_at) FROM {tables[Opd]} WHERE pemda_id = %s "
-        f"UNION ALL SELECT MAX(updated_at) FROM {tables[Topik]}) AS perubahan"
+        f"SELECT MAX(t), SUM(n) FROM ("  # noqa: S608
+        f"SELECT updated_at AS t, 0 AS n FROM {tables[Pemda]} WHERE id = %s "
+        f"UNION ALL SELECT MAX(updated_at), COUNT(*) FROM {tables[Dataset]} WHERE pemda_id = %s "
+        f"UNION ALL SELECT MAX(updated_at), COUNT(*) FROM {tables[Opd]} WHERE pemda_id = %s "
+        f"UNION ALL SELECT MAX(updated_at), COUNT(*) FROM {tables[Topik]}) AS perubahan"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [pemda.pk, pemda.pk, pemda.pk])
-        row = cursor.fetchone()
+        latest, rows = cursor.fetchone() or (None, 0)
     # digits only: the same for a given moment on either database, and safe in any cache key
-    return re.sub(r"\D", "", str(row[0])) if row and row[0] is not None else "0"
+    stamp = re.sub(r"\D", "", str(latest or ""))
+    return f"{stamp}n{rows or 0}"
 
 
 # --- development data -------------------------------------------------------------------------

@@ -87,6 +87,7 @@ def klasifikasi_subs(*, user, tahun_anggaran, opd_id=None, level: str = "", q: s
     def count(model, link, **filters):
         inner = (
             model.objects.filter(**{link: OuterRef("pk")}, **filters)
+            .filter(rahasia_visible_q(user))  # counts only what the user may see
             .order_by()
             .values(link)
             .annotate(n=Count("pk"))
@@ -115,6 +116,15 @@ def klasifikasi_subs(*, user, tahun_anggaran, opd_id=None, level: str = "", q: s
     if q:
         qs = qs.filter(Q(nama__icontains=q) | Q(kode__startswith=q))
     return qs
+
+
+def klasifikasi_halaman(*, user, rows, halaman):
+    """One page (50) of the classification list; the rahasia sub kegiatan it shows are audited."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(rows, 50).get_page(halaman)
+    audit_rahasia_list(user=user, objs=list(page), where="daftar klasifikasi")
+    return page
 
 
 def klasifikasi_sub(*, user, pk: int):
@@ -154,7 +164,11 @@ def klasifikasi_item(*, user, jenis: str, pk: int):
     if model is None:
         raise Http404
     pemda = klasifikasi_pemda(user=user)
-    obj = model.objects.filter(pemda=pemda, pk=pk).filter(rahasia_visible_q(user)).first()
+    parent = {"sub": None, "indikator": "sub_kegiatan__", "bukti": "realisasi__sub_kegiatan__"}
+    qs = model.objects.filter(pemda=pemda, pk=pk).filter(rahasia_visible_q(user))
+    if parent[jenis]:  # an item of a rahasia sub kegiatan is out of reach like the sub itself
+        qs = qs.filter(rahasia_visible_q(user, parent[jenis]))
+    obj = qs.first()
     if obj is None:
         raise Http404
     return obj

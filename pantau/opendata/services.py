@@ -321,6 +321,11 @@ def dataset_publish(
     now = timezone.now()
     dataset.kolom_sel_kecil = sorted(set(kolom))
     dataset.ambang_sel_kecil = dataset.opd.pemda.sel_minimum if kolom else 0
+    dataset.versi_terbit = latest
+    from pantau.opendata.public import csv_download
+
+    served = csv_download(dataset)  # what the public will download, suppression applied
+    dataset.csv_ukuran, dataset.csv_sha256 = len(served), hashlib.sha256(served).hexdigest()
     dataset.klasifikasi = Klasifikasi.PUBLIK
     dataset.kelas_kip = kelas_kip
     dataset.dasar_pengecualian = ""
@@ -415,6 +420,7 @@ def klasifikasi_set(
             _("Hanya walidata atau verifikator yang dapat mengubah klasifikasi.")
         )
     obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    _may_change_level(actor, obj)
     before = snapshot(obj)
     obj.klasifikasi = klasifikasi
     obj.kelas_kip = kelas_kip if klasifikasi == Klasifikasi.PUBLIK else ""
@@ -458,17 +464,20 @@ def klasifikasi_set_many(
     }
     _check_choices(klasifikasi, values["kelas_kip"], values["dasar_pengecualian"], alasan)
     changed = []
+    now = timezone.now()
     for obj in rows:
+        _may_change_level(actor, obj)
         before = snapshot(obj)
         for name, value in values.items():
             setattr(obj, name, value)
+        obj.updated_at = now  # bulk_update does not apply auto_now
         obj.check_klasifikasi()
         changes = diff(before, snapshot(obj))
         if changes:
             changed.append((obj, changes))
     if not changed:
         return 0
-    model.objects.bulk_update([o for o, _c in changed], list(values), batch_size=500)
+    model.objects.bulk_update([o for o, _c in changed], [*values, "updated_at"], batch_size=500)
     label = model._meta.model_name
     audit_bulk(
         actor=actor,
@@ -478,6 +487,17 @@ def klasifikasi_set_many(
         ],
     )
     return len(changed)
+
+
+def _may_change_level(actor, obj) -> None:
+    """A `rahasia` item (as locked now, not as the screen showed it) is changed only by someone
+    who may read it: Bappeda's verifier classifies, but does not read or lower rahasia items."""
+    from pantau.audit.services import may_read_rahasia
+
+    if actor is not None and not may_read_rahasia(actor, obj):
+        raise PermissionDenied(
+            _("Klasifikasi data rahasia hanya dapat diubah oleh walidata atau pimpinan.")
+        )
 
 
 def _check_choices(klasifikasi: str, kelas_kip: str, dasar: str, alasan: str) -> None:

@@ -321,3 +321,14 @@ def personal_text(fields: dict) -> list[str]:
                 found.append(_("kolom %(c)s (berisi %(k)s)") % {"c": name, "k": kind})
                 break
     return found
+
+
+def csv_bytes(fields: list[str], records) -> bytes:
+    """The public CSV of a dataset, byte for byte the same for the same rows (UTF-8, comma,
+    header row, LF, null as empty), so its digest can be published with the resource."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(fields)
+    for r in records:
+        writer.writerow(["" if r.get(f) is None else r.get(f) for f in fields])
+    return buf.getvalue().encode("utf-8")

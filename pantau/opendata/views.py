@@ -58,7 +58,11 @@ def baru(request):
     if not opds:
         raise Http404
     opd_id = request.POST.get("opd") or request.GET.get("opd")
-    opd = access_opd(request.user, int(opd_id)) if opd_id and str(opd_id).isdigit() else opds[0]
+    opd = (
+        access_opd(request.user, int(opd_id))
+        if opd_id and str(opd_id).isascii() and str(opd_id).isdigit()
+        else opds[0]
+    )
     form = DatasetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -204,8 +208,6 @@ def _level_args(form) -> dict:
 def klasifikasi(request):
     """The Walidata's (and Bappeda verifier's) list of the year's sub kegiatan with their level;
     a selection of them can be given one level at once."""
-    from django.core.paginator import Paginator
-
     from pantau.planning.models import SubKegiatan
     from pantau.planning.selectors import tahun_anggaran_list, tahun_anggaran_pick
 
@@ -220,13 +222,13 @@ def klasifikasi(request):
     rows = selectors.klasifikasi_subs(
         user=request.user,
         tahun_anggaran=ta,
-        opd_id=int(opd) if opd.isdigit() else None,
+        opd_id=int(opd) if opd.isascii() and opd.isdigit() else None,
         level=level,
         q=q,
     )
     if request.method == "POST":
         form = KlasifikasiForm(request.POST)
-        chosen = [int(v) for v in request.POST.getlist("pilih") if v.isdigit()]
+        chosen = [int(v) for v in request.POST.getlist("pilih") if v.isascii() and v.isdigit()]
         pks = list(rows.filter(pk__in=chosen).values_list("pk", flat=True))
         if not pks:
             messages.error(request, _("Pilih paling sedikit satu sub kegiatan."))
@@ -245,7 +247,9 @@ def klasifikasi(request):
             except (ValidationError, PermissionDenied) as exc:
                 _fail(request, exc)
         return redirect(f"{request.path}?{request.GET.urlencode()}")
-    page = Paginator(rows, 50).get_page(request.GET.get("halaman"))
+    page = selectors.klasifikasi_halaman(
+        user=request.user, rows=rows, halaman=request.GET.get("halaman")
+    )
     query = request.GET.copy()
     query.pop("halaman", None)
     return render(

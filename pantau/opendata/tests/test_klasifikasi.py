@@ -262,3 +262,119 @@ def test_bulk_service_is_all_or_nothing_and_checked(world):
         )
         == 0
     )
+
+
+def test_the_service_refuses_a_rahasia_item_to_a_non_reader(world):
+    """The screen hides rahasia items from Bappeda's verifier; the service refuses them too
+    (the level is read under lock, so a raise between page and post is caught)."""
+    from django.core.exceptions import PermissionDenied
+
+    from pantau.opendata.services import klasifikasi_set, klasifikasi_set_many
+
+    sub = klasifikasi_set(
+        actor=world.a.users["admin"],
+        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
+        klasifikasi="rahasia",
+        dasar_pengecualian="17a",
+        alasan="Penyelidikan.",
+    )
+    verifier = world.a.users["verifikator"]
+    with pytest.raises(PermissionDenied):
+        klasifikasi_set(actor=verifier, obj=sub, klasifikasi="publik", kelas_kip="berkala")
+    with pytest.raises(PermissionDenied):  # all or nothing: sub2 is not changed either
+        klasifikasi_set_many(
+            actor=verifier,
+            model=SubKegiatan,
+            pks=[world.a.sub2.pk, sub.pk],
+            klasifikasi="publik",
+            kelas_kip="berkala",
+        )
+    assert _levels(sub, world.a.sub2) == ["rahasia", "terbatas"]
+
+
+def test_items_of_a_rahasia_sub_kegiatan_are_out_of_a_non_readers_reach(client, world, clock):
+    from pantau.opendata.services import klasifikasi_set
+    from pantau.planning.choices import Rumus
+    from pantau.planning.services import indikator_create
+
+    photo = _report_with_photo(world, clock)
+    ind = indikator_create(
+        actor=None,
+        induk=world.a.sub,
+        nama="Jumlah saksi dilindungi",
+        satuan="orang",
+        rumus=Rumus.TREN_POSITIF,
+        target_tahunan=Decimal(2),
+    )
+    klasifikasi_set(
+        actor=world.a.users["admin"],
+        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
+        klasifikasi="rahasia",
+        dasar_pengecualian="17a",
+        alasan="Penyelidikan.",
+    )
+    login(client, world.a.users["verifikator"])
+    for jenis, pk in (("indikator", ind.pk), ("bukti", photo.pk)):
+        url = reverse("opendata-kelola:klasifikasi-ubah", args=[jenis, pk])
+        answer = client.post(url, {"klasifikasi": "publik", "kelas_kip": "berkala"})
+        assert answer.status_code == 404, jenis
+    ind.refresh_from_db()
+    photo.refresh_from_db()
+    assert (ind.klasifikasi, photo.klasifikasi) == ("terbatas", "terbatas")
+    # the list's counts leave out what the verifier cannot see
+    klasifikasi_set(
+        actor=world.a.users["admin"],
+        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
+        klasifikasi="terbatas",
+        dasar_pengecualian="17i",
+        alasan="Selesai diperiksa.",
+    )
+    klasifikasi_set(
+        actor=world.a.users["admin"],
+        obj=ind,
+        klasifikasi="rahasia",
+        dasar_pengecualian="17a",
+        alasan="Penyelidikan.",
+    )
+    row = next(s for s in client.get(LIST).context["page"] if s.pk == world.a.sub.pk)
+    assert (row.n_indikator, row.n_foto) == (0, 1)
+    login(client, world.a.users["admin"])
+    row = next(s for s in client.get(LIST).context["page"] if s.pk == world.a.sub.pk)
+    assert (row.n_indikator, row.n_foto) == (1, 1)
+
+
+def test_the_list_records_the_rahasia_rows_it_shows(client, world):
+    from pantau.opendata.services import klasifikasi_set
+
+    sub = klasifikasi_set(
+        actor=world.a.users["admin"],
+        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
+        klasifikasi="rahasia",
+        dasar_pengecualian="17a",
+        alasan="Penyelidikan.",
+    )
+    login(client, world.a.users["admin"])
+    assert sub.nama in client.get(LIST).text
+    assert list(
+        AuditEvent.objects.filter(
+            action="rahasia.read", changes___where="daftar klasifikasi"
+        ).values_list("object_id", flat=True)
+    ) == [str(sub.pk)]
+
+
+def test_odd_digits_and_bulk_timestamps(client, world):
+    from pantau.opendata.services import klasifikasi_set_many
+
+    login(client, world.a.users["admin"])
+    assert client.get(LIST + "&opd=²").status_code == 200
+    page = client.post(LIST, {"pilih": ["²", "١"], "klasifikasi": "publik"}, follow=True)
+    assert "Pilih paling sedikit satu sub kegiatan." in page.text
+    before = SubKegiatan.objects.get(pk=world.a.sub.pk).updated_at
+    klasifikasi_set_many(
+        actor=world.a.users["admin"],
+        model=SubKegiatan,
+        pks=[world.a.sub.pk],
+        klasifikasi="publik",
+        kelas_kip="berkala",
+    )
+    assert SubKegiatan.objects.get(pk=world.a.sub.pk).updated_at > before

@@ -234,3 +234,14 @@ def test_opd_rename_reaches_the_cached_catalogue_at_once(client, world, catalogu
     pemda_update(actor=None, pemda=world.a.pemda, walidata_nama="Walidata Baru")
     extras = {e["key"]: e["value"] for e in client.get(url).json()["result"]["extras"]}
     assert extras["sdi_walidata"] == "Walidata Baru"
+
+
+def test_catalogue_token_moves_when_a_row_is_deleted(world, catalogue):
+    from pantau.opendata.models import Topik
+
+    old = Topik.objects.create(nama="uji-lama", judul="Uji lama")
+    Topik.objects.create(nama="uji-baru", judul="Uji baru")  # the latest save stays this one
+    before = public.last_change(world.a.pemda)
+    Topik.objects.filter(pk=old.pk).delete()
+    assert public.last_change(world.a.pemda) != before
+    assert public.last_change(world.a.pemda) == public.last_change(world.a.pemda)

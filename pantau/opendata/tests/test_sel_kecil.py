@@ -3,10 +3,13 @@ at publication, values from 1 to below the pemda's minimum cell size never reach
 not in the preview, the downloads, the DataStore records, nor through a filter or a sort."""
 
 import datetime as dt
+import hashlib
+import io
 import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
 
 from conftest import PASSWORD
 from pantau.opendata import services as od
@@ -95,6 +98,25 @@ def test_small_cells_never_reach_the_public(client, world, catalogue):
     pkg = client.get(f"/api/3/action/package_show?id={ds.nama}").json()["result"]
     extras = {e["key"]: e["value"] for e in pkg["extras"]}
     assert extras["sel_kecil_disamarkan"] == "kasus: 1-4"
+    # the published size and digest are those of the file served, not of the upload (whose
+    # digest would let anyone try the few possible hidden values until it matches)
+    served = csv_text.encode()
+    csv_res = next(r for r in pkg["resources"] if r["format"] == "CSV")
+    assert csv_res["hash"] == "sha256:" + hashlib.sha256(served).hexdigest()
+    assert csv_res["size"] == len(served)
+    assert hashlib.sha256(BODY.encode()).hexdigest() not in json.dumps(pkg)
+    assert all(not r["hash"] for r in pkg["resources"] if r["format"] != "CSV")
+    xlsx = client.get(
+        f"/dataset/{ds.nama}/resource/{resource_id(ds.uid, 'xlsx')}/download/x.xlsx"
+    ).getvalue()
+    sheet = load_workbook(io.BytesIO(xlsx), read_only=True).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        12,
+        None,
+        0,
+        None,
+        5,
+    ]
 
 
 def test_the_threshold_is_the_pemda_setting_at_publication(client, world, catalogue):
