@@ -325,9 +325,12 @@ def _chart(fields: list[dict], rows: list[dict]) -> dict | None:
     top = max((abs(n) for n in numbers), default=0)
     if not top:
         return None
+    titles = {f["name"]: f.get("title") or f["name"].replace("_", " ") for f in fields}
     return {
         "label": label,
         "value": value,
+        "label_title": titles[label],
+        "value_title": titles[value],
         "bars": [
             {
                 "label": r.get(label),
