@@ -378,3 +378,15 @@ def test_odd_digits_and_bulk_timestamps(client, world):
         kelas_kip="berkala",
     )
     assert SubKegiatan.objects.get(pk=world.a.sub.pk).updated_at > before
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world):
+    for url in (
+        LIST,
+        reverse("opendata-kelola:klasifikasi-sub", args=[world.a.sub.pk]),
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 302 and answer.url.startswith(reverse("login"))
+    ubah = reverse("opendata-kelola:klasifikasi-ubah", args=["sub", world.a.sub.pk])
+    assert client.post(ubah, {"klasifikasi": "publik", "kelas_kip": "berkala"}).status_code == 302
+    assert _levels(world.a.sub) == ["terbatas"]
