@@ -254,7 +254,13 @@ def main() -> None:
                     "--chdir",
                     str(HERE.parent),
                 ],
-                {**env, "PANTAU_OPENDATA_API_CACHE_SECONDS": cache},
+                # all clients call from 127.0.0.1: the per-address rate limit (R6) would
+                # measure itself, not the listing
+                {
+                    **env,
+                    "PANTAU_OPENDATA_API_CACHE_SECONDS": cache,
+                    "PANTAU_OPENDATA_API_RATE": "0",
+                },
             )
             try:
                 base = f"http://127.0.0.1:{port}"

@@ -229,6 +229,14 @@ OPENDATA_MAX_ROWS = int(os.environ.get("PANTAU_OPENDATA_MAX_ROWS", "200000"))
 # need nothing: the only pemda is served). Example: 74.07
 OPENDATA_DEFAULT_PEMDA = os.environ.get("PANTAU_OPENDATA_PEMDA", "").strip()
 OPENDATA_API_CACHE_SECONDS = int(os.environ.get("PANTAU_OPENDATA_API_CACHE_SECONDS", "60"))
+# Calls per client address to the CKAN API, downloads and DCAT feeds ("1200/m"; empty or 0
+# turns the limit off), addresses never limited, and the request header holding the client's
+# address behind a reverse proxy (e.g. HTTP_X_REAL_IP; default REMOTE_ADDR).
+OPENDATA_API_RATE = os.environ.get("PANTAU_OPENDATA_API_RATE", "1200/m").strip()
+if OPENDATA_API_RATE in ("0", "off"):
+    OPENDATA_API_RATE = ""
+OPENDATA_API_RATE_EXEMPT = set(env_list("PANTAU_OPENDATA_API_RATE_EXEMPT", []))
+OPENDATA_CLIENT_IP_HEADER = os.environ.get("PANTAU_CLIENT_IP_HEADER", "").strip()
 OPENDATA_API_TIME_LIMIT_S = float(os.environ.get("PANTAU_OPENDATA_API_TIME_LIMIT_S", "10"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

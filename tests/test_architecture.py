@@ -193,7 +193,16 @@ def test_templates_compile():
 
 
 # The public side of the open-data app: everything an anonymous visitor reaches.
-PUBLIC_MODULES = ["api.py", "ckan.py", "portal.py", "metadata.py", "fq.py", "ids.py", "dcat.py"]
+PUBLIC_MODULES = [
+    "api.py",
+    "ckan.py",
+    "portal.py",
+    "metadata.py",
+    "fq.py",
+    "ids.py",
+    "dcat.py",
+    "ratelimit.py",
+]
 PUBLIC_MAY_IMPORT = {
     "pantau.opendata",
     "pantau.opendata.public",
@@ -203,6 +212,7 @@ PUBLIC_MAY_IMPORT = {
     "pantau.opendata.metadata",
     "pantau.opendata.api",
     "pantau.opendata.dcat",
+    "pantau.opendata.ratelimit",
     "pantau.core.storage",
 }
 

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from pantau.opendata import ckan, public
+from pantau.opendata import ckan, public, ratelimit
 
 log = logging.getLogger(__name__)
 JSON_TYPE = "application/json;charset=utf-8"
@@ -78,6 +78,16 @@ def action(request, name: str):
     if request.method not in ("GET", "POST"):
         response = HttpResponse(status=405)
         response["Allow"] = "GET, POST"
+        return response
+    seconds = ratelimit.wait_seconds(request)
+    if seconds is not None:
+        response = _envelope(
+            request,
+            name,
+            status=429,
+            error={"__type": "Rate Limit Error", "message": ratelimit.message(seconds)},
+        )
+        response["Retry-After"] = str(seconds)
         return response
     if ckan.is_write(name):
         return _envelope(

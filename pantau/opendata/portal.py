@@ -20,6 +20,7 @@ from pantau.core.storage import open_private
 from pantau.opendata import ckan, dcat, metadata, public
 from pantau.opendata.api import base_url
 from pantau.opendata.ids import resource_id
+from pantau.opendata.ratelimit import limited
 
 BULAN_PENDEK = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
@@ -344,6 +345,7 @@ def _chart(fields: list[dict], rows: list[dict]) -> dict | None:
 
 
 @require_GET
+@limited
 def download(request, nama: str, rid: str, filename: str):
     pemda = _pemda(request)
     found = public.dataset_by_resource(pemda, str(rid))
@@ -393,6 +395,7 @@ def download(request, nama: str, rid: str, filename: str):
 
 
 @require_GET
+@limited
 def datapackage(request, nama: str):
     pemda = _pemda(request)
     ds = public.dataset(pemda, nama)
@@ -438,6 +441,7 @@ def sitemap(request):
 
 
 @require_GET
+@limited
 def catalog_rdf(request, fmt: str):
     """The DCAT catalogue, one page of 100 datasets with Hydra paging."""
     if fmt not in dcat.FORMATS:
@@ -457,6 +461,7 @@ def catalog_rdf(request, fmt: str):
 
 
 @require_GET
+@limited
 def dataset_rdf(request, key: str, fmt: str):
     if fmt not in dcat.FORMATS:
         raise Http404
