@@ -156,7 +156,7 @@ def kegiatan_detail(request, pk: int):
             "riwayat": history,
             "foto": list(public.photos(sub)),
             "indikator": [
-                (i, BULAN_PENDEK[i.bulan - 1] if i.bulan else "") for i in public.indicators(sub)
+                (i, ", ".join(BULAN_PENDEK[m - 1] for m in i.bulan)) for i in public.indicators(sub)
             ],
         },
     )

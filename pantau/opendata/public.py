@@ -409,7 +409,7 @@ class IndikatorPublik:
     target: Decimal
     realisasi: Decimal | None
     capaian: Decimal | None
-    bulan: int | None  # the last month counted
+    bulan: list[int]  # the months whose verified values are counted
 
 
 def indicators(sub) -> list[IndikatorPublik]:
@@ -448,7 +448,7 @@ def indicators(sub) -> list[IndikatorPublik]:
                 ind.target_tahunan,
                 result.realisasi,
                 result.persen,
-                months[-1] if months else None,
+                months,
             )
         )
     return out

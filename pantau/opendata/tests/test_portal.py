@@ -240,4 +240,5 @@ def test_public_indicators_of_an_activity_count_verified_months_only(
     ((item, bulan),) = page.context["indikator"]
     # tren positif: R = sum of the verified values (June: 12, July's 14 unverified), 12 / 40
     assert (item.realisasi, item.capaian, bulan) == (Decimal(12), Decimal(30), "Jun")
+    assert "bulan terverifikasi: Jun" in text
     assert "capaian <strong>30,0%</strong>" in text
