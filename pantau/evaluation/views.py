@@ -120,8 +120,6 @@ def rincian(request, jenis: str):
         kecamatan=(request.GET.get("kecamatan") or "")[:20] or None,
     )
     page = rincian_halaman(user=request.user, rincian=data, halaman=request.GET.get("halaman"))
-    query = request.GET.copy()
-    query.pop("halaman", None)
     return render(
         request,
         "evaluation/rincian.html",
@@ -131,7 +129,6 @@ def rincian(request, jenis: str):
             "periode": period,
             "rincian": data,
             "page": page,
-            "query": query.urlencode(),
             "nama_bulan": BULAN[period.bulan_akhir - 1],
         },
     )

@@ -111,8 +111,6 @@ def kegiatan_list(request):
                     "url": reverse("opendata:kegiatan", args=[sub.pk]),
                 }
             )
-    query = request.GET.copy()
-    query.pop("halaman", None)
     return render(
         request,
         "opendata/kegiatan_list.html",
@@ -124,7 +122,6 @@ def kegiatan_list(request):
             "kecamatan_list": list(public.kecamatan_list(pemda)),
             "q": q,
             "page": page,
-            "query": query.urlencode(),
             "peta": {"titik": markers},
         },
     )
@@ -227,8 +224,6 @@ def dataset_list(request):
         ),
     }
     page = Paginator(results, 20).get_page(request.GET.get("halaman"))
-    query = request.GET.copy()
-    query.pop("halaman", None)
     return render(
         request,
         "opendata/dataset_list.html",
@@ -238,7 +233,6 @@ def dataset_list(request):
             "q": q,
             "chosen": chosen,
             "facets": facets,
-            "query": query.urlencode(),
             "count": len(results),
         },
     )

@@ -250,8 +250,6 @@ def klasifikasi(request):
     page = selectors.klasifikasi_halaman(
         user=request.user, rows=rows, halaman=request.GET.get("halaman")
     )
-    query = request.GET.copy()
-    query.pop("halaman", None)
     return render(
         request,
         "opendata/klasifikasi_daftar.html",
@@ -265,7 +263,6 @@ def klasifikasi(request):
             "q": q,
             "levels": Klasifikasi.choices,
             "page": page,
-            "query": query.urlencode(),
             "form": KlasifikasiForm(),
         },
     )

@@ -105,3 +105,12 @@ def get_index(sequence, index):
         return sequence[int(index)]
     except (IndexError, TypeError, ValueError):
         return None
+
+
+@register.simple_tag(takes_context=True)
+def halaman_url(context, number) -> str:
+    """The current page's address with another `halaman` (page number), every other query
+    parameter (filters, search) kept: the links of `core/_halaman.html`."""
+    query = context["request"].GET.copy()
+    query["halaman"] = number
+    return f"?{query.urlencode()}"
