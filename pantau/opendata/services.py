@@ -412,24 +412,19 @@ def klasifikasi_set(
     dasar_pengecualian: str = "",
     alasan: str = "",
 ):
-    """Set the level of a sub kegiatan, indicator or piece of evidence (Walidata or Bappeda's
-    verifier of the pemda). Lowering and raising are both audited with the old and new level."""
-    role = scope_for(actor).role_in(obj.pemda_id) if actor is not None else Role.ADMIN
-    if role not in (Role.ADMIN, Role.VERIFIKATOR):
-        raise PermissionDenied(
-            _("Hanya walidata atau verifikator yang dapat mengubah klasifikasi.")
-        )
-    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
-    _may_change_level(actor, obj)
-    before = snapshot(obj)
-    obj.klasifikasi = klasifikasi
-    obj.kelas_kip = kelas_kip if klasifikasi == Klasifikasi.PUBLIK else ""
-    obj.dasar_pengecualian = "" if klasifikasi == Klasifikasi.PUBLIK else dasar_pengecualian
-    obj.alasan_klasifikasi = "" if klasifikasi == Klasifikasi.PUBLIK else alasan
-    obj.check_klasifikasi()
-    label = type(obj)._meta.model_name
-    save_audited(actor=actor, obj=obj, action=f"{label}.klasifikasi", before=before)
-    return obj
+    """Set the level of one dataset, sub kegiatan, indicator or piece of evidence (Walidata or
+    Bappeda's verifier of the pemda): `klasifikasi_set_many` for one row, so the rule, the
+    permission and the audit are defined once. Returns the row as saved."""
+    klasifikasi_set_many(
+        actor=actor,
+        model=type(obj),
+        pks=[obj.pk],
+        klasifikasi=klasifikasi,
+        kelas_kip=kelas_kip,
+        dasar_pengecualian=dasar_pengecualian,
+        alasan=alasan,
+    )
+    return type(obj).objects.get(pk=obj.pk)
 
 
 @transaction.atomic
@@ -443,9 +438,10 @@ def klasifikasi_set_many(
     dasar_pengecualian: str = "",
     alasan: str = "",
 ) -> int:
-    """Set one level on many rows of one model (the Walidata's list screen, the demo): the
-    same rule and permission as `klasifikasi_set`, one audit event per row that changed, a
-    fixed number of queries. All or nothing: a refusal changes no row. Returns rows changed."""
+    """Set one level on many rows of one model (the Walidata's list screen, the demo, and
+    `klasifikasi_set` for one row): the §16.3 rule, the Walidata/verifier permission, one audit
+    event per row that changed with its old and new level, a fixed number of queries. All or
+    nothing: a refusal changes no row. Returns the number of rows changed."""
     rows = list(model.objects.select_for_update().filter(pk__in=list(pks)).order_by("pk"))
     if not rows:
         return 0
