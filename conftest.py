@@ -113,6 +113,36 @@ class World:
         return ns
 
 
+def verify_report(tenant, report, *, approve_note: str = "", verify_note: str = ""):
+    """A monthly report through its workflow: submitted by the operator, approved by the head
+    of OPD, verified by Bappeda (the tenant's users of those roles)."""
+    from pantau.monitoring.services import realisasi_transition
+
+    realisasi_transition(actor=tenant.users["operator_opd"], realisasi=report, name="submit")
+    realisasi_transition(
+        actor=tenant.users["kepala_opd"], realisasi=report, name="approve", catatan=approve_note
+    )
+    return realisasi_transition(
+        actor=tenant.users["verifikator"], realisasi=report, name="verify", catatan=verify_note
+    )
+
+
+def classify(tenant, obj, level: str, *, alasan: str = "Sedang diperiksa.", dasar: str = "17a"):
+    """The tenant's Walidata sets an item's level: publik as berkala (Pasal 9), terbatas or
+    rahasia with the given Pasal 17 basis and reason. Returns the item as saved."""
+    from pantau.opendata.services import klasifikasi_set
+
+    publik = level == "publik"
+    return klasifikasi_set(
+        actor=tenant.users["admin"],
+        obj=obj,
+        klasifikasi=level,
+        kelas_kip="berkala" if publik else "",
+        dasar_pengecualian="" if publik else dasar,
+        alasan="" if publik else alasan,
+    )
+
+
 @pytest.fixture
 def world(db, nomen_csv) -> World:
     return World(nomen_csv)

@@ -13,10 +13,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from conftest import classify, verify_report
 from pantau.monitoring.models import PeriodeLaporan
-from pantau.monitoring.services import bukti_add, realisasi_save, realisasi_transition
+from pantau.monitoring.services import bukti_add, realisasi_save
 from pantau.monitoring.tests.photos import jpeg
-from pantau.opendata import services as od
 from pantau.opendata.ids import FORMATS, resource_id
 from pantau.planning.models import Indikator, SubKegiatan
 
@@ -56,31 +56,10 @@ def _seed_development_data(world, catalogue, clock):
         name=c("berkas-foto") + ".jpg",
         data=jpeg(color=(200, 30, 30)),
     )
-    realisasi_transition(actor=operator, realisasi=report, name="submit")
-    realisasi_transition(
-        actor=a.users["kepala_opd"], realisasi=report, name="approve", catatan=c("catatan-kepala")
-    )
-    realisasi_transition(
-        actor=a.users["verifikator"],
-        realisasi=report,
-        name="verify",
-        catatan=c("catatan-verifikator"),
-    )
-    admin = a.users["admin"]
-    od.klasifikasi_set(
-        actor=admin,
-        obj=SubKegiatan.objects.get(pk=a.sub.pk),
-        klasifikasi="publik",
-        kelas_kip="berkala",
-    )
-    od.klasifikasi_set(actor=admin, obj=shown, klasifikasi="publik", kelas_kip="berkala")
-    od.klasifikasi_set(
-        actor=admin,
-        obj=hidden,
-        klasifikasi="rahasia",
-        dasar_pengecualian="17h",
-        alasan=c("alasan-foto"),
-    )
+    verify_report(a, report, approve_note=c("catatan-kepala"), verify_note=c("catatan-verifikator"))
+    classify(a, a.sub, "publik")
+    classify(a, shown, "publik")
+    classify(a, hidden, "rahasia", alasan=c("alasan-foto"), dasar="17h")
     Indikator.objects.create(
         pemda=a.pemda,
         tahun_anggaran=a.ta,
@@ -111,14 +90,7 @@ def _seed_development_data(world, catalogue, clock):
             target_tahunan=Decimal(10),
         )
         if level != "terbatas":
-            od.klasifikasi_set(
-                actor=admin,
-                obj=ind,
-                klasifikasi=level,
-                kelas_kip="berkala" if level == "publik" else "",
-                dasar_pengecualian="17h" if level == "rahasia" else "",
-                alasan=c("alasan-ind-rahasia") if level == "rahasia" else "",
-            )
+            classify(a, ind, level, alasan=c("alasan-ind-rahasia"), dasar="17h")
     return shown, hidden
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Catalogue
+from conftest import Catalogue, classify, verify_report
 from tests.browser.support import ARTIFACTS, no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
@@ -15,11 +15,9 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 
 def _seed_public_project(world, clock):
     from pantau.monitoring.models import PeriodeLaporan
-    from pantau.monitoring.services import bukti_add, realisasi_save, realisasi_transition
+    from pantau.monitoring.services import bukti_add, realisasi_save
     from pantau.monitoring.tests.photos import jpeg
-    from pantau.opendata import services as od
     from pantau.organisations.models import Wilayah
-    from pantau.planning.models import SubKegiatan
     from pantau.planning.services import sub_kegiatan_update
 
     clock.set("2026-07-05T10:00")
@@ -52,17 +50,9 @@ def _seed_public_project(world, clock):
     photo = bukti_add(
         actor=operator, realisasi=report, name="rs.jpg", data=jpeg(lat=-5.77, lng=123.92)
     )
-    realisasi_transition(actor=operator, realisasi=report, name="submit")
-    realisasi_transition(actor=a.users["kepala_opd"], realisasi=report, name="approve")
-    realisasi_transition(actor=a.users["verifikator"], realisasi=report, name="verify")
-    admin = a.users["admin"]
-    od.klasifikasi_set(
-        actor=admin,
-        obj=SubKegiatan.objects.get(pk=a.sub.pk),
-        klasifikasi="publik",
-        kelas_kip="berkala",
-    )
-    od.klasifikasi_set(actor=admin, obj=photo, klasifikasi="publik", kelas_kip="berkala")
+    verify_report(a, report)
+    classify(a, a.sub, "publik")
+    classify(a, photo, "publik")
 
 
 def _axe(page, name):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
+from conftest import PASSWORD, classify
 from pantau.audit.models import AuditEvent
 
 JUNE = "?tahun=2026&periode=6"
@@ -15,18 +15,6 @@ JUNE = "?tahun=2026&periode=6"
 def login(client, user):
     client.logout()
     assert client.login(username=user.username, password=PASSWORD)
-
-
-def _rahasia(world, obj, alasan="Sedang diperiksa aparat penegak hukum."):
-    from pantau.opendata.services import klasifikasi_set
-
-    return klasifikasi_set(
-        actor=world.a.users["admin"],
-        obj=obj,
-        klasifikasi="rahasia",
-        dasar_pengecualian="17a",
-        alasan=alasan,
-    )
 
 
 def _reads(where: str) -> list[str]:
@@ -65,7 +53,7 @@ def test_rahasia_indicator_hidden_from_lists_of_other_roles(client, world, clock
     clock.set("2026-07-03 09:00")
     ind = _june_indicator(world)
     open_ = _june_indicator(world, nama="Jumlah posyandu aktif")
-    _rahasia(world, ind)
+    classify(world.a, ind, "rahasia")
     rows = reverse("evaluation:rincian", args=["indikator"]) + JUNE
     form = reverse("monitoring:laporan", args=[world.a.sub.pk, 6])
 
@@ -92,11 +80,10 @@ def test_rahasia_indicator_hidden_from_lists_of_other_roles(client, world, clock
 
 @pytest.mark.django_db
 def test_indicator_of_a_rahasia_sub_kegiatan_is_hidden_too(client, world, clock):
-    from pantau.planning.models import SubKegiatan
 
     clock.set("2026-07-03 09:00")
     ind = _june_indicator(world)
-    _rahasia(world, SubKegiatan.objects.get(pk=world.a.sub.pk))
+    classify(world.a, world.a.sub, "rahasia")
     login(client, world.a.users["verifikator"])
     page = client.get(reverse("evaluation:rincian", args=["indikator"]) + JUNE)
     assert ind.nama not in page.text and page.context["rincian"].tersembunyi == 1
@@ -105,7 +92,6 @@ def test_indicator_of_a_rahasia_sub_kegiatan_is_hidden_too(client, world, clock)
 @pytest.mark.django_db
 def test_every_list_that_shows_a_rahasia_sub_kegiatan_records_the_read(client, world, clock):
     from pantau.monitoring.services import realisasi_import
-    from pantau.planning.models import SubKegiatan
     from pantau.planning.services import sub_kegiatan_update
 
     clock.set("2026-07-03 09:00")
@@ -127,7 +113,7 @@ def test_every_list_that_shows_a_rahasia_sub_kegiatan_records_the_read(client, w
         latitude=Decimal("-5.30"),
         longitude=Decimal("123.58"),
     )
-    sub = _rahasia(world, SubKegiatan.objects.get(pk=world.a.sub.pk))
+    sub = classify(world.a, world.a.sub, "rahasia")
     pk = str(sub.pk)
     login(client, world.a.users["auditor"])
     dasbor = client.get(reverse("evaluation:dasbor") + JUNE)
@@ -160,10 +146,9 @@ def test_rahasia_reads_are_recorded_outside_a_transaction(client, nomen_csv):
     """Pages are read in autocommit mode (no ATOMIC_REQUESTS): recording a read must open its
     own transaction rather than fail the page."""
     from conftest import World
-    from pantau.planning.models import SubKegiatan
 
     world = World(nomen_csv)
-    sub = _rahasia(world, SubKegiatan.objects.get(pk=world.a.sub.pk))
+    sub = classify(world.a, world.a.sub, "rahasia")
     login(client, world.a.users["auditor"])
     assert client.get(reverse("monitoring:riwayat", args=[sub.pk])).status_code == 200
     assert _reads("riwayat sub kegiatan") == [str(sub.pk)]

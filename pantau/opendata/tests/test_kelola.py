@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from conftest import PASSWORD
+from conftest import PASSWORD, classify
 from pantau.opendata import public
 from pantau.opendata.models import Dataset, DatasetVersi
 
@@ -104,17 +104,10 @@ def test_rahasia_items_only_for_their_readers_and_every_read_audited(client, wor
     from django.urls import reverse
 
     from pantau.audit.models import AuditEvent
-    from pantau.opendata import services as od
     from pantau.planning.models import SubKegiatan
 
     sub = SubKegiatan.objects.get(pk=world.a.sub.pk)
-    od.klasifikasi_set(
-        actor=world.a.users["admin"],
-        obj=sub,
-        klasifikasi="rahasia",
-        dasar_pengecualian="17a",
-        alasan="Sedang diperiksa aparat penegak hukum.",
-    )
+    classify(world.a, sub, "rahasia", alasan="Sedang diperiksa aparat penegak hukum.")
     riwayat = reverse("monitoring:riwayat", args=[sub.pk])
     login(client, world.a.users["verifikator"])  # Bappeda reads terbatas, not rahasia
     assert client.get(riwayat).status_code == 404
@@ -134,8 +127,6 @@ def test_rahasia_sub_kegiatan_hidden_from_lists_of_other_roles(client, world):
     from django.urls import reverse
 
     from pantau.monitoring.services import realisasi_import
-    from pantau.opendata import services as od
-    from pantau.planning.models import SubKegiatan
 
     realisasi_import(
         actor=None,
@@ -144,13 +135,7 @@ def test_rahasia_sub_kegiatan_hidden_from_lists_of_other_roles(client, world):
             {"sub_kegiatan": world.a.sub, "bulan": 6, "keuangan": Decimal(1), "fisik": Decimal(1)}
         ],
     )
-    od.klasifikasi_set(
-        actor=world.a.users["admin"],
-        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
-        klasifikasi="rahasia",
-        dasar_pengecualian="17a",
-        alasan="Penyelidikan.",
-    )
+    classify(world.a, world.a.sub, "rahasia", alasan="Penyelidikan.")
     name = "Pembangunan Rumah Sakit"
     tree = reverse("organisations:opd-detail", args=[world.a.dinkes.pk]) + "?tahun=2026&bulan=6"
     rows = reverse("evaluation:rincian", args=["sub"]) + "?tahun=2026&periode=6"

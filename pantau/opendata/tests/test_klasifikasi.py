@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
+from conftest import PASSWORD, classify
 from pantau.audit.models import AuditEvent
 from pantau.planning.models import SubKegiatan
 
@@ -188,15 +188,8 @@ def test_indicator_and_photo_levels_on_the_sub_kegiatan_page(client, world, cloc
 
 
 def test_rahasia_items_only_for_the_walidata(client, world):
-    from pantau.opendata.services import klasifikasi_set
 
-    sub = klasifikasi_set(
-        actor=world.a.users["admin"],
-        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
-        klasifikasi="rahasia",
-        dasar_pengecualian="17a",
-        alasan="Penyelidikan.",
-    )
+    sub = classify(world.a, world.a.sub, "rahasia", alasan="Penyelidikan.")
     url = reverse("opendata-kelola:klasifikasi-sub", args=[sub.pk])
     login(client, world.a.users["verifikator"])  # Bappeda does not read rahasia items
     assert sub.nama not in client.get(LIST).text
@@ -271,13 +264,7 @@ def test_the_service_refuses_a_rahasia_item_to_a_non_reader(world):
 
     from pantau.opendata.services import klasifikasi_set, klasifikasi_set_many
 
-    sub = klasifikasi_set(
-        actor=world.a.users["admin"],
-        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
-        klasifikasi="rahasia",
-        dasar_pengecualian="17a",
-        alasan="Penyelidikan.",
-    )
+    sub = classify(world.a, world.a.sub, "rahasia", alasan="Penyelidikan.")
     verifier = world.a.users["verifikator"]
     with pytest.raises(PermissionDenied):
         klasifikasi_set(actor=verifier, obj=sub, klasifikasi="publik", kelas_kip="berkala")
@@ -293,7 +280,6 @@ def test_the_service_refuses_a_rahasia_item_to_a_non_reader(world):
 
 
 def test_items_of_a_rahasia_sub_kegiatan_are_out_of_a_non_readers_reach(client, world, clock):
-    from pantau.opendata.services import klasifikasi_set
     from pantau.planning.choices import Rumus
     from pantau.planning.services import indikator_create
 
@@ -306,13 +292,7 @@ def test_items_of_a_rahasia_sub_kegiatan_are_out_of_a_non_readers_reach(client, 
         rumus=Rumus.TREN_POSITIF,
         target_tahunan=Decimal(2),
     )
-    klasifikasi_set(
-        actor=world.a.users["admin"],
-        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
-        klasifikasi="rahasia",
-        dasar_pengecualian="17a",
-        alasan="Penyelidikan.",
-    )
+    classify(world.a, world.a.sub, "rahasia", alasan="Penyelidikan.")
     login(client, world.a.users["verifikator"])
     for jenis, pk in (("indikator", ind.pk), ("bukti", photo.pk)):
         url = reverse("opendata-kelola:klasifikasi-ubah", args=[jenis, pk])
@@ -322,20 +302,8 @@ def test_items_of_a_rahasia_sub_kegiatan_are_out_of_a_non_readers_reach(client, 
     photo.refresh_from_db()
     assert (ind.klasifikasi, photo.klasifikasi) == ("terbatas", "terbatas")
     # the list's counts leave out what the verifier cannot see
-    klasifikasi_set(
-        actor=world.a.users["admin"],
-        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
-        klasifikasi="terbatas",
-        dasar_pengecualian="17i",
-        alasan="Selesai diperiksa.",
-    )
-    klasifikasi_set(
-        actor=world.a.users["admin"],
-        obj=ind,
-        klasifikasi="rahasia",
-        dasar_pengecualian="17a",
-        alasan="Penyelidikan.",
-    )
+    classify(world.a, world.a.sub, "terbatas", alasan="Selesai diperiksa.", dasar="17i")
+    classify(world.a, ind, "rahasia", alasan="Penyelidikan.")
     row = next(s for s in client.get(LIST).context["page"] if s.pk == world.a.sub.pk)
     assert (row.n_indikator, row.n_foto) == (0, 1)
     login(client, world.a.users["admin"])
@@ -344,15 +312,8 @@ def test_items_of_a_rahasia_sub_kegiatan_are_out_of_a_non_readers_reach(client, 
 
 
 def test_the_list_records_the_rahasia_rows_it_shows(client, world):
-    from pantau.opendata.services import klasifikasi_set
 
-    sub = klasifikasi_set(
-        actor=world.a.users["admin"],
-        obj=SubKegiatan.objects.get(pk=world.a.sub.pk),
-        klasifikasi="rahasia",
-        dasar_pengecualian="17a",
-        alasan="Penyelidikan.",
-    )
+    sub = classify(world.a, world.a.sub, "rahasia", alasan="Penyelidikan.")
     login(client, world.a.users["admin"])
     assert sub.nama in client.get(LIST).text
     assert list(

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from conftest import classify, verify_report
 from pantau.opendata.ids import resource_id
 
 pytestmark = pytest.mark.django_db
@@ -186,11 +187,8 @@ def test_public_indicators_of_an_activity_count_verified_months_only(
     from pantau.monitoring.services import (
         realisasi_indikator_save,
         realisasi_save,
-        realisasi_transition,
     )
-    from pantau.opendata import services as od
     from pantau.planning.choices import Rumus
-    from pantau.planning.models import SubKegiatan
     from pantau.planning.services import indikator_create
 
     a = world.a
@@ -222,17 +220,9 @@ def test_public_indicators_of_an_activity_count_verified_months_only(
                 actor=operator, indikator=ind, periode=periode, nilai=Decimal(periode.bulan * 2)
             )
         if periode == june:  # only June goes through to verification
-            realisasi_transition(actor=operator, realisasi=report, name="submit")
-            realisasi_transition(actor=a.users["kepala_opd"], realisasi=report, name="approve")
-            realisasi_transition(actor=a.users["verifikator"], realisasi=report, name="verify")
-    admin = a.users["admin"]
-    od.klasifikasi_set(
-        actor=admin,
-        obj=SubKegiatan.objects.get(pk=a.sub.pk),
-        klasifikasi="publik",
-        kelas_kip="berkala",
-    )
-    od.klasifikasi_set(actor=admin, obj=shown, klasifikasi="publik", kelas_kip="berkala")
+            verify_report(a, report)
+    classify(a, a.sub, "publik")
+    classify(a, shown, "publik")
     page = client.get(reverse("opendata:kegiatan", args=[a.sub.pk]))
     text = page.content.decode()
     assert page.status_code == 200, text[-3000:]

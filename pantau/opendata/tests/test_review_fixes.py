@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
+from conftest import classify
 from pantau.audit.models import AuditEvent
 from pantau.opendata import public
 from pantau.opendata import services as od
@@ -37,16 +38,8 @@ def _result(client, path):
 
 def test_confidential_amounts_are_not_in_public_totals(world, catalogue):
     from pantau.opendata.development import opd_rows
-    from pantau.planning.models import SubKegiatan
 
-    admin = world.a.users["admin"]
-    od.klasifikasi_set(
-        actor=admin,
-        obj=SubKegiatan.objects.get(pk=world.a.sub2.pk),
-        klasifikasi="rahasia",
-        dasar_pengecualian="17a",
-        alasan="Sedang diselidiki.",
-    )
+    classify(world.a, world.a.sub2, "rahasia", alasan="Sedang diselidiki.")
     rows = {r["kode_organisasi"]: r for r in opd_rows(world.a.ta)}
     assert rows[world.a.dinkes.kode]["pagu"] == 600_000_000  # without the rahasia 300 jt
     assert rows[world.a.dinkes.kode]["jumlah_sub_kegiatan"] == 1
