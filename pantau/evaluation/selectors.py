@@ -307,21 +307,13 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
     from django.urls import reverse
 
     from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
-    from pantau.organisations.models import Pulau
+    from pantau.organisations.selectors import pulau_peta
     from pantau.planning.models import SubKegiatan
 
     pemda = tahun_anggaran.pemda
     if not dashboard_allowed(user, pemda):
         raise Http404
-    islands = [
-        {
-            "nama": p.nama,
-            "lat": float(p.latitude),
-            "lng": float(p.longitude),
-            "huni": bool(p.berpenghuni),
-        }
-        for p in Pulau.objects.filter(pemda=pemda)
-    ]
+    islands = pulau_peta(pemda=pemda)
     # plain values, one URL pattern: a regency has well over a thousand located sub kegiatan
     url = reverse("monitoring:riwayat", args=[0]).replace("/0/", "/{}/")
     located = list(

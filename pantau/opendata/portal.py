@@ -122,7 +122,7 @@ def kegiatan_list(request):
             "kecamatan_list": list(public.kecamatan_list(pemda)),
             "q": q,
             "page": page,
-            "peta": {"titik": markers},
+            "peta": {"pulau": public.islands(pemda), "titik": markers},
         },
     )
 

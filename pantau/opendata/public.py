@@ -492,6 +492,13 @@ def photo(pemda: Pemda, pk: int):
         return None
 
 
+def islands(pemda: Pemda) -> list[dict]:
+    """The pemda's islands for the public map (Kepmendagri reference data, public by nature)."""
+    from pantau.organisations.selectors import pulau_peta
+
+    return pulau_peta(pemda=pemda)
+
+
 def kecamatan_list(pemda: Pemda):
     return Wilayah.objects.filter(pemda=pemda, tingkat="kecamatan").order_by("kode")
 

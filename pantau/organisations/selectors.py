@@ -31,3 +31,16 @@ def memberships_for_user(*, user) -> QuerySet[Membership]:
 
 def kecamatan_list(*, pemda: Pemda) -> QuerySet[Wilayah]:
     return Wilayah.objects.filter(pemda=pemda).kecamatan().order_by("kode")
+
+
+def pulau_peta(*, pemda: Pemda) -> list[dict]:
+    """The pemda's islands as map points (public reference data, Kepmendagri): name, position
+    and whether inhabited. Drawn by every map (dashboard and public portal)."""
+    from pantau.organisations.models import Pulau
+
+    return [
+        {"nama": nama, "lat": float(lat), "lng": float(lng), "huni": bool(huni)}
+        for nama, lat, lng, huni in Pulau.objects.filter(pemda=pemda).values_list(
+            "nama", "latitude", "longitude", "berpenghuni"
+        )
+    ]

@@ -232,3 +232,19 @@ def test_public_indicators_of_an_activity_count_verified_months_only(
     assert (item.realisasi, item.capaian, bulan) == (Decimal(12), Decimal(30), "Jun")
     assert "bulan terverifikasi: Jun" in text
     assert "capaian <strong>30,0%</strong>" in text
+
+
+def test_public_map_draws_the_islands(client, world, catalogue, tmp_path):
+    from pantau.organisations.services import pulau_load
+
+    csv_path = tmp_path / "pulau.csv"
+    csv_path.write_text(
+        "kode,nama,lat,lng,status,luas_km2,catatan\n"
+        "74.07.40124,Pulau Wangiwangi,5.3114,123.5872,BP,156.4062,\n"
+    )
+    pulau_load(actor=None, pemda=world.a.pemda, path=csv_path)
+    page = client.get("/publik/kegiatan/?tahun=2026")
+    assert page.context["peta"]["pulau"] == [
+        {"nama": "Pulau Wangiwangi", "lat": -5.3114, "lng": 123.5872, "huni": True}
+    ]
+    assert "pantau/peta.js" in page.content.decode()

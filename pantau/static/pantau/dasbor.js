@@ -55,34 +55,17 @@
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
 
-/* Map of sub kegiatan (Leaflet). Works without a tile server: the islands come from data. */
+/* Map of sub kegiatan and islands (peta.js), coloured by this month's physical status. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("data-peta").textContent);
   var el = document.getElementById("peta");
-  if (!el || !window.L) return;
-  var map = L.map(el, { zoomSnap: 0.25, maxZoom: 16, attributionControl: !!data.tiles });
-  if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.atribusi || "" }).addTo(map);
-  var bounds = [];
-  data.pulau.forEach(function (p) {
-    bounds.push([p.lat, p.lng]);
-    L.circleMarker([p.lat, p.lng], { radius: p.huni ? 7 : 3, color: "#6c757d", weight: 1, fillOpacity: 0.15 })
-      .bindTooltip(p.nama).addTo(map);
-  });
+  if (!el || !window.L || !window.PantauPeta) return;
   var colours = { kritis: "#cc0000", kuning: "#e69138", hijau: "#38761d", tanpa_rencana: "#6c757d" };
-  data.titik.forEach(function (t) {
-    bounds.push([t.lat, t.lng]);
-    var link = document.createElement("a");
-    link.href = t.url; link.textContent = t.nama;
-    var box = document.createElement("div");
-    box.appendChild(link);
-    box.appendChild(document.createElement("br"));
-    box.appendChild(document.createTextNode(t.opd + " · " + t.fisik.toFixed(1) + "%" +
-      (t.target == null ? "" : " / " + t.target.toFixed(1) + "%")));
-    L.circleMarker([t.lat, t.lng], { radius: 6, color: colours[t.status] || "#6c757d", weight: 2, fillOpacity: 0.7 })
-      .bindPopup(box).addTo(map);
+  PantauPeta(el, data, {
+    colour: function (t) { return colours[t.status] || "#6c757d"; },
+    text: function (t) {
+      return t.opd + " · " + t.fisik.toFixed(1) + "%" + (t.target == null ? "" : " / " + t.target.toFixed(1) + "%");
+    }
   });
-  if (bounds.length > 1) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 13 });
-  else if (bounds.length === 1) map.setView(bounds[0], 12);
-  else map.setView([-5.5, 123.9], 9);
 })();
