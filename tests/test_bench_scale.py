@@ -44,31 +44,12 @@ def _rows() -> dict:
         ),
         "ringkasan_sub": sorted(
             RingkasanSubKegiatan.objects.values_list(
-                "pemda__kode",
-                "sub_kegiatan__kode",
-                "bulan",
-                "pagu",
-                "realisasi",
-                "rencana_kas",
-                "target_fisik",
-                "fisik",
-                "dilaporkan",
-                "status_fisik",
-                "uang_tanpa_fisik",
+                "pemda__kode", "sub_kegiatan__kode", "bulan", *rollup.SUB_FIELDS
             )
         ),
         "ringkasan_opd": sorted(
             RingkasanOpd.objects.values_list(
-                "pemda__kode",
-                "opd__kode",
-                "bulan",
-                "pagu",
-                "realisasi",
-                "fisik_x_pagu",
-                "target_fisik_x_pagu",
-                "jumlah_sub",
-                "dilaporkan",
-                "kritis",
+                "pemda__kode", "opd__kode", "bulan", *rollup.OPD_FIELDS
             )
         ),
         "ringkasan_indikator": sorted(
