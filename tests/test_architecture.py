@@ -214,6 +214,7 @@ PUBLIC_MAY_IMPORT = {
     "pantau.opendata.dcat",
     "pantau.opendata.ratelimit",
     "pantau.core.storage",
+    "pantau.core.numbers",
 }
 
 

@@ -72,3 +72,14 @@ def format_rupiah(value) -> str:
     """Rupiah amount for messages: whole rupiah without decimals, otherwise two decimals."""
     amount = Decimal(value)
     return format_number(amount, 0 if amount == amount.to_integral_value() else 2)
+
+
+def int_param(value, default=None, *, lo: int = 0, hi: int = 2**31 - 1):
+    """An ASCII integer within [lo, hi] from a query or form value (an id, a year, a month),
+    else `default`. "²" or "١" (digits to str.isdigit) and ids too large for the database are
+    not numbers here, so a page never fails on them."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return default
+    number = int(text)
+    return number if lo <= number <= hi else default

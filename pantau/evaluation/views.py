@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from pantau.core.numbers import int_param
 from pantau.evaluation.periods import periode_choices, periode_parse
 from pantau.evaluation.selectors import (
     dashboard_allowed,
@@ -116,7 +117,7 @@ def rincian(request, jenis: str):
         tahun_anggaran=ta,
         bulan=period.bulan_akhir,
         jenis=jenis,
-        opd_id=int(opd) if opd and opd.isascii() and opd.isdigit() else None,
+        opd_id=int_param(opd),
         kecamatan=(request.GET.get("kecamatan") or "")[:20] or None,
     )
     page = rincian_halaman(user=request.user, rincian=data, halaman=request.GET.get("halaman"))

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
 from pantau.core.errors import error_messages
-from pantau.core.numbers import format_number, to_decimal
+from pantau.core.numbers import format_number, int_param, to_decimal
 from pantau.evaluation import rollup
 from pantau.monitoring.choices import StatusRealisasi as S
 from pantau.monitoring.evidence import distance_m, process_upload, remove, store
@@ -600,9 +600,7 @@ def _save_indicator_values(actor, sub: SubKegiatan, periode: PeriodeLaporan, val
     """Indicator values sent with a report ({indikator id: text}); blanks are skipped. Only the
     sub kegiatan's own indicators are accepted."""
     wanted = {
-        int(k): v
-        for k, v in values.items()
-        if str(k).isascii() and str(k).isdigit() and str(v).strip()
+        int_param(k): v for k, v in values.items() if int_param(k) is not None and str(v).strip()
     }
     if not wanted:
         return

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pantau.core.errors import error_messages
+from pantau.core.numbers import int_param
 from pantau.monitoring import selectors, services
 from pantau.monitoring.evidence import open_private
 from pantau.monitoring.models import BULAN
@@ -35,18 +36,9 @@ from pantau.organisations.selectors import opd_list_for_user, pemda_list_for_use
 MAX_FILES = 10
 
 
-def _int(value, default=None, *, lo: int = 0, hi: int = 2**31 - 1):
-    """An ASCII integer within [lo, hi] from a query or form value, else the default."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()):
-        return default
-    number = int(text)
-    return number if lo <= number <= hi else default
-
-
 def _opd_for(request):
     """The OPD the page is about: ?opd= for pemda-wide roles, else the user's own OPD."""
-    opd_id = _int(request.GET.get("opd") or request.POST.get("opd"))
+    opd_id = int_param(request.GET.get("opd") or request.POST.get("opd"))
     if opd_id:
         return access_opd(request.user, opd_id)
     own = opd_list_for_user(user=request.user).first()
@@ -58,8 +50,8 @@ def _opd_for(request):
 @login_required
 def daftar(request):
     opd = _opd_for(request)
-    tahun = _int(request.GET.get("tahun"), lo=2000, hi=2100)
-    bulan = _int(request.GET.get("bulan"), lo=1, hi=12)
+    tahun = int_param(request.GET.get("tahun"), lo=2000, hi=2100)
+    bulan = int_param(request.GET.get("bulan"), lo=1, hi=12)
     periode = selectors.periode_default(opd=opd, tahun=tahun)
     if periode is None:
         return render(request, "monitoring/daftar.html", {"opd": opd, "periode": None})
@@ -271,7 +263,7 @@ def grid(request):
     if not can_edit(request.user, opd):
         raise PermissionDenied
     periode = selectors.periode_default(
-        opd=opd, tahun=_int(request.GET.get("tahun"), lo=2000, hi=2100)
+        opd=opd, tahun=int_param(request.GET.get("tahun"), lo=2000, hi=2100)
     )
     if periode is None:
         raise Http404
@@ -333,8 +325,8 @@ def kepatuhan(request):
     today = today_in(pemda)
     periode = selectors.compliance_period(
         pemda=pemda,
-        tahun=_int(request.GET.get("tahun"), None, lo=2000, hi=2100),
-        bulan=_int(request.GET.get("bulan")),
+        tahun=int_param(request.GET.get("tahun"), None, lo=2000, hi=2100),
+        bulan=int_param(request.GET.get("bulan")),
     )
     if periode is None:
         raise Http404
@@ -359,15 +351,15 @@ def riwayat(request, sub_id: int):
 @login_required
 @require_POST
 def buka_periode(request):
-    opd = access_opd(request.user, _int(request.POST.get("opd"), 0))
-    periode = selectors.periode_by_id(pemda=opd.pemda, pk=_int(request.POST.get("periode"), 0))
+    opd = access_opd(request.user, int_param(request.POST.get("opd"), 0))
+    periode = selectors.periode_by_id(pemda=opd.pemda, pk=int_param(request.POST.get("periode"), 0))
     try:
         services.periode_reopen(
             actor=request.user,
             periode=periode,
             opd=opd,
             alasan=request.POST.get("alasan", ""),
-            hari=_int(request.POST.get("hari"), 0, hi=366),
+            hari=int_param(request.POST.get("hari"), 0, hi=366),
         )
     except ValidationError as exc:
         for message in error_messages(exc):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from pantau.core.numbers import int_param
 from pantau.core.storage import open_private
 from pantau.opendata import ckan, dcat, metadata, public
 from pantau.opendata.api import base_url
@@ -34,12 +35,9 @@ def _pemda(request):
 
 def _year(request, pemda) -> tuple[int | None, list[int]]:
     years = public.years(pemda)
-    raw = request.GET.get("tahun", "")
-    tahun = (
-        int(raw)
-        if raw.isascii() and raw.isdigit() and int(raw) in years
-        else (years[0] if years else None)
-    )
+    tahun = int_param(request.GET.get("tahun"))
+    if tahun not in years:
+        tahun = years[0] if years else None
     return tahun, years
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pantau.core.classification import Klasifikasi
 from pantau.core.errors import error_messages
+from pantau.core.numbers import int_param
 from pantau.opendata import selectors, services
 from pantau.opendata.forms import (
     META,
@@ -57,12 +58,8 @@ def baru(request):
     opds = list(opd_list_for_user(user=request.user))
     if not opds:
         raise Http404
-    opd_id = request.POST.get("opd") or request.GET.get("opd")
-    opd = (
-        access_opd(request.user, int(opd_id))
-        if opd_id and str(opd_id).isascii() and str(opd_id).isdigit()
-        else opds[0]
-    )
+    opd_id = int_param(request.POST.get("opd") or request.GET.get("opd"))
+    opd = access_opd(request.user, opd_id) if opd_id else opds[0]
     form = DatasetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -222,13 +219,13 @@ def klasifikasi(request):
     rows = selectors.klasifikasi_subs(
         user=request.user,
         tahun_anggaran=ta,
-        opd_id=int(opd) if opd.isascii() and opd.isdigit() else None,
+        opd_id=int_param(opd),
         level=level,
         q=q,
     )
     if request.method == "POST":
         form = KlasifikasiForm(request.POST)
-        chosen = [int(v) for v in request.POST.getlist("pilih") if v.isascii() and v.isdigit()]
+        chosen = [n for n in map(int_param, request.POST.getlist("pilih")) if n is not None]
         pks = list(rows.filter(pk__in=chosen).values_list("pk", flat=True))
         if not pks:
             messages.error(request, _("Pilih paling sedikit satu sub kegiatan."))
