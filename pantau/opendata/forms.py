@@ -53,8 +53,14 @@ class UploadForm(forms.Form):
     catatan = forms.CharField(label=_("Catatan perubahan"), required=False, max_length=500)
 
 
+# A select that keeps to the width of its card on a phone (Bootstrap's form-select).
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
 class PublishForm(forms.Form):
-    kelas_kip = forms.ChoiceField(label=_("Kelas informasi publik"), choices=KelasKip.choices)
+    kelas_kip = forms.ChoiceField(
+        label=_("Kelas informasi publik"), choices=KelasKip.choices, widget=SELECT
+    )
     catatan = forms.CharField(
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -90,9 +96,10 @@ class WithdrawForm(forms.Form):
             (Klasifikasi.TERBATAS, Klasifikasi.TERBATAS.label),
             (Klasifikasi.RAHASIA, Klasifikasi.RAHASIA.label),
         ],
+        widget=SELECT,
     )
     dasar_pengecualian = forms.ChoiceField(
-        label=_("Dasar pengecualian"), choices=Pengecualian.choices
+        label=_("Dasar pengecualian"), choices=Pengecualian.choices, widget=SELECT
     )
     alasan = forms.CharField(
         label=_("Alasan (uji konsekuensi)"), widget=forms.Textarea(attrs={"rows": 2})
