@@ -253,15 +253,14 @@ def _publish_if_approved(ds: Dataset, actor) -> None:
         return
     latest = ds.versi.order_by("-nomor").first()
     before = snapshot(ds)
-    ds.versi_terbit = latest
-    ds.diubah_publik = timezone.now()
+    od._show_version(ds, latest, timezone.now())
     save_audited(actor=actor, obj=ds, action="dataset.refresh", before=before)
-    Publikasi.objects.create(
-        pemda_id=ds.pemda_id,
-        dataset=ds,
-        versi=latest,
-        aksi=Publikasi.Aksi.DIPERBARUI,
-        catatan="Pembaruan otomatis dari laporan terverifikasi.",
+    od._log(
+        ds,
+        Publikasi.Aksi.DIPERBARUI,
+        actor,
+        "Pembaruan otomatis dari laporan terverifikasi.",
+        latest,
     )
 
 

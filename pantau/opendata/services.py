@@ -259,13 +259,7 @@ def dataset_submit(*, actor, dataset: Dataset) -> Dataset:
     before = snapshot(dataset)
     dataset.status = StatusDataset.DIAJUKAN
     save_audited(actor=actor, obj=dataset, action="dataset.submit", before=before)
-    Publikasi.objects.create(
-        pemda_id=dataset.pemda_id,
-        dataset=dataset,
-        versi=latest,
-        aksi=Publikasi.Aksi.DIAJUKAN,
-        oleh=actor,
-    )
+    _log(dataset, Publikasi.Aksi.DIAJUKAN, actor, versi=latest)
     return dataset
 
 
@@ -321,32 +315,49 @@ def dataset_publish(
     now = timezone.now()
     dataset.kolom_sel_kecil = sorted(set(kolom))
     dataset.ambang_sel_kecil = dataset.opd.pemda.sel_minimum if kolom else 0
-    dataset.versi_terbit = latest
-    from pantau.opendata.public import csv_download
-
-    served = csv_download(dataset)  # what the public will download, suppression applied
-    dataset.csv_ukuran, dataset.csv_sha256 = len(served), hashlib.sha256(served).hexdigest()
+    _show_version(dataset, latest, now)
     dataset.klasifikasi = Klasifikasi.PUBLIK
     dataset.kelas_kip = kelas_kip
     dataset.dasar_pengecualian = ""
     dataset.alasan_klasifikasi = ""
     dataset.status = StatusDataset.TERBIT
-    dataset.versi_terbit = latest
     dataset.disetujui_pada = now
     dataset.diterbitkan_pada = dataset.diterbitkan_pada or now
-    dataset.diubah_publik = now
     dataset.catatan_walidata = catatan
     dataset.check_klasifikasi()
     save_audited(actor=actor, obj=dataset, action="dataset.publish", before=before)
+    _log(
+        dataset,
+        Publikasi.Aksi.TERBIT if first else Publikasi.Aksi.DIPERBARUI,
+        actor,
+        catatan,
+        latest,
+    )
+    return dataset
+
+
+def _show_version(dataset: Dataset, versi, now) -> None:
+    """Point the dataset's public face at `versi` (not saved): the version, when the public
+    copy changed, and the size and SHA-256 of the CSV the public will download (suppression
+    applied). Every path that publishes a version goes through here."""
+    from pantau.opendata.public import csv_download
+
+    dataset.versi_terbit = versi
+    dataset.diubah_publik = now
+    served = csv_download(dataset)
+    dataset.csv_ukuran, dataset.csv_sha256 = len(served), hashlib.sha256(served).hexdigest()
+
+
+def _log(dataset: Dataset, aksi: str, actor=None, catatan: str = "", versi=None) -> None:
+    """One line of the public publication log."""
     Publikasi.objects.create(
         pemda_id=dataset.pemda_id,
         dataset=dataset,
-        versi=latest,
-        aksi=Publikasi.Aksi.TERBIT if first else Publikasi.Aksi.DIPERBARUI,
-        oleh=actor,
+        versi=versi,
+        aksi=aksi,
+        oleh=actor if getattr(actor, "is_authenticated", False) else None,
         catatan=catatan,
     )
-    return dataset
 
 
 @transaction.atomic
@@ -363,13 +374,7 @@ def dataset_return(*, actor, dataset: Dataset, catatan: str) -> Dataset:
     dataset.status = StatusDataset.DIKEMBALIKAN
     dataset.catatan_walidata = catatan
     save_audited(actor=actor, obj=dataset, action="dataset.return", before=before)
-    Publikasi.objects.create(
-        pemda_id=dataset.pemda_id,
-        dataset=dataset,
-        aksi=Publikasi.Aksi.DIKEMBALIKAN,
-        oleh=actor,
-        catatan=catatan,
-    )
+    _log(dataset, Publikasi.Aksi.DIKEMBALIKAN, actor, catatan)
     return dataset
 
 
@@ -392,13 +397,7 @@ def dataset_withdraw(
     dataset.status = StatusDataset.DITARIK
     dataset.check_klasifikasi()
     save_audited(actor=actor, obj=dataset, action="dataset.withdraw", before=before)
-    Publikasi.objects.create(
-        pemda_id=dataset.pemda_id,
-        dataset=dataset,
-        aksi=Publikasi.Aksi.DITARIK,
-        oleh=actor,
-        catatan=alasan,
-    )
+    _log(dataset, Publikasi.Aksi.DITARIK, actor, alasan)
     return dataset
 
 
