@@ -50,6 +50,8 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["pemda", "at"], name="audit_pemda_at"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            # the open-data catalogue's change token: latest event per object type and pemda
+            models.Index(fields=["object_type", "pemda", "id"], name="audit_objek_pemda"),
         ]
 
     def __str__(self) -> str:

@@ -279,29 +279,38 @@ def publication_log(pemda: Pemda, limit: int = 100):
 
 
 def last_change(pemda: Pemda) -> str:
-    """A token that changes whenever anything the pemda's catalogue shows changes: the latest
-    save of *any* of its datasets (a withdrawal or an edit counts too), of its OPDs
-    (organisations), of the pemda itself (its name, its Walidata) or of a topic (groups).
-    Caches keyed on it never outlive a change, in any process. One plain SQL statement: it runs
-    on every API call, so the ORM's query building is kept off this path."""
+    """A token that changes whenever anything the pemda's catalogue shows changes: a dataset,
+    an OPD (organisation), the pemda itself (its name, its Walidata) or a topic (group). It is
+    the id of the latest audit event on those objects: every write goes through an audited
+    service (tests/test_architecture.py), ids only grow, and no server clock is involved, so a
+    cache keyed on it never outlives a change, in any process. One plain SQL statement of four
+    index lookups (audit_objek_pemda): it runs on every API call."""
     from django.db import connection
 
-    tables = {m: m._meta.db_table for m in (Pemda, Dataset, Opd, Topik)}
-    # table names from the models' metadata, values as parameters; the row counts make a
-    # deletion (which lowers no maximum) change the token too
+    from pantau.audit.models import AuditEvent
+
+    table = AuditEvent._meta.db_table
+    # table name from the model's metadata, values as parameters
     sql = (
-        f"SELECT MAX(t), SUM(n) FROM ("  # noqa: S608
-        f"SELECT updated_at AS t, 0 AS n FROM {tables[Pemda]} WHERE id = %s "
-        f"UNION ALL SELECT MAX(updated_at), COUNT(*) FROM {tables[Dataset]} WHERE pemda_id = %s "
-        f"UNION ALL SELECT MAX(updated_at), COUNT(*) FROM {tables[Opd]} WHERE pemda_id = %s "
-        f"UNION ALL SELECT MAX(updated_at), COUNT(*) FROM {tables[Topik]}) AS perubahan"
+        f"SELECT MAX(m) FROM ("  # noqa: S608
+        f"SELECT MAX(id) AS m FROM {table} WHERE object_type = %s AND pemda_id = %s "
+        f"UNION ALL SELECT MAX(id) FROM {table} WHERE object_type = %s AND pemda_id = %s "
+        f"UNION ALL SELECT MAX(id) FROM {table} WHERE object_type = %s AND object_id = %s "
+        f"UNION ALL SELECT MAX(id) FROM {table} WHERE object_type = %s) AS perubahan"
     )
+    params = [
+        Dataset._meta.label_lower,
+        pemda.pk,
+        Opd._meta.label_lower,
+        pemda.pk,
+        Pemda._meta.label_lower,
+        str(pemda.pk),
+        Topik._meta.label_lower,
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pemda.pk, pemda.pk, pemda.pk])
-        latest, rows = cursor.fetchone() or (None, 0)
-    # digits only: the same for a given moment on either database, and safe in any cache key
-    stamp = re.sub(r"\D", "", str(latest or ""))
-    return f"{stamp}n{rows or 0}"
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return f"e{row[0] if row and row[0] is not None else 0}"
 
 
 # --- development data -------------------------------------------------------------------------

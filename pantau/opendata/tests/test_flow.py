@@ -219,3 +219,60 @@ def test_classification_of_development_data_is_audited(world):
     )
     event = AuditEvent.objects.filter(action="subkegiatan.klasifikasi").latest("pk")
     assert event.changes["klasifikasi"] == ["terbatas", "publik"]
+
+
+def test_an_approved_development_series_follows_the_verified_reports(
+    client, world, catalogue, clock
+):
+    """Once the Walidata approved a development series, each refresh with new verified data
+    publishes the new version by itself: logged, and with the size and digest of the CSV the
+    public downloads (not the previous version's)."""
+    import hashlib
+    from decimal import Decimal
+
+    from conftest import classify, verify_report
+    from pantau.monitoring.models import PeriodeLaporan
+    from pantau.monitoring.services import realisasi_save
+    from pantau.opendata import development
+    from pantau.opendata.ids import resource_id
+    from pantau.opendata.models import Publikasi
+
+    a = world.a
+    classify(a, a.sub, "publik")
+
+    def verified(bulan, fisik):
+        clock.set(f"2026-{bulan + 1:02d}-05T10:00")
+        report = realisasi_save(
+            actor=a.users["operator_opd"],
+            sub_kegiatan=a.sub,
+            periode=PeriodeLaporan.objects.get(tahun_anggaran=a.ta, bulan=bulan),
+            keuangan=Decimal(30_000_000),
+            fisik=Decimal(fisik),
+        )
+        verify_report(a, report)
+
+    def served(ds):
+        url = f"/dataset/{ds.nama}/resource/{resource_id(ds.uid, 'csv')}/download/x.csv"
+        body = client.get(url).getvalue()
+        pkg = client.get(f"/api/3/action/package_show?id={ds.nama}").json()["result"]
+        res = next(r for r in pkg["resources"] if r["format"] == "CSV")
+        return body, res
+
+    verified(6, 5)
+    series = next(
+        d for d in development.refresh(pemda=a.pemda, tahun=2026) if "sub-kegiatan" in d.nama
+    )
+    od.dataset_publish(actor=a.users["admin"], dataset=series, kelas_kip="berkala")
+    first, res = served(series)
+    assert res["hash"] == "sha256:" + hashlib.sha256(first).hexdigest()
+    verified(7, 9)
+    development.refresh(pemda=a.pemda, tahun=2026)
+    series.refresh_from_db()
+    assert series.versi_terbit.nomor == 2
+    assert Publikasi.objects.filter(
+        dataset=series, versi=series.versi_terbit, aksi=Publikasi.Aksi.DIPERBARUI
+    ).exists()
+    second, res = served(series)
+    assert second != first
+    assert res["hash"] == "sha256:" + hashlib.sha256(second).hexdigest()
+    assert res["size"] == len(second)

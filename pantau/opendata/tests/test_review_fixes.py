@@ -229,12 +229,25 @@ def test_opd_rename_reaches_the_cached_catalogue_at_once(client, world, catalogu
     assert extras["sdi_walidata"] == "Walidata Baru"
 
 
-def test_catalogue_token_moves_when_a_row_is_deleted(world, catalogue):
+def test_catalogue_token_moves_on_a_deletion_and_with_any_clock(world, catalogue, clock, rf):
+    """The token is the latest audit event of the catalogue's objects: a deletion (through the
+    audited admin) moves it, and so does a change saved by a server whose clock runs behind."""
+    from django.contrib.admin.sites import site
+
     from pantau.opendata.models import Topik
+    from pantau.organisations.services import opd_update
 
     old = Topik.objects.create(nama="uji-lama", judul="Uji lama")
-    Topik.objects.create(nama="uji-baru", judul="Uji baru")  # the latest save stays this one
     before = public.last_change(world.a.pemda)
-    Topik.objects.filter(pk=old.pk).delete()
-    assert public.last_change(world.a.pemda) != before
-    assert public.last_change(world.a.pemda) == public.last_change(world.a.pemda)
+    request = rf.post("/")
+    request.user = world.a.users["admin"]
+    site._registry[Topik].delete_model(request, old)
+    after_delete = public.last_change(world.a.pemda)
+    assert after_delete != before
+    clock.set("2020-01-01T08:00")  # far behind every timestamp already stored
+    opd_update(actor=None, opd=world.a.dinkes, nama="Dinas Kesehatan (ganti nama)")
+    assert public.last_change(world.a.pemda) != after_delete
+    # another pemda's change does not move A's token
+    same = public.last_change(world.a.pemda)
+    opd_update(actor=None, opd=world.b.dinkes, nama="Dinas Kesehatan B baru")
+    assert public.last_change(world.a.pemda) == same
