@@ -40,6 +40,20 @@ def _report_with_photo(world, clock):
     return bukti_add(actor=operator, realisasi=report, name="lapangan.jpg", data=jpeg())
 
 
+def _indicator(world, nama, satuan):
+    from pantau.planning.choices import Rumus
+    from pantau.planning.services import indikator_create
+
+    return indikator_create(
+        actor=None,
+        induk=world.a.sub,
+        nama=nama,
+        satuan=satuan,
+        rumus=Rumus.TREN_POSITIF,
+        target_tahunan=Decimal(2),
+    )
+
+
 @pytest.mark.parametrize("role", ["admin", "verifikator"])
 def test_walidata_and_verifier_open_the_screen(client, world, role):
     login(client, world.a.users[role])
@@ -149,19 +163,10 @@ def test_filters_and_constant_query_count(client, world, django_assert_max_num_q
 
 def test_indicator_and_photo_levels_on_the_sub_kegiatan_page(client, world, clock):
     from pantau.opendata import public
-    from pantau.planning.choices import Rumus
     from pantau.planning.models import Indikator
-    from pantau.planning.services import indikator_create
 
     photo = _report_with_photo(world, clock)
-    ind = indikator_create(
-        actor=None,
-        induk=world.a.sub,
-        nama="Jumlah puskesmas dibangun",
-        satuan="unit",
-        rumus=Rumus.TREN_POSITIF,
-        target_tahunan=Decimal(2),
-    )
+    ind = _indicator(world, "Jumlah puskesmas dibangun", "unit")
     login(client, world.a.users["verifikator"])
     url = reverse("opendata-kelola:klasifikasi-sub", args=[world.a.sub.pk])
     page = client.get(url)
@@ -280,18 +285,8 @@ def test_the_service_refuses_a_rahasia_item_to_a_non_reader(world):
 
 
 def test_items_of_a_rahasia_sub_kegiatan_are_out_of_a_non_readers_reach(client, world, clock):
-    from pantau.planning.choices import Rumus
-    from pantau.planning.services import indikator_create
-
     photo = _report_with_photo(world, clock)
-    ind = indikator_create(
-        actor=None,
-        induk=world.a.sub,
-        nama="Jumlah saksi dilindungi",
-        satuan="orang",
-        rumus=Rumus.TREN_POSITIF,
-        target_tahunan=Decimal(2),
-    )
+    ind = _indicator(world, "Jumlah saksi dilindungi", "orang")
     classify(world.a, world.a.sub, "rahasia", alasan="Penyelidikan.")
     login(client, world.a.users["verifikator"])
     for jenis, pk in (("indikator", ind.pk), ("bukti", photo.pk)):
