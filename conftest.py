@@ -113,18 +113,45 @@ class World:
         return ns
 
 
-def verify_report(tenant, report, *, approve_note: str = "", verify_note: str = ""):
-    """A monthly report through its workflow: submitted by the operator, approved by the head
-    of OPD, verified by Bappeda (the tenant's users of those roles)."""
+def verify_report(
+    tenant, report, *, approve_note: str = "", verify_note: str = "", skip_submit: bool = False
+):
+    """A monthly report through its workflow: submitted by the operator (unless it already
+    is), approved by the head of OPD, verified by Bappeda (the tenant's users of those roles)."""
     from pantau.monitoring.services import realisasi_transition
 
-    realisasi_transition(actor=tenant.users["operator_opd"], realisasi=report, name="submit")
+    if not skip_submit:
+        realisasi_transition(actor=tenant.users["operator_opd"], realisasi=report, name="submit")
     realisasi_transition(
         actor=tenant.users["kepala_opd"], realisasi=report, name="approve", catatan=approve_note
     )
     return realisasi_transition(
         actor=tenant.users["verifikator"], realisasi=report, name="verify", catatan=verify_note
     )
+
+
+def verified(tenant, sub, bulan: int, keuangan, fisik, **extra):
+    """A verified monthly report of `sub`, loaded as a verified history (the bulk path): the
+    shortest way to a report that counts on both bases."""
+    from pantau.monitoring.models import Realisasi
+    from pantau.monitoring.services import realisasi_import
+
+    realisasi_import(
+        actor=None,
+        tahun_anggaran=tenant.ta,
+        historical=True,
+        rows=[
+            {
+                "sub_kegiatan": sub,
+                "bulan": bulan,
+                "keuangan": Decimal(keuangan),
+                "fisik": Decimal(fisik),
+                "status": "diverifikasi",
+                **extra,
+            }
+        ],
+    )
+    return Realisasi.objects.get(sub_kegiatan=sub, periode__bulan=bulan)
 
 
 def classify(tenant, obj, level: str, *, alasan: str = "Sedang diperiksa.", dasar: str = "17a"):

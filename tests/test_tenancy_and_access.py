@@ -6,7 +6,7 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
-from conftest import PASSWORD
+from conftest import PASSWORD, verify_report
 from pantau.organisations.access import access_opd, scope_for
 from pantau.organisations.selectors import opd_list_for_user
 from pantau.planning.selectors import opd_progress, plan_tree_for_opd, sub_kegiatan_visible
@@ -96,13 +96,14 @@ class TestViews:
         from pantau.monitoring.services import realisasi_save
 
         jan = PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=1)
-        realisasi_save(
-            actor=None,
+        report = realisasi_save(
+            actor=world.a.users["operator_opd"],
             sub_kegiatan=world.a.sub,
             periode=jan,
             keuangan=Decimal(45_000_000),
             fisik=Decimal("7.5"),
         )
+        verify_report(world.a, report)
         self.login(client, world.a.users["operator_opd"])
         page = client.get(
             reverse("organisations:opd-detail", args=[world.a.dinkes.pk]) + "?tahun=2026&bulan=1"

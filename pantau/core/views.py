@@ -1,5 +1,7 @@
 from django.shortcuts import render
 
+from pantau.evaluation.choices import Dasar
+from pantau.evaluation.periods import bulan_dipilih, label_angka
 from pantau.evaluation.progress import total
 from pantau.monitoring.models import BULAN
 from pantau.organisations.selectors import (
@@ -7,7 +9,7 @@ from pantau.organisations.selectors import (
     opd_list_for_user,
     pemda_list_for_user,
 )
-from pantau.planning.selectors import opd_progress, reporting_month, tahun_anggaran_pick
+from pantau.planning.selectors import opd_progress, tahun_anggaran_pick
 
 
 def home(request):
@@ -28,7 +30,7 @@ def home(request):
         if ta is None:
             summaries.append({"pemda": pemda, "ta": None})
             continue
-        bulan = reporting_month(tahun_anggaran=ta)
+        bulan, kalender = bulan_dipilih(ta)
         per_opd = opd_progress(user=request.user, tahun_anggaran=ta, bulan=bulan)
         summaries.append(
             {
@@ -36,6 +38,12 @@ def home(request):
                 "ta": ta,
                 "bulan": bulan,
                 "nama_bulan": BULAN[bulan - 1],
+                "label": label_angka(
+                    dasar=Dasar.TERVERIFIKASI,
+                    bulan=bulan,
+                    tahun=ta.tahun,
+                    berjalan=kalender.berjalan(bulan),
+                ),
                 "progress": total(per_opd.values()),
                 "jumlah_opd": len(per_opd),
             }

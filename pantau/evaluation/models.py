@@ -7,6 +7,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core.models import TenantModel, TimestampedModel
+from pantau.evaluation.choices import Dasar
+
+
+def _dasar_field():
+    return models.CharField(_("dasar angka"), max_length=13, choices=Dasar.choices)
 
 
 class KategoriPenilaian(TimestampedModel):
@@ -73,8 +78,10 @@ class RingkasanSubKegiatan(TenantModel):
     sub_kegiatan = models.ForeignKey(
         "planning.SubKegiatan", on_delete=models.CASCADE, related_name="ringkasan"
     )
+    dasar = _dasar_field()
     bulan = models.PositiveSmallIntegerField()
-    pagu = models.DecimalField(max_digits=18, decimal_places=2)
+    pagu = models.DecimalField(max_digits=18, decimal_places=2)  # in force at the month's end
+    pagu_murni = models.DecimalField(max_digits=18, decimal_places=2)
     realisasi = models.DecimalField(max_digits=18, decimal_places=2)  # cumulative to the month
     rencana_kas = models.DecimalField(max_digits=18, decimal_places=2, null=True)  # None: no plan
     target_fisik = models.DecimalField(max_digits=6, decimal_places=2, null=True)
@@ -82,18 +89,21 @@ class RingkasanSubKegiatan(TenantModel):
     dilaporkan = models.BooleanField(default=False)  # a report exists for this month
     status_fisik = models.CharField(max_length=15)  # hijau / kuning / kritis / tanpa_rencana
     uang_tanpa_fisik = models.BooleanField(default=False)
+    # cumulative realisation above the pagu in force: to be corrected (an APBD-P cut it, say)
+    melebihi_pagu = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("ringkasan sub kegiatan")
         verbose_name_plural = _("ringkasan sub kegiatan")
         constraints = [
             models.UniqueConstraint(
-                fields=["sub_kegiatan", "bulan"], name="ringkasan_sub_bulan_unik"
+                fields=["sub_kegiatan", "dasar", "bulan"], name="ringkasan_sub_dasar_bulan_unik"
             )
         ]
         indexes = [
             models.Index(
-                fields=["pemda", "tahun_anggaran", "bulan", "opd"], name="ringkasan_sub_lookup"
+                fields=["pemda", "tahun_anggaran", "dasar", "bulan", "opd"],
+                name="ringkasan_sub_dasar_lookup",
             )
         ]
 
@@ -108,8 +118,10 @@ class RingkasanOpd(TenantModel):
         "planning.TahunAnggaran", on_delete=models.CASCADE, related_name="+"
     )
     opd = models.ForeignKey("organisations.Opd", on_delete=models.CASCADE, related_name="+")
+    dasar = _dasar_field()
     bulan = models.PositiveSmallIntegerField()
     pagu = models.DecimalField(max_digits=20, decimal_places=2)
+    pagu_murni = models.DecimalField(max_digits=20, decimal_places=2)
     realisasi = models.DecimalField(max_digits=20, decimal_places=2)
     pagu_rencana = models.DecimalField(max_digits=20, decimal_places=2)
     rencana_kas = models.DecimalField(max_digits=20, decimal_places=2)
@@ -120,17 +132,22 @@ class RingkasanOpd(TenantModel):
     dilaporkan = models.PositiveIntegerField()
     kritis = models.PositiveIntegerField()
     uang_tanpa_fisik = models.PositiveIntegerField()
+    melebihi_pagu = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("ringkasan OPD")
         verbose_name_plural = _("ringkasan OPD")
         constraints = [
             models.UniqueConstraint(
-                fields=["opd", "tahun_anggaran", "bulan"], name="ringkasan_opd_bulan_unik"
+                fields=["opd", "tahun_anggaran", "dasar", "bulan"],
+                name="ringkasan_opd_dasar_bulan_unik",
             )
         ]
         indexes = [
-            models.Index(fields=["pemda", "tahun_anggaran", "bulan"], name="ringkasan_opd_lookup")
+            models.Index(
+                fields=["pemda", "tahun_anggaran", "dasar", "bulan"],
+                name="ringkasan_opd_dasar_lookup",
+            )
         ]
 
     def __str__(self) -> str:
@@ -147,6 +164,7 @@ class RingkasanIndikator(TenantModel):
     indikator = models.ForeignKey(
         "planning.Indikator", on_delete=models.CASCADE, related_name="ringkasan"
     )
+    dasar = _dasar_field()
     triwulan = models.PositiveSmallIntegerField()
     target = models.DecimalField(max_digits=18, decimal_places=4, null=True)
     realisasi = models.DecimalField(max_digits=18, decimal_places=4, null=True)
@@ -158,12 +176,14 @@ class RingkasanIndikator(TenantModel):
         verbose_name_plural = _("ringkasan indikator")
         constraints = [
             models.UniqueConstraint(
-                fields=["indikator", "triwulan"], name="ringkasan_indikator_tw_unik"
+                fields=["indikator", "dasar", "triwulan"],
+                name="ringkasan_indikator_dasar_tw_unik",
             )
         ]
         indexes = [
             models.Index(
-                fields=["pemda", "tahun_anggaran", "triwulan", "opd"], name="ringkasan_ind_lookup"
+                fields=["pemda", "tahun_anggaran", "dasar", "triwulan", "opd"],
+                name="ringkasan_ind_dasar_lookup",
             )
         ]
 

@@ -70,3 +70,77 @@ def periode_parse(value, *, bulan_terakhir: int) -> Periode:
     if text == "tahun":
         return Periode("tahun", 0, 1, bulan_terakhir, berjalan=bulan_terakhir < 12)
     return Periode("bulan", bulan_terakhir, bulan_terakhir, bulan_terakhir)
+
+
+# ------------------------------------------------------------------ the month a figure is read at
+
+
+@dataclass(frozen=True)
+class Kalender:
+    """The reporting calendar of one fiscal year as seen today: which months are due (their
+    cut-off has passed, pemda time zone) and which are still running. One query."""
+
+    tahun: int
+    batas: dict  # month -> cut-off date
+    hari_ini: object
+
+    @classmethod
+    def of(cls, tahun_anggaran, *, today=None) -> Kalender:
+        from pantau.monitoring.models import PeriodeLaporan
+        from pantau.monitoring.workflow import today_in
+
+        batas = dict(
+            PeriodeLaporan.objects.filter(tahun_anggaran=tahun_anggaran).values_list(
+                "bulan", "batas_waktu"
+            )
+        )
+        return cls(tahun_anggaran.tahun, batas, today or today_in(tahun_anggaran.pemda))
+
+    def berjalan(self, bulan: int) -> bool:
+        """The month's reports are not due yet (its cut-off has not passed)."""
+        cutoff = self.batas.get(bulan)
+        return cutoff is None or self.hari_ini <= cutoff
+
+    @property
+    def bulan_ditutup(self) -> int | None:
+        """The last month whose reports are due, None before the first cut-off."""
+        due = [m for m in self.batas if not self.berjalan(m)]
+        return max(due) if due else None
+
+    @property
+    def bulan_baku(self) -> int:
+        """The month every page shows by default: the last due month, else January (running)."""
+        return self.bulan_ditutup or 1
+
+    def triwulan_selesai(self, bulan: int) -> int:
+        """The last quarter that has ended by month `bulan` and whose last month is due (0: none
+        yet): achievement is judged only for such a quarter."""
+        q = bulan // 3
+        while q and self.berjalan(3 * q):
+            q -= 1
+        return q
+
+
+def label_angka(*, dasar, bulan: int, tahun: int, berjalan: bool = False) -> str:
+    """What a headline figure is, in words: "terverifikasi s.d. Oktober 2026" (or "sesuai
+    laporan ..."), marked when the month is still running."""
+    from pantau.evaluation.choices import Dasar
+
+    params = {"bulan": BULAN[bulan - 1], "tahun": tahun}
+    if dasar == Dasar.DILAPORKAN:
+        text = _("sesuai laporan (belum tentu diverifikasi) s.d. %(bulan)s %(tahun)s") % params
+    else:
+        text = _("terverifikasi s.d. %(bulan)s %(tahun)s") % params
+    if berjalan:
+        text += " " + _("(bulan berjalan)")
+    return text
+
+
+def bulan_dipilih(tahun_anggaran, value=None) -> tuple[int, Kalender]:
+    """The month a page shows: the requested one (1–12), else the default month of every page
+    (`Kalender.bulan_baku`); with the year's calendar, to mark a running month."""
+    kalender = Kalender.of(tahun_anggaran)
+    text = str(value or "").strip()
+    if re.fullmatch(r"[0-9]{1,2}", text) and 1 <= int(text) <= 12:
+        return int(text), kalender
+    return kalender.bulan_baku, kalender

@@ -29,7 +29,7 @@ class Progress:
     that have a monthly plan: a missing plan is "undefined", never a 0% target.
     """
 
-    pagu: Decimal = ZERO
+    pagu: Decimal = ZERO  # in force at the month (perubahan from the APBD-P's month on)
     realisasi: Decimal = ZERO  # cumulative Rp
     fisik_x_pagu: Decimal = ZERO  # Σ pagu_i · fisik_i
     pagu_rencana: Decimal = ZERO  # Σ pagu of the sub kegiatan with a plan
@@ -38,6 +38,7 @@ class Progress:
     target_fisik_x_pagu: Decimal = ZERO
     jumlah_sub: int = 0
     dilaporkan: int = 0  # sub kegiatan with a report for the month
+    pagu_murni: Decimal = ZERO  # the pagu of the APBD murni, shown beside a changed pagu
 
     @property
     def persen_keuangan(self) -> Decimal | None:
@@ -77,6 +78,7 @@ class Progress:
             "target_fisik_x_pagu",
             "jumlah_sub",
             "dilaporkan",
+            "pagu_murni",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         return self
@@ -108,6 +110,7 @@ def from_opd_row(row) -> Progress:
         target_fisik_x_pagu=row.target_fisik_x_pagu,
         jumlah_sub=row.jumlah_sub,
         dilaporkan=row.dilaporkan,
+        pagu_murni=row.pagu_murni,
     )
 
 
@@ -124,4 +127,5 @@ def from_sub_row(row) -> Progress:
         target_fisik_x_pagu=row.pagu * row.target_fisik if planned else ZERO,
         jumlah_sub=1,
         dilaporkan=int(row.dilaporkan),
+        pagu_murni=row.pagu_murni,
     )

@@ -16,14 +16,18 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Q
 
+from pantau.evaluation.choices import Dasar
 from pantau.evaluation.models import RingkasanOpd, RingkasanSubKegiatan
 from pantau.evaluation.warnings import KRITIS, Ambang, status_fisik, uang_tanpa_fisik
 from pantau.planning.choices import TahapAnggaran
 
 ZERO = Decimal(0)
+BASES = (Dasar.TERVERIFIKASI, Dasar.DILAPORKAN)
 SUB_FIELDS = [
     "pagu",
+    "pagu_murni",
     "realisasi",
     "rencana_kas",
     "target_fisik",
@@ -31,9 +35,11 @@ SUB_FIELDS = [
     "dilaporkan",
     "status_fisik",
     "uang_tanpa_fisik",
+    "melebihi_pagu",
 ]
 OPD_FIELDS = [
     "pagu",
+    "pagu_murni",
     "realisasi",
     "pagu_rencana",
     "rencana_kas",
@@ -44,11 +50,35 @@ OPD_FIELDS = [
     "dilaporkan",
     "kritis",
     "uang_tanpa_fisik",
+    "melebihi_pagu",
 ]
+OPD_SUMS = OPD_FIELDS[:8]  # the Decimal sums; the rest are counts
+
+
+def tahap_pada(ta, bulan: int) -> str:
+    """The budget version in force at the end of month `bulan` of the fiscal year: murni until
+    the month the APBD-P was enacted, perubahan from that month on (docs/domain.md §6)."""
+    if ta.tahap != TahapAnggaran.PERUBAHAN:
+        return TahapAnggaran.MURNI
+    enacted = ta.tanggal_perubahan
+    if enacted is None or (enacted.year, enacted.month) <= (ta.tahun, bulan):
+        return TahapAnggaran.PERUBAHAN
+    return TahapAnggaran.MURNI
+
+
+def counted_figures(status, keuangan, fisik, keuangan_resmi, fisik_resmi):
+    """The (money, physical) a report contributes to each basis, or None where it does not
+    count: the verified basis reads the official version, the as-reported basis the working
+    version once it is submitted (else the official one while a correction is drafted)."""
+    from pantau.monitoring.selectors import SUBMITTED
+
+    official = None if keuangan_resmi is None else (keuangan_resmi, fisik_resmi)
+    reported = (keuangan, fisik) if status in SUBMITTED else official
+    return {Dasar.TERVERIFIKASI: official, Dasar.DILAPORKAN: reported}
 
 
 def compute_subs(sub_ids: Iterable[int]) -> list[RingkasanSubKegiatan]:
-    """The month rows of the given sub kegiatan, computed from the raw rows (4 queries)."""
+    """The month rows (both bases) of the given sub kegiatan, from the raw rows (4 queries)."""
     from pantau.monitoring.models import Realisasi
     from pantau.planning.models import RencanaBulanan, SubKegiatan
 
@@ -60,13 +90,19 @@ def compute_subs(sub_ids: Iterable[int]) -> list[RingkasanSubKegiatan]:
     if not subs:
         return []
     ids = [s.pk for s in subs]
-    money: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    physical: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for sub_id, bulan, keuangan, fisik in Realisasi.objects.filter(
-        sub_kegiatan_id__in=ids
-    ).values_list("sub_kegiatan_id", "periode__bulan", "keuangan", "fisik"):
-        money[sub_id][bulan] = keuangan
-        physical[sub_id][bulan] = fisik
+    reports: dict[tuple[int, str], dict[int, tuple[Decimal, Decimal]]] = defaultdict(dict)
+    for sub_id, bulan, *figures in Realisasi.objects.filter(sub_kegiatan_id__in=ids).values_list(
+        "sub_kegiatan_id",
+        "periode__bulan",
+        "status",
+        "keuangan",
+        "fisik",
+        "keuangan_resmi",
+        "fisik_resmi",
+    ):
+        for dasar, counted in counted_figures(*figures).items():
+            if counted is not None:
+                reports[(sub_id, dasar)][bulan] = counted
     plans: dict[tuple[int, str], dict[int, tuple[Decimal, Decimal]]] = defaultdict(dict)
     for sub_id, tahap, bulan, kas, target in RencanaBulanan.objects.filter(
         sub_kegiatan_id__in=ids
@@ -74,37 +110,51 @@ def compute_subs(sub_ids: Iterable[int]) -> list[RingkasanSubKegiatan]:
         plans[(sub_id, tahap)][bulan] = (kas, target)
     rows = []
     for sub in subs:
-        tahap = sub.tahun_anggaran.tahap
-        plan = plans.get((sub.pk, tahap)) or plans.get((sub.pk, TahapAnggaran.MURNI)) or {}
-        ambang = Ambang.of(sub.opd.pemda)
+        for dasar in BASES:
+            rows += _sub_months(sub, dasar, reports[(sub.pk, dasar)], plans)
+    return rows
+
+
+def _sub_months(sub, dasar, reported: dict, plans: dict) -> list[RingkasanSubKegiatan]:
+    """Twelve month rows of one sub kegiatan on one basis. Each month uses the pagu and cash
+    plan of the budget version in force at its end (cumulative over that version's plan)."""
+    ta = sub.tahun_anggaran
+    ambang = Ambang.of(sub.opd.pemda)
+    murni_plan = plans.get((sub.pk, TahapAnggaran.MURNI)) or {}
+    rows, spent, last_fisik = [], ZERO, ZERO
+    for bulan in range(1, 13):
+        tahap = tahap_pada(ta, bulan)
+        plan = plans.get((sub.pk, tahap)) or murni_plan
         pagu = sub.pagu_for(tahap)
-        spent, kas, last_fisik = ZERO, ZERO, ZERO
-        for bulan in range(1, 13):
-            spent += money[sub.pk].get(bulan, ZERO)
-            last_fisik = physical[sub.pk].get(bulan, last_fisik)
-            month_plan = plan.get(bulan)
-            if month_plan:
-                kas += month_plan[0]
-            target = month_plan[1] if month_plan else None
-            rows.append(
-                RingkasanSubKegiatan(
-                    pemda_id=sub.pemda_id,
-                    tahun_anggaran_id=sub.tahun_anggaran_id,
-                    opd_id=sub.opd_id,
-                    sub_kegiatan_id=sub.pk,
-                    bulan=bulan,
-                    pagu=pagu,
-                    realisasi=spent,
-                    rencana_kas=kas if plan else None,
-                    target_fisik=target,
-                    fisik=last_fisik,
-                    dilaporkan=bulan in money[sub.pk],
-                    status_fisik=status_fisik(target, last_fisik, ambang),
-                    uang_tanpa_fisik=uang_tanpa_fisik(
-                        spent * 100 / pagu if pagu else None, last_fisik, ambang
-                    ),
-                )
+        figures = reported.get(bulan)
+        if figures is not None:
+            spent += figures[0]
+            last_fisik = figures[1]
+        month_plan = plan.get(bulan)
+        kas = sum((plan[m][0] for m in range(1, bulan + 1) if m in plan), ZERO)
+        target = month_plan[1] if month_plan else None
+        rows.append(
+            RingkasanSubKegiatan(
+                pemda_id=sub.pemda_id,
+                tahun_anggaran_id=sub.tahun_anggaran_id,
+                opd_id=sub.opd_id,
+                sub_kegiatan_id=sub.pk,
+                dasar=dasar,
+                bulan=bulan,
+                pagu=pagu,
+                pagu_murni=sub.pagu_murni,
+                realisasi=spent,
+                rencana_kas=kas if plan else None,
+                target_fisik=target,
+                fisik=last_fisik,
+                dilaporkan=figures is not None,
+                status_fisik=status_fisik(target, last_fisik, ambang),
+                uang_tanpa_fisik=uang_tanpa_fisik(
+                    spent * 100 / pagu if pagu else None, last_fisik, ambang
+                ),
+                melebihi_pagu=spent > pagu,
             )
+        )
     return rows
 
 
@@ -112,21 +162,20 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
     """OPD month rows summed from sub kegiatan month rows."""
     out: dict[tuple[int, int, int], RingkasanOpd] = {}
     for r in rows:
-        key = (r.opd_id, r.tahun_anggaran_id, r.bulan)
+        key = (r.opd_id, r.tahun_anggaran_id, r.dasar, r.bulan)
         o = out.get(key)
         if o is None:
             o = out[key] = RingkasanOpd(
                 pemda_id=r.pemda_id,
                 opd_id=r.opd_id,
                 tahun_anggaran_id=r.tahun_anggaran_id,
+                dasar=r.dasar,
                 bulan=r.bulan,
-                **dict.fromkeys(OPD_FIELDS[:7], ZERO),
-                jumlah_sub=0,
-                dilaporkan=0,
-                kritis=0,
-                uang_tanpa_fisik=0,
+                **dict.fromkeys(OPD_SUMS, ZERO),
+                **dict.fromkeys(OPD_FIELDS[len(OPD_SUMS) :], 0),
             )
         o.pagu += r.pagu
+        o.pagu_murni += r.pagu_murni
         o.realisasi += r.realisasi
         o.fisik_x_pagu += r.pagu * r.fisik
         if r.target_fisik is not None:
@@ -138,6 +187,7 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
         o.dilaporkan += int(r.dilaporkan)
         o.kritis += int(r.status_fisik == KRITIS)
         o.uang_tanpa_fisik += int(r.uang_tanpa_fisik)
+        o.melebihi_pagu += int(r.melebihi_pagu)
     return list(out.values())
 
 
@@ -191,13 +241,31 @@ def refresh_subs(sub_ids: Iterable[int]) -> None:
         refresh_opds({(r.opd_id, r.tahun_anggaran_id) for r in rows})
 
 
+def refresh_reports(sub_ids: Iterable[int]) -> None:
+    """After a workflow step or a reopening: the roll-ups of these sub kegiatan and of every
+    indicator whose counted values follow their reports (their own, and those of the program
+    and kegiatan above them)."""
+    from pantau.planning.models import Indikator, SubKegiatan
+
+    ids = set(sub_ids)
+    if not ids:
+        return
+    refresh_subs(ids)
+    parents = SubKegiatan.objects.filter(pk__in=ids)
+    refresh_indicators(
+        Indikator.objects.filter(
+            Q(sub_kegiatan_id__in=ids)
+            | Q(kegiatan_id__in=parents.values("kegiatan_id"))
+            | Q(program_id__in=parents.values("kegiatan__program_id"))
+        ).values_list("pk", flat=True)
+    )
+
+
 def refresh_opds(pairs: Iterable[tuple[int, int]]) -> None:
     """Recompute the OPD month rows of these (opd, fiscal year) pairs from their sub rows."""
     pairs = set(pairs)
     if not pairs:
         return
-    from django.db.models import Q
-
     where = Q()
     for opd_id, ta_id in pairs:
         where |= Q(opd_id=opd_id, tahun_anggaran_id=ta_id)
@@ -209,7 +277,8 @@ def refresh_opds(pairs: Iterable[tuple[int, int]]) -> None:
 
 def refresh_year(tahun_anggaran) -> None:
     """Rebuild every roll-up row of one fiscal year (after a change of budget version, say)."""
-    from pantau.planning.models import SubKegiatan
+    from pantau.evaluation.models import RingkasanIndikator
+    from pantau.planning.models import Indikator, SubKegiatan
 
     ids = list(
         SubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran).values_list("pk", flat=True)
@@ -227,6 +296,14 @@ def refresh_year(tahun_anggaran) -> None:
             RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran),
             aggregate_opd(RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran)),
         )
+        indicators = list(
+            Indikator.objects.filter(tahun_anggaran=tahun_anggaran).values_list("pk", flat=True)
+        )
+        RingkasanIndikator.objects.filter(tahun_anggaran=tahun_anggaran).exclude(
+            indikator_id__in=indicators
+        ).delete()
+        for start in range(0, len(indicators), 1000):
+            refresh_indicators(indicators[start : start + 1000])
 
 
 @dataclass
@@ -271,17 +348,20 @@ def check(*, pemda=None, chunk: int = 500) -> list[Difference]:
         computed = compute_subs(part)
         computed_all += computed
         stored = {
-            (r.sub_kegiatan_id, r.bulan): r
+            (r.sub_kegiatan_id, r.dasar, r.bulan): r
             for r in RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=part)
         }
         diffs += _compare(
-            "sub", stored, {(r.sub_kegiatan_id, r.bulan): r for r in computed}, SUB_FIELDS
+            "sub",
+            stored,
+            {(r.sub_kegiatan_id, r.dasar, r.bulan): r for r in computed},
+            SUB_FIELDS,
         )
     orphan = RingkasanSubKegiatan.objects.exclude(sub_kegiatan_id__in=ids)
     if pemda is not None:
         orphan = orphan.filter(pemda=pemda)
     diffs += [
-        Difference("sub", (r.sub_kegiatan_id, r.bulan), "(baris)", "ada", "tidak ada")
+        Difference("sub", (r.sub_kegiatan_id, r.dasar, r.bulan), "(baris)", "ada", "tidak ada")
         for r in orphan
     ]
     opd_stored = (
@@ -290,8 +370,8 @@ def check(*, pemda=None, chunk: int = 500) -> list[Difference]:
     diffs += check_indicators(pemda=pemda)
     diffs += _compare(
         "opd",
-        {(r.opd_id, r.tahun_anggaran_id, r.bulan): r for r in opd_stored},
-        {(r.opd_id, r.tahun_anggaran_id, r.bulan): r for r in aggregate_opd(computed_all)},
+        {(r.opd_id, r.tahun_anggaran_id, r.dasar, r.bulan): r for r in opd_stored},
+        {(r.opd_id, r.tahun_anggaran_id, r.dasar, r.bulan): r for r in aggregate_opd(computed_all)},
         OPD_FIELDS,
     )
     return diffs
@@ -318,37 +398,102 @@ def quarter_target(ind, triwulan: int) -> Decimal | None:
 
 
 def compute_indicators(ind_ids: Iterable[int]):
+    """The quarter rows (both bases) of the given indicators, from the raw rows (4 queries)."""
     from pantau.evaluation.achievement import capaian, realisasi_periode
     from pantau.evaluation.models import RingkasanIndikator
     from pantau.monitoring.models import RealisasiIndikator
     from pantau.planning.models import Indikator
 
     indicators = list(Indikator.objects.filter(pk__in=list(ind_ids)))
-    values: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for ind_id, bulan, nilai in RealisasiIndikator.objects.filter(
+    counted = _counted_indicator_months(indicators)
+    values: dict[tuple[int, str], dict[int, Decimal]] = defaultdict(dict)
+    for ind_id, bulan, nilai, nilai_resmi in RealisasiIndikator.objects.filter(
         indikator__in=indicators
-    ).values_list("indikator_id", "periode__bulan", "nilai"):
-        values[ind_id][bulan] = nilai
+    ).values_list("indikator_id", "periode__bulan", "nilai", "nilai_resmi"):
+        for dasar in BASES:
+            value = counted(ind_id, bulan, dasar, nilai, nilai_resmi)
+            if value is not None:
+                values[(ind_id, dasar)][bulan] = value
     rows = []
     for ind in indicators:
-        for tw in range(1, 5):
-            series = [v for m, v in sorted(values[ind.pk].items()) if m <= tw * 3]
-            target = quarter_target(ind, tw)
-            result = capaian(ind.rumus, target, realisasi_periode(ind.rumus, series))
-            rows.append(
-                RingkasanIndikator(
-                    pemda_id=ind.pemda_id,
-                    tahun_anggaran_id=ind.tahun_anggaran_id,
-                    opd_id=ind.opd_id,
-                    indikator_id=ind.pk,
-                    triwulan=tw,
-                    target=_q4(target),
-                    realisasi=_q4(result.realisasi),
-                    capaian=_q4(result.persen),
-                    catatan=result.catatan,
+        for dasar in BASES:
+            series_all = sorted(values[(ind.pk, dasar)].items())
+            for tw in range(1, 5):
+                series = [v for m, v in series_all if m <= tw * 3]
+                target = quarter_target(ind, tw)
+                result = capaian(ind.rumus, target, realisasi_periode(ind.rumus, series))
+                rows.append(
+                    RingkasanIndikator(
+                        pemda_id=ind.pemda_id,
+                        tahun_anggaran_id=ind.tahun_anggaran_id,
+                        opd_id=ind.opd_id,
+                        indikator_id=ind.pk,
+                        dasar=dasar,
+                        triwulan=tw,
+                        target=_q4(target),
+                        realisasi=_q4(result.realisasi),
+                        capaian=_q4(result.persen),
+                        catatan=result.catatan,
+                    )
                 )
-            )
     return rows
+
+
+def _counted_indicator_months(indicators):
+    """How an indicator value counts on each basis (decision 0010):
+
+    - an indicator of a sub kegiatan follows that sub kegiatan's report of the month: its value
+      is frozen with the verified version (`nilai_resmi`), and as reported it counts once the
+      report is submitted (else its verified value while a correction is drafted);
+    - an indicator of a program or kegiatan has no report of its own: its value of a month
+      counts as verified once every report of that month under it that was submitted has a
+      verified version (at least one), and as reported once one of them was submitted. Drafts
+      that were never submitted are not reports yet and change nothing.
+    Returns counted(ind_id, bulan, dasar, nilai, nilai_resmi) -> the value or None. One query.
+    """
+    from pantau.monitoring.models import Realisasi
+    from pantau.monitoring.selectors import SUBMITTED
+
+    by_id = {i.pk: i for i in indicators}
+    sub_submitted: dict[tuple[int, int], bool] = {}  # (sub, month) -> the report is submitted
+    parent_state: dict[tuple[str, int, int], list[bool]] = {}  # -> [all verified, any]
+    subs = {i.sub_kegiatan_id for i in indicators if i.sub_kegiatan_id}
+    programs = {i.program_id for i in indicators if i.program_id}
+    kegiatan = {i.kegiatan_id for i in indicators if i.kegiatan_id}
+    if subs or programs or kegiatan:
+        for sub_id, keg_id, prog_id, bulan, status, resmi in Realisasi.objects.filter(
+            Q(sub_kegiatan_id__in=subs)
+            | Q(sub_kegiatan__kegiatan_id__in=kegiatan)
+            | Q(sub_kegiatan__kegiatan__program_id__in=programs)
+        ).values_list(
+            "sub_kegiatan_id",
+            "sub_kegiatan__kegiatan_id",
+            "sub_kegiatan__kegiatan__program_id",
+            "periode__bulan",
+            "status",
+            "keuangan_resmi",
+        ):
+            sub_submitted[(sub_id, bulan)] = status in SUBMITTED
+            if status not in SUBMITTED and resmi is None:
+                continue  # a draft never submitted
+            for key in (("k", keg_id, bulan), ("p", prog_id, bulan)):
+                old = parent_state.get(key, [True, True])
+                parent_state[key] = [old[0] and resmi is not None, True]
+
+    def counted(ind_id, bulan, dasar, nilai, nilai_resmi):
+        ind = by_id[ind_id]
+        if ind.sub_kegiatan_id:
+            if dasar == Dasar.TERVERIFIKASI:
+                return nilai_resmi
+            submitted = sub_submitted.get((ind.sub_kegiatan_id, bulan), False)
+            return nilai if submitted else nilai_resmi
+        key = ("k", ind.kegiatan_id, bulan) if ind.kegiatan_id else ("p", ind.program_id, bulan)
+        state = parent_state.get(key)
+        if state is None:
+            return None
+        return nilai if state[0 if dasar == Dasar.TERVERIFIKASI else 1] else None
+
+    return counted
 
 
 def _q4(value: Decimal | None) -> Decimal | None:
@@ -379,10 +524,10 @@ def check_indicators(*, pemda=None) -> list[Difference]:
     for start in range(0, len(ids), 1000):
         part = ids[start : start + 1000]
         stored = {
-            (r.indikator_id, r.triwulan): r
+            (r.indikator_id, r.dasar, r.triwulan): r
             for r in RingkasanIndikator.objects.filter(indikator_id__in=part)
         }
-        computed = {(r.indikator_id, r.triwulan): r for r in compute_indicators(part)}
+        computed = {(r.indikator_id, r.dasar, r.triwulan): r for r in compute_indicators(part)}
         diffs += _compare(
             "indikator", stored, computed, ["target", "realisasi", "capaian", "catatan"]
         )

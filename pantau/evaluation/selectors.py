@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from pantau.evaluation.categories import kategori_for
+from pantau.evaluation.choices import Dasar
 from pantau.evaluation.models import RingkasanIndikator, RingkasanOpd, RingkasanSubKegiatan
 from pantau.evaluation.progress import Progress, from_opd_row, total
 from pantau.evaluation.ranking import Bobot, Skor, peringkat
@@ -60,7 +61,7 @@ class Dashboard:
     bobot: Bobot
     kritis: int
     uang_tanpa_fisik: int
-    belum_melapor: int
+    belum_melapor: int | None  # None: the month is running, nothing is missing yet
     kurva: dict = field(default_factory=dict)
     distribusi: list = field(default_factory=list)
     peringatan: list = field(default_factory=list)
@@ -68,6 +69,20 @@ class Dashboard:
     kurva_lalu: dict = field(default_factory=dict)  # last year's monthly figures
     bulan_awal: int = 1
     realisasi_sebelum: Decimal = Decimal(0)  # cumulative Rp just before the period started
+    dasar: str = Dasar.TERVERIFIKASI
+    berjalan: bool = False  # the month's reports are not due yet: no alarms, no category
+    melebihi_pagu: int = 0
+
+    @property
+    def label(self) -> str:
+        from pantau.evaluation.periods import label_angka
+
+        return label_angka(
+            dasar=self.dasar,
+            bulan=self.bulan,
+            tahun=self.tahun_anggaran.tahun,
+            berjalan=self.berjalan,
+        )
 
     @property
     def realisasi_periode(self) -> Decimal:
@@ -104,7 +119,10 @@ def ketepatan_opd(*, user, tahun_anggaran):
         .values_list("opd_id", "n")
     )
     totals = RingkasanOpd.objects.filter(
-        tahun_anggaran_id=periode.tahun_anggaran_id, bulan=periode.bulan, jumlah_sub__gt=0
+        tahun_anggaran_id=periode.tahun_anggaran_id,
+        dasar=Dasar.TERVERIFIKASI,  # the number of sub kegiatan is the same on both bases
+        bulan=periode.bulan,
+        jumlah_sub__gt=0,
     ).values_list("opd_id", "jumlah_sub")
     return periode, {
         opd_id: Decimal(on_time.get(opd_id, 0)) * 100 / jumlah for opd_id, jumlah in totals
@@ -123,27 +141,40 @@ def dashboard_for(
     ketepatan: dict[int, Decimal | None],
     tahun_lalu=None,
     bulan_awal: int | None = None,
+    dasar: str = Dasar.TERVERIFIKASI,
+    kalender=None,
 ) -> Dashboard:
-    """All dashboard figures for a pemda's year up to `bulan`; a period starting at
-    `bulan_awal` (a quarter, the year) also gets the money spent within it. A fixed number of
-    queries, whatever the size of the data."""
+    """All dashboard figures for a pemda's year up to `bulan`, on one basis (verified by
+    default); a period starting at `bulan_awal` (a quarter, the year) also gets the money spent
+    within it. A month whose reports are not due yet is marked as running: no "belum melapor"
+    or critical alarms, and achievement only for quarters that have ended. Every part of the
+    page reads the same set of OPDs: those that had sub kegiatan in the year, active or not. A
+    fixed number of queries, whatever the size of the data."""
+    from pantau.evaluation.periods import Kalender
+
     pemda = tahun_anggaran.pemda
     bulan_awal = bulan_awal or bulan
     if not dashboard_allowed(user, pemda):
         raise Http404
-    triwulan = bulan // 3 if bulan >= 3 else 1  # the last quarter that ended (TW I before March)
-    opd_rows_db = {
-        r.opd_id: r for r in RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan)
-    }
+    kalender = kalender or Kalender.of(tahun_anggaran)
+    berjalan = kalender.berjalan(bulan)
+    triwulan = kalender.triwulan_selesai(bulan)  # 0: no quarter has ended yet
+    ta_rows = RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran, dasar=dasar)
+    opd_rows_db = {r.opd_id: r for r in ta_rows.filter(bulan=bulan)}
+    ind_rows = RingkasanIndikator.objects.filter(
+        tahun_anggaran=tahun_anggaran, dasar=dasar, triwulan=triwulan
+    )
     capaian = {
         row["opd_id"]: row
-        for row in RingkasanIndikator.objects.filter(
-            tahun_anggaran=tahun_anggaran, triwulan=triwulan
-        )
-        .values("opd_id")
-        .annotate(total=Sum("capaian"), n=Count("capaian"))
+        for row in ind_rows.values("opd_id").annotate(total=Sum("capaian"), n=Count("capaian"))
     }
-    opds = {o.pk: o for o in Opd.objects.filter(pemda=pemda, aktif=True)}
+    # history survives restructuring: an OPD deactivated since still counts for its year
+    opds = {
+        o.pk: o
+        for o in Opd.objects.filter(pemda=pemda).filter(
+            Q(aktif=True) | Q(pk__in=[k for k, r in opd_rows_db.items() if r.jumlah_sub])
+        )
+    }
     rows = []
     for opd_id, opd in sorted(opds.items(), key=lambda kv: kv[1].kode):
         db = opd_rows_db.get(opd_id)
@@ -180,9 +211,7 @@ def dashboard_for(
     for s in scores:
         s.key.skor = s
     ranked = [s.key for s in scores] + [r for r in rows if not r.progress.jumlah_sub]
-    all_cap = RingkasanIndikator.objects.filter(
-        tahun_anggaran=tahun_anggaran, triwulan=triwulan
-    ).aggregate(total=Sum("capaian"), n=Count("capaian"))
+    all_cap = ind_rows.aggregate(total=Sum("capaian"), n=Count("capaian"))
     pemda_cap = all_cap["total"] / all_cap["n"] if all_cap["n"] else None
     grand = total(r.progress for r in rows)
     return Dashboard(
@@ -197,31 +226,36 @@ def dashboard_for(
         bobot=bobot,
         kritis=sum(r.kritis for r in rows),
         uang_tanpa_fisik=sum(r.uang_tanpa_fisik for r in rows),
-        belum_melapor=grand.jumlah_sub - grand.dilaporkan,
-        kurva=_curve(tahun_anggaran),
-        distribusi=_distribution(tahun_anggaran, triwulan),
-        peringatan=_warnings(tahun_anggaran, bulan, user),
-        tahun_lalu=_last_year(tahun_lalu, bulan),
-        kurva_lalu=_curve(tahun_lalu) if tahun_lalu is not None else {},
+        belum_melapor=None if berjalan else grand.jumlah_sub - grand.dilaporkan,
+        kurva=_curve(tahun_anggaran, dasar, bulan),
+        distribusi=_distribution(tahun_anggaran, triwulan, dasar) if triwulan else [],
+        peringatan=[] if berjalan else _warnings(tahun_anggaran, bulan, user, dasar),
+        tahun_lalu=_last_year(tahun_lalu, bulan, dasar),
+        kurva_lalu=_curve(tahun_lalu, dasar) if tahun_lalu is not None else {},
         bulan_awal=bulan_awal,
-        realisasi_sebelum=_spent_before(tahun_anggaran, bulan_awal),
+        realisasi_sebelum=_spent_before(tahun_anggaran, bulan_awal, dasar),
+        dasar=dasar,
+        berjalan=berjalan,
+        melebihi_pagu=sum(r.melebihi_pagu for r in opd_rows_db.values()),
     )
 
 
-def _spent_before(ta, bulan_awal: int) -> Decimal:
+def _spent_before(ta, bulan_awal: int, dasar: str) -> Decimal:
     """Cumulative realisation at the end of the month before the period (0 for January)."""
     if bulan_awal <= 1:
         return Decimal(0)
-    got = RingkasanOpd.objects.filter(tahun_anggaran=ta, bulan=bulan_awal - 1).aggregate(
-        s=Sum("realisasi")
-    )["s"]
+    got = RingkasanOpd.objects.filter(
+        tahun_anggaran=ta, dasar=dasar, bulan=bulan_awal - 1
+    ).aggregate(s=Sum("realisasi"))["s"]
     return got or Decimal(0)
 
 
-def _curve(ta) -> dict:
-    """Monthly pemda figures for the S-curve and absorption charts (one grouped query)."""
+def _curve(ta, dasar: str, bulan: int = 12) -> dict:
+    """Monthly pemda figures for the S-curve and absorption charts (one grouped query): the
+    plan for the whole year, the realisation only up to `bulan` (never later months drawn
+    from carried-forward values)."""
     months = (
-        RingkasanOpd.objects.filter(tahun_anggaran=ta)
+        RingkasanOpd.objects.filter(tahun_anggaran=ta, dasar=dasar)
         .values("bulan")
         .annotate(
             pagu=Sum("pagu"),
@@ -237,9 +271,10 @@ def _curve(ta) -> dict:
     for m in months:
         out["bulan"].append(m["bulan"])
         out["rencana_fisik"].append(_pct(m["target"], m["pagu_rencana"]))
-        out["fisik"].append(_pct(m["fisik"], m["pagu"]))
         out["rencana_kas"].append(_pct(m["rencana_kas"] * 100, m["pagu_rencana"]))
-        out["keuangan"].append(_pct(m["realisasi"] * 100, m["pagu"]))
+        shown = m["bulan"] <= bulan
+        out["fisik"].append(_pct(m["fisik"], m["pagu"]) if shown else None)
+        out["keuangan"].append(_pct(m["realisasi"] * 100, m["pagu"]) if shown else None)
     return out
 
 
@@ -248,15 +283,15 @@ def _pct(num, den) -> float | None:
     return None if not den else round(float(num / den), 2)
 
 
-def _distribution(ta, triwulan: int) -> list[tuple[object, int]]:
+def _distribution(ta, triwulan: int, dasar: str) -> list[tuple[object, int]]:
     """How many indicators fall in each achievement category (plus undefined), counted by the
     database with the bounds read from the category table (one query)."""
     from pantau.evaluation.categories import kategori_list
 
     cats = kategori_list()
-    counts = RingkasanIndikator.objects.filter(tahun_anggaran=ta, triwulan=triwulan).aggregate(
-        semua=Count("id"), **{f"k{c.pk}": Count("id", filter=_within(c)) for c in cats}
-    )
+    counts = RingkasanIndikator.objects.filter(
+        tahun_anggaran=ta, dasar=dasar, triwulan=triwulan
+    ).aggregate(semua=Count("id"), **{f"k{c.pk}": Count("id", filter=_within(c)) for c in cats})
     counted = [(c, counts[f"k{c.pk}"]) for c in cats]
     return [*counted, (None, counts["semua"] - sum(n for _, n in counted))]
 
@@ -271,7 +306,7 @@ def _within(c) -> Q:
     return q
 
 
-def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiatan]:
+def _warnings(ta, bulan: int, user, dasar: str, limit: int = 20) -> list[RingkasanSubKegiatan]:
     """The most critical sub kegiatan of the month, furthest behind plan first (rahasia ones
     only for their readers)."""
     from django.db.models import ExpressionWrapper, F, FloatField
@@ -279,9 +314,9 @@ def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiata
     from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
 
     rows = list(
-        RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, bulan=bulan)
+        RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, dasar=dasar, bulan=bulan)
         .filter(rahasia_visible_q(user, "sub_kegiatan__"))
-        .filter(Q(status_fisik="kritis") | Q(uang_tanpa_fisik=True))
+        .filter(Q(status_fisik="kritis") | Q(uang_tanpa_fisik=True) | Q(melebihi_pagu=True))
         .annotate(
             deviasi=ExpressionWrapper(F("fisik") - F("target_fisik"), output_field=FloatField())
         )
@@ -294,14 +329,14 @@ def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiata
     return rows
 
 
-def _last_year(ta_lalu, bulan: int) -> Progress | None:
+def _last_year(ta_lalu, bulan: int, dasar: str) -> Progress | None:
     if ta_lalu is None:
         return None
-    rows = RingkasanOpd.objects.filter(tahun_anggaran=ta_lalu, bulan=bulan)
+    rows = RingkasanOpd.objects.filter(tahun_anggaran=ta_lalu, dasar=dasar, bulan=bulan)
     return total(from_opd_row(r) for r in rows) if rows else None
 
 
-def peta(*, user, tahun_anggaran, bulan: int) -> dict:
+def peta(*, user, tahun_anggaran, bulan: int, dasar: str = Dasar.TERVERIFIKASI) -> dict:
     """Map layers for the dashboard: the pemda's islands and the located sub kegiatan with their
     status this month, plus a per-kecamatan summary (three queries)."""
     from django.urls import reverse
@@ -318,7 +353,10 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
     url = reverse("monitoring:riwayat", args=[0]).replace("/0/", "/{}/")
     located = list(
         RingkasanSubKegiatan.objects.filter(
-            tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__latitude__isnull=False
+            tahun_anggaran=tahun_anggaran,
+            dasar=dasar,
+            bulan=bulan,
+            sub_kegiatan__latitude__isnull=False,
         )
         .filter(rahasia_visible_q(user, "sub_kegiatan__"))
         .values_list(
@@ -355,7 +393,10 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
     )
     per_kecamatan = list(
         RingkasanSubKegiatan.objects.filter(
-            tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__kecamatan__isnull=False
+            tahun_anggaran=tahun_anggaran,
+            dasar=dasar,
+            bulan=bulan,
+            sub_kegiatan__kecamatan__isnull=False,
         )
         .values("sub_kegiatan__kecamatan__kode", "sub_kegiatan__kecamatan__nama")
         .annotate(
@@ -374,6 +415,7 @@ RINCIAN_SUB = {
     "kritis": Q(status_fisik="kritis"),
     "uang": Q(uang_tanpa_fisik=True),
     "belum": Q(dilaporkan=False),
+    "melebihi": Q(melebihi_pagu=True),
 }
 
 
@@ -392,7 +434,15 @@ class Rincian:
 
 
 def rincian_for(
-    *, user, tahun_anggaran, bulan: int, jenis: str, opd_id=None, kecamatan=None
+    *,
+    user,
+    tahun_anggaran,
+    bulan: int,
+    jenis: str,
+    opd_id=None,
+    kecamatan=None,
+    dasar: str = Dasar.TERVERIFIKASI,
+    kalender=None,
 ) -> Rincian:
     """Rows of the roll-up tables a dashboard figure is computed from, filtered like the figure
     (optionally to one OPD or one kecamatan). Same scope rule as the dashboard."""
@@ -413,8 +463,12 @@ def rincian_for(
         if kec is None:
             raise Http404
     if jenis == "indikator":
-        triwulan = bulan // 3 if bulan >= 3 else 1
-        qs = RingkasanIndikator.objects.filter(tahun_anggaran=tahun_anggaran, triwulan=triwulan)
+        from pantau.evaluation.periods import Kalender
+
+        triwulan = (kalender or Kalender.of(tahun_anggaran)).triwulan_selesai(bulan)
+        qs = RingkasanIndikator.objects.filter(
+            tahun_anggaran=tahun_anggaran, dasar=dasar, triwulan=triwulan
+        )
         if opd:
             qs = qs.filter(opd=opd)
         agg = qs.aggregate(total=Sum("capaian"), n=Count("capaian"), rows=Count("id"))
@@ -433,9 +487,9 @@ def rincian_for(
             opd=opd,
             tersembunyi=agg["rows"] - visible.count(),
         )
-    qs = RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan).filter(
-        RINCIAN_SUB[jenis]
-    )
+    qs = RingkasanSubKegiatan.objects.filter(
+        tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan
+    ).filter(RINCIAN_SUB[jenis])
     if opd:
         qs = qs.filter(opd=opd)
     if kec:
@@ -481,6 +535,7 @@ def _sub_totals(qs) -> Progress:
     # aliases prefixed: an aggregate named like a field would shadow it in the next expression
     agg = qs.aggregate(
         t_pagu=Sum("pagu"),
+        t_pagu_murni=Sum("pagu_murni"),
         t_realisasi=Sum("realisasi"),
         t_fisik_x_pagu=Sum(fx),
         t_pagu_rencana=Sum(Case(When(planned, then=F("pagu")), output_field=big)),

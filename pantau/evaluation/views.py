@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pantau.core.numbers import int_param
-from pantau.evaluation.periods import periode_choices, periode_parse
+from pantau.evaluation.choices import Dasar
+from pantau.evaluation.periods import Kalender, label_angka, periode_choices, periode_parse
 from pantau.evaluation.selectors import (
     dashboard_allowed,
     dashboard_for,
@@ -15,15 +16,16 @@ from pantau.evaluation.selectors import (
     rincian_halaman,
 )
 from pantau.monitoring.models import BULAN
-from pantau.monitoring.selectors import compliance_period
 from pantau.organisations.selectors import pemda_list_for_user
-from pantau.planning.selectors import reporting_month, tahun_anggaran_list, tahun_anggaran_pick
+from pantau.planning.selectors import tahun_anggaran_list, tahun_anggaran_pick
 
 
 def _pemda_and_period(request):
-    """The pemda the user leads, its chosen year and the chosen period (month, quarter, year).
-    The default is the last month whose reports are due (its cut-off passed): comparing this
-    month's plan with last month's reports would make every sub kegiatan look late."""
+    """The pemda the user leads, its chosen year, the chosen period (month, quarter, year), the
+    basis of the figures (verified unless "as reported" was asked for) and the year's reporting
+    calendar. The default month is the last one whose reports are due (its cut-off passed), the
+    same on every page: comparing this month's plan with last month's reports would make every
+    sub kegiatan look late."""
     pemda = next(
         (p for p in pemda_list_for_user(user=request.user) if dashboard_allowed(request.user, p)),
         None,
@@ -31,19 +33,18 @@ def _pemda_and_period(request):
     if pemda is None:
         raise Http404
     ta = tahun_anggaran_pick(user=request.user, pemda=pemda, tahun=request.GET.get("tahun"))
+    dasar = Dasar.parse(request.GET.get("dasar"))
     if ta is None:
-        return pemda, None, None
-    closed = compliance_period(pemda=pemda, tahun=None, bulan=None)
-    default = closed.bulan if closed and closed.tahun_anggaran_id == ta.pk else None
-    last_closed = reporting_month(tahun_anggaran=ta, bulan=default)
+        return pemda, None, None, dasar, None
+    kalender = Kalender.of(ta)
     # `bulan` is the older parameter name of a month period; links from other pages use it.
     chosen = request.GET.get("periode") or request.GET.get("bulan")
-    return pemda, ta, periode_parse(chosen, bulan_terakhir=last_closed)
+    return pemda, ta, periode_parse(chosen, bulan_terakhir=kalender.bulan_baku), dasar, kalender
 
 
 @login_required
 def dasbor(request):
-    pemda, ta, period = _pemda_and_period(request)
+    pemda, ta, period, dasar, kalender = _pemda_and_period(request)
     if ta is None:
         return render(request, "evaluation/dasbor.html", {"pemda": pemda, "board": None})
     bulan = period.bulan_akhir
@@ -57,6 +58,8 @@ def dasbor(request):
         ketepatan=ketepatan,
         tahun_lalu=last_year,
         bulan_awal=period.bulan_awal,
+        dasar=dasar,
+        kalender=kalender,
     )
     lalu = board.kurva_lalu
     context = {
@@ -65,12 +68,14 @@ def dasbor(request):
         "years": years,
         "periode": period,
         "periode_pilihan": periode_choices(),
-        "q": f"tahun={ta.tahun}&periode={period.kode}",
+        "q": _query(ta, period, dasar),
+        "q_tanpa_dasar": f"tahun={ta.tahun}&periode={period.kode}",
+        "dasar": dasar,
         "nama_bulan": BULAN[bulan - 1],
         "tahun_lalu": last_year,
         "periode_ketepatan": periode,
         "dibuat": timezone.now(),
-        "peta": (layers := peta(user=request.user, tahun_anggaran=ta, bulan=bulan)),
+        "peta": (layers := peta(user=request.user, tahun_anggaran=ta, bulan=bulan, dasar=dasar)),
         "peta_json": {
             "pulau": layers["pulau"],
             "titik": layers["titik"],
@@ -108,7 +113,7 @@ def _by_month(now: dict, before: dict) -> dict:
 def rincian(request, jenis: str):
     """The rows behind a dashboard figure: sub kegiatan (all, critical, money without
     progress, not reported) or indicators, with the totals that make the figure."""
-    pemda, ta, period = _pemda_and_period(request)
+    pemda, ta, period, dasar, kalender = _pemda_and_period(request)
     if ta is None:
         raise Http404
     opd = request.GET.get("opd")
@@ -119,6 +124,8 @@ def rincian(request, jenis: str):
         jenis=jenis,
         opd_id=int_param(opd),
         kecamatan=(request.GET.get("kecamatan") or "")[:20] or None,
+        dasar=dasar,
+        kalender=kalender,
     )
     page = rincian_halaman(user=request.user, rincian=data, halaman=request.GET.get("halaman"))
     return render(
@@ -131,5 +138,19 @@ def rincian(request, jenis: str):
             "rincian": data,
             "page": page,
             "nama_bulan": BULAN[period.bulan_akhir - 1],
+            "dasar": dasar,
+            "q": _query(ta, period, dasar),
+            "label": label_angka(
+                dasar=dasar,
+                bulan=period.bulan_akhir,
+                tahun=ta.tahun,
+                berjalan=kalender.berjalan(period.bulan_akhir),
+            ),
         },
     )
+
+
+def _query(ta, period, dasar) -> str:
+    """The query string that keeps year, period and basis across the dashboard's links."""
+    q = f"tahun={ta.tahun}&periode={period.kode}"
+    return q + "&dasar=dilaporkan" if dasar == Dasar.DILAPORKAN else q

@@ -91,6 +91,17 @@ class Realisasi(TenantModel):
     peringatan = models.JSONField(_("peringatan"), default=list, blank=True)
     penjelasan = models.TextField(_("penjelasan atas peringatan"), blank=True)
     diajukan_pada = models.DateTimeField(_("pertama diajukan"), null=True, blank=True)
+    # The official (verified) version: frozen when Bappeda verifies, kept while a correction
+    # of a reopened period goes through the workflow, replaced when the correction is verified.
+    versi = models.PositiveSmallIntegerField(_("versi"), default=1)
+    keuangan_resmi = models.DecimalField(
+        _("realisasi keuangan terverifikasi (Rp)"), null=True, blank=True, **MONEY
+    )
+    fisik_resmi = models.DecimalField(
+        _("realisasi fisik terverifikasi (%)"), null=True, blank=True, **PERCENT
+    )
+    diverifikasi_pada = models.DateTimeField(_("versi resmi diverifikasi"), null=True, blank=True)
+    versi_resmi = models.PositiveSmallIntegerField(_("versi resmi"), null=True, blank=True)
 
     class Meta:
         ordering = ["sub_kegiatan", "periode"]
@@ -114,6 +125,14 @@ class Realisasi(TenantModel):
                 name="realisasi_fisik_0_100",
                 violation_error_message=_("Realisasi fisik harus di antara 0 dan 100%."),
             ),
+            models.CheckConstraint(
+                condition=Q(keuangan_resmi__isnull=True, fisik_resmi__isnull=True)
+                | Q(keuangan_resmi__gte=0, fisik_resmi__gte=0, fisik_resmi__lte=100),
+                name="realisasi_versi_resmi_lengkap",
+                violation_error_message=_(
+                    "Versi terverifikasi sebuah laporan harus memuat realisasi keuangan dan fisik."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["pemda", "periode", "opd"], name="realisasi_pemda_periode_opd"),
@@ -132,6 +151,10 @@ class RealisasiIndikator(TenantModel):
     )
     periode = models.ForeignKey(PeriodeLaporan, on_delete=models.PROTECT, related_name="+")
     nilai = models.DecimalField(_("nilai"), max_digits=18, decimal_places=4)
+    # the value of the report's verified version (sub kegiatan indicators), see Realisasi
+    nilai_resmi = models.DecimalField(
+        _("nilai terverifikasi"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
     catatan = models.TextField(_("catatan"), blank=True)
 
     class Meta:

@@ -376,3 +376,19 @@ def indikator_rows(
         )
         rows.append(IndikatorRow(ind, current, earlier[-1] if earlier else None, target))
     return rows
+
+
+def reopen_scope(*, periode: PeriodeLaporan, opd) -> dict[str, int]:
+    """What a reopening concerns: the OPD's reports of the period by state (for the
+    confirmation screen and the audit event)."""
+    counts = dict(
+        Realisasi.objects.filter(periode=periode, opd=opd)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {
+        "total": sum(counts.values()),
+        "diverifikasi": counts.get(S.DIVERIFIKASI, 0),
+        "lain": sum(n for s_, n in counts.items() if s_ != S.DIVERIFIKASI),
+    }

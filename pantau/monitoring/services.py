@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from pantau.audit.services import audit_record, save_audited, snapshot
 from pantau.core.errors import error_messages
 from pantau.core.numbers import format_number, int_param, to_decimal
 from pantau.evaluation import rollup
+from pantau.monitoring import selectors
 from pantau.monitoring.choices import StatusRealisasi as S
 from pantau.monitoring.evidence import distance_m, process_upload, remove, store
 from pantau.monitoring.models import (
@@ -171,7 +172,7 @@ def realisasi_save(
         raise ValidationError(errors)
     action = "realisasi.create" if before is None else "realisasi.update"
     save_audited(actor=actor, obj=obj, action=action, before=before)
-    rollup.refresh_subs([sub.pk])
+    # A draft counts on no basis (issue 9): the roll-ups move when it is submitted.
     return obj
 
 
@@ -200,10 +201,9 @@ def realisasi_transition(*, actor, realisasi: Realisasi, name: str, catatan: str
     catatan = catatan.strip()
     if transition.needs_note and not catatan:
         raise ValidationError(_("Tuliskan catatan: mengapa laporan ini dikembalikan."))
-    if name == "submit":
-        _check_open(
-            obj.periode, obj.sub_kegiatan, obj
-        )  # a returned report may still be resubmitted
+    if name in {"submit", "correct"}:
+        # a returned report may still be resubmitted; a correction needs an open period
+        _check_open(obj.periode, obj.sub_kegiatan, obj if name == "submit" else None)
     if name in {"submit", "verify"}:
         errors, obj.peringatan = evaluate_rules(obj, obj.sub_kegiatan)
         if errors:
@@ -218,6 +218,10 @@ def realisasi_transition(*, actor, realisasi: Realisasi, name: str, catatan: str
     obj.status = transition.target
     if name == "submit" and obj.diajukan_pada is None:
         obj.diajukan_pada = timezone.now()
+    if name == "correct":
+        obj.versi += 1
+    if name == "verify":
+        _freeze_official(obj)
     save_audited(actor=actor, obj=obj, action=f"realisasi.{name}", before=before)
     RiwayatStatus.objects.create(
         pemda_id=obj.pemda_id,
@@ -228,17 +232,44 @@ def realisasi_transition(*, actor, realisasi: Realisasi, name: str, catatan: str
         aktor_label=actor.get_username(),
         catatan=catatan,
     )
+    rollup.refresh_reports([obj.sub_kegiatan_id])
     from pantau.notifications.services import notify_transition
 
     notify_transition(realisasi=obj, name=name, actor=actor, catatan=catatan)
     return obj
 
 
+def _freeze_indicator_values(ta: TahunAnggaran) -> None:
+    """Indicator values of months whose report has a verified version and that have none yet
+    become verified values (one UPDATE)."""
+    official = Realisasi.objects.filter(
+        keuangan_resmi__isnull=False,
+        sub_kegiatan_id=OuterRef("indikator__sub_kegiatan_id"),
+        periode_id=OuterRef("periode_id"),
+    )
+    RealisasiIndikator.objects.filter(
+        Exists(official), periode__tahun_anggaran=ta, nilai_resmi__isnull=True
+    ).update(nilai_resmi=F("nilai"))
+
+
+def _freeze_official(obj: Realisasi) -> None:
+    """Verification: the figures on screen become the official version, and so do the values of
+    the sub kegiatan's indicators for the month."""
+    obj.keuangan_resmi, obj.fisik_resmi = obj.keuangan, obj.fisik
+    obj.diverifikasi_pada, obj.versi_resmi = timezone.now(), obj.versi
+    RealisasiIndikator.objects.filter(
+        indikator__sub_kegiatan_id=obj.sub_kegiatan_id, periode_id=obj.periode_id
+    ).update(nilai_resmi=F("nilai"))
+
+
 @transaction.atomic
 def periode_reopen(
     *, actor, periode: PeriodeLaporan, opd, alasan: str, hari: int = 7
 ) -> PembukaanPeriode:
-    """Admin reopens a closed period for one OPD: its locked reports go back to the operator."""
+    """Admin reopens a closed period for one OPD, so that its operator can enter what is
+    missing and correct verified reports. Nothing changes status: verified reports stay verified
+    and counted; a correction is a new version (`realisasi_transition(name="correct")`). The
+    OPD's operators and head are notified."""
     if role_for(actor, opd) != Role.ADMIN or periode.pemda_id != opd.pemda_id:
         raise PermissionDenied(_("Hanya admin pemda ini yang dapat membuka kembali periode."))
     alasan = alasan.strip()
@@ -256,21 +287,15 @@ def periode_reopen(
         aktor=actor,
     )
     save_audited(actor=actor, obj=opening, action="periode.reopen")
-    for obj in Realisasi.objects.select_for_update().filter(
-        periode=periode, opd=opd, status=S.DIVERIFIKASI
-    ):
-        before = snapshot(obj)
-        dari, obj.status = obj.status, S.DIKEMBALIKAN
-        save_audited(actor=actor, obj=obj, action="realisasi.reopen", before=before)
-        RiwayatStatus.objects.create(
-            pemda_id=obj.pemda_id,
-            realisasi=obj,
-            dari=dari,
-            ke=obj.status,
-            aktor=actor,
-            aktor_label=actor.get_username(),
-            catatan=alasan,
-        )
+    audit_record(
+        actor=actor,
+        action="periode.reopen_scope",
+        obj=opening,
+        changes={"_summary": selectors.reopen_scope(periode=periode, opd=opd)},
+    )
+    from pantau.notifications.services import notify_reopen
+
+    notify_reopen(opening=opening)
     return opening
 
 
@@ -284,6 +309,17 @@ def realisasi_indikator_save(
     if periode.tahun_anggaran_id != ind.tahun_anggaran_id:
         raise ValidationError(_("Periode ini bukan milik tahun anggaran indikator tersebut."))
     nilai = to_decimal(nilai, label=_("Nilai indikator"))
+    if ind.sub_kegiatan_id:
+        report = Realisasi.objects.filter(sub_kegiatan_id=ind.sub_kegiatan_id, periode=periode)
+        locked = report.exclude(status__in=EDITABLE).first()
+        if locked is not None:
+            raise ValidationError(
+                _(
+                    "Laporan %(p)s sub kegiatan ini berstatus %(s)s: nilai indikatornya tidak "
+                    "dapat diubah."
+                )
+                % {"p": periode, "s": locked.get_status_display()}
+            )
     known = dict(
         RealisasiIndikator.objects.filter(indikator=ind)
         .exclude(periode=periode)
@@ -374,6 +410,9 @@ def realisasi_import(
             obj.keuangan = to_decimal(row.get("keuangan"), label=_("Realisasi keuangan"))
             obj.fisik = to_decimal(row.get("fisik"), label=_("Realisasi fisik"))
             obj.clean_fields(exclude=FK_FIELDS)  # decimal places, status choices
+            if status == S.DIVERIFIKASI:  # a verified history: that version is the official one
+                obj.keuangan_resmi, obj.fisik_resmi, obj.versi_resmi = obj.keuangan, obj.fisik, 1
+                obj.diverifikasi_pada = row.get("diverifikasi_pada") or obj.diajukan_pada
         except ValidationError as exc:
             errors.extend(f"{where}: {m}" for m in error_messages(exc))
             continue
@@ -392,7 +431,9 @@ def realisasi_import(
     if errors:
         raise ValidationError(errors[:100])
     Realisasi.objects.bulk_create(objs, batch_size=1000)
-    rollup.refresh_subs({o.sub_kegiatan_id for o in objs})
+    if any(o.keuangan_resmi is not None for o in objs):  # their indicator values, verified too
+        _freeze_indicator_values(tahun_anggaran)
+    rollup.refresh_reports({o.sub_kegiatan_id for o in objs})
     audit_record(
         actor=actor,
         action="realisasi.import",
@@ -462,6 +503,14 @@ def realisasi_indikator_import(*, actor, tahun_anggaran: TahunAnggaran, rows: li
         )
     if errors:
         raise ValidationError(errors[:100])
+    official = set(
+        Realisasi.objects.filter(
+            periode__tahun_anggaran=tahun_anggaran, keuangan_resmi__isnull=False
+        ).values_list("sub_kegiatan_id", "periode_id")
+    )
+    for o in objs:  # values of a month whose report is verified belong to its verified version
+        if (o.indikator.sub_kegiatan_id, o.periode_id) in official:
+            o.nilai_resmi = o.nilai
     RealisasiIndikator.objects.bulk_create(objs, batch_size=1000)
     rollup.refresh_indicators({o.indikator_id for o in objs})
     audit_record(

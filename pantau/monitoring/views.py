@@ -195,7 +195,12 @@ def _render_form(request, sub, periode, *, values=None, errors=None, status=200)
             periode=periode,
             posted=(values or {}).get("indikator") if errors else None,
         ),
-        "transitions": [t for t in allowed_transitions(request.user, report) if t.name != "submit"]
+        "transitions": [
+            t
+            for t in allowed_transitions(request.user, report)
+            if t.name != "submit"
+            and (t.name != "correct" or state in {"terbuka", "dibuka_kembali"})
+        ]
         if report
         else [],
         "ketepatan": ketepatan(report.diajukan_pada if report else None, periode, sub.opd.pemda),
@@ -351,15 +356,32 @@ def riwayat(request, sub_id: int):
 @login_required
 @require_POST
 def buka_periode(request):
+    """Reopen a period for one OPD, in two steps: the first POST shows what the reopening
+    concerns (how many reports, that verified ones stay verified) and asks to confirm; the
+    second, with `konfirmasi`, reopens."""
     opd = access_opd(request.user, int_param(request.POST.get("opd"), 0))
     periode = selectors.periode_by_id(pemda=opd.pemda, pk=int_param(request.POST.get("periode"), 0))
+    back = (
+        f"{reverse('monitoring:kepatuhan')}?tahun={periode.tahun_anggaran.tahun}"
+        f"&bulan={periode.bulan}"
+    )
+    alasan = request.POST.get("alasan", "")
+    hari = int_param(request.POST.get("hari"), 0, hi=366)
+    if request.POST.get("konfirmasi") != "1":
+        if scope_for(request.user).role_in(opd.pemda_id) != Role.ADMIN:
+            raise Http404
+        context = {
+            "opd": opd,
+            "periode": periode,
+            "alasan": alasan,
+            "hari": hari,
+            "cakupan": selectors.reopen_scope(periode=periode, opd=opd),
+            "kembali": back,
+        }
+        return render(request, "monitoring/buka_konfirmasi.html", context)
     try:
         services.periode_reopen(
-            actor=request.user,
-            periode=periode,
-            opd=opd,
-            alasan=request.POST.get("alasan", ""),
-            hari=int_param(request.POST.get("hari"), 0, hi=366),
+            actor=request.user, periode=periode, opd=opd, alasan=alasan, hari=hari
         )
     except ValidationError as exc:
         for message in error_messages(exc):
@@ -367,8 +389,10 @@ def buka_periode(request):
     else:
         messages.success(
             request,
-            _("Periode %(p)s dibuka kembali untuk %(o)s.") % {"p": periode, "o": opd.singkatan},
+            _(
+                "Periode %(p)s dibuka kembali untuk %(o)s. Laporan yang sudah diverifikasi tetap "
+                "berlaku; OPD sudah diberi tahu."
+            )
+            % {"p": periode, "o": opd.singkatan},
         )
-    return redirect(
-        f"{reverse('monitoring:kepatuhan')}?tahun={periode.tahun_anggaran.tahun}&bulan={periode.bulan}"
-    )
+    return redirect(back)

@@ -2,6 +2,8 @@
 
 draft → diajukan (operator) → disetujui (kepala OPD) → diverifikasi (verifikator, locked).
 At each step the report can be returned with a note (dikembalikan) and goes back to the operator.
+In an open or reopened period the operator can start a correction of a verified report (a new
+version, back to draft); its verified version stays official until the correction is verified.
 """
 
 from __future__ import annotations
@@ -56,6 +58,17 @@ TRANSITIONS = {
             S.DIKEMBALIKAN,
             Role.VERIFIKATOR,
             _("Kembalikan ke OPD"),
+            needs_note=True,
+        ),
+        # A verified report of an open (or reopened) period can be corrected: the correction
+        # is a new version that goes through the same steps; the verified version stays the
+        # official one until the correction is verified.
+        Transition(
+            "correct",
+            frozenset({S.DIVERIFIKASI}),
+            S.DRAFT,
+            Role.OPERATOR_OPD,
+            _("Buat koreksi"),
             needs_note=True,
         ),
     ]

@@ -30,6 +30,46 @@ def notify_transition(*, realisasi, name: str, actor, catatan: str) -> None:
     transaction.on_commit(lambda: send_transition_notice(*args))
 
 
+def notify_reopen(*, opening) -> None:
+    """Queue the notice of a reopened period for the OPD once the reopening has committed."""
+    from pantau.notifications.tasks import send_reopen_notice
+
+    pk = opening.pk
+    transaction.on_commit(lambda: send_reopen_notice(pk))
+
+
+@transaction.atomic
+def reopen_notice(*, opening_id: int) -> list[Notifikasi]:
+    """Tell the OPD's operators and head that a period was reopened, until when, and why."""
+    from django.utils.formats import date_format
+
+    from pantau.monitoring.models import PembukaanPeriode
+
+    o = PembukaanPeriode.objects.select_related("periode__tahun_anggaran", "opd").get(pk=opening_id)
+    judul = _("Periode %(p)s dibuka kembali") % {"p": o.periode}
+    isi = _(
+        "Periode %(p)s dibuka kembali untuk %(opd)s sampai %(d)s. Alasan: %(a)s. Laporan yang "
+        "sudah diverifikasi tetap berlaku; koreksi dibuat sebagai versi baru dan diverifikasi lagi."
+    ) % {
+        "p": o.periode,
+        "opd": o.opd.singkatan,
+        "d": date_format(o.berlaku_sampai, "j F Y"),
+        "a": o.alasan,
+    }
+    users = recipients(
+        pemda_id=o.pemda_id, opd_id=o.opd_id, roles={Role.OPERATOR_OPD, Role.KEPALA_OPD}
+    )
+    return notifikasi_create(
+        users=users,
+        pemda_id=o.pemda_id,
+        judul=judul,
+        isi=isi,
+        url=reverse("monitoring:daftar") + f"?tahun={o.periode.tahun_anggaran.tahun}"
+        f"&bulan={o.periode.bulan}",
+        kunci=f"pembukaan:{o.pk}",
+    )
+
+
 def recipients(*, pemda_id: int, opd_id: int | None, roles: set[str]):
     qs = Membership.objects.filter(pemda_id=pemda_id, role__in=roles, user__is_active=True)
     if opd_id is not None:

@@ -11,6 +11,11 @@ def send_transition_notice(realisasi_id: int, name: str, actor_id: int | None, c
     return len(services.transition_notice(realisasi_id=realisasi_id, name=name, catatan=catatan))
 
 
+@db_task(retries=3, retry_delay=60)
+def send_reopen_notice(opening_id: int) -> int:
+    return len(services.reopen_notice(opening_id=opening_id))
+
+
 # Hourly: each pemda gets at most one reminder per OPD, period and day (deduplicated by key).
 @db_periodic_task(crontab(minute="5"))
 def send_reminders() -> int:

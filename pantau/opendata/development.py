@@ -27,7 +27,6 @@ from django.utils import timezone
 
 from pantau.audit.services import save_audited, snapshot
 from pantau.core.classification import Klasifikasi
-from pantau.monitoring.choices import StatusRealisasi
 from pantau.monitoring.models import Realisasi
 from pantau.opendata import services as od
 from pantau.opendata.models import Dataset, Publikasi, StatusDataset, Topik
@@ -103,7 +102,7 @@ def sub_rows(ta: TahunAnggaran) -> list[dict]:
     reports = (
         Realisasi.objects.filter(
             periode__tahun_anggaran=ta,
-            status=StatusRealisasi.DIVERIFIKASI,
+            keuangan_resmi__isnull=False,  # the verified version (kept during a correction)
             sub_kegiatan__klasifikasi=Klasifikasi.PUBLIK,
         )
         .select_related("sub_kegiatan__opd", "sub_kegiatan__kecamatan", "periode")
@@ -112,8 +111,8 @@ def sub_rows(ta: TahunAnggaran) -> list[dict]:
     rows, cumulative = [], {}
     for r in reports:
         sub = r.sub_kegiatan
-        pagu = sub.pagu_perubahan if perubahan and sub.pagu_perubahan else sub.pagu_murni
-        cumulative[sub.pk] = cumulative.get(sub.pk, Decimal(0)) + r.keuangan
+        pagu = sub.pagu_for(ta.tahap)  # a pagu cut to Rp 0 is Rp 0
+        cumulative[sub.pk] = cumulative.get(sub.pk, Decimal(0)) + r.keuangan_resmi
         rows.append(
             {
                 "tahun": ta.tahun,
@@ -125,9 +124,9 @@ def sub_rows(ta: TahunAnggaran) -> list[dict]:
                 "kode_kecamatan": sub.kecamatan.kode if sub.kecamatan else None,
                 "kecamatan": sub.kecamatan.nama if sub.kecamatan else None,
                 "pagu": _money(pagu),
-                "realisasi_keuangan_bulan": _money(r.keuangan),
+                "realisasi_keuangan_bulan": _money(r.keuangan_resmi),
                 "realisasi_keuangan_kumulatif": _money(cumulative[sub.pk]),
-                "realisasi_fisik": float(r.fisik),
+                "realisasi_fisik": float(r.fisik_resmi),
                 "versi_apbd": "perubahan" if perubahan else "murni",
             }
         )
@@ -144,10 +143,10 @@ def opd_rows(ta: TahunAnggaran) -> list[dict]:
         .annotate(n=Count("id"), pagu=Sum(pagu))
     }
     spent = dict(
-        Realisasi.objects.filter(periode__tahun_anggaran=ta, status=StatusRealisasi.DIVERIFIKASI)
+        Realisasi.objects.filter(periode__tahun_anggaran=ta, keuangan_resmi__isnull=False)
         .exclude(sub_kegiatan__klasifikasi=Klasifikasi.RAHASIA)
         .values("opd_id")
-        .annotate(s=Sum("keuangan"))
+        .annotate(s=Sum("keuangan_resmi"))
         .values_list("opd_id", "s")
     )
     rows = []

@@ -135,11 +135,7 @@ def kegiatan_detail(request, pk: int):
         {"bulan": BULAN_PENDEK[b - 1], "keuangan": k, "fisik": f}
         for b, k, f in public.progress_history(sub)
     ]
-    pagu = (
-        sub.pagu_perubahan
-        if sub.tahun_anggaran.tahap == "perubahan" and sub.pagu_perubahan
-        else sub.pagu_murni
-    )
+    pagu = sub.pagu_for(sub.tahun_anggaran.tahap)  # a pagu cut to Rp 0 is Rp 0
     return render(
         request,
         "opendata/kegiatan_detail.html",

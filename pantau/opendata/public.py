@@ -32,7 +32,6 @@ from django.db.models import (
 )
 
 from pantau.core.classification import Klasifikasi
-from pantau.monitoring.choices import StatusRealisasi
 from pantau.monitoring.models import Bukti, Realisasi
 from pantau.opendata.models import BarisData, Dataset, Publikasi, StatusDataset, Topik
 from pantau.organisations.models import Opd, Pemda, Wilayah
@@ -40,7 +39,8 @@ from pantau.planning.models import SubKegiatan, TahunAnggaran
 
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 VISIBLE_STATUS = [StatusDataset.TERBIT, StatusDataset.DIAJUKAN, StatusDataset.DIKEMBALIKAN]
-VERIFIED = StatusRealisasi.DIVERIFIKASI
+# A report counts publicly through its verified version (which a correction in progress keeps).
+VERIFIED_Q = Q(keuangan_resmi__isnull=False)
 
 
 # --- the catalogue's pemda -------------------------------------------------------------------
@@ -320,9 +320,12 @@ def last_change(pemda: Pemda) -> str:
 class Ringkasan:
     tahun: int
     pagu: Decimal
-    realisasi: Decimal  # verified reports only
+    pagu_murni: Decimal
+    realisasi: Decimal  # verified reports only, up to `bulan`
     jumlah_sub: int
     kegiatan_publik: int
+    bulan: int
+    label: str  # "terverifikasi s.d. Oktober 2026"
 
     @property
     def persen(self) -> Decimal | None:
@@ -336,30 +339,43 @@ def years(pemda: Pemda) -> list[int]:
 
 
 def headline(pemda: Pemda, tahun: int) -> Ringkasan | None:
-    """Budget and verified realisation totals of the pemda for a year (aggregates only)."""
-    ta = TahunAnggaran.objects.filter(pemda=pemda, tahun=tahun).first()
+    """Budget and verified realisation totals of the pemda for a year, read from the same
+    verified roll-up and at the same month (the last one whose reports are due) as the
+    leadership dashboard and the Beranda, so that the same question gets the same number.
+    Aggregates of the budget are public (domain.md §16.3), but never of `rahasia` items: a
+    confidential sub kegiatan's amount must not be derivable from the totals."""
+    from pantau.evaluation.choices import Dasar
+    from pantau.evaluation.models import RingkasanSubKegiatan
+    from pantau.evaluation.periods import bulan_dipilih, label_angka
+
+    ta = TahunAnggaran.objects.filter(pemda=pemda, tahun=tahun).select_related("pemda").first()
     if ta is None:
         return None
-    # aggregates of the budget are public (domain.md §16.3), but never of `rahasia` items:
-    # a confidential sub kegiatan's amount must not be derivable from the totals
-    subs = SubKegiatan.objects.filter(tahun_anggaran=ta).exclude(klasifikasi=Klasifikasi.RAHASIA)
-    pagu_field = "pagu_perubahan" if ta.tahap == "perubahan" else "pagu_murni"
-    from django.db.models.functions import Coalesce
-
-    totals = subs.aggregate(
-        pagu=Sum(Coalesce(pagu_field, "pagu_murni")),
-        n=Count("id"),
-        publik=Count("id", filter=Q(klasifikasi=Klasifikasi.PUBLIK)),
+    bulan, kalender = bulan_dipilih(ta)
+    totals = (
+        RingkasanSubKegiatan.objects.filter(
+            tahun_anggaran=ta, dasar=Dasar.TERVERIFIKASI, bulan=bulan
+        )
+        .exclude(sub_kegiatan__klasifikasi=Klasifikasi.RAHASIA)
+        .aggregate(
+            pagu=Sum("pagu"),
+            pagu_murni=Sum("pagu_murni"),
+            realisasi=Sum("realisasi"),
+            n=Count("id"),
+            publik=Count("id", filter=Q(sub_kegiatan__klasifikasi=Klasifikasi.PUBLIK)),
+        )
     )
-    spent = Realisasi.objects.filter(periode__tahun_anggaran=ta, status=VERIFIED).aggregate(
-        s=Sum("keuangan")
-    )["s"]
     return Ringkasan(
         tahun=tahun,
         pagu=totals["pagu"] or Decimal(0),
-        realisasi=spent or Decimal(0),
+        pagu_murni=totals["pagu_murni"] or Decimal(0),
+        realisasi=totals["realisasi"] or Decimal(0),
         jumlah_sub=totals["n"],
         kegiatan_publik=totals["publik"],
+        bulan=bulan,
+        label=label_angka(
+            dasar=Dasar.TERVERIFIKASI, bulan=bulan, tahun=tahun, berjalan=kalender.berjalan(bulan)
+        ),
     )
 
 
@@ -384,16 +400,16 @@ def activities_any_year(pemda: Pemda):
     """Public sub kegiatan annotated with the latest verified physical figure (`fisik`), its
     month (`bulan`) and the sum of verified money (`realisasi`); restricted sub kegiatan and
     unverified reports never count."""
-    verified = Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"), status=VERIFIED)
+    verified = Realisasi.objects.filter(VERIFIED_Q, sub_kegiatan=OuterRef("pk"))
     latest = verified.order_by("-periode__bulan")
     return (
         SubKegiatan.objects.filter(pemda=pemda, klasifikasi=Klasifikasi.PUBLIK)
         .select_related("opd", "kecamatan", "desa", "tahun_anggaran")
         .annotate(
-            fisik=Subquery(latest.values("fisik")[:1]),
+            fisik=Subquery(latest.values("fisik_resmi")[:1]),
             bulan=Subquery(latest.values("periode__bulan")[:1]),
             realisasi=Subquery(
-                verified.values("sub_kegiatan").annotate(s=Sum("keuangan")).values("s")[:1]
+                verified.values("sub_kegiatan").annotate(s=Sum("keuangan_resmi")).values("s")[:1]
             ),
         )
     )
@@ -405,9 +421,9 @@ def progress_history(sub) -> list[tuple[int, Decimal, Decimal]]:
     if sub.klasifikasi != Klasifikasi.PUBLIK:
         return []
     return list(
-        Realisasi.objects.filter(sub_kegiatan=sub, status=VERIFIED)
+        Realisasi.objects.filter(VERIFIED_Q, sub_kegiatan=sub)
         .order_by("periode__bulan")
-        .values_list("periode__bulan", "keuangan", "fisik")
+        .values_list("periode__bulan", "keuangan_resmi", "fisik_resmi")
     )
 
 
@@ -437,11 +453,10 @@ def indicators(sub) -> list[IndikatorPublik]:
     )
     if not found:
         return []
-    verified = Realisasi.objects.filter(sub_kegiatan=sub, status=VERIFIED).values("periode_id")
     values: dict[int, dict[int, Decimal]] = {}
     for ind_id, bulan, nilai in RealisasiIndikator.objects.filter(
-        indikator__in=found, periode_id__in=verified
-    ).values_list("indikator_id", "periode__bulan", "nilai"):
+        indikator__in=found, nilai_resmi__isnull=False
+    ).values_list("indikator_id", "periode__bulan", "nilai_resmi"):
         values.setdefault(ind_id, {})[bulan] = nilai
     out = []
     for ind in found:
@@ -463,14 +478,24 @@ def indicators(sub) -> list[IndikatorPublik]:
     return out
 
 
+def _verified_evidence() -> Q:
+    """Evidence that belongs to a report's verified version: the report's current version is
+    the verified one, or the evidence was attached before that version was verified (a photo
+    added to a correction that is not verified yet is not public)."""
+    return Q(realisasi__keuangan_resmi__isnull=False) & (
+        Q(realisasi__versi=F("realisasi__versi_resmi"))
+        | Q(created_at__lte=F("realisasi__diverifikasi_pada"))
+    )
+
+
 def photos(sub, limit: int = 24):
     """Public evidence photos of a public sub kegiatan (from verified reports only)."""
     if sub.klasifikasi != Klasifikasi.PUBLIK:
         return Bukti.objects.none()
     return (
         Bukti.objects.filter(
+            _verified_evidence(),
             realisasi__sub_kegiatan=sub,
-            realisasi__status=VERIFIED,
             klasifikasi=Klasifikasi.PUBLIK,
             jenis=Bukti.Jenis.FOTO,
         )
@@ -486,11 +511,11 @@ def photo(pemda: Pemda, pk: int):
     try:
         return (
             Bukti.objects.filter(
+                _verified_evidence(),
                 pemda=pemda,
                 pk=pk,
                 klasifikasi=Klasifikasi.PUBLIK,
                 jenis=Bukti.Jenis.FOTO,
-                realisasi__status=VERIFIED,
                 realisasi__sub_kegiatan__klasifikasi=Klasifikasi.PUBLIK,
             )
             .exclude(salinan_publik="")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zoneinfo
 from dataclasses import dataclass, field
 
@@ -11,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from pantau.evaluation.choices import Dasar
 from pantau.evaluation.models import RingkasanOpd, RingkasanSubKegiatan
 from pantau.evaluation.progress import Progress, from_opd_row, from_sub_row, total
 from pantau.organisations.access import scope_for
@@ -37,35 +37,20 @@ def tahun_anggaran_pick(*, user, pemda: Pemda, tahun: int | str | None) -> Tahun
     return next((y for y in years if str(y.tahun) == wanted), years[0])
 
 
-def reporting_month(*, tahun_anggaran: TahunAnggaran, bulan: int | str | None = None) -> int:
-    """The month figures are shown up to: the requested one, else the current month of the
-    current year (pemda time zone), 12 for past years, 1 for future ones."""
-    try:
-        month = int(str(bulan)) if bulan and re.fullmatch(r"[0-9]{1,2}", str(bulan)) else 0
-    except ValueError:
-        month = 0
-    if 1 <= month <= 12:
-        return month
-    today = today_in(tahun_anggaran.pemda)
-    if tahun_anggaran.tahun < today.year:
-        return 12
-    if tahun_anggaran.tahun > today.year:
-        return 1
-    return today.month
-
-
 def sub_kegiatan_visible(*, user) -> QuerySet[SubKegiatan]:
     scope = scope_for(user)
     return SubKegiatan.objects.filter(Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids))
 
 
-def opd_progress(*, user, tahun_anggaran: TahunAnggaran, bulan: int) -> dict[int, Progress]:
-    """Progress per visible OPD of the pemda for the year up to `bulan`, read from the roll-up
-    table (one query, whatever the number of reports)."""
+def opd_progress(
+    *, user, tahun_anggaran: TahunAnggaran, bulan: int, dasar: str = Dasar.TERVERIFIKASI
+) -> dict[int, Progress]:
+    """Progress per visible OPD of the pemda for the year up to `bulan` on one basis (verified
+    by default), read from the roll-up table (one query, whatever the number of reports)."""
     scope = scope_for(user)
-    rows = RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan).filter(
-        Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids)
-    )
+    rows = RingkasanOpd.objects.filter(
+        tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan
+    ).filter(Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids))
     return {row.opd_id: from_opd_row(row) for row in rows}
 
 
@@ -76,8 +61,16 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def plan_tree_for_opd(*, user, opd: Opd, tahun_anggaran: TahunAnggaran, bulan: int) -> list[Node]:
-    """The OPD's program → kegiatan → sub kegiatan tree with progress up to `bulan`.
+def plan_tree_for_opd(
+    *,
+    user,
+    opd: Opd,
+    tahun_anggaran: TahunAnggaran,
+    bulan: int,
+    dasar: str = Dasar.TERVERIFIKASI,
+) -> list[Node]:
+    """The OPD's program → kegiatan → sub kegiatan tree with progress up to `bulan` on one
+    basis (verified by default).
 
     A fixed number of queries whatever the size of the plan.
     """
@@ -96,7 +89,7 @@ def plan_tree_for_opd(*, user, opd: Opd, tahun_anggaran: TahunAnggaran, bulan: i
     rows = {
         r.sub_kegiatan_id: r
         for r in RingkasanSubKegiatan.objects.filter(
-            opd=opd, tahun_anggaran=tahun_anggaran, bulan=bulan
+            opd=opd, tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan
         )
     }
     subs = list(subs)

@@ -148,28 +148,37 @@ def tahun_anggaran_create(*, actor, pemda: Pemda, tahun: int) -> TahunAnggaran:
 def tahun_anggaran_set_tahap(
     *, actor, tahun_anggaran: TahunAnggaran, tahap: str, tanggal=None
 ) -> TahunAnggaran:
-    """Switch the budget version in force (murni -> perubahan after the APBD-P is enacted)."""
+    """Switch the budget version in force (murni -> perubahan after the APBD-P is enacted).
+
+    An enacted APBD-P is always accepted: sub kegiatan whose realisation already exceeds their
+    new pagu are flagged for correction in the roll-ups (`melebihi_pagu`, listed on the
+    dashboard) and named in the audit event; the rest of the pemda carries on. Months before
+    the enactment keep the murni pagu and cash plan (`rollup.tahap_pada`)."""
     ta = TahunAnggaran.objects.select_for_update().get(pk=tahun_anggaran.pk)
+    if tahap == TahapAnggaran.PERUBAHAN and tanggal is None:
+        raise ValidationError(_("Tanggal penetapan APBD perubahan wajib diisi."))
+    if tahap == TahapAnggaran.PERUBAHAN and tanggal.year != ta.tahun:
+        raise ValidationError(
+            _("Tanggal penetapan APBD perubahan harus jatuh pada tahun anggaran %(t)s.")
+            % {"t": ta.tahun}
+        )
     before = snapshot(ta)
     ta.tahap = tahap
     ta.tanggal_perubahan = tanggal if tahap == TahapAnggaran.PERUBAHAN else None
-    if tahap == TahapAnggaran.PERUBAHAN and tanggal is None:
-        raise ValidationError(_("Tanggal penetapan APBD perubahan wajib diisi."))
     save_audited(actor=actor, obj=ta, action="tahun_anggaran.set_tahap", before=before)
     rollup.refresh_year(ta)
-    over = _over_budget(ta)
+    over = over_budget_codes(ta)
     if over:
-        raise ValidationError(
-            [
-                _("Realisasi sudah melebihi pagu versi ini pada %(n)d sub kegiatan:")
-                % {"n": len(over)},
-                *over[:10],
-            ]
+        audit_record(
+            actor=actor,
+            action="tahun_anggaran.melebihi_pagu",
+            obj=ta,
+            changes={"_summary": {"jumlah": len(over), "kode": over[:200]}},
         )
     return ta
 
 
-def _over_budget(ta: TahunAnggaran) -> list[str]:
+def over_budget_codes(ta: TahunAnggaran) -> list[str]:
     """Codes of sub kegiatan whose cumulative realisation exceeds the pagu in force (one query)."""
     from pantau.evaluation.progress import MONEY, pagu_expression
     from pantau.monitoring.models import Realisasi

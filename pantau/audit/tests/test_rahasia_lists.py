@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, classify
+from conftest import PASSWORD, classify, verified
 from pantau.audit.models import AuditEvent
 
 JUNE = "?tahun=2026&periode=6"
@@ -53,6 +53,8 @@ def test_rahasia_indicator_hidden_from_lists_of_other_roles(client, world, clock
     clock.set("2026-07-03 09:00")
     ind = _june_indicator(world)
     open_ = _june_indicator(world, nama="Jumlah posyandu aktif")
+    verified(world.a, world.a.sub, 6, 0, 50)  # the month's report, verified with its values
+    clock.set("2026-07-15 09:00")  # June's reports are due: TW II can be judged
     classify(world.a, ind, "rahasia")
     rows = reverse("evaluation:rincian", args=["indikator"]) + JUNE
     form = reverse("monitoring:laporan", args=[world.a.sub.pk, 6])
@@ -91,22 +93,12 @@ def test_indicator_of_a_rahasia_sub_kegiatan_is_hidden_too(client, world, clock)
 
 @pytest.mark.django_db
 def test_every_list_that_shows_a_rahasia_sub_kegiatan_records_the_read(client, world, clock):
-    from pantau.monitoring.services import realisasi_import
     from pantau.planning.services import sub_kegiatan_update
 
     clock.set("2026-07-03 09:00")
-    realisasi_import(  # money spent, little progress: a critical row with a warning
-        actor=None,
-        tahun_anggaran=world.a.ta,
-        rows=[
-            {
-                "sub_kegiatan": world.a.sub,
-                "bulan": 6,
-                "keuangan": Decimal(100_000_000),
-                "fisik": Decimal(1),
-            }
-        ],
-    )
+    # money spent, little progress: a critical row with a warning, once June is due
+    verified(world.a, world.a.sub, 6, 100_000_000, 1)
+    clock.set("2026-07-15 09:00")
     sub_kegiatan_update(
         actor=None,
         sub_kegiatan=world.a.sub,

@@ -114,3 +114,9 @@ def halaman_url(context, number) -> str:
     query = context["request"].GET.copy()
     query["halaman"] = number
     return f"?{query.urlencode()}"
+
+
+@register.filter
+def romawi(value) -> str:
+    """A quarter number in Roman numerals (TW III)."""
+    return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(value, str(value))

@@ -5,9 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from conftest import verified
 from pantau.evaluation.progress import total
-from pantau.monitoring.models import PeriodeLaporan
-from pantau.monitoring.services import realisasi_save
 from pantau.planning.models import TahunAnggaran
 from pantau.planning.selectors import opd_progress
 from pantau.planning.services import (
@@ -22,10 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _july(clock):
     clock.set("2026-07-05 09:00")  # June's period is open
-
-
-def june(tenant):
-    return PeriodeLaporan.objects.get(tahun_anggaran=tenant.ta, bulan=6)
 
 
 def progress(tenant, opd, bulan=6, tahap=None):
@@ -48,14 +43,7 @@ def test_weighted_physical_progress_of_domain_example(world):
         (world.a.sub2, 80, 0),
         (c, 100, 20_000_000),
     ):
-        realisasi_save(
-            actor=None,
-            sub_kegiatan=sub,
-            periode=june(world.a),
-            keuangan=Decimal(money),
-            fisik=Decimal(fisik),
-            penjelasan="uji",
-        )
+        verified(world.a, sub, 6, money, fisik)
     p = progress(world.a, world.a.dinkes)
     assert p.pagu == Decimal(1_000_000_000)
     assert p.fisik == Decimal(64)
@@ -81,13 +69,7 @@ def test_financial_deviation_of_domain_example(world):
         pagu_murni=Decimal(500_000_000),
         rencana={"murni": rows},
     )
-    realisasi_save(
-        actor=None,
-        sub_kegiatan=world.a.sub_pupr,
-        periode=june(world.a),
-        keuangan=Decimal(180_000_000),
-        fisik=Decimal(40),
-    )
+    verified(world.a, world.a.sub_pupr, 6, 180_000_000, 40)
     p = progress(world.a, world.a.pupr)
     assert p.persen_keuangan == Decimal(36)
     assert p.persen_rencana_kas == Decimal(50)
@@ -95,14 +77,7 @@ def test_financial_deviation_of_domain_example(world):
 
 
 def test_earlier_months_do_not_see_later_reports(world):
-    realisasi_save(
-        actor=None,
-        sub_kegiatan=world.a.sub,
-        periode=june(world.a),
-        keuangan=Decimal(60_000_000),
-        fisik=Decimal(10),
-        penjelasan="uji",
-    )
+    verified(world.a, world.a.sub, 6, 60_000_000, 10)
     assert progress(world.a, world.a.dinkes, bulan=5).realisasi == 0
     later = progress(world.a, world.a.dinkes, bulan=7)
     assert later.realisasi == Decimal(60_000_000)

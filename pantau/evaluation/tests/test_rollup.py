@@ -16,38 +16,52 @@ from pantau.planning.services import rencana_set, sub_kegiatan_update
 pytestmark = pytest.mark.django_db
 
 
+V, R = "terverifikasi", "dilaporkan"
+
+
 def test_world_is_rolled_up_and_consistent(world):
-    assert RingkasanSubKegiatan.objects.filter(sub_kegiatan=world.a.sub).count() == 12
+    assert RingkasanSubKegiatan.objects.filter(sub_kegiatan=world.a.sub).count() == 24  # 2 bases
     assert rollup.check() == []
-    row = RingkasanOpd.objects.get(opd=world.a.dinkes, bulan=6)
+    row = RingkasanOpd.objects.get(opd=world.a.dinkes, dasar=V, bulan=6)
     assert row.pagu == Decimal(900_000_000) and row.jumlah_sub == 2
     assert row.pagu_rencana == Decimal(600_000_000)  # only sub has a plan
     assert row.rencana_kas == Decimal(300_000_000)
 
 
 def test_writes_update_rollups_in_the_same_transaction(world, clock):
+    from conftest import verify_report
+    from pantau.monitoring.services import realisasi_transition
+
     clock.set("2026-02-05 10:00")
     jan = PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=1)
-    realisasi_save(
-        actor=None,
+    report = realisasi_save(
+        actor=world.a.users["operator_opd"],
         sub_kegiatan=world.a.sub,
         periode=jan,
         keuangan=Decimal(30_000_000),
         fisik=Decimal(5),
     )
-    r = RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=3)
+
+    def sub_row(dasar, bulan=1):
+        return RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, dasar=dasar, bulan=bulan)
+
+    # a draft counts on neither basis
+    assert (sub_row(V).realisasi, sub_row(R).realisasi, sub_row(R).dilaporkan) == (0, 0, False)
+    realisasi_transition(actor=world.a.users["operator_opd"], realisasi=report, name="submit")
+    assert sub_row(R).realisasi == Decimal(30_000_000) and sub_row(V).realisasi == 0
+    verify_report(world.a, report, skip_submit=True)
+    r = sub_row(V, bulan=3)
     assert (r.realisasi, r.fisik, r.dilaporkan) == (Decimal(30_000_000), Decimal(5), False)
-    assert RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).dilaporkan
-    assert RingkasanOpd.objects.get(opd=world.a.dinkes, bulan=1).realisasi == Decimal(30_000_000)
+    assert sub_row(V).dilaporkan
+    opd = RingkasanOpd.objects.get(opd=world.a.dinkes, dasar=V, bulan=1)
+    assert opd.realisasi == Decimal(30_000_000)
     # status: planned 8% in January, 5% done -> 3 points behind = kuning
-    assert (
-        RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).status_fisik == "kuning"
-    )
+    assert sub_row(V).status_fisik == "kuning"
     assert rollup.check() == []
 
 
 def test_check_finds_tampering_and_command_reports_it(world):
-    RingkasanOpd.objects.filter(opd=world.a.dinkes, bulan=5).update(realisasi=Decimal(1))
+    RingkasanOpd.objects.filter(opd=world.a.dinkes, dasar=V, bulan=5).update(realisasi=Decimal(1))
     RingkasanSubKegiatan.objects.filter(sub_kegiatan=world.a.sub2, bulan=2).delete()
     diffs = rollup.check()
     assert {(d.table, d.field) for d in diffs} >= {("opd", "realisasi"), ("sub", "(baris)")}
@@ -63,17 +77,21 @@ def test_threshold_change_refreshes_flags(world):
     realisasi_import(
         actor=None,
         tahun_anggaran=world.a.ta,
+        historical=True,
         rows=[
-            {"sub_kegiatan": world.a.sub, "bulan": 1, "keuangan": Decimal(1), "fisik": Decimal(0)}
+            {
+                "sub_kegiatan": world.a.sub,
+                "bulan": 1,
+                "keuangan": Decimal(1),
+                "fisik": Decimal(0),
+                "status": "diverifikasi",
+            }
         ],
     )
-    assert (
-        RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).status_fisik == "kuning"
-    )
+    row = RingkasanSubKegiatan.objects.filter(sub_kegiatan=world.a.sub, dasar=V, bulan=1)
+    assert row.get().status_fisik == "kuning"
     pemda_update(actor=None, pemda=world.a.pemda, kritis_deviasi_awal=Decimal(5))
-    assert (
-        RingkasanSubKegiatan.objects.get(sub_kegiatan=world.a.sub, bulan=1).status_fisik == "kritis"
-    )
+    assert row.get().status_fisik == "kritis"
     assert rollup.check() == []
 
 
@@ -86,6 +104,12 @@ operation = st.one_of(
         st.integers(0, 100),
     ),
     st.tuples(st.just("pagu"), st.sampled_from(["sub2", "sub_pupr"]), st.integers(40, 90)),
+    # a workflow step on the first report of a sub kegiatan (refused steps change nothing)
+    st.tuples(
+        st.just("step"),
+        st.sampled_from(["sub", "sub2", "sub_pupr"]),
+        st.sampled_from(["submit", "approve", "verify", "return_bappeda", "correct"]),
+    ),
     st.tuples(st.just("plan"), st.sampled_from(["sub2", "sub_pupr"]), st.integers(1, 100)),
 )
 
@@ -96,7 +120,7 @@ operation = st.one_of(
 @given(ops=st.lists(operation, max_size=8))
 def test_property_rollups_equal_recomputation(world, ops):
     """Whatever sequence of writes happens, the stored roll-ups equal a recomputation."""
-    from django.core.exceptions import ValidationError
+    from django.core.exceptions import PermissionDenied, ValidationError
     from django.db import transaction
 
     class RollbackError(Exception):
@@ -122,6 +146,8 @@ def test_property_rollups_equal_recomputation(world, ops):
                                 }
                             ],
                         )
+                    elif op[0] == "step":
+                        _step(tenant, sub, op[2])
                     elif op[0] == "pagu":
                         sub_kegiatan_update(
                             actor=None, sub_kegiatan=sub, pagu_murni=Decimal(op[2]) * 10_000_000
@@ -134,12 +160,24 @@ def test_property_rollups_equal_recomputation(world, ops):
                         ]
                         rows[-1] = (sub.pagu_murni - sum(k for k, _f in rows[:-1]), Decimal(100))
                         rencana_set(actor=None, sub_kegiatan=sub, tahap="murni", rows=rows)
-                except ValidationError:
+                except (ValidationError, PermissionDenied):
                     pass  # refused writes change nothing, roll-ups included
             assert rollup.check() == []
             raise RollbackError
     except RollbackError:
         pass
+
+
+def _step(tenant, sub, name):
+    from pantau.monitoring.models import Realisasi
+    from pantau.monitoring.services import realisasi_transition
+
+    report = Realisasi.objects.filter(sub_kegiatan=sub).order_by("periode__bulan").first()
+    if report is None:
+        return
+    role = {"approve": "kepala_opd", "verify": "verifikator", "return_bappeda": "verifikator"}
+    actor = tenant.users[role.get(name, "operator_opd")]
+    realisasi_transition(actor=actor, realisasi=report, name=name, catatan="Catatan uji.")
 
 
 def test_indicator_rollup_follows_values(world, clock):
@@ -160,14 +198,35 @@ def test_indicator_rollup_follows_values(world, clock):
         target_tw3=Decimal(400),
         target_tw4=Decimal(300),
     )
-    assert RingkasanIndikator.objects.get(indikator=ind, triwulan=1).catatan == "tanpa_data"
-    clock.set("2026-04-03 09:00")
+    assert (
+        RingkasanIndikator.objects.get(indikator=ind, dasar=V, triwulan=1).catatan == "tanpa_data"
+    )
+    clock.set("2026-03-20 09:00")
     march = PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=3)
-    realisasi_indikator_save(actor=None, indikator=ind, periode=march, nilai=Decimal(250))
-    tw1 = RingkasanIndikator.objects.get(indikator=ind, triwulan=1)
-    assert (tw1.target, tw1.realisasi, tw1.capaian) == (Decimal(200), Decimal(250), Decimal(125))
-    tw2 = RingkasanIndikator.objects.get(indikator=ind, triwulan=2)
-    assert tw2.target == Decimal(500) and tw2.capaian == Decimal(50)  # 250 of 200 + 300
+    report = realisasi_save(
+        actor=world.a.users["operator_opd"],
+        sub_kegiatan=world.a.sub,
+        periode=march,
+        keuangan=Decimal(0),
+        fisik=Decimal(24),
+    )
+    realisasi_indikator_save(
+        actor=world.a.users["operator_opd"], indikator=ind, periode=march, nilai=Decimal(250)
+    )
+
+    def tw(n, dasar=V):
+        return RingkasanIndikator.objects.get(indikator=ind, dasar=dasar, triwulan=n)
+
+    assert tw(1).realisasi is None and tw(1, R).realisasi is None  # a draft's value: not yet
+    from conftest import verify_report
+
+    verify_report(world.a, report)
+    assert (tw(1).target, tw(1).realisasi, tw(1).capaian) == (
+        Decimal(200),
+        Decimal(250),
+        Decimal(125),
+    )
+    assert tw(2).target == Decimal(500) and tw(2).capaian == Decimal(50)  # 250 of 200 + 300
     assert rollup.check() == []
-    RingkasanIndikator.objects.filter(indikator=ind, triwulan=1).update(capaian=Decimal(1))
+    RingkasanIndikator.objects.filter(indikator=ind, dasar=V, triwulan=1).update(capaian=Decimal(1))
     assert [d.table for d in rollup.check()] == ["indikator"]

@@ -116,7 +116,7 @@ def test_submit_after_cutoff_refused_but_returned_report_allowed(world, clock):
     realisasi_transition(actor=op, realisasi=r, name="submit")
 
 
-def test_reopen_returns_only_locked_reports(world, clock):
+def test_reopen_changes_no_report(world, clock):
     op = world.a.users["operator_opd"]
     a = realisasi_save(
         actor=op,
@@ -142,7 +142,7 @@ def test_reopen_returns_only_locked_reports(world, clock):
         alasan="Koreksi SP2D Januari yang salah input",
     )
     assert dict(Realisasi.objects.values_list("pk", "status")) == {
-        a.pk: "dikembalikan",
+        a.pk: "diverifikasi",  # verified stays verified (issue 9 §1.9)
         b.pk: "disetujui",
     }
 

@@ -25,6 +25,7 @@ ALLOWED = {  # step -> (status before, role allowed)
     "return_opd": ("diajukan", "kepala_opd"),
     "verify": ("disetujui", "verifikator"),
     "return_bappeda": ("disetujui", "verifikator"),
+    "correct": ("diverifikasi", "operator_opd"),
 }
 TARGET = {
     "submit": "diajukan",
@@ -32,6 +33,7 @@ TARGET = {
     "return_opd": "dikembalikan",
     "verify": "diverifikasi",
     "return_bappeda": "dikembalikan",
+    "correct": "draft",
 }
 
 
@@ -66,7 +68,7 @@ def test_transition_matrix_own_opd(world, step, role):
     report = make_report(world.a, before)
     actor = world.a.users[role]
     if role == allowed_role:
-        catatan = "Angka fisik belum sesuai foto" if step.startswith("return") else ""
+        catatan = "Angka fisik belum sesuai foto" if step != "approve" else ""
         realisasi_transition(actor=actor, realisasi=report, name=step, catatan=catatan)
         report.refresh_from_db()
         assert report.status == TARGET[step]
@@ -338,7 +340,7 @@ class TestPeriods:
         )
         assert opening.berlaku_sampai == dt.date(2026, 3, 8)
         r.refresh_from_db()
-        assert r.status == "dikembalikan"
+        assert r.status == "diverifikasi"  # a reopening un-verifies nothing
         assert AuditEvent.objects.filter(action="periode.reopen").exists()
         assert (
             periode_state(periode(world.a), world.a.dinkes, reopened_until=opening.berlaku_sampai)
@@ -404,3 +406,127 @@ class TestIdempotentSubmission:
             else []
         )
         assert files == []
+
+
+class TestCorrectionOfAVerifiedReport:
+    """Issue 9 §1.9: after a reopening, verified reports stay verified and counted; a
+    correction is a new version that goes through the workflow while the verified version
+    stays official until the correction is verified."""
+
+    def figures(self, tenant, dasar):
+        from pantau.evaluation.models import RingkasanSubKegiatan
+
+        row = RingkasanSubKegiatan.objects.get(sub_kegiatan=tenant.sub, dasar=dasar, bulan=1)
+        return row.realisasi, row.fisik
+
+    def test_the_verified_version_stays_official_until_the_correction_is_verified(
+        self, world, clock, django_capture_on_commit_callbacks
+    ):
+        from conftest import verify_report
+        from pantau.notifications.models import Notifikasi
+
+        a = world.a
+        report = make_report(a)  # 40 jt, 8% in January
+        verify_report(a, report)
+        assert self.figures(a, "terverifikasi") == (Decimal(40_000_000), Decimal(8))
+        clock.set("2026-03-02 09:00")  # January is closed: no correction without a reopening
+        with pytest.raises(ValidationError, match="ditutup"):
+            realisasi_transition(
+                actor=a.users["operator_opd"], realisasi=report, name="correct", catatan="SP2D"
+            )
+        with django_capture_on_commit_callbacks(execute=True):
+            periode_reopen(
+                actor=a.users["admin"],
+                periode=periode(a),
+                opd=a.dinkes,
+                alasan="Koreksi SP2D Januari yang salah input",
+            )
+        report.refresh_from_db()
+        assert report.status == "diverifikasi"
+        assert {n.user_id for n in Notifikasi.objects.all()} == {
+            a.users["operator_opd"].pk,
+            a.users["kepala_opd"].pk,
+        }
+        report = realisasi_transition(
+            actor=a.users["operator_opd"],
+            realisasi=report,
+            name="correct",
+            catatan="SP2D ganda",
+        )
+        assert (report.status, report.versi, report.versi_resmi) == ("draft", 2, 1)
+        realisasi_save(
+            actor=a.users["operator_opd"],
+            sub_kegiatan=a.sub,
+            periode=periode(a),
+            keuangan=Decimal(25_000_000),
+            fisik=Decimal(6),
+        )
+        official = (Decimal(40_000_000), Decimal(8))
+        assert self.figures(a, "terverifikasi") == official
+        assert self.figures(a, "dilaporkan") == official  # a draft is not a report yet
+        realisasi_transition(actor=a.users["operator_opd"], realisasi=report, name="submit")
+        assert self.figures(a, "dilaporkan") == (Decimal(25_000_000), Decimal(6))
+        assert self.figures(a, "terverifikasi") == official
+        report.refresh_from_db()
+        verify_report(a, report, skip_submit=True)
+        assert self.figures(a, "terverifikasi") == (Decimal(25_000_000), Decimal(6))
+        report.refresh_from_db()
+        assert (report.versi, report.versi_resmi, report.keuangan_resmi) == (
+            2,
+            2,
+            Decimal(25_000_000),
+        )
+        from pantau.evaluation import rollup
+
+        assert rollup.check() == []
+
+    def test_public_figures_keep_the_verified_version(self, world, clock):
+        from conftest import classify, verify_report
+        from pantau.opendata.public import activity, progress_history
+
+        a = world.a
+        report = make_report(a)
+        verify_report(a, report)
+        classify(a, a.sub, "publik")
+        clock.set("2026-02-06 09:00")  # January still open: a correction is allowed
+        realisasi_transition(
+            actor=a.users["operator_opd"], realisasi=report, name="correct", catatan="salah"
+        )
+        realisasi_save(
+            actor=a.users["operator_opd"],
+            sub_kegiatan=a.sub,
+            periode=periode(a),
+            keuangan=Decimal(1),
+            fisik=Decimal(1),
+        )
+        realisasi_transition(actor=a.users["operator_opd"], realisasi=report, name="submit")
+        sub = activity(a.pemda, a.sub.pk)
+        assert (sub.realisasi, sub.fisik) == (Decimal(40_000_000), Decimal(8))
+        assert progress_history(sub) == [(1, Decimal(40_000_000), Decimal(8))]
+
+    def test_reopen_asks_to_confirm_with_the_reports_it_concerns(self, client, world, clock):
+        from django.urls import reverse
+
+        from conftest import PASSWORD, verify_report
+
+        a = world.a
+        verify_report(a, make_report(a))
+        make_report(a, sub=a.sub2)  # a draft
+        clock.set("2026-03-02 09:00")
+        client.login(username=a.users["admin"].username, password=PASSWORD)
+        data = {"opd": a.dinkes.pk, "periode": periode(a).pk, "alasan": "Koreksi SP2D", "hari": 7}
+        page = client.post(reverse("monitoring:buka-periode"), data)
+        assert page.status_code == 200
+        assert page.context["cakupan"] == {"total": 2, "diverifikasi": 1, "lain": 1}
+        assert "1 laporan sudah diverifikasi: tetap terverifikasi" in page.text
+        assert not PembukaanPeriode.objects.exists()  # nothing until confirmed
+        page = client.post(
+            reverse("monitoring:buka-periode"),
+            {**data, "alasan": "Koreksi SP2D Jan", "konfirmasi": "1"},
+        )
+        assert page.status_code == 302 and PembukaanPeriode.objects.count() == 1
+        assert set(Realisasi.objects.values_list("status", flat=True)) == {"diverifikasi", "draft"}
+        # a verifier cannot get the confirmation screen either
+        client.logout()
+        client.login(username=a.users["verifikator"].username, password=PASSWORD)
+        assert client.post(reverse("monitoring:buka-periode"), data).status_code == 404

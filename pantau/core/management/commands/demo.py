@@ -25,6 +25,7 @@ class Command(BaseCommand):
         if demo_exists():
             if options["if_empty"]:
                 self.stdout.write("Data demo sudah ada; dipakai ulang. / Demo data exists; reused.")
+                _rebuild_rollups_if_dropped(self.stdout)
                 return
             raise CommandError(
                 "Data demo (pemda 74.07) sudah ada. / The demo pemda 74.07 already exists."
@@ -51,3 +52,17 @@ class Command(BaseCommand):
         self.stdout.write("Akun demo / demo accounts (nama pengguna · kata sandi · peran):")
         for username, password, role in result.users:
             self.stdout.write(f"  {username:22} {password}  {role}")
+
+
+def _rebuild_rollups_if_dropped(out) -> None:
+    """A migration that changes the roll-ups' shape drops their rows (they are derived data):
+    rebuild them from the raw rows, once, before the demo is served again."""
+    from pantau.evaluation import rollup
+    from pantau.evaluation.models import RingkasanSubKegiatan
+    from pantau.planning.models import SubKegiatan, TahunAnggaran
+
+    if RingkasanSubKegiatan.objects.exists() or not SubKegiatan.objects.exists():
+        return
+    out.write("Ringkasan dibangun ulang dari data mentah. / Rebuilding the roll-ups.")
+    for ta in TahunAnggaran.objects.all():
+        rollup.refresh_year(ta)
