@@ -301,20 +301,11 @@ def check(*, pemda=None, chunk: int = 500) -> list[Difference]:
 
 
 def quarter_target(ind, triwulan: int) -> Decimal | None:
-    """The target up to quarter n: summed quarterly targets for tren positif (annual × n/4 when
-    none were set), else the quarter's own target (the annual one when none was set)."""
-    from pantau.planning.choices import Rumus
+    """The target up to quarter n (evaluation.achievement.target_triwulan); None: the quarter
+    cannot be assessed."""
+    from pantau.evaluation.achievement import target_triwulan
 
-    quarters = ind.targets_triwulan[:triwulan]
-    if ind.rumus == Rumus.TREN_POSITIF:
-        if all(q is not None for q in quarters):
-            return sum(quarters, ZERO)
-        return ind.target_tahunan * triwulan / 4
-    return (
-        ind.targets_triwulan[triwulan - 1]
-        if ind.targets_triwulan[triwulan - 1] is not None
-        else ind.target_tahunan
-    )
+    return target_triwulan(ind.rumus, ind.target_tahunan, ind.targets_triwulan, triwulan)
 
 
 def compute_indicators(ind_ids: Iterable[int]):
@@ -352,7 +343,10 @@ def compute_indicators(ind_ids: Iterable[int]):
 
 
 def _q4(value: Decimal | None) -> Decimal | None:
-    """Four decimals, as stored (far below any category boundary's precision)."""
+    """Four decimals, as stored for display and the consistency check. A rounded achievement
+    can cross a category boundary (90.99996 → 91.0000), so categories are never decided on it:
+    target and realisasi are stored exactly (sums of four-decimal values) and the selectors
+    recompute the full-precision achievement from them (evaluation.achievement.capaian)."""
     return None if value is None else value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.http import Http404
 
+from pantau.evaluation.achievement import CATATAN, Capaian, capaian, rata_rata
 from pantau.evaluation.categories import kategori_for
 from pantau.evaluation.models import RingkasanIndikator, RingkasanOpd, RingkasanSubKegiatan
 from pantau.evaluation.progress import Progress, from_opd_row, total
@@ -135,26 +136,21 @@ def dashboard_for(
     opd_rows_db = {
         r.opd_id: r for r in RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan)
     }
-    capaian = {
-        row["opd_id"]: row
-        for row in RingkasanIndikator.objects.filter(
-            tahun_anggaran=tahun_anggaran, triwulan=triwulan
-        )
-        .values("opd_id")
-        .annotate(total=Sum("capaian"), n=Count("capaian"))
-    }
+    indicators = capaian_triwulan(tahun_anggaran, triwulan)
+    by_opd: dict[int, list[Capaian]] = {}
+    for opd_id, result in indicators:
+        by_opd.setdefault(opd_id, []).append(result)
     opds = {o.pk: o for o in Opd.objects.filter(pemda=pemda, aktif=True)}
     rows = []
     for opd_id, opd in sorted(opds.items(), key=lambda kv: kv[1].kode):
         db = opd_rows_db.get(opd_id)
-        cap = capaian.get(opd_id)
-        avg = cap["total"] / cap["n"] if cap and cap["n"] else None
+        own = by_opd.get(opd_id, [])
         rows.append(
             OpdRow(
                 opd=opd,
                 progress=from_opd_row(db) if db else Progress(),
-                capaian=avg,
-                indikator_terdefinisi=cap["n"] if cap else 0,
+                capaian=rata_rata(own),
+                indikator_terdefinisi=sum(1 for c in own if c.terdefinisi),
                 kritis=db.kritis if db else 0,
                 uang_tanpa_fisik=db.uang_tanpa_fisik if db else 0,
                 ketepatan=ketepatan.get(opd_id),
@@ -180,10 +176,7 @@ def dashboard_for(
     for s in scores:
         s.key.skor = s
     ranked = [s.key for s in scores] + [r for r in rows if not r.progress.jumlah_sub]
-    all_cap = RingkasanIndikator.objects.filter(
-        tahun_anggaran=tahun_anggaran, triwulan=triwulan
-    ).aggregate(total=Sum("capaian"), n=Count("capaian"))
-    pemda_cap = all_cap["total"] / all_cap["n"] if all_cap["n"] else None
+    pemda_cap = rata_rata([c for _opd, c in indicators])
     grand = total(r.progress for r in rows)
     return Dashboard(
         pemda=pemda,
@@ -199,7 +192,7 @@ def dashboard_for(
         uang_tanpa_fisik=sum(r.uang_tanpa_fisik for r in rows),
         belum_melapor=grand.jumlah_sub - grand.dilaporkan,
         kurva=_curve(tahun_anggaran),
-        distribusi=_distribution(tahun_anggaran, triwulan),
+        distribusi=distribusi_capaian([c for _opd, c in indicators]),
         peringatan=_warnings(tahun_anggaran, bulan, user),
         tahun_lalu=_last_year(tahun_lalu, bulan),
         kurva_lalu=_curve(tahun_lalu) if tahun_lalu is not None else {},
@@ -248,27 +241,55 @@ def _pct(num, den) -> float | None:
     return None if not den else round(float(num / den), 2)
 
 
-def _distribution(ta, triwulan: int) -> list[tuple[object, int]]:
-    """How many indicators fall in each achievement category (plus undefined), counted by the
-    database with the bounds read from the category table (one query)."""
+def capaian_triwulan(ta, triwulan: int, where: Q | None = None) -> list[tuple[int, Capaian]]:
+    """(OPD id, achievement) of every indicator of the year up to a quarter (one query).
+
+    The achievement is recomputed at full precision from the stored target and realisation
+    (both exact), never read from the rounded `capaian` column: categories and averages are
+    decided on the full-precision figure (docs/domain.md §8)."""
+    rows = RingkasanIndikator.objects.filter(tahun_anggaran=ta, triwulan=triwulan)
+    if where is not None:
+        rows = rows.filter(where)
+    return [
+        (opd_id, capaian(rumus, target, realisasi))
+        for opd_id, rumus, target, realisasi in rows.values_list(
+            "opd_id", "indikator__rumus", "target", "realisasi"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class Sebaran:
+    """One line of the achievement distribution: a category, or a reason the achievement is
+    undefined (`catatan`, one of achievement.CATATAN)."""
+
+    kategori: object
+    catatan: str
+    jumlah: int
+
+    @property
+    def label(self) -> str:
+        return str(self.kategori.label) if self.kategori else str(CATATAN[self.catatan])
+
+
+def distribusi_capaian(items: list[Capaian]) -> list[Sebaran]:
+    """How many indicators fall in each achievement category (decided on the full-precision
+    figure), then how many cannot be assessed, per reason ("perlu ditinjau" among them)."""
     from pantau.evaluation.categories import kategori_list
 
     cats = kategori_list()
-    counts = RingkasanIndikator.objects.filter(tahun_anggaran=ta, triwulan=triwulan).aggregate(
-        semua=Count("id"), **{f"k{c.pk}": Count("id", filter=_within(c)) for c in cats}
-    )
-    counted = [(c, counts[f"k{c.pk}"]) for c in cats]
-    return [*counted, (None, counts["semua"] - sum(n for _, n in counted))]
-
-
-def _within(c) -> Q:
-    """The rows whose achievement lies in category `c` (its own inclusivity per bound)."""
-    q = Q(capaian__isnull=False)
-    if c.batas_bawah is not None:
-        q &= Q(capaian__gte=c.batas_bawah) if c.bawah_inklusif else Q(capaian__gt=c.batas_bawah)
-    if c.batas_atas is not None:
-        q &= Q(capaian__lte=c.batas_atas) if c.atas_inklusif else Q(capaian__lt=c.batas_atas)
-    return q
+    counted = dict.fromkeys((c.pk for c in cats), 0)
+    reasons = dict.fromkeys(CATATAN, 0)
+    for item in items:
+        if item.persen is None:
+            reasons[item.catatan] = reasons.get(item.catatan, 0) + 1
+            continue
+        found = kategori_for(item.persen)
+        if found is not None:
+            counted[found.pk] += 1
+    return [Sebaran(c, "", counted[c.pk]) for c in cats] + [
+        Sebaran(None, code, n) for code, n in reasons.items()
+    ]
 
 
 def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiatan]:
@@ -389,10 +410,15 @@ class Rincian:
     opd: Opd | None = None
     kecamatan: object = None
     tersembunyi: int = 0  # rahasia rows counted in the totals but not listed to this user
+    catatan: str = ""  # indicator rows: only those undefined for this reason
+
+    @property
+    def catatan_label(self) -> str:
+        return str(CATATAN[self.catatan]) if self.catatan else ""
 
 
 def rincian_for(
-    *, user, tahun_anggaran, bulan: int, jenis: str, opd_id=None, kecamatan=None
+    *, user, tahun_anggaran, bulan: int, jenis: str, opd_id=None, kecamatan=None, catatan=None
 ) -> Rincian:
     """Rows of the roll-up tables a dashboard figure is computed from, filtered like the figure
     (optionally to one OPD or one kecamatan). Same scope rule as the dashboard."""
@@ -414,10 +440,13 @@ def rincian_for(
             raise Http404
     if jenis == "indikator":
         triwulan = bulan // 3 if bulan >= 3 else 1
-        qs = RingkasanIndikator.objects.filter(tahun_anggaran=tahun_anggaran, triwulan=triwulan)
-        if opd:
-            qs = qs.filter(opd=opd)
-        agg = qs.aggregate(total=Sum("capaian"), n=Count("capaian"), rows=Count("id"))
+        where = Q(opd=opd) if opd else Q()
+        if catatan in CATATAN:  # the indicators that cannot be assessed, for one reason
+            where &= Q(catatan=catatan)
+        results = [c for _opd, c in capaian_triwulan(tahun_anggaran, triwulan, where)]
+        qs = RingkasanIndikator.objects.filter(
+            tahun_anggaran=tahun_anggaran, triwulan=triwulan
+        ).filter(where)
         # the figure averages every indicator; the list leaves out the rahasia ones (and those
         # of a rahasia sub kegiatan) for a user who may not read them
         visible = qs.filter(rahasia_visible_q(user, "indikator__")).filter(
@@ -428,10 +457,11 @@ def rincian_for(
             rows=visible.select_related("indikator__sub_kegiatan", "opd").order_by(
                 "opd__kode", "capaian", "pk"
             ),
-            jumlah=agg["rows"],
-            capaian=agg["total"] / agg["n"] if agg["n"] else None,
+            jumlah=len(results),
+            capaian=rata_rata(results),
             opd=opd,
-            tersembunyi=agg["rows"] - visible.count(),
+            tersembunyi=len(results) - visible.count(),
+            catatan=catatan if catatan in CATATAN else "",
         )
     qs = RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan).filter(
         RINCIAN_SUB[jenis]
@@ -463,6 +493,10 @@ def rincian_halaman(*, user, rincian: Rincian, halaman):
 
     page = Paginator(rincian.rows, 50).get_page(halaman)
     if rincian.jenis == "indikator":  # an indicator of a rahasia sub kegiatan reveals the sub
+        for row in page:  # full precision for the category, as on the dashboard
+            row.hasil = capaian(row.indikator.rumus, row.target, row.realisasi)
+            row.kategori = kategori_for(row.hasil.persen)
+            row.catatan_label = CATATAN.get(row.hasil.catatan, "")
         shown = [r.indikator for r in page]
         shown += [i.sub_kegiatan for i in shown if i.sub_kegiatan_id]
     else:

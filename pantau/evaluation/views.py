@@ -81,8 +81,9 @@ def dasbor(request):
             "bulan": [str(BULAN[m - 1])[:3] for m in board.kurva["bulan"]],
             **{k: v for k, v in board.kurva.items() if k != "bulan"},
             "distribusi": [
-                [str(c.label) if c else "—", n, c.warna if c else "#9e9e9e"]
-                for c, n in board.distribusi
+                [s.label, s.jumlah, s.kategori.warna if s.kategori else "#9e9e9e"]
+                for s in board.distribusi
+                if s.kategori or s.jumlah  # a reason nobody has is not drawn
             ],
             # year over year: month-by-month figures of both years on one axis (Jan–Dec)
             "tahun": ta.tahun,
@@ -119,6 +120,7 @@ def rincian(request, jenis: str):
         jenis=jenis,
         opd_id=int_param(opd),
         kecamatan=(request.GET.get("kecamatan") or "")[:20] or None,
+        catatan=request.GET.get("catatan"),
     )
     page = rincian_halaman(user=request.user, rincian=data, halaman=request.GET.get("halaman"))
     return render(
