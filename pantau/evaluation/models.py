@@ -82,6 +82,12 @@ class RingkasanSubKegiatan(TenantModel):
     dilaporkan = models.BooleanField(default=False)  # a report exists for this month
     status_fisik = models.CharField(max_length=15)  # hijau / kuning / kritis / tanpa_rencana
     uang_tanpa_fisik = models.BooleanField(default=False)
+    # physical progress projected at 31 December (last month's rate); None without a plan
+    proyeksi_fisik = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    di_atas_rencana_kas = models.BooleanField(default=False)  # cumulative spending > cash plan
+    # the most serious warning (warnings.keparahan): level 0-3 and its size in points
+    tingkat_peringatan = models.PositiveSmallIntegerField(default=0)
+    keparahan = models.DecimalField(max_digits=7, decimal_places=2, null=True)
 
     class Meta:
         verbose_name = _("ringkasan sub kegiatan")
@@ -112,6 +118,8 @@ class RingkasanOpd(TenantModel):
     pagu = models.DecimalField(max_digits=20, decimal_places=2)
     realisasi = models.DecimalField(max_digits=20, decimal_places=2)
     pagu_rencana = models.DecimalField(max_digits=20, decimal_places=2)
+    # Σ realisasi of the same sub kegiatan as pagu_rencana / rencana_kas (those with a plan)
+    realisasi_rencana = models.DecimalField(max_digits=20, decimal_places=2, default=0)
     rencana_kas = models.DecimalField(max_digits=20, decimal_places=2)
     fisik_x_pagu = models.DecimalField(max_digits=24, decimal_places=4)
     fisik_x_pagu_rencana = models.DecimalField(max_digits=24, decimal_places=4)
@@ -120,6 +128,7 @@ class RingkasanOpd(TenantModel):
     dilaporkan = models.PositiveIntegerField()
     kritis = models.PositiveIntegerField()
     uang_tanpa_fisik = models.PositiveIntegerField()
+    di_atas_rencana_kas = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("ringkasan OPD")

@@ -18,7 +18,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 
 from pantau.evaluation.models import RingkasanOpd, RingkasanSubKegiatan
-from pantau.evaluation.warnings import KRITIS, Ambang, status_fisik, uang_tanpa_fisik
+from pantau.evaluation.warnings import (
+    KRITIS,
+    Ambang,
+    di_atas_rencana_kas,
+    keparahan,
+    proyeksi_fisik,
+    status_fisik,
+    uang_tanpa_fisik,
+)
 from pantau.planning.choices import TahapAnggaran
 
 ZERO = Decimal(0)
@@ -31,11 +39,16 @@ SUB_FIELDS = [
     "dilaporkan",
     "status_fisik",
     "uang_tanpa_fisik",
+    "proyeksi_fisik",
+    "di_atas_rencana_kas",
+    "tingkat_peringatan",
+    "keparahan",
 ]
 OPD_FIELDS = [
     "pagu",
     "realisasi",
     "pagu_rencana",
+    "realisasi_rencana",
     "rencana_kas",
     "fisik_x_pagu",
     "fisik_x_pagu_rencana",
@@ -44,7 +57,9 @@ OPD_FIELDS = [
     "dilaporkan",
     "kritis",
     "uang_tanpa_fisik",
+    "di_atas_rencana_kas",
 ]
+OPD_COUNTS = ["jumlah_sub", "dilaporkan", "kritis", "uang_tanpa_fisik", "di_atas_rencana_kas"]
 
 
 def compute_subs(sub_ids: Iterable[int]) -> list[RingkasanSubKegiatan]:
@@ -79,33 +94,55 @@ def compute_subs(sub_ids: Iterable[int]) -> list[RingkasanSubKegiatan]:
         ambang = Ambang.of(sub.opd.pemda)
         pagu = sub.pagu_for(tahap)
         spent, kas, last_fisik = ZERO, ZERO, ZERO
+        december = plan.get(12)
+        target_akhir = december[1] if december else Decimal(100)
         for bulan in range(1, 13):
             spent += money[sub.pk].get(bulan, ZERO)
-            last_fisik = physical[sub.pk].get(bulan, last_fisik)
+            before, last_fisik = last_fisik, physical[sub.pk].get(bulan, last_fisik)
             month_plan = plan.get(bulan)
             if month_plan:
                 kas += month_plan[0]
             target = month_plan[1] if month_plan else None
-            rows.append(
-                RingkasanSubKegiatan(
-                    pemda_id=sub.pemda_id,
-                    tahun_anggaran_id=sub.tahun_anggaran_id,
-                    opd_id=sub.opd_id,
-                    sub_kegiatan_id=sub.pk,
-                    bulan=bulan,
-                    pagu=pagu,
-                    realisasi=spent,
-                    rencana_kas=kas if plan else None,
-                    target_fisik=target,
-                    fisik=last_fisik,
-                    dilaporkan=bulan in money[sub.pk],
-                    status_fisik=status_fisik(target, last_fisik, ambang),
-                    uang_tanpa_fisik=uang_tanpa_fisik(
-                        spent * 100 / pagu if pagu else None, last_fisik, ambang
-                    ),
-                )
+            row = RingkasanSubKegiatan(
+                pemda_id=sub.pemda_id,
+                tahun_anggaran_id=sub.tahun_anggaran_id,
+                opd_id=sub.opd_id,
+                sub_kegiatan_id=sub.pk,
+                bulan=bulan,
+                pagu=pagu,
+                realisasi=spent,
+                rencana_kas=kas if plan else None,
+                target_fisik=target,
+                fisik=last_fisik,
+                dilaporkan=bulan in money[sub.pk],
+                proyeksi_fisik=(
+                    proyeksi_fisik(last_fisik, before, bulan) if target is not None else None
+                ),
+                uang_tanpa_fisik=uang_tanpa_fisik(
+                    spent * 100 / pagu if pagu else None, last_fisik, ambang
+                ),
+                di_atas_rencana_kas=di_atas_rencana_kas(spent, kas if plan else None),
             )
+            _set_warning(row, ambang, target_akhir)
+            rows.append(row)
     return rows
+
+
+def _set_warning(row: RingkasanSubKegiatan, ambang: Ambang, target_akhir: Decimal) -> None:
+    """The row's physical status and its most serious warning (evaluation.warnings)."""
+    row.status_fisik = status_fisik(
+        row.target_fisik, row.fisik, ambang, proyeksi=row.proyeksi_fisik, target_akhir=target_akhir
+    )
+    row.tingkat_peringatan, row.keparahan = keparahan(
+        status=row.status_fisik,
+        rencana=row.target_fisik,
+        fisik=row.fisik,
+        uang=row.uang_tanpa_fisik,
+        atas_kas=row.di_atas_rencana_kas,
+        pagu=row.pagu,
+        realisasi=row.realisasi,
+        rencana_kas=row.rencana_kas,
+    )
 
 
 def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
@@ -120,17 +157,15 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
                 opd_id=r.opd_id,
                 tahun_anggaran_id=r.tahun_anggaran_id,
                 bulan=r.bulan,
-                **dict.fromkeys(OPD_FIELDS[:7], ZERO),
-                jumlah_sub=0,
-                dilaporkan=0,
-                kritis=0,
-                uang_tanpa_fisik=0,
+                **dict.fromkeys((f for f in OPD_FIELDS if f not in OPD_COUNTS), ZERO),
+                **dict.fromkeys(OPD_COUNTS, 0),
             )
         o.pagu += r.pagu
         o.realisasi += r.realisasi
         o.fisik_x_pagu += r.pagu * r.fisik
         if r.target_fisik is not None:
             o.pagu_rencana += r.pagu
+            o.realisasi_rencana += r.realisasi
             o.rencana_kas += r.rencana_kas or ZERO
             o.fisik_x_pagu_rencana += r.pagu * r.fisik
             o.target_fisik_x_pagu += r.pagu * r.target_fisik
@@ -138,6 +173,7 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
         o.dilaporkan += int(r.dilaporkan)
         o.kritis += int(r.status_fisik == KRITIS)
         o.uang_tanpa_fisik += int(r.uang_tanpa_fisik)
+        o.di_atas_rencana_kas += int(r.di_atas_rencana_kas)
     return list(out.values())
 
 

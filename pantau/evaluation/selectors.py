@@ -30,11 +30,11 @@ class OpdRow:
     uang_tanpa_fisik: int
     ketepatan: Decimal | None
     skor: Skor | None = None
+    di_atas_rencana_kas: int = 0
 
     @property
     def serapan_terhadap_rencana(self) -> Decimal | None:
-        p = self.progress
-        return p.realisasi * 100 / p.rencana_kas if p.rencana_kas else None
+        return self.progress.serapan_terhadap_rencana
 
     @property
     def fisik_terhadap_rencana(self) -> Decimal | None:
@@ -62,6 +62,7 @@ class Dashboard:
     kritis: int
     uang_tanpa_fisik: int
     belum_melapor: int
+    di_atas_rencana_kas: int = 0
     kurva: dict = field(default_factory=dict)
     distribusi: list = field(default_factory=list)
     peringatan: list = field(default_factory=list)
@@ -154,6 +155,7 @@ def dashboard_for(
                 kritis=db.kritis if db else 0,
                 uang_tanpa_fisik=db.uang_tanpa_fisik if db else 0,
                 ketepatan=ketepatan.get(opd_id),
+                di_atas_rencana_kas=db.di_atas_rencana_kas if db else 0,
             )
         )
     bobot = Bobot.of(pemda)
@@ -191,6 +193,7 @@ def dashboard_for(
         kritis=sum(r.kritis for r in rows),
         uang_tanpa_fisik=sum(r.uang_tanpa_fisik for r in rows),
         belum_melapor=grand.jumlah_sub - grand.dilaporkan,
+        di_atas_rencana_kas=sum(r.di_atas_rencana_kas for r in rows),
         kurva=_curve(tahun_anggaran),
         distribusi=distribusi_capaian([c for _opd, c in indicators]),
         peringatan=_warnings(tahun_anggaran, bulan, user),
@@ -292,22 +295,23 @@ def distribusi_capaian(items: list[Capaian]) -> list[Sebaran]:
     ]
 
 
-def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiatan]:
-    """The most critical sub kegiatan of the month, furthest behind plan first (rahasia ones
-    only for their readers)."""
-    from django.db.models import ExpressionWrapper, F, FloatField
+# Critical lists: the most serious warning first (kritis, then money without physical progress,
+# then spending above the cash plan), the largest first within a level, then the larger pagu;
+# the code only breaks ties (evaluation.warnings.keparahan).
+KEPARAHAN = ("-tingkat_peringatan", "-keparahan", "-pagu", "opd__kode", "sub_kegiatan__kode")
 
+
+def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiatan]:
+    """The sub kegiatan of the month with a warning, most severe first (rahasia ones only for
+    their readers)."""
     from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
 
     rows = list(
         RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, bulan=bulan)
         .filter(rahasia_visible_q(user, "sub_kegiatan__"))
-        .filter(Q(status_fisik="kritis") | Q(uang_tanpa_fisik=True))
-        .annotate(
-            deviasi=ExpressionWrapper(F("fisik") - F("target_fisik"), output_field=FloatField())
-        )
+        .filter(tingkat_peringatan__gt=0)
         .select_related("sub_kegiatan", "opd")
-        .order_by("deviasi")[:limit]
+        .order_by(*KEPARAHAN)[:limit]
     )
     audit_rahasia_list(
         user=user, objs=[r.sub_kegiatan for r in rows], where="dasbor: peringatan dini"
@@ -394,8 +398,10 @@ RINCIAN_SUB = {
     "sub": Q(),  # every sub kegiatan behind pagu, realisation and physical progress
     "kritis": Q(status_fisik="kritis"),
     "uang": Q(uang_tanpa_fisik=True),
+    "kas": Q(di_atas_rencana_kas=True),
     "belum": Q(dilaporkan=False),
 }
+RINCIAN_PARAH = {"kritis", "uang", "kas"}  # warning lists: sorted by severity
 
 
 @dataclass
@@ -475,7 +481,7 @@ def rincian_for(
     return Rincian(
         jenis=jenis,
         rows=visible.select_related("sub_kegiatan", "opd").order_by(
-            "opd__kode", "sub_kegiatan__kode"
+            *(KEPARAHAN if jenis in RINCIAN_PARAH else ("opd__kode", "sub_kegiatan__kode"))
         ),
         jumlah=agg.jumlah_sub,
         total=agg,
@@ -518,6 +524,7 @@ def _sub_totals(qs) -> Progress:
         t_realisasi=Sum("realisasi"),
         t_fisik_x_pagu=Sum(fx),
         t_pagu_rencana=Sum(Case(When(planned, then=F("pagu")), output_field=big)),
+        t_realisasi_rencana=Sum(Case(When(planned, then=F("realisasi")), output_field=big)),
         t_rencana_kas=Sum(Case(When(planned, then=F("rencana_kas")), output_field=big)),
         t_fisik_x_pagu_rencana=Sum(Case(When(planned, then=fx), output_field=big)),
         t_target_fisik_x_pagu=Sum(
