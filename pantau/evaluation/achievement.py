@@ -29,6 +29,12 @@ CATATAN = {
     TARGET_NOL: _("Target 0: capaian tidak terdefinisi"),
     PERLU_TINJAUAN: _("Perlu ditinjau: realisasi 0 pada indikator tren negatif"),
 }
+CATATAN_SINGKAT = {  # for chart axes
+    TANPA_TARGET: _("Belum dapat dinilai"),
+    TANPA_DATA: _("Belum ada realisasi"),
+    TARGET_NOL: _("Target 0"),
+    PERLU_TINJAUAN: _("Perlu ditinjau"),
+}
 
 
 @dataclass(frozen=True)

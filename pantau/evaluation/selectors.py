@@ -9,7 +9,19 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 
 from pantau.evaluation.achievement import CATATAN, Capaian, capaian, rata_rata
+from pantau.evaluation.capaian import capaian_triwulan, distribusi_capaian
 from pantau.evaluation.categories import kategori_for
+from pantau.evaluation.kelompok import (
+    PENUNJANG,
+    SEMUA,
+    OpdAngka,
+    indikator_q,
+    opd_angka,
+    program_q,
+    progress_of,
+    sub_rows,
+    sums,
+)
 from pantau.evaluation.models import RingkasanIndikator, RingkasanOpd, RingkasanSubKegiatan
 from pantau.evaluation.progress import Progress, from_opd_row, total
 from pantau.evaluation.ranking import Bobot, Skor, peringkat
@@ -58,6 +70,8 @@ class Dashboard:
     capaian: Decimal | None
     kategori: object
     opd_rows: list[OpdRow]
+    indikator_dinilai: int  # indicators whose achievement is defined (in the average)
+    indikator_jumlah: int
     bobot: Bobot
     kritis: int
     uang_tanpa_fisik: int
@@ -70,6 +84,13 @@ class Dashboard:
     kurva_lalu: dict = field(default_factory=dict)  # last year's monthly figures
     bulan_awal: int = 1
     realisasi_sebelum: Decimal = Decimal(0)  # cumulative Rp just before the period started
+    kelompok: str = SEMUA  # programme group shown (kelompok.py): every programme by default
+    pagu_semua: Decimal = Decimal(0)  # pagu of every programme, whatever the group shown
+    pagu_penunjang: Decimal = Decimal(0)  # of which the support programmes (U.BB.01)
+
+    @property
+    def persen_penunjang(self) -> Decimal | None:
+        return self.pagu_penunjang * 100 / self.pagu_semua if self.pagu_semua else None
 
     @property
     def realisasi_periode(self) -> Decimal:
@@ -77,13 +98,13 @@ class Dashboard:
         return self.total.realisasi - self.realisasi_sebelum
 
 
-def ketepatan_opd(*, user, tahun_anggaran):
+def ketepatan_opd(*, user, tahun_anggaran, kelompok: str = SEMUA):
     """Share of each OPD's sub kegiatan reported on time in the year's last closed period:
     (period, {opd id: percent}); (None, {}) before the first cut-off.
 
     The same rule as the compliance page (first submission on or before the cut-off day, pemda
     time), counted by the database in one grouped query; the denominator is the OPD's number of
-    sub kegiatan from the roll-up."""
+    sub kegiatan from the roll-up (of the programme group shown)."""
     import datetime as dt
     import zoneinfo
 
@@ -101,13 +122,25 @@ def ketepatan_opd(*, user, tahun_anggaran):
     )
     on_time = dict(
         Realisasi.objects.filter(periode=periode, status__in=SUBMITTED, diajukan_pada__lt=cutoff)
+        .filter(program_q(kelompok, "sub_kegiatan__"))
         .values("opd_id")
         .annotate(n=Count("id"))
         .values_list("opd_id", "n")
     )
-    totals = RingkasanOpd.objects.filter(
-        tahun_anggaran_id=periode.tahun_anggaran_id, bulan=periode.bulan, jumlah_sub__gt=0
-    ).values_list("opd_id", "jumlah_sub")
+    if kelompok == SEMUA:
+        totals = RingkasanOpd.objects.filter(
+            tahun_anggaran_id=periode.tahun_anggaran_id, bulan=periode.bulan, jumlah_sub__gt=0
+        ).values_list("opd_id", "jumlah_sub")
+    else:
+        totals = (
+            RingkasanSubKegiatan.objects.filter(
+                tahun_anggaran_id=periode.tahun_anggaran_id, bulan=periode.bulan
+            )
+            .filter(program_q(kelompok, "sub_kegiatan__"))
+            .values("opd_id")
+            .annotate(n=Count("id"))
+            .values_list("opd_id", "n")
+        )
     return periode, {
         opd_id: Decimal(on_time.get(opd_id, 0)) * 100 / jumlah for opd_id, jumlah in totals
     }
@@ -125,37 +158,37 @@ def dashboard_for(
     ketepatan: dict[int, Decimal | None],
     tahun_lalu=None,
     bulan_awal: int | None = None,
+    kelompok: str = SEMUA,
 ) -> Dashboard:
     """All dashboard figures for a pemda's year up to `bulan`; a period starting at
-    `bulan_awal` (a quarter, the year) also gets the money spent within it. A fixed number of
-    queries, whatever the size of the data."""
+    `bulan_awal` (a quarter, the year) also gets the money spent within it; `kelompok` keeps
+    to one programme group (support programmes or the others), on every part of the page. A
+    fixed number of queries, whatever the size of the data."""
     pemda = tahun_anggaran.pemda
     bulan_awal = bulan_awal or bulan
     if not dashboard_allowed(user, pemda):
         raise Http404
     triwulan = bulan // 3 if bulan >= 3 else 1  # the last quarter that ended (TW I before March)
-    opd_rows_db = {
-        r.opd_id: r for r in RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan)
-    }
-    indicators = capaian_triwulan(tahun_anggaran, triwulan)
+    figures = opd_angka(tahun_anggaran, bulan, kelompok)
+    indicators = capaian_triwulan(tahun_anggaran, triwulan, indikator_q(kelompok))
     by_opd: dict[int, list[Capaian]] = {}
     for opd_id, result in indicators:
         by_opd.setdefault(opd_id, []).append(result)
     opds = {o.pk: o for o in Opd.objects.filter(pemda=pemda, aktif=True)}
     rows = []
     for opd_id, opd in sorted(opds.items(), key=lambda kv: kv[1].kode):
-        db = opd_rows_db.get(opd_id)
+        db = figures.get(opd_id) or OpdAngka(Progress())
         own = by_opd.get(opd_id, [])
         rows.append(
             OpdRow(
                 opd=opd,
-                progress=from_opd_row(db) if db else Progress(),
+                progress=db.progress,
                 capaian=rata_rata(own),
                 indikator_terdefinisi=sum(1 for c in own if c.terdefinisi),
-                kritis=db.kritis if db else 0,
-                uang_tanpa_fisik=db.uang_tanpa_fisik if db else 0,
+                kritis=db.kritis,
+                uang_tanpa_fisik=db.uang_tanpa_fisik,
                 ketepatan=ketepatan.get(opd_id),
-                di_atas_rencana_kas=db.di_atas_rencana_kas if db else 0,
+                di_atas_rencana_kas=db.di_atas_rencana_kas,
             )
         )
     bobot = Bobot.of(pemda)
@@ -180,6 +213,11 @@ def dashboard_for(
     ranked = [s.key for s in scores] + [r for r in rows if not r.progress.jumlah_sub]
     pemda_cap = rata_rata([c for _opd, c in indicators])
     grand = total(r.progress for r in rows)
+    shares = RingkasanSubKegiatan.objects.filter(
+        tahun_anggaran=tahun_anggaran, bulan=bulan
+    ).aggregate(
+        semua=Sum("pagu"), penunjang=Sum("pagu", filter=program_q(PENUNJANG, "sub_kegiatan__"))
+    )
     return Dashboard(
         pemda=pemda,
         tahun_anggaran=tahun_anggaran,
@@ -189,110 +227,75 @@ def dashboard_for(
         capaian=pemda_cap,
         kategori=kategori_for(pemda_cap),
         opd_rows=ranked,
+        indikator_dinilai=sum(1 for _opd, c in indicators if c.terdefinisi),
+        indikator_jumlah=len(indicators),
         bobot=bobot,
         kritis=sum(r.kritis for r in rows),
         uang_tanpa_fisik=sum(r.uang_tanpa_fisik for r in rows),
         belum_melapor=grand.jumlah_sub - grand.dilaporkan,
         di_atas_rencana_kas=sum(r.di_atas_rencana_kas for r in rows),
-        kurva=_curve(tahun_anggaran),
+        kurva=_curve(tahun_anggaran, kelompok),
         distribusi=distribusi_capaian([c for _opd, c in indicators]),
-        peringatan=_warnings(tahun_anggaran, bulan, user),
-        tahun_lalu=_last_year(tahun_lalu, bulan),
-        kurva_lalu=_curve(tahun_lalu) if tahun_lalu is not None else {},
+        peringatan=_warnings(tahun_anggaran, bulan, user, kelompok),
+        tahun_lalu=_last_year(tahun_lalu, bulan, kelompok),
+        kurva_lalu=_curve(tahun_lalu, kelompok) if tahun_lalu is not None else {},
         bulan_awal=bulan_awal,
-        realisasi_sebelum=_spent_before(tahun_anggaran, bulan_awal),
+        realisasi_sebelum=_spent_before(tahun_anggaran, bulan_awal, kelompok),
+        kelompok=kelompok,
+        pagu_semua=shares["semua"] or Decimal(0),
+        pagu_penunjang=shares["penunjang"] or Decimal(0),
     )
 
 
-def _spent_before(ta, bulan_awal: int) -> Decimal:
+def _spent_before(ta, bulan_awal: int, kelompok: str = SEMUA) -> Decimal:
     """Cumulative realisation at the end of the month before the period (0 for January)."""
     if bulan_awal <= 1:
         return Decimal(0)
-    got = RingkasanOpd.objects.filter(tahun_anggaran=ta, bulan=bulan_awal - 1).aggregate(
-        s=Sum("realisasi")
-    )["s"]
+    rows = (
+        RingkasanOpd.objects.filter(tahun_anggaran=ta)
+        if kelompok == SEMUA
+        else sub_rows(ta, kelompok)
+    )
+    got = rows.filter(bulan=bulan_awal - 1).aggregate(s=Sum("realisasi"))["s"]
     return got or Decimal(0)
 
 
-def _curve(ta) -> dict:
+def _curve(ta, kelompok: str = SEMUA) -> dict:
     """Monthly pemda figures for the S-curve and absorption charts (one grouped query)."""
-    months = (
-        RingkasanOpd.objects.filter(tahun_anggaran=ta)
-        .values("bulan")
-        .annotate(
-            pagu=Sum("pagu"),
-            realisasi=Sum("realisasi"),
-            pagu_rencana=Sum("pagu_rencana"),
-            rencana_kas=Sum("rencana_kas"),
-            fisik=Sum("fisik_x_pagu"),
-            target=Sum("target_fisik_x_pagu"),
+    if kelompok == SEMUA:
+        months = (
+            RingkasanOpd.objects.filter(tahun_anggaran=ta)
+            .values("bulan")
+            .annotate(
+                **{
+                    f"t_{name}": Sum(name)
+                    for name in (
+                        "pagu",
+                        "realisasi",
+                        "pagu_rencana",
+                        "rencana_kas",
+                        "fisik_x_pagu",
+                        "target_fisik_x_pagu",
+                    )
+                }
+            )
         )
-        .order_by("bulan")
-    )
+    else:
+        months = sub_rows(ta, kelompok).values("bulan").annotate(**sums())
     out = {"bulan": [], "rencana_fisik": [], "fisik": [], "rencana_kas": [], "keuangan": []}
-    for m in months:
+    for m in months.order_by("bulan"):
+        p = progress_of(m)
         out["bulan"].append(m["bulan"])
-        out["rencana_fisik"].append(_pct(m["target"], m["pagu_rencana"]))
-        out["fisik"].append(_pct(m["fisik"], m["pagu"]))
-        out["rencana_kas"].append(_pct(m["rencana_kas"] * 100, m["pagu_rencana"]))
-        out["keuangan"].append(_pct(m["realisasi"] * 100, m["pagu"]))
+        out["rencana_fisik"].append(_pct(p.target_fisik))
+        out["fisik"].append(_pct(p.fisik))
+        out["rencana_kas"].append(_pct(p.persen_rencana_kas))
+        out["keuangan"].append(_pct(p.persen_keuangan))
     return out
 
 
-def _pct(num, den) -> float | None:
+def _pct(value: Decimal | None) -> float | None:
     # Chart data only (rounded for display); the figures shown as text stay Decimal.
-    return None if not den else round(float(num / den), 2)
-
-
-def capaian_triwulan(ta, triwulan: int, where: Q | None = None) -> list[tuple[int, Capaian]]:
-    """(OPD id, achievement) of every indicator of the year up to a quarter (one query).
-
-    The achievement is recomputed at full precision from the stored target and realisation
-    (both exact), never read from the rounded `capaian` column: categories and averages are
-    decided on the full-precision figure (docs/domain.md §8)."""
-    rows = RingkasanIndikator.objects.filter(tahun_anggaran=ta, triwulan=triwulan)
-    if where is not None:
-        rows = rows.filter(where)
-    return [
-        (opd_id, capaian(rumus, target, realisasi))
-        for opd_id, rumus, target, realisasi in rows.values_list(
-            "opd_id", "indikator__rumus", "target", "realisasi"
-        )
-    ]
-
-
-@dataclass(frozen=True)
-class Sebaran:
-    """One line of the achievement distribution: a category, or a reason the achievement is
-    undefined (`catatan`, one of achievement.CATATAN)."""
-
-    kategori: object
-    catatan: str
-    jumlah: int
-
-    @property
-    def label(self) -> str:
-        return str(self.kategori.label) if self.kategori else str(CATATAN[self.catatan])
-
-
-def distribusi_capaian(items: list[Capaian]) -> list[Sebaran]:
-    """How many indicators fall in each achievement category (decided on the full-precision
-    figure), then how many cannot be assessed, per reason ("perlu ditinjau" among them)."""
-    from pantau.evaluation.categories import kategori_list
-
-    cats = kategori_list()
-    counted = dict.fromkeys((c.pk for c in cats), 0)
-    reasons = dict.fromkeys(CATATAN, 0)
-    for item in items:
-        if item.persen is None:
-            reasons[item.catatan] = reasons.get(item.catatan, 0) + 1
-            continue
-        found = kategori_for(item.persen)
-        if found is not None:
-            counted[found.pk] += 1
-    return [Sebaran(c, "", counted[c.pk]) for c in cats] + [
-        Sebaran(None, code, n) for code, n in reasons.items()
-    ]
+    return None if value is None else round(float(value), 2)
 
 
 # Critical lists: the most serious warning first (kritis, then money without physical progress,
@@ -301,7 +304,9 @@ def distribusi_capaian(items: list[Capaian]) -> list[Sebaran]:
 KEPARAHAN = ("-tingkat_peringatan", "-keparahan", "-pagu", "opd__kode", "sub_kegiatan__kode")
 
 
-def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiatan]:
+def _warnings(
+    ta, bulan: int, user, kelompok: str = SEMUA, limit: int = 20
+) -> list[RingkasanSubKegiatan]:
     """The sub kegiatan of the month with a warning, most severe first (rahasia ones only for
     their readers)."""
     from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
@@ -310,6 +315,7 @@ def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiata
         RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, bulan=bulan)
         .filter(rahasia_visible_q(user, "sub_kegiatan__"))
         .filter(tingkat_peringatan__gt=0)
+        .filter(program_q(kelompok, "sub_kegiatan__"))
         .select_related("sub_kegiatan", "opd")
         .order_by(*KEPARAHAN)[:limit]
     )
@@ -319,14 +325,17 @@ def _warnings(ta, bulan: int, user, limit: int = 20) -> list[RingkasanSubKegiata
     return rows
 
 
-def _last_year(ta_lalu, bulan: int) -> Progress | None:
+def _last_year(ta_lalu, bulan: int, kelompok: str = SEMUA) -> Progress | None:
     if ta_lalu is None:
         return None
+    if kelompok != SEMUA:
+        got = progress_of(sub_rows(ta_lalu, kelompok).filter(bulan=bulan).aggregate(**sums()))
+        return got if got.jumlah_sub else None
     rows = RingkasanOpd.objects.filter(tahun_anggaran=ta_lalu, bulan=bulan)
     return total(from_opd_row(r) for r in rows) if rows else None
 
 
-def peta(*, user, tahun_anggaran, bulan: int) -> dict:
+def peta(*, user, tahun_anggaran, bulan: int, kelompok: str = SEMUA) -> dict:
     """Map layers for the dashboard: the pemda's islands and the located sub kegiatan with their
     status this month, plus a per-kecamatan summary (three queries)."""
     from django.urls import reverse
@@ -346,6 +355,7 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
             tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__latitude__isnull=False
         )
         .filter(rahasia_visible_q(user, "sub_kegiatan__"))
+        .filter(program_q(kelompok, "sub_kegiatan__"))
         .values_list(
             "sub_kegiatan_id",
             "sub_kegiatan__nama",
@@ -382,6 +392,7 @@ def peta(*, user, tahun_anggaran, bulan: int) -> dict:
         RingkasanSubKegiatan.objects.filter(
             tahun_anggaran=tahun_anggaran, bulan=bulan, sub_kegiatan__kecamatan__isnull=False
         )
+        .filter(program_q(kelompok, "sub_kegiatan__"))
         .values("sub_kegiatan__kecamatan__kode", "sub_kegiatan__kecamatan__nama")
         .annotate(
             jumlah=Count("id"),
@@ -417,6 +428,7 @@ class Rincian:
     kecamatan: object = None
     tersembunyi: int = 0  # rahasia rows counted in the totals but not listed to this user
     catatan: str = ""  # indicator rows: only those undefined for this reason
+    kelompok: str = SEMUA  # programme group (kelompok.py)
 
     @property
     def catatan_label(self) -> str:
@@ -424,7 +436,15 @@ class Rincian:
 
 
 def rincian_for(
-    *, user, tahun_anggaran, bulan: int, jenis: str, opd_id=None, kecamatan=None, catatan=None
+    *,
+    user,
+    tahun_anggaran,
+    bulan: int,
+    jenis: str,
+    opd_id=None,
+    kecamatan=None,
+    catatan=None,
+    kelompok: str = SEMUA,
 ) -> Rincian:
     """Rows of the roll-up tables a dashboard figure is computed from, filtered like the figure
     (optionally to one OPD or one kecamatan). Same scope rule as the dashboard."""
@@ -446,7 +466,7 @@ def rincian_for(
             raise Http404
     if jenis == "indikator":
         triwulan = bulan // 3 if bulan >= 3 else 1
-        where = Q(opd=opd) if opd else Q()
+        where = (Q(opd=opd) if opd else Q()) & indikator_q(kelompok)
         if catatan in CATATAN:  # the indicators that cannot be assessed, for one reason
             where &= Q(catatan=catatan)
         results = [c for _opd, c in capaian_triwulan(tahun_anggaran, triwulan, where)]
@@ -468,9 +488,12 @@ def rincian_for(
             opd=opd,
             tersembunyi=len(results) - visible.count(),
             catatan=catatan if catatan in CATATAN else "",
+            kelompok=kelompok,
         )
-    qs = RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan).filter(
-        RINCIAN_SUB[jenis]
+    qs = (
+        RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, bulan=bulan)
+        .filter(RINCIAN_SUB[jenis])
+        .filter(program_q(kelompok, "sub_kegiatan__"))
     )
     if opd:
         qs = qs.filter(opd=opd)
@@ -488,6 +511,7 @@ def rincian_for(
         opd=opd,
         kecamatan=kec,
         tersembunyi=agg.jumlah_sub - visible.count(),
+        kelompok=kelompok,
     )
 
 
@@ -513,27 +537,4 @@ def rincian_halaman(*, user, rincian: Rincian, halaman):
 
 def _sub_totals(qs) -> Progress:
     """Σ over sub kegiatan roll-up rows, in SQL, with the same weighting as the OPD roll-up."""
-    from django.db.models import Case, DecimalField, ExpressionWrapper, F, When
-
-    big = DecimalField(max_digits=28, decimal_places=4)
-    fx = ExpressionWrapper(F("pagu") * F("fisik"), output_field=big)
-    planned = Q(target_fisik__isnull=False)
-    # aliases prefixed: an aggregate named like a field would shadow it in the next expression
-    agg = qs.aggregate(
-        t_pagu=Sum("pagu"),
-        t_realisasi=Sum("realisasi"),
-        t_fisik_x_pagu=Sum(fx),
-        t_pagu_rencana=Sum(Case(When(planned, then=F("pagu")), output_field=big)),
-        t_realisasi_rencana=Sum(Case(When(planned, then=F("realisasi")), output_field=big)),
-        t_rencana_kas=Sum(Case(When(planned, then=F("rencana_kas")), output_field=big)),
-        t_fisik_x_pagu_rencana=Sum(Case(When(planned, then=fx), output_field=big)),
-        t_target_fisik_x_pagu=Sum(
-            Case(
-                When(planned, then=ExpressionWrapper(F("pagu") * F("target_fisik"), big)),
-                output_field=big,
-            )
-        ),
-        t_jumlah_sub=Count("id"),
-        t_dilaporkan=Count("id", filter=Q(dilaporkan=True)),
-    )
-    return Progress(**{k[2:]: (v if v is not None else Decimal(0)) for k, v in agg.items()})
+    return progress_of(qs.aggregate(**sums()))

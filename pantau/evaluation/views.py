@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pantau.core.numbers import int_param
+from pantau.evaluation import kelompok as program_group
 from pantau.evaluation.periods import periode_choices, periode_parse
 from pantau.evaluation.selectors import (
     dashboard_allowed,
@@ -49,7 +50,8 @@ def dasbor(request):
     bulan = period.bulan_akhir
     years = list(tahun_anggaran_list(user=request.user, pemda=pemda))
     last_year = next((y for y in years if y.tahun == ta.tahun - 1), None)
-    periode, ketepatan = ketepatan_opd(user=request.user, tahun_anggaran=ta)
+    kelompok = program_group.kelompok_parse(request.GET.get("program"))
+    periode, ketepatan = ketepatan_opd(user=request.user, tahun_anggaran=ta, kelompok=kelompok)
     board = dashboard_for(
         user=request.user,
         tahun_anggaran=ta,
@@ -57,6 +59,7 @@ def dasbor(request):
         ketepatan=ketepatan,
         tahun_lalu=last_year,
         bulan_awal=period.bulan_awal,
+        kelompok=kelompok,
     )
     lalu = board.kurva_lalu
     context = {
@@ -65,12 +68,16 @@ def dasbor(request):
         "years": years,
         "periode": period,
         "periode_pilihan": periode_choices(),
-        "q": f"tahun={ta.tahun}&periode={period.kode}",
+        "program_pilihan": program_group.PILIHAN,
+        "kelompok_label": program_group.label(kelompok),
+        "q": _query(ta, period, kelompok),
         "nama_bulan": BULAN[bulan - 1],
         "tahun_lalu": last_year,
         "periode_ketepatan": periode,
         "dibuat": timezone.now(),
-        "peta": (layers := peta(user=request.user, tahun_anggaran=ta, bulan=bulan)),
+        "peta": (
+            layers := peta(user=request.user, tahun_anggaran=ta, bulan=bulan, kelompok=kelompok)
+        ),
         "peta_json": {
             "pulau": layers["pulau"],
             "titik": layers["titik"],
@@ -81,7 +88,7 @@ def dasbor(request):
             "bulan": [str(BULAN[m - 1])[:3] for m in board.kurva["bulan"]],
             **{k: v for k, v in board.kurva.items() if k != "bulan"},
             "distribusi": [
-                [s.label, s.jumlah, s.kategori.warna if s.kategori else "#9e9e9e"]
+                [s.label_singkat, s.jumlah, s.kategori.warna if s.kategori else "#9e9e9e"]
                 for s in board.distribusi
                 if s.kategori or s.jumlah  # a reason nobody has is not drawn
             ],
@@ -92,6 +99,11 @@ def dasbor(request):
         },
     }
     return render(request, "evaluation/dasbor.html", context)
+
+
+def _query(ta, period, kelompok: str) -> str:
+    """The query string that keeps the page's year, period and programme group in its links."""
+    return f"tahun={ta.tahun}&periode={period.kode}" + (f"&program={kelompok}" if kelompok else "")
 
 
 def _by_month(now: dict, before: dict) -> dict:
@@ -113,6 +125,7 @@ def rincian(request, jenis: str):
     if ta is None:
         raise Http404
     opd = request.GET.get("opd")
+    kelompok = program_group.kelompok_parse(request.GET.get("program"))
     data = rincian_for(
         user=request.user,
         tahun_anggaran=ta,
@@ -121,6 +134,7 @@ def rincian(request, jenis: str):
         opd_id=int_param(opd),
         kecamatan=(request.GET.get("kecamatan") or "")[:20] or None,
         catatan=request.GET.get("catatan"),
+        kelompok=kelompok,
     )
     page = rincian_halaman(user=request.user, rincian=data, halaman=request.GET.get("halaman"))
     return render(
@@ -132,6 +146,8 @@ def rincian(request, jenis: str):
             "periode": period,
             "rincian": data,
             "page": page,
+            "q": _query(ta, period, kelompok),
+            "kelompok_label": program_group.label(kelompok),
             "nama_bulan": BULAN[period.bulan_akhir - 1],
         },
     )

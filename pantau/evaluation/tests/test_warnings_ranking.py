@@ -122,3 +122,24 @@ def test_severity_orders_levels_then_size():
     )
     assert none == (0, None)
     assert sorted([kas, kritis, uang], reverse=True) == [kritis, uang, kas]
+
+
+def test_score_terms_are_shown_as_scored():
+    from pantau.evaluation.ranking import rincian_skor
+
+    # capaian 120,456% rounds to 120,46 and is clipped to 100; serapan 80,004 -> 80,00; fisik
+    # undefined drops out with its weight; ketepatan 50.
+    # skor = (100 x 25 + 80 x 25 + 50 x 25) / (25 + 25 + 25) = 5 750 / 75 = 76,666...
+    komponen = {"capaian": D("120.456"), "serapan": D("80.004"), "fisik": None, "ketepatan": D(50)}
+    terms = {k.nama: k for k in rincian_skor(komponen, Bobot())}
+    assert (terms["capaian"].nilai, terms["capaian"].dinilai) == (D("120.456"), D(100))
+    assert terms["capaian"].terpotong and not terms["serapan"].terpotong
+    assert terms["serapan"].dinilai == D("80.00")
+    assert not terms["fisik"].dihitung and terms["fisik"].hasil_kali is None
+    assert terms["ketepatan"].hasil_kali == D(1250)
+    (item,) = peringkat([Skor("A", komponen)], Bobot())
+    assert (item.jumlah_hasil_kali, item.jumlah_bobot) == (D(5750), D(75))
+    assert item.nilai == D(5750) / D(75)
+    # a weight of 0 leaves a defined component out of the formula too
+    (item,) = peringkat([Skor("A", komponen)], Bobot(D(0), D(25), D(25), D(25)))
+    assert (item.jumlah_hasil_kali, item.jumlah_bobot) == (D(3250), D(50))
