@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 
 from pantau.evaluation.achievement import CATATAN, Capaian, capaian, rata_rata
@@ -481,7 +481,11 @@ def rincian_for(
         return Rincian(
             jenis=jenis,
             rows=visible.select_related("indikator__sub_kegiatan", "opd").order_by(
-                "opd__kode", "capaian", "pk"
+                # the lowest achievement first, those that cannot be assessed after them (the
+                # same order on every database)
+                "opd__kode",
+                F("capaian").asc(nulls_last=True),
+                "pk",
             ),
             jumlah=len(results),
             capaian=rata_rata(results),

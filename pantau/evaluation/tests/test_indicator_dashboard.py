@@ -117,3 +117,15 @@ def test_perlu_ditinjau_is_shown(client, world, clock):
     assert rows.text.count("Perlu ditinjau: realisasi 0 pada indikator tren negatif") >= 2
     # a reason filter that is not one lists every indicator
     assert client.get(RINCIAN + "?tahun=2026&periode=3&catatan=x").context["rincian"].jumlah == 1
+
+
+def test_rincian_lists_assessed_indicators_first_on_every_database(client, world, clock):
+    clock.set("2026-04-20 09:00")
+    unassessed = _indicator(world, Rumus.PERSENTASE, 90)  # no TW I target
+    low = _indicator(world, Rumus.PERSENTASE, 90, target_tw1=40)
+    high = _indicator(world, Rumus.PERSENTASE, 90, target_tw1=20)
+    for ind in (unassessed, low, high):
+        _value(world, ind, 3, 10)  # 10 / 40 = 25%, 10 / 20 = 50%
+    _board(client, world, 3)
+    rows = client.get(RINCIAN + "?tahun=2026&periode=3")
+    assert [r.indikator for r in rows.context["page"]] == [low, high, unassessed]
