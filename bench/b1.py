@@ -36,8 +36,12 @@ WITH subs AS (
   FROM planning_subkegiatan s WHERE s.tahun_anggaran_id = %(ta)s
 ),
 reports AS (  -- the verified version of each report (decision 0010)
-  SELECT r.sub_kegiatan_id AS id, p.bulan, r.keuangan_resmi AS keuangan, r.fisik_resmi AS fisik,
-         ROW_NUMBER() OVER (PARTITION BY r.sub_kegiatan_id ORDER BY p.bulan DESC) AS latest
+  SELECT r.sub_kegiatan_id AS id, p.bulan, r.keuangan_resmi AS keuangan,
+         r.fisik_resmi AS fisik,
+         ROW_NUMBER() OVER (PARTITION BY r.sub_kegiatan_id ORDER BY p.bulan DESC) AS latest,
+         ROW_NUMBER() OVER (PARTITION BY r.sub_kegiatan_id
+                            ORDER BY CASE WHEN p.bulan < %(bulan)s THEN 0 ELSE 1 END,
+                                     p.bulan DESC) AS latest_before
   FROM monitoring_realisasi r JOIN monitoring_periodelaporan p ON p.id = r.periode_id
   WHERE p.tahun_anggaran_id = %(ta)s AND p.bulan <= %(bulan)s
     AND r.keuangan_resmi IS NOT NULL
@@ -45,7 +49,8 @@ reports AS (  -- the verified version of each report (decision 0010)
 money AS (
   SELECT id, SUM(keuangan) AS realisasi,
          MAX(CASE WHEN bulan = %(bulan)s THEN 1 ELSE 0 END) AS dilaporkan,
-         MAX(CASE WHEN latest = 1 THEN fisik END) AS fisik
+         MAX(CASE WHEN latest = 1 THEN fisik END) AS fisik,
+         MAX(CASE WHEN latest_before = 1 AND bulan < %(bulan)s THEN fisik END) AS fisik_lalu
   FROM reports GROUP BY id
 ),
 versions AS (  -- the plan of the budget version in force, else the original one
@@ -57,7 +62,8 @@ versions AS (  -- the plan of the budget version in force, else the original one
 plan AS (
   SELECT rb.sub_kegiatan_id AS id,
          SUM(CASE WHEN rb.bulan <= %(bulan)s THEN rb.anggaran_kas ELSE 0 END) AS kas,
-         MAX(CASE WHEN rb.bulan = %(bulan)s THEN rb.target_fisik END) AS target
+         MAX(CASE WHEN rb.bulan = %(bulan)s THEN rb.target_fisik END) AS target,
+         MAX(CASE WHEN rb.bulan = 12 THEN rb.target_fisik END) AS target_akhir
   FROM planning_rencanabulanan rb JOIN versions v ON v.id = rb.sub_kegiatan_id
   WHERE rb.tahap = CASE WHEN v.has_current = 1 THEN %(tahap)s ELSE 'murni' END
   GROUP BY rb.sub_kegiatan_id
@@ -65,12 +71,19 @@ plan AS (
 rows AS (  -- one row per sub kegiatan: its figures at the end of the month
   SELECT subs.opd_id, subs.kecamatan_id, subs.pagu,
          COALESCE(money.realisasi, 0) AS realisasi, COALESCE(money.fisik, 0) AS fisik,
-         COALESCE(money.dilaporkan, 0) AS dilaporkan, plan.kas, plan.target
+         COALESCE(money.dilaporkan, 0) AS dilaporkan, plan.kas, plan.target,
+         COALESCE(money.fisik_lalu, 0) AS fisik_lalu, COALESCE(plan.target_akhir, 100) AS target_akhir
   FROM subs LEFT JOIN money ON money.id = subs.id LEFT JOIN plan ON plan.id = subs.id
 )
 """
-KRITIS = """CASE WHEN target IS NOT NULL AND target - fisik >
-            CASE WHEN target <= %(batas)s THEN %(awal)s ELSE %(akhir)s END THEN 1 ELSE 0 END"""
+# kontrak kritis (decision 0011): behind by more than X (plan <= boundary) or Y (above it), or,
+# above the boundary, behind while the last month's rate does not finish the year's plan by
+# December (the 1e-6 keeps float sums of two-decimal figures off the boundary)
+KRITIS = """CASE WHEN target IS NOT NULL AND (target - fisik >
+            CASE WHEN target <= %(batas)s THEN %(awal)s ELSE %(akhir)s END
+            OR (target > %(batas)s AND target - fisik > 0
+                AND fisik + (fisik - fisik_lalu) * (12 - %(bulan)s) < target_akhir - 0.000001))
+            THEN 1 ELSE 0 END"""
 PER_OPD = (
     BASE
     + f"""

@@ -91,6 +91,12 @@ class RingkasanSubKegiatan(TenantModel):
     uang_tanpa_fisik = models.BooleanField(default=False)
     # cumulative realisation above the pagu in force: to be corrected (an APBD-P cut it, say)
     melebihi_pagu = models.BooleanField(default=False)
+    # physical progress projected at 31 December (last month's rate); None without a plan
+    proyeksi_fisik = models.DecimalField(max_digits=7, decimal_places=2, null=True)
+    di_atas_rencana_kas = models.BooleanField(default=False)  # cumulative spending > cash plan
+    # the most serious warning (warnings.keparahan): level 0-3 and its size in points
+    tingkat_peringatan = models.PositiveSmallIntegerField(default=0)
+    keparahan = models.DecimalField(max_digits=7, decimal_places=2, null=True)
 
     class Meta:
         verbose_name = _("ringkasan sub kegiatan")
@@ -124,6 +130,8 @@ class RingkasanOpd(TenantModel):
     pagu_murni = models.DecimalField(max_digits=20, decimal_places=2)
     realisasi = models.DecimalField(max_digits=20, decimal_places=2)
     pagu_rencana = models.DecimalField(max_digits=20, decimal_places=2)
+    # Σ realisasi of the same sub kegiatan as pagu_rencana / rencana_kas (those with a plan)
+    realisasi_rencana = models.DecimalField(max_digits=20, decimal_places=2, default=0)
     rencana_kas = models.DecimalField(max_digits=20, decimal_places=2)
     fisik_x_pagu = models.DecimalField(max_digits=24, decimal_places=4)
     fisik_x_pagu_rencana = models.DecimalField(max_digits=24, decimal_places=4)
@@ -133,6 +141,7 @@ class RingkasanOpd(TenantModel):
     kritis = models.PositiveIntegerField()
     uang_tanpa_fisik = models.PositiveIntegerField()
     melebihi_pagu = models.PositiveIntegerField(default=0)
+    di_atas_rencana_kas = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("ringkasan OPD")

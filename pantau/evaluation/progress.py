@@ -33,6 +33,7 @@ class Progress:
     realisasi: Decimal = ZERO  # cumulative Rp
     fisik_x_pagu: Decimal = ZERO  # Σ pagu_i · fisik_i
     pagu_rencana: Decimal = ZERO  # Σ pagu of the sub kegiatan with a plan
+    realisasi_rencana: Decimal = ZERO  # cumulative Rp of the same sub kegiatan
     rencana_kas: Decimal = ZERO  # cumulative anggaran kas Rp (subs with a plan)
     fisik_x_pagu_rencana: Decimal = ZERO
     target_fisik_x_pagu: Decimal = ZERO
@@ -47,6 +48,11 @@ class Progress:
     @property
     def persen_rencana_kas(self) -> Decimal | None:
         return percent(self.rencana_kas, self.pagu_rencana)
+
+    @property
+    def serapan_terhadap_rencana(self) -> Decimal | None:
+        """Spending against the cash plan, both over the sub kegiatan that have a plan."""
+        return percent(self.realisasi_rencana, self.rencana_kas)
 
     @property
     def fisik(self) -> Decimal | None:
@@ -73,6 +79,7 @@ class Progress:
             "realisasi",
             "fisik_x_pagu",
             "pagu_rencana",
+            "realisasi_rencana",
             "rencana_kas",
             "fisik_x_pagu_rencana",
             "target_fisik_x_pagu",
@@ -105,6 +112,7 @@ def from_opd_row(row) -> Progress:
         realisasi=row.realisasi,
         fisik_x_pagu=row.fisik_x_pagu,
         pagu_rencana=row.pagu_rencana,
+        realisasi_rencana=row.realisasi_rencana,
         rencana_kas=row.rencana_kas,
         fisik_x_pagu_rencana=row.fisik_x_pagu_rencana,
         target_fisik_x_pagu=row.target_fisik_x_pagu,
@@ -122,6 +130,7 @@ def from_sub_row(row) -> Progress:
         realisasi=row.realisasi,
         fisik_x_pagu=row.pagu * row.fisik,
         pagu_rencana=row.pagu if planned else ZERO,
+        realisasi_rencana=row.realisasi if planned else ZERO,
         rencana_kas=row.rencana_kas or ZERO if planned else ZERO,
         fisik_x_pagu_rencana=row.pagu * row.fisik if planned else ZERO,
         target_fisik_x_pagu=row.pagu * row.target_fisik if planned else ZERO,

@@ -20,7 +20,15 @@ from django.db.models import Q
 
 from pantau.evaluation.choices import Dasar
 from pantau.evaluation.models import RingkasanOpd, RingkasanSubKegiatan
-from pantau.evaluation.warnings import KRITIS, Ambang, status_fisik, uang_tanpa_fisik
+from pantau.evaluation.warnings import (
+    KRITIS,
+    Ambang,
+    di_atas_rencana_kas,
+    keparahan,
+    proyeksi_fisik,
+    status_fisik,
+    uang_tanpa_fisik,
+)
 from pantau.planning.choices import TahapAnggaran
 
 ZERO = Decimal(0)
@@ -36,12 +44,17 @@ SUB_FIELDS = [
     "status_fisik",
     "uang_tanpa_fisik",
     "melebihi_pagu",
+    "proyeksi_fisik",
+    "di_atas_rencana_kas",
+    "tingkat_peringatan",
+    "keparahan",
 ]
 OPD_FIELDS = [
     "pagu",
     "pagu_murni",
     "realisasi",
     "pagu_rencana",
+    "realisasi_rencana",
     "rencana_kas",
     "fisik_x_pagu",
     "fisik_x_pagu_rencana",
@@ -51,8 +64,16 @@ OPD_FIELDS = [
     "kritis",
     "uang_tanpa_fisik",
     "melebihi_pagu",
+    "di_atas_rencana_kas",
 ]
-OPD_SUMS = OPD_FIELDS[:8]  # the Decimal sums; the rest are counts
+OPD_COUNTS = [
+    "jumlah_sub",
+    "dilaporkan",
+    "kritis",
+    "uang_tanpa_fisik",
+    "melebihi_pagu",
+    "di_atas_rencana_kas",
+]
 
 
 def tahap_pada(ta, bulan: int) -> str:
@@ -127,35 +148,57 @@ def _sub_months(sub, dasar, reported: dict, plans: dict) -> list[RingkasanSubKeg
         plan = plans.get((sub.pk, tahap)) or murni_plan
         pagu = sub.pagu_for(tahap)
         figures = reported.get(bulan)
+        before = last_fisik
         if figures is not None:
             spent += figures[0]
             last_fisik = figures[1]
         month_plan = plan.get(bulan)
         kas = sum((plan[m][0] for m in range(1, bulan + 1) if m in plan), ZERO)
         target = month_plan[1] if month_plan else None
-        rows.append(
-            RingkasanSubKegiatan(
-                pemda_id=sub.pemda_id,
-                tahun_anggaran_id=sub.tahun_anggaran_id,
-                opd_id=sub.opd_id,
-                sub_kegiatan_id=sub.pk,
-                dasar=dasar,
-                bulan=bulan,
-                pagu=pagu,
-                pagu_murni=sub.pagu_murni,
-                realisasi=spent,
-                rencana_kas=kas if plan else None,
-                target_fisik=target,
-                fisik=last_fisik,
-                dilaporkan=figures is not None,
-                status_fisik=status_fisik(target, last_fisik, ambang),
-                uang_tanpa_fisik=uang_tanpa_fisik(
-                    spent * 100 / pagu if pagu else None, last_fisik, ambang
-                ),
-                melebihi_pagu=spent > pagu,
-            )
+        december = plan.get(12)
+        row = RingkasanSubKegiatan(
+            pemda_id=sub.pemda_id,
+            tahun_anggaran_id=sub.tahun_anggaran_id,
+            opd_id=sub.opd_id,
+            sub_kegiatan_id=sub.pk,
+            dasar=dasar,
+            bulan=bulan,
+            pagu=pagu,
+            pagu_murni=sub.pagu_murni,
+            realisasi=spent,
+            rencana_kas=kas if plan else None,
+            target_fisik=target,
+            fisik=last_fisik,
+            dilaporkan=figures is not None,
+            proyeksi_fisik=(
+                proyeksi_fisik(last_fisik, before, bulan) if target is not None else None
+            ),
+            uang_tanpa_fisik=uang_tanpa_fisik(
+                spent * 100 / pagu if pagu else None, last_fisik, ambang
+            ),
+            di_atas_rencana_kas=di_atas_rencana_kas(spent, kas if plan else None),
+            melebihi_pagu=spent > pagu,
         )
+        _set_warning(row, ambang, december[1] if december else Decimal(100))
+        rows.append(row)
     return rows
+
+
+def _set_warning(row: RingkasanSubKegiatan, ambang: Ambang, target_akhir: Decimal) -> None:
+    """The row's physical status and its most serious warning (evaluation.warnings)."""
+    row.status_fisik = status_fisik(
+        row.target_fisik, row.fisik, ambang, proyeksi=row.proyeksi_fisik, target_akhir=target_akhir
+    )
+    row.tingkat_peringatan, row.keparahan = keparahan(
+        status=row.status_fisik,
+        rencana=row.target_fisik,
+        fisik=row.fisik,
+        uang=row.uang_tanpa_fisik,
+        atas_kas=row.di_atas_rencana_kas,
+        pagu=row.pagu,
+        realisasi=row.realisasi,
+        rencana_kas=row.rencana_kas,
+    )
 
 
 def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
@@ -171,8 +214,8 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
                 tahun_anggaran_id=r.tahun_anggaran_id,
                 dasar=r.dasar,
                 bulan=r.bulan,
-                **dict.fromkeys(OPD_SUMS, ZERO),
-                **dict.fromkeys(OPD_FIELDS[len(OPD_SUMS) :], 0),
+                **dict.fromkeys((f for f in OPD_FIELDS if f not in OPD_COUNTS), ZERO),
+                **dict.fromkeys(OPD_COUNTS, 0),
             )
         o.pagu += r.pagu
         o.pagu_murni += r.pagu_murni
@@ -180,6 +223,7 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
         o.fisik_x_pagu += r.pagu * r.fisik
         if r.target_fisik is not None:
             o.pagu_rencana += r.pagu
+            o.realisasi_rencana += r.realisasi
             o.rencana_kas += r.rencana_kas or ZERO
             o.fisik_x_pagu_rencana += r.pagu * r.fisik
             o.target_fisik_x_pagu += r.pagu * r.target_fisik
@@ -188,6 +232,7 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
         o.kritis += int(r.status_fisik == KRITIS)
         o.uang_tanpa_fisik += int(r.uang_tanpa_fisik)
         o.melebihi_pagu += int(r.melebihi_pagu)
+        o.di_atas_rencana_kas += int(r.di_atas_rencana_kas)
     return list(out.values())
 
 
@@ -381,20 +426,11 @@ def check(*, pemda=None, chunk: int = 500) -> list[Difference]:
 
 
 def quarter_target(ind, triwulan: int) -> Decimal | None:
-    """The target up to quarter n: summed quarterly targets for tren positif (annual × n/4 when
-    none were set), else the quarter's own target (the annual one when none was set)."""
-    from pantau.planning.choices import Rumus
+    """The target up to quarter n (evaluation.achievement.target_triwulan); None: the quarter
+    cannot be assessed."""
+    from pantau.evaluation.achievement import target_triwulan
 
-    quarters = ind.targets_triwulan[:triwulan]
-    if ind.rumus == Rumus.TREN_POSITIF:
-        if all(q is not None for q in quarters):
-            return sum(quarters, ZERO)
-        return ind.target_tahunan * triwulan / 4
-    return (
-        ind.targets_triwulan[triwulan - 1]
-        if ind.targets_triwulan[triwulan - 1] is not None
-        else ind.target_tahunan
-    )
+    return target_triwulan(ind.rumus, ind.target_tahunan, ind.targets_triwulan, triwulan)
 
 
 def compute_indicators(ind_ids: Iterable[int]):
@@ -497,7 +533,10 @@ def _counted_indicator_months(indicators):
 
 
 def _q4(value: Decimal | None) -> Decimal | None:
-    """Four decimals, as stored (far below any category boundary's precision)."""
+    """Four decimals, as stored for display and the consistency check. A rounded achievement
+    can cross a category boundary (90.99996 → 91.0000), so categories are never decided on it:
+    target and realisasi are stored exactly (sums of four-decimal values) and the selectors
+    recompute the full-precision achievement from them (evaluation.achievement.capaian)."""
     return None if value is None else value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 

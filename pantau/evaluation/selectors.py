@@ -5,11 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 
+from pantau.evaluation.achievement import CATATAN, Capaian, capaian, rata_rata
+from pantau.evaluation.capaian import capaian_triwulan, distribusi_capaian
 from pantau.evaluation.categories import kategori_for
 from pantau.evaluation.choices import Dasar
+from pantau.evaluation.kelompok import (
+    PENUNJANG,
+    SEMUA,
+    OpdAngka,
+    indikator_q,
+    opd_angka,
+    program_q,
+    progress_of,
+    sub_rows,
+    sums,
+)
 from pantau.evaluation.models import RingkasanIndikator, RingkasanOpd, RingkasanSubKegiatan
 from pantau.evaluation.progress import Progress, from_opd_row, total
 from pantau.evaluation.ranking import Bobot, Skor, peringkat
@@ -30,11 +43,12 @@ class OpdRow:
     uang_tanpa_fisik: int
     ketepatan: Decimal | None
     skor: Skor | None = None
+    di_atas_rencana_kas: int = 0
+    melebihi_pagu: int = 0
 
     @property
     def serapan_terhadap_rencana(self) -> Decimal | None:
-        p = self.progress
-        return p.realisasi * 100 / p.rencana_kas if p.rencana_kas else None
+        return self.progress.serapan_terhadap_rencana
 
     @property
     def fisik_terhadap_rencana(self) -> Decimal | None:
@@ -58,10 +72,13 @@ class Dashboard:
     capaian: Decimal | None
     kategori: object
     opd_rows: list[OpdRow]
+    indikator_dinilai: int  # indicators whose achievement is defined (in the average)
+    indikator_jumlah: int
     bobot: Bobot
     kritis: int
     uang_tanpa_fisik: int
     belum_melapor: int | None  # None: the month is running, nothing is missing yet
+    di_atas_rencana_kas: int = 0
     kurva: dict = field(default_factory=dict)
     distribusi: list = field(default_factory=list)
     peringatan: list = field(default_factory=list)
@@ -69,6 +86,9 @@ class Dashboard:
     kurva_lalu: dict = field(default_factory=dict)  # last year's monthly figures
     bulan_awal: int = 1
     realisasi_sebelum: Decimal = Decimal(0)  # cumulative Rp just before the period started
+    kelompok: str = SEMUA  # programme group shown (kelompok.py): every programme by default
+    pagu_semua: Decimal = Decimal(0)  # pagu of every programme, whatever the group shown
+    pagu_penunjang: Decimal = Decimal(0)  # of which the support programmes (U.BB.01)
     dasar: str = Dasar.TERVERIFIKASI
     berjalan: bool = False  # the month's reports are not due yet: no alarms, no category
     melebihi_pagu: int = 0
@@ -85,18 +105,22 @@ class Dashboard:
         )
 
     @property
+    def persen_penunjang(self) -> Decimal | None:
+        return self.pagu_penunjang * 100 / self.pagu_semua if self.pagu_semua else None
+
+    @property
     def realisasi_periode(self) -> Decimal:
         """Rp spent within the period (month, quarter or year)."""
         return self.total.realisasi - self.realisasi_sebelum
 
 
-def ketepatan_opd(*, user, tahun_anggaran):
+def ketepatan_opd(*, user, tahun_anggaran, kelompok: str = SEMUA):
     """Share of each OPD's sub kegiatan reported on time in the year's last closed period:
     (period, {opd id: percent}); (None, {}) before the first cut-off.
 
     The same rule as the compliance page (first submission on or before the cut-off day, pemda
     time), counted by the database in one grouped query; the denominator is the OPD's number of
-    sub kegiatan from the roll-up."""
+    sub kegiatan from the roll-up (of the programme group shown)."""
     import datetime as dt
     import zoneinfo
 
@@ -114,16 +138,29 @@ def ketepatan_opd(*, user, tahun_anggaran):
     )
     on_time = dict(
         Realisasi.objects.filter(periode=periode, status__in=SUBMITTED, diajukan_pada__lt=cutoff)
+        .filter(program_q(kelompok, "sub_kegiatan__"))
         .values("opd_id")
         .annotate(n=Count("id"))
         .values_list("opd_id", "n")
     )
-    totals = RingkasanOpd.objects.filter(
-        tahun_anggaran_id=periode.tahun_anggaran_id,
-        dasar=Dasar.TERVERIFIKASI,  # the number of sub kegiatan is the same on both bases
-        bulan=periode.bulan,
-        jumlah_sub__gt=0,
-    ).values_list("opd_id", "jumlah_sub")
+    one_basis = Dasar.TERVERIFIKASI  # the number of sub kegiatan is the same on both bases
+    if kelompok == SEMUA:
+        totals = RingkasanOpd.objects.filter(
+            tahun_anggaran_id=periode.tahun_anggaran_id,
+            dasar=one_basis,
+            bulan=periode.bulan,
+            jumlah_sub__gt=0,
+        ).values_list("opd_id", "jumlah_sub")
+    else:
+        totals = (
+            RingkasanSubKegiatan.objects.filter(
+                tahun_anggaran_id=periode.tahun_anggaran_id, dasar=one_basis, bulan=periode.bulan
+            )
+            .filter(program_q(kelompok, "sub_kegiatan__"))
+            .values("opd_id")
+            .annotate(n=Count("id"))
+            .values_list("opd_id", "n")
+        )
     return periode, {
         opd_id: Decimal(on_time.get(opd_id, 0)) * 100 / jumlah for opd_id, jumlah in totals
     }
@@ -141,15 +178,17 @@ def dashboard_for(
     ketepatan: dict[int, Decimal | None],
     tahun_lalu=None,
     bulan_awal: int | None = None,
+    kelompok: str = SEMUA,
     dasar: str = Dasar.TERVERIFIKASI,
     kalender=None,
 ) -> Dashboard:
     """All dashboard figures for a pemda's year up to `bulan`, on one basis (verified by
     default); a period starting at `bulan_awal` (a quarter, the year) also gets the money spent
-    within it. A month whose reports are not due yet is marked as running: no "belum melapor"
-    or critical alarms, and achievement only for quarters that have ended. Every part of the
-    page reads the same set of OPDs: those that had sub kegiatan in the year, active or not. A
-    fixed number of queries, whatever the size of the data."""
+    within it; `kelompok` keeps to one programme group (support programmes or the others), on
+    every part of the page. A month whose reports are not due yet is marked as running: no
+    "belum melapor" or critical alarms, and achievement only for quarters that have ended and
+    are due. Every part of the page reads the same set of OPDs: those that had sub kegiatan in
+    the year, active or not. A fixed number of queries, whatever the size of the data."""
     from pantau.evaluation.periods import Kalender
 
     pemda = tahun_anggaran.pemda
@@ -159,36 +198,35 @@ def dashboard_for(
     kalender = kalender or Kalender.of(tahun_anggaran)
     berjalan = kalender.berjalan(bulan)
     triwulan = kalender.triwulan_selesai(bulan)  # 0: no quarter has ended yet
-    ta_rows = RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran, dasar=dasar)
-    opd_rows_db = {r.opd_id: r for r in ta_rows.filter(bulan=bulan)}
-    ind_rows = RingkasanIndikator.objects.filter(
-        tahun_anggaran=tahun_anggaran, dasar=dasar, triwulan=triwulan
+    figures = opd_angka(tahun_anggaran, bulan, kelompok, dasar)
+    indicators = (
+        capaian_triwulan(tahun_anggaran, triwulan, indikator_q(kelompok), dasar) if triwulan else []
     )
-    capaian = {
-        row["opd_id"]: row
-        for row in ind_rows.values("opd_id").annotate(total=Sum("capaian"), n=Count("capaian"))
-    }
+    by_opd: dict[int, list[Capaian]] = {}
+    for opd_id, result in indicators:
+        by_opd.setdefault(opd_id, []).append(result)
     # history survives restructuring: an OPD deactivated since still counts for its year
     opds = {
         o.pk: o
         for o in Opd.objects.filter(pemda=pemda).filter(
-            Q(aktif=True) | Q(pk__in=[k for k, r in opd_rows_db.items() if r.jumlah_sub])
+            Q(aktif=True) | Q(pk__in=[k for k, f in figures.items() if f.progress.jumlah_sub])
         )
     }
     rows = []
     for opd_id, opd in sorted(opds.items(), key=lambda kv: kv[1].kode):
-        db = opd_rows_db.get(opd_id)
-        cap = capaian.get(opd_id)
-        avg = cap["total"] / cap["n"] if cap and cap["n"] else None
+        db = figures.get(opd_id) or OpdAngka(Progress())
+        own = by_opd.get(opd_id, [])
         rows.append(
             OpdRow(
                 opd=opd,
-                progress=from_opd_row(db) if db else Progress(),
-                capaian=avg,
-                indikator_terdefinisi=cap["n"] if cap else 0,
-                kritis=db.kritis if db else 0,
-                uang_tanpa_fisik=db.uang_tanpa_fisik if db else 0,
+                progress=db.progress,
+                capaian=rata_rata(own),
+                indikator_terdefinisi=sum(1 for c in own if c.terdefinisi),
+                kritis=db.kritis,
+                uang_tanpa_fisik=db.uang_tanpa_fisik,
                 ketepatan=ketepatan.get(opd_id),
+                di_atas_rencana_kas=db.di_atas_rencana_kas,
+                melebihi_pagu=db.melebihi_pagu,
             )
         )
     bobot = Bobot.of(pemda)
@@ -211,9 +249,13 @@ def dashboard_for(
     for s in scores:
         s.key.skor = s
     ranked = [s.key for s in scores] + [r for r in rows if not r.progress.jumlah_sub]
-    all_cap = ind_rows.aggregate(total=Sum("capaian"), n=Count("capaian"))
-    pemda_cap = all_cap["total"] / all_cap["n"] if all_cap["n"] else None
+    pemda_cap = rata_rata([c for _opd, c in indicators])
     grand = total(r.progress for r in rows)
+    shares = RingkasanSubKegiatan.objects.filter(
+        tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan
+    ).aggregate(
+        semua=Sum("pagu"), penunjang=Sum("pagu", filter=program_q(PENUNJANG, "sub_kegiatan__"))
+    )
     return Dashboard(
         pemda=pemda,
         tahun_anggaran=tahun_anggaran,
@@ -223,105 +265,103 @@ def dashboard_for(
         capaian=pemda_cap,
         kategori=kategori_for(pemda_cap),
         opd_rows=ranked,
+        indikator_dinilai=sum(1 for _opd, c in indicators if c.terdefinisi),
+        indikator_jumlah=len(indicators),
         bobot=bobot,
         kritis=sum(r.kritis for r in rows),
         uang_tanpa_fisik=sum(r.uang_tanpa_fisik for r in rows),
         belum_melapor=None if berjalan else grand.jumlah_sub - grand.dilaporkan,
-        kurva=_curve(tahun_anggaran, dasar, bulan),
-        distribusi=_distribution(tahun_anggaran, triwulan, dasar) if triwulan else [],
-        peringatan=[] if berjalan else _warnings(tahun_anggaran, bulan, user, dasar),
-        tahun_lalu=_last_year(tahun_lalu, bulan, dasar),
-        kurva_lalu=_curve(tahun_lalu, dasar) if tahun_lalu is not None else {},
+        di_atas_rencana_kas=sum(r.di_atas_rencana_kas for r in rows),
+        kurva=_curve(tahun_anggaran, kelompok, dasar, bulan),
+        distribusi=distribusi_capaian([c for _opd, c in indicators]) if triwulan else [],
+        peringatan=[] if berjalan else _warnings(tahun_anggaran, bulan, user, kelompok, dasar),
+        tahun_lalu=_last_year(tahun_lalu, bulan, kelompok, dasar),
+        kurva_lalu=_curve(tahun_lalu, kelompok, dasar) if tahun_lalu is not None else {},
         bulan_awal=bulan_awal,
-        realisasi_sebelum=_spent_before(tahun_anggaran, bulan_awal, dasar),
+        realisasi_sebelum=_spent_before(tahun_anggaran, bulan_awal, kelompok, dasar),
+        kelompok=kelompok,
+        pagu_semua=shares["semua"] or Decimal(0),
+        pagu_penunjang=shares["penunjang"] or Decimal(0),
         dasar=dasar,
         berjalan=berjalan,
-        melebihi_pagu=sum(r.melebihi_pagu for r in opd_rows_db.values()),
+        melebihi_pagu=sum(r.melebihi_pagu for r in rows),
     )
 
 
-def _spent_before(ta, bulan_awal: int, dasar: str) -> Decimal:
+def _spent_before(ta, bulan_awal: int, kelompok: str, dasar: str) -> Decimal:
     """Cumulative realisation at the end of the month before the period (0 for January)."""
     if bulan_awal <= 1:
         return Decimal(0)
-    got = RingkasanOpd.objects.filter(
-        tahun_anggaran=ta, dasar=dasar, bulan=bulan_awal - 1
-    ).aggregate(s=Sum("realisasi"))["s"]
+    rows = (
+        RingkasanOpd.objects.filter(tahun_anggaran=ta, dasar=dasar)
+        if kelompok == SEMUA
+        else sub_rows(ta, kelompok, dasar)
+    )
+    got = rows.filter(bulan=bulan_awal - 1).aggregate(s=Sum("realisasi"))["s"]
     return got or Decimal(0)
 
 
-def _curve(ta, dasar: str, bulan: int = 12) -> dict:
+def _curve(ta, kelompok: str, dasar: str, bulan: int = 12) -> dict:
     """Monthly pemda figures for the S-curve and absorption charts (one grouped query): the
     plan for the whole year, the realisation only up to `bulan` (never later months drawn
     from carried-forward values)."""
-    months = (
-        RingkasanOpd.objects.filter(tahun_anggaran=ta, dasar=dasar)
-        .values("bulan")
-        .annotate(
-            pagu=Sum("pagu"),
-            realisasi=Sum("realisasi"),
-            pagu_rencana=Sum("pagu_rencana"),
-            rencana_kas=Sum("rencana_kas"),
-            fisik=Sum("fisik_x_pagu"),
-            target=Sum("target_fisik_x_pagu"),
+    if kelompok == SEMUA:
+        months = (
+            RingkasanOpd.objects.filter(tahun_anggaran=ta, dasar=dasar)
+            .values("bulan")
+            .annotate(
+                **{
+                    f"t_{name}": Sum(name)
+                    for name in (
+                        "pagu",
+                        "realisasi",
+                        "pagu_rencana",
+                        "rencana_kas",
+                        "fisik_x_pagu",
+                        "target_fisik_x_pagu",
+                    )
+                }
+            )
         )
-        .order_by("bulan")
-    )
+    else:
+        months = sub_rows(ta, kelompok, dasar).values("bulan").annotate(**sums())
     out = {"bulan": [], "rencana_fisik": [], "fisik": [], "rencana_kas": [], "keuangan": []}
-    for m in months:
+    for m in months.order_by("bulan"):
+        p = progress_of(m)
         out["bulan"].append(m["bulan"])
-        out["rencana_fisik"].append(_pct(m["target"], m["pagu_rencana"]))
-        out["rencana_kas"].append(_pct(m["rencana_kas"] * 100, m["pagu_rencana"]))
+        out["rencana_fisik"].append(_pct(p.target_fisik))
+        out["rencana_kas"].append(_pct(p.persen_rencana_kas))
         shown = m["bulan"] <= bulan
-        out["fisik"].append(_pct(m["fisik"], m["pagu"]) if shown else None)
-        out["keuangan"].append(_pct(m["realisasi"] * 100, m["pagu"]) if shown else None)
+        out["fisik"].append(_pct(p.fisik) if shown else None)
+        out["keuangan"].append(_pct(p.persen_keuangan) if shown else None)
     return out
 
 
-def _pct(num, den) -> float | None:
+def _pct(value: Decimal | None) -> float | None:
     # Chart data only (rounded for display); the figures shown as text stay Decimal.
-    return None if not den else round(float(num / den), 2)
+    return None if value is None else round(float(value), 2)
 
 
-def _distribution(ta, triwulan: int, dasar: str) -> list[tuple[object, int]]:
-    """How many indicators fall in each achievement category (plus undefined), counted by the
-    database with the bounds read from the category table (one query)."""
-    from pantau.evaluation.categories import kategori_list
-
-    cats = kategori_list()
-    counts = RingkasanIndikator.objects.filter(
-        tahun_anggaran=ta, dasar=dasar, triwulan=triwulan
-    ).aggregate(semua=Count("id"), **{f"k{c.pk}": Count("id", filter=_within(c)) for c in cats})
-    counted = [(c, counts[f"k{c.pk}"]) for c in cats]
-    return [*counted, (None, counts["semua"] - sum(n for _, n in counted))]
+# Critical lists: the most serious warning first (kritis, then money without physical progress,
+# then spending above the cash plan), the largest first within a level, then the larger pagu;
+# the code only breaks ties (evaluation.warnings.keparahan).
+KEPARAHAN = ("-tingkat_peringatan", "-keparahan", "-pagu", "opd__kode", "sub_kegiatan__kode")
 
 
-def _within(c) -> Q:
-    """The rows whose achievement lies in category `c` (its own inclusivity per bound)."""
-    q = Q(capaian__isnull=False)
-    if c.batas_bawah is not None:
-        q &= Q(capaian__gte=c.batas_bawah) if c.bawah_inklusif else Q(capaian__gt=c.batas_bawah)
-    if c.batas_atas is not None:
-        q &= Q(capaian__lte=c.batas_atas) if c.atas_inklusif else Q(capaian__lt=c.batas_atas)
-    return q
-
-
-def _warnings(ta, bulan: int, user, dasar: str, limit: int = 20) -> list[RingkasanSubKegiatan]:
-    """The most critical sub kegiatan of the month, furthest behind plan first (rahasia ones
-    only for their readers)."""
-    from django.db.models import ExpressionWrapper, F, FloatField
-
+def _warnings(
+    ta, bulan: int, user, kelompok: str, dasar: str, limit: int = 20
+) -> list[RingkasanSubKegiatan]:
+    """The sub kegiatan of the month with a warning, most severe first (rahasia ones only for
+    their readers)."""
     from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
 
     rows = list(
         RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, dasar=dasar, bulan=bulan)
         .filter(rahasia_visible_q(user, "sub_kegiatan__"))
-        .filter(Q(status_fisik="kritis") | Q(uang_tanpa_fisik=True) | Q(melebihi_pagu=True))
-        .annotate(
-            deviasi=ExpressionWrapper(F("fisik") - F("target_fisik"), output_field=FloatField())
-        )
+        .filter(Q(tingkat_peringatan__gt=0) | Q(melebihi_pagu=True))
+        .filter(program_q(kelompok, "sub_kegiatan__"))
         .select_related("sub_kegiatan", "opd")
-        .order_by("deviasi")[:limit]
+        .order_by(*KEPARAHAN)[:limit]
     )
     audit_rahasia_list(
         user=user, objs=[r.sub_kegiatan for r in rows], where="dasbor: peringatan dini"
@@ -329,14 +369,20 @@ def _warnings(ta, bulan: int, user, dasar: str, limit: int = 20) -> list[Ringkas
     return rows
 
 
-def _last_year(ta_lalu, bulan: int, dasar: str) -> Progress | None:
+def _last_year(ta_lalu, bulan: int, kelompok: str, dasar: str) -> Progress | None:
     if ta_lalu is None:
         return None
+    if kelompok != SEMUA:
+        rows = sub_rows(ta_lalu, kelompok, dasar).filter(bulan=bulan)
+        got = progress_of(rows.aggregate(**sums()))
+        return got if got.jumlah_sub else None
     rows = RingkasanOpd.objects.filter(tahun_anggaran=ta_lalu, dasar=dasar, bulan=bulan)
     return total(from_opd_row(r) for r in rows) if rows else None
 
 
-def peta(*, user, tahun_anggaran, bulan: int, dasar: str = Dasar.TERVERIFIKASI) -> dict:
+def peta(
+    *, user, tahun_anggaran, bulan: int, dasar: str = Dasar.TERVERIFIKASI, kelompok: str = SEMUA
+) -> dict:
     """Map layers for the dashboard: the pemda's islands and the located sub kegiatan with their
     status this month, plus a per-kecamatan summary (three queries)."""
     from django.urls import reverse
@@ -359,6 +405,7 @@ def peta(*, user, tahun_anggaran, bulan: int, dasar: str = Dasar.TERVERIFIKASI) 
             sub_kegiatan__latitude__isnull=False,
         )
         .filter(rahasia_visible_q(user, "sub_kegiatan__"))
+        .filter(program_q(kelompok, "sub_kegiatan__"))
         .values_list(
             "sub_kegiatan_id",
             "sub_kegiatan__nama",
@@ -398,6 +445,7 @@ def peta(*, user, tahun_anggaran, bulan: int, dasar: str = Dasar.TERVERIFIKASI) 
             bulan=bulan,
             sub_kegiatan__kecamatan__isnull=False,
         )
+        .filter(program_q(kelompok, "sub_kegiatan__"))
         .values("sub_kegiatan__kecamatan__kode", "sub_kegiatan__kecamatan__nama")
         .annotate(
             jumlah=Count("id"),
@@ -414,9 +462,11 @@ RINCIAN_SUB = {
     "sub": Q(),  # every sub kegiatan behind pagu, realisation and physical progress
     "kritis": Q(status_fisik="kritis"),
     "uang": Q(uang_tanpa_fisik=True),
+    "kas": Q(di_atas_rencana_kas=True),
     "belum": Q(dilaporkan=False),
     "melebihi": Q(melebihi_pagu=True),
 }
+RINCIAN_PARAH = {"kritis", "uang", "kas"}  # warning lists: sorted by severity
 
 
 @dataclass
@@ -431,6 +481,12 @@ class Rincian:
     opd: Opd | None = None
     kecamatan: object = None
     tersembunyi: int = 0  # rahasia rows counted in the totals but not listed to this user
+    catatan: str = ""  # indicator rows: only those undefined for this reason
+    kelompok: str = SEMUA  # programme group (kelompok.py)
+
+    @property
+    def catatan_label(self) -> str:
+        return str(CATATAN[self.catatan]) if self.catatan else ""
 
 
 def rincian_for(
@@ -441,6 +497,8 @@ def rincian_for(
     jenis: str,
     opd_id=None,
     kecamatan=None,
+    catatan=None,
+    kelompok: str = SEMUA,
     dasar: str = Dasar.TERVERIFIKASI,
     kalender=None,
 ) -> Rincian:
@@ -466,12 +524,13 @@ def rincian_for(
         from pantau.evaluation.periods import Kalender
 
         triwulan = (kalender or Kalender.of(tahun_anggaran)).triwulan_selesai(bulan)
+        where = (Q(opd=opd) if opd else Q()) & indikator_q(kelompok)
+        if catatan in CATATAN:  # the indicators that cannot be assessed, for one reason
+            where &= Q(catatan=catatan)
+        results = [c for _opd, c in capaian_triwulan(tahun_anggaran, triwulan, where, dasar)]
         qs = RingkasanIndikator.objects.filter(
             tahun_anggaran=tahun_anggaran, dasar=dasar, triwulan=triwulan
-        )
-        if opd:
-            qs = qs.filter(opd=opd)
-        agg = qs.aggregate(total=Sum("capaian"), n=Count("capaian"), rows=Count("id"))
+        ).filter(where)
         # the figure averages every indicator; the list leaves out the rahasia ones (and those
         # of a rahasia sub kegiatan) for a user who may not read them
         visible = qs.filter(rahasia_visible_q(user, "indikator__")).filter(
@@ -480,16 +539,24 @@ def rincian_for(
         return Rincian(
             jenis=jenis,
             rows=visible.select_related("indikator__sub_kegiatan", "opd").order_by(
-                "opd__kode", "capaian", "pk"
+                # the lowest achievement first, those that cannot be assessed after them (the
+                # same order on every database)
+                "opd__kode",
+                F("capaian").asc(nulls_last=True),
+                "pk",
             ),
-            jumlah=agg["rows"],
-            capaian=agg["total"] / agg["n"] if agg["n"] else None,
+            jumlah=len(results),
+            capaian=rata_rata(results),
             opd=opd,
-            tersembunyi=agg["rows"] - visible.count(),
+            tersembunyi=len(results) - visible.count(),
+            catatan=catatan if catatan in CATATAN else "",
+            kelompok=kelompok,
         )
-    qs = RingkasanSubKegiatan.objects.filter(
-        tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan
-    ).filter(RINCIAN_SUB[jenis])
+    qs = (
+        RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan)
+        .filter(RINCIAN_SUB[jenis])
+        .filter(program_q(kelompok, "sub_kegiatan__"))
+    )
     if opd:
         qs = qs.filter(opd=opd)
     if kec:
@@ -499,13 +566,14 @@ def rincian_for(
     return Rincian(
         jenis=jenis,
         rows=visible.select_related("sub_kegiatan", "opd").order_by(
-            "opd__kode", "sub_kegiatan__kode"
+            *(KEPARAHAN if jenis in RINCIAN_PARAH else ("opd__kode", "sub_kegiatan__kode"))
         ),
         jumlah=agg.jumlah_sub,
         total=agg,
         opd=opd,
         kecamatan=kec,
         tersembunyi=agg.jumlah_sub - visible.count(),
+        kelompok=kelompok,
     )
 
 
@@ -517,6 +585,10 @@ def rincian_halaman(*, user, rincian: Rincian, halaman):
 
     page = Paginator(rincian.rows, 50).get_page(halaman)
     if rincian.jenis == "indikator":  # an indicator of a rahasia sub kegiatan reveals the sub
+        for row in page:  # full precision for the category, as on the dashboard
+            row.hasil = capaian(row.indikator.rumus, row.target, row.realisasi)
+            row.kategori = kategori_for(row.hasil.persen)
+            row.catatan_label = CATATAN.get(row.hasil.catatan, "")
         shown = [r.indikator for r in page]
         shown += [i.sub_kegiatan for i in shown if i.sub_kegiatan_id]
     else:
@@ -527,27 +599,4 @@ def rincian_halaman(*, user, rincian: Rincian, halaman):
 
 def _sub_totals(qs) -> Progress:
     """Σ over sub kegiatan roll-up rows, in SQL, with the same weighting as the OPD roll-up."""
-    from django.db.models import Case, DecimalField, ExpressionWrapper, F, When
-
-    big = DecimalField(max_digits=28, decimal_places=4)
-    fx = ExpressionWrapper(F("pagu") * F("fisik"), output_field=big)
-    planned = Q(target_fisik__isnull=False)
-    # aliases prefixed: an aggregate named like a field would shadow it in the next expression
-    agg = qs.aggregate(
-        t_pagu=Sum("pagu"),
-        t_pagu_murni=Sum("pagu_murni"),
-        t_realisasi=Sum("realisasi"),
-        t_fisik_x_pagu=Sum(fx),
-        t_pagu_rencana=Sum(Case(When(planned, then=F("pagu")), output_field=big)),
-        t_rencana_kas=Sum(Case(When(planned, then=F("rencana_kas")), output_field=big)),
-        t_fisik_x_pagu_rencana=Sum(Case(When(planned, then=fx), output_field=big)),
-        t_target_fisik_x_pagu=Sum(
-            Case(
-                When(planned, then=ExpressionWrapper(F("pagu") * F("target_fisik"), big)),
-                output_field=big,
-            )
-        ),
-        t_jumlah_sub=Count("id"),
-        t_dilaporkan=Count("id", filter=Q(dilaporkan=True)),
-    )
-    return Progress(**{k[2:]: (v if v is not None else Decimal(0)) for k, v in agg.items()})
+    return progress_of(qs.aggregate(**sums()))

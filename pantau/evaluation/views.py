@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pantau.core.numbers import int_param
+from pantau.evaluation import kelompok as program_group
 from pantau.evaluation.choices import Dasar
 from pantau.evaluation.periods import Kalender, label_angka, periode_choices, periode_parse
 from pantau.evaluation.selectors import (
@@ -50,7 +51,8 @@ def dasbor(request):
     bulan = period.bulan_akhir
     years = list(tahun_anggaran_list(user=request.user, pemda=pemda))
     last_year = next((y for y in years if y.tahun == ta.tahun - 1), None)
-    periode, ketepatan = ketepatan_opd(user=request.user, tahun_anggaran=ta)
+    kelompok = program_group.kelompok_parse(request.GET.get("program"))
+    periode, ketepatan = ketepatan_opd(user=request.user, tahun_anggaran=ta, kelompok=kelompok)
     board = dashboard_for(
         user=request.user,
         tahun_anggaran=ta,
@@ -60,6 +62,7 @@ def dasbor(request):
         bulan_awal=period.bulan_awal,
         dasar=dasar,
         kalender=kalender,
+        kelompok=kelompok,
     )
     lalu = board.kurva_lalu
     context = {
@@ -68,14 +71,20 @@ def dasbor(request):
         "years": years,
         "periode": period,
         "periode_pilihan": periode_choices(),
-        "q": _query(ta, period, dasar),
-        "q_tanpa_dasar": f"tahun={ta.tahun}&periode={period.kode}",
+        "program_pilihan": program_group.PILIHAN,
+        "kelompok_label": program_group.label(kelompok),
+        "q": _query(ta, period, dasar, kelompok),
+        "q_tanpa_dasar": _query(ta, period, Dasar.TERVERIFIKASI, kelompok),
         "dasar": dasar,
         "nama_bulan": BULAN[bulan - 1],
         "tahun_lalu": last_year,
         "periode_ketepatan": periode,
         "dibuat": timezone.now(),
-        "peta": (layers := peta(user=request.user, tahun_anggaran=ta, bulan=bulan, dasar=dasar)),
+        "peta": (
+            layers := peta(
+                user=request.user, tahun_anggaran=ta, bulan=bulan, dasar=dasar, kelompok=kelompok
+            )
+        ),
         "peta_json": {
             "pulau": layers["pulau"],
             "titik": layers["titik"],
@@ -86,8 +95,9 @@ def dasbor(request):
             "bulan": [str(BULAN[m - 1])[:3] for m in board.kurva["bulan"]],
             **{k: v for k, v in board.kurva.items() if k != "bulan"},
             "distribusi": [
-                [str(c.label) if c else "—", n, c.warna if c else "#9e9e9e"]
-                for c, n in board.distribusi
+                [s.label_singkat, s.jumlah, s.kategori.warna if s.kategori else "#9e9e9e"]
+                for s in board.distribusi
+                if s.kategori or s.jumlah  # a reason nobody has is not drawn
             ],
             # year over year: month-by-month figures of both years on one axis (Jan–Dec)
             "tahun": ta.tahun,
@@ -117,6 +127,7 @@ def rincian(request, jenis: str):
     if ta is None:
         raise Http404
     opd = request.GET.get("opd")
+    kelompok = program_group.kelompok_parse(request.GET.get("program"))
     data = rincian_for(
         user=request.user,
         tahun_anggaran=ta,
@@ -126,6 +137,8 @@ def rincian(request, jenis: str):
         kecamatan=(request.GET.get("kecamatan") or "")[:20] or None,
         dasar=dasar,
         kalender=kalender,
+        catatan=request.GET.get("catatan"),
+        kelompok=kelompok,
     )
     page = rincian_halaman(user=request.user, rincian=data, halaman=request.GET.get("halaman"))
     return render(
@@ -137,9 +150,10 @@ def rincian(request, jenis: str):
             "periode": period,
             "rincian": data,
             "page": page,
+            "kelompok_label": program_group.label(kelompok),
             "nama_bulan": BULAN[period.bulan_akhir - 1],
             "dasar": dasar,
-            "q": _query(ta, period, dasar),
+            "q": _query(ta, period, dasar, kelompok),
             "label": label_angka(
                 dasar=dasar,
                 bulan=period.bulan_akhir,
@@ -150,7 +164,10 @@ def rincian(request, jenis: str):
     )
 
 
-def _query(ta, period, dasar) -> str:
-    """The query string that keeps year, period and basis across the dashboard's links."""
+def _query(ta, period, dasar, kelompok: str) -> str:
+    """The query string that keeps the page's year, period, basis and programme group in its
+    links."""
     q = f"tahun={ta.tahun}&periode={period.kode}"
-    return q + "&dasar=dilaporkan" if dasar == Dasar.DILAPORKAN else q
+    if dasar == Dasar.DILAPORKAN:
+        q += "&dasar=dilaporkan"
+    return q + (f"&program={kelompok}" if kelompok else "")

@@ -70,6 +70,20 @@ def angka(value, places: int = 0) -> str:
 
 
 @register.filter
+def angka_tepat(value) -> str:
+    """A number with exactly the decimals it has, no more, no less (25, 12,5, 2.512,5): for
+    figures a reader recomputes by hand, which rounding would falsify."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    exponent = amount.normalize().as_tuple().exponent
+    return format_number(amount, max(0, -exponent) if isinstance(exponent, int) else 0)
+
+
+@register.filter
 def bar_width(value) -> str:
     """Width of a progress bar in % (clipped to 0–100 for the bar only, never for the number)."""
     if value is None:

@@ -166,3 +166,48 @@ class TestCategories:
 )
 def test_parse_rule(rule, lo, hi, expected):
     assert parse_rule(rule, lo, hi) == expected
+
+
+@pytest.mark.parametrize(
+    ("rumus", "targets", "triwulan", "expected"),
+    [
+        # persentase, annual target 90 and no quarterly target: only the year end is assessed
+        (PCT, [None, None, None, None], 1, None),
+        (PCT, [None, None, None, None], 3, None),
+        (PCT, [None, None, None, None], 4, D(90)),
+        (PCT, [None, D(50), None, None], 2, D(50)),  # a quarter's own target counts
+        (PCT, [None, D(50), None, None], 1, None),
+        (NEG, [D(24), None, None, None], 1, D(24)),
+        # tren positif (annual 1200): quarterly targets summed when all are set, no pro rata
+        (POS, [None, None, None, None], 1, None),
+        (POS, [None, None, None, None], 4, D(1200)),
+        (POS, [D(200), D(300), D(400), D(300)], 2, D(500)),
+        (POS, [D(200), D(300), D(400), D(300)], 4, D(1200)),
+        (POS, [D(200), None, None, None], 1, D(200)),
+        (POS, [D(200), None, None, None], 2, None),
+        (POS, [D(200), None, None, None], 4, D(1200)),
+    ],
+)
+def test_target_per_quarter(rumus, targets, triwulan, expected):
+    from pantau.evaluation.achievement import target_triwulan
+
+    annual = D(90) if rumus == PCT else D(1200) if rumus == POS else D(20)
+    assert target_triwulan(rumus, annual, targets, triwulan) == expected
+
+
+@pytest.mark.django_db
+def test_no_target_is_not_assessed_whatever_was_entered():
+    result = capaian(PCT, None, D(20))
+    assert (result.persen, result.catatan, result.realisasi) == (None, "tanpa_target", D(20))
+    assert capaian(PCT, None, None).catatan == "tanpa_target"
+    assert kategori_for(result.persen) is None  # not Sangat Rendah
+
+
+@pytest.mark.django_db
+def test_category_of_the_unrounded_figure():
+    # 90 999,96 of 100 000 = 90,99996%: Tinggi (76 <= x < 91). Rounded to four decimals it
+    # would read 91,0000 and fall into Sangat Tinggi.
+    exact = capaian(POS, D(100_000), D("90999.96")).persen
+    assert exact == D("90.99996")
+    assert kategori_for(exact).label == "Tinggi"
+    assert kategori_for(exact.quantize(D("0.0001"))).label == "Sangat Tinggi"
