@@ -367,7 +367,16 @@ class Catalogue:
             kata_kunci="uji, kesehatan",
             topik=topik,
         )
-        od.versi_upload(actor=actor, dataset=ds, content=body.encode(), filename=f"{nama}.csv")
+        from pantau.opendata.services_tabel import versi_upload
+
+        # the producer confirms the schema proposed from the file as shown
+        versi_upload(
+            actor=actor,
+            dataset=ds,
+            content=body.encode(),
+            filename=f"{nama}.csv",
+            terima_usulan=True,
+        )
         return ds
 
 

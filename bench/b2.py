@@ -57,6 +57,7 @@ def build(data_dir: Path) -> dict:
 
     from pantau.demo import plan as P  # noqa: N812
     from pantau.opendata import services as od
+    from pantau.opendata import services_tabel
     from pantau.opendata.ids import resource_id
     from pantau.opendata.models import Dataset
     from pantau.organisations.choices import JenisOpd
@@ -94,8 +95,12 @@ def build(data_dir: Path) -> dict:
                 f"{i + 1},{KECAMATAN[i % 8]},{i % 12 + 1},layanan {i % 37},{(i * 7919) % 500},"
                 f"{((i * 104729) % 1_000_000) / 100:.2f}"
             )
-        od.versi_upload(
-            actor=None, dataset=ds, content="\n".join(lines).encode(), filename="b2.csv"
+        services_tabel.versi_upload(
+            actor=None,
+            dataset=ds,
+            content="\n".join(lines).encode(),
+            filename="b2.csv",
+            terima_usulan=True,
         )
         od.dataset_submit(actor=None, dataset=ds)
         ds = od.dataset_publish(actor=None, dataset=ds, kelas_kip="berkala")

@@ -100,7 +100,11 @@ def _calls(func: ast.FunctionDef) -> set[str]:
 
 def _service_modules():
     # pantau/audit/services.py is the audit mechanism itself and is left out.
-    modules = sorted(PANTAU.glob("*/services.py")) + sorted(PANTAU.glob("*/imports.py"))
+    modules = (
+        sorted(PANTAU.glob("*/services.py"))
+        + sorted(PANTAU.glob("*/services_*.py"))
+        + sorted(PANTAU.glob("*/imports.py"))
+    )
     return [m for m in modules if m.parent.name != "audit"]
 
 

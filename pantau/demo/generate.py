@@ -471,6 +471,7 @@ def _open_data(*, pemda: Pemda, opds: list[Opd], years: list[int]) -> list[str]:
 
     from pantau.opendata import development
     from pantau.opendata import services as od
+    from pantau.opendata import services_tabel as tabel
     from pantau.opendata.models import Topik
     from pantau.organisations.services import pemda_update
 
@@ -526,6 +527,12 @@ def _open_data(*, pemda: Pemda, opds: list[Opd], years: list[int]) -> list[str]:
             "300.2.2-2430 Tahun 2025.",
             "kecamatan",
             rows,
+            [
+                ("kode_kecamatan", "Kode kecamatan (Kepmendagri)", "string", False),
+                ("kecamatan", "Kecamatan", "string", False),
+                ("jumlah_desa", "Jumlah desa", "integer", False),
+                ("jumlah_kelurahan", "Jumlah kelurahan", "integer", False),
+            ],
         ),
         (
             "penduduk-dan-luas-wilayah-2025",
@@ -553,6 +560,14 @@ def _open_data(*, pemda: Pemda, opds: list[Opd], years: list[int]) -> list[str]:
                     ringkasan["luas_km2"],
                 ],
             ],
+            [
+                ("kode_wilayah", "Kode wilayah (Kepmendagri)", "string", False),
+                ("wilayah", "Wilayah", "string", False),
+                ("penduduk_laki_laki", "Penduduk laki-laki (jiwa)", "integer", True),
+                ("penduduk_perempuan", "Penduduk perempuan (jiwa)", "integer", True),
+                ("jumlah_penduduk", "Jumlah penduduk (jiwa)", "integer", True),
+                ("luas_km2", "Luas wilayah (km²)", "number", False),
+            ],
         ),
         (
             "pulau-kabupaten-wakatobi-2025",
@@ -574,9 +589,17 @@ def _open_data(*, pemda: Pemda, opds: list[Opd], years: list[int]) -> list[str]:
                 ]
                 for r in pulau
             ],
+            [
+                ("kode_pulau", "Kode pulau (Kepmendagri)", "string", False),
+                ("nama_pulau", "Nama pulau", "string", False),
+                ("lintang", "Lintang (derajat)", "number", False),
+                ("bujur", "Bujur (derajat)", "number", False),
+                ("berpenghuni", "Berpenghuni (ya/tidak)", "string", False),
+                ("luas_km2", "Luas (km²)", "number", False),
+            ],
         ),
     ]
-    for nama, judul, produsen, topics, deskripsi, tingkat, table in specs:
+    for nama, judul, produsen, topics, deskripsi, tingkat, table, kolom in specs:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerows(table)
         ds = od.dataset_create(
@@ -594,7 +617,12 @@ def _open_data(*, pemda: Pemda, opds: list[Opd], years: list[int]) -> list[str]:
             metode="Kepmendagri 300.2.2-2430 Tahun 2025",
             topik=[topik[t] for t in topics if t in topik],
         )
-        od.versi_upload(
+        tabel.skema_set(  # the producer's declared schema: titles, types, person counts
+            actor=walidata,
+            dataset=ds,
+            fields=[{"name": n, "title": t, "type": k, "jumlah_orang": o} for n, t, k, o in kolom],
+        )
+        tabel.versi_upload(
             actor=walidata, dataset=ds, content=buf.getvalue().encode(), filename=f"{nama}.csv"
         )
         od.dataset_submit(actor=walidata, dataset=ds)

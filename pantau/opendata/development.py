@@ -29,6 +29,7 @@ from pantau.audit.services import save_audited, snapshot
 from pantau.core.classification import Klasifikasi
 from pantau.monitoring.models import Realisasi
 from pantau.opendata import services as od
+from pantau.opendata import services_tabel
 from pantau.opendata.models import Dataset, Publikasi, StatusDataset, Topik
 from pantau.organisations.models import Opd
 from pantau.planning.models import SubKegiatan, TahunAnggaran
@@ -230,7 +231,7 @@ def refresh(*, pemda, tahun: int, actor=None) -> list[Dataset]:
         digest = hashlib.sha256(body).hexdigest()
         latest = ds.versi.order_by("-nomor").first()
         if latest is None or latest.sha256 != digest:
-            od._new_version(
+            services_tabel._new_version(
                 actor=actor,
                 dataset=ds,
                 schema=schema,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core.classification import KelasKip, Klasifikasi, Pengecualian
+from pantau.opendata import skema
 from pantau.opendata.models import Dataset, Topik
 from pantau.opendata.services import META_FIELDS
 
@@ -71,16 +72,18 @@ class PublishForm(forms.Form):
     )
 
     def __init__(self, *args, versi=None, dataset=None, **kwargs):
-        """The numeric columns of the version to publish can be marked as person counts."""
+        """Every column of the version to publish can be marked as a person count (a count may
+        have arrived as text in an older version); those the producer declared are always
+        suppressed (`wajib`, shown ticked and fixed)."""
         super().__init__(*args, **kwargs)
         fields = versi.skema.get("fields", []) if versi is not None else []
         self.fields["kolom_sel_kecil"].choices = [
-            (f["name"], f.get("title") or f["name"])
+            (f["name"], f"{f.get('title') or f['name']} ({skema.type_name(f.get('type', ''))})")
             for f in fields
-            if f.get("type") in ("integer", "number")
         ]
+        self.wajib = skema.counts(dataset.skema) if dataset is not None else set()
         if dataset is not None:
-            self.fields["kolom_sel_kecil"].initial = dataset.kolom_sel_kecil
+            self.fields["kolom_sel_kecil"].initial = sorted({*dataset.kolom_sel_kecil, *self.wajib})
 
 
 class ReturnForm(forms.Form):
@@ -130,3 +133,54 @@ class KlasifikasiForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class SkemaForm(forms.Form):
+    """The declared schema, one group of fields per column: title, type and whether it counts
+    people. The column names come from the file (or the declared schema) and are not edited
+    here. Once the dataset was published, types are fixed and a person-count mark stays."""
+
+    def __init__(self, *args, kolom: list[dict], terbit: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kolom = kolom
+        for i, f in enumerate(kolom):
+            self.fields[f"judul_{i}"] = forms.CharField(
+                label=_("Judul"),
+                required=False,
+                max_length=skema.MAX_TITLE,
+                initial=f.get("title", ""),
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            self.fields[f"jenis_{i}"] = forms.ChoiceField(
+                label=_("Jenis"),
+                choices=skema.TYPE_CHOICES,
+                initial=f.get("type", "string"),
+                disabled=terbit,
+                widget=SELECT,
+            )
+            self.fields[f"orang_{i}"] = forms.BooleanField(
+                label=_("Jumlah orang (sel kecil disamarkan saat terbit)"),
+                required=False,
+                initial=bool(f.get("jumlah_orang")),
+                disabled=terbit and bool(f.get("jumlah_orang")),
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+            )
+
+    def columns(self):
+        """(column, its bound fields) for the template."""
+        return [
+            (f, self[f"judul_{i}"], self[f"jenis_{i}"], self[f"orang_{i}"])
+            for i, f in enumerate(self.kolom)
+        ]
+
+    def declared(self) -> list[dict]:
+        data = self.cleaned_data
+        return [
+            {
+                "name": f["name"],
+                "title": data[f"judul_{i}"],
+                "type": data[f"jenis_{i}"],
+                "jumlah_orang": data[f"orang_{i}"],
+            }
+            for i, f in enumerate(self.kolom)
+        ]

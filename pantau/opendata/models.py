@@ -1,8 +1,8 @@
 """Sectoral datasets (Satu Data Indonesia), their versions and rows, and the publication log.
 
-A dataset belongs to an OPD (Produsen Data), carries the Satu Data metadata and a classification
-(`Terklasifikasi`), and is published by the Walidata (Diskominfo). Every upload is a new
-`DatasetVersi` with its validated Table Schema and its rows (`BarisData`); the public sees the
+A dataset belongs to an OPD (Produsen Data), carries the Satu Data metadata, a classification
+(`Terklasifikasi`) and its declared Table Schema, and is published by the Walidata (Diskominfo).
+Every upload is a new `DatasetVersi` validated against that schema, with its rows (`BarisData`); the public sees the
 version the Walidata approved (`versi_terbit`) and nothing else. Development data (realisation,
 indicators) are datasets too, whose versions are produced by the system (`sumber_sistem`).
 """
@@ -110,6 +110,14 @@ class Dataset(Terklasifikasi, TenantModel):
         _("kolom jumlah orang (sel kecil)"), default=list, blank=True
     )
     ambang_sel_kecil = models.PositiveSmallIntegerField(_("ukuran sel minimum"), default=0)
+    # The declared Table Schema (opendata.skema): per column name, title, type and whether it
+    # counts people. Proposed from the first file and confirmed by the producer before any data
+    # are accepted; every version is validated against it. {} = not declared yet. System series
+    # (sumber_sistem) take their schema from opendata.development instead.
+    skema = models.JSONField(_("skema tabel yang dinyatakan"), default=dict, blank=True)
+    # The upload waiting for its schema to be confirmed: private file name, original name,
+    # change note, row count and the proposed schema. {} = none.
+    unggahan_tertunda = models.JSONField(_("unggahan menunggu skema"), default=dict, blank=True)
     # Size and SHA-256 of the public CSV as served (after suppression), set at publication:
     # the resource's `size` and `hash` describe the file a harvester downloads.
     csv_ukuran = models.PositiveBigIntegerField(null=True, blank=True)

@@ -159,24 +159,30 @@ def suppresses(ds: Dataset) -> bool:
     return bool(ds.kolom_sel_kecil) and ds.ambang_sel_kecil > 1
 
 
-def _small(value, ambang: int) -> bool:
-    if isinstance(value, bool) or value is None:
+def _hidden(value, ambang: int) -> bool:
+    """Whether a value of a person-count column may not be public: a count from 1 to below the
+    minimum cell size, whatever type it arrived in (the number 3 or the text "3"), and anything
+    that is not a plain count (words such as "tiga", "20x5", a negative number), which could
+    spell a small count out. Empty cells and zero stay as they are."""
+    if value is None or value == "":
         return False
+    if isinstance(value, bool):
+        return True
     try:
-        number = Decimal(str(value))
+        number = Decimal(str(value).strip())
     except (ArithmeticError, ValueError):
-        return False
-    return number.is_finite() and 0 < number < ambang
+        return True
+    return not number.is_finite() or not (number == 0 or number >= ambang)
 
 
 def suppress(ds: Dataset, data: dict) -> dict:
-    """A row as the public may see it: in the person-count columns the Walidata marked, a value
-    from 1 to below the minimum cell size is replaced by null (docs/domain.md §16.3)."""
+    """A row as the public may see it: in the person-count columns of the dataset, a value from
+    1 to below the minimum cell size (or not a plain count) is replaced by null (§16.3)."""
     if not suppresses(ds):
         return data
     out = dict(data)
     for name in ds.kolom_sel_kecil:
-        if _small(out.get(name), ds.ambang_sel_kecil):
+        if _hidden(out.get(name), ds.ambang_sel_kecil):
             out[name] = None
     return out
 

@@ -47,6 +47,38 @@ def preview(versi, limit: int = 10) -> list[list]:
     return [[row.data.get(n) for n in names] for row in versi.baris.order_by("nomor")[:limit]]
 
 
+def table_columns(ds: Dataset, latest=None) -> list[dict]:
+    """The dataset's columns as declared (system series: as their latest version has them),
+    with the type in words, for the management screens."""
+    from pantau.opendata import skema
+
+    declared = skema.fields(ds.skema) or (skema.fields(latest.skema) if latest else [])
+    return [{**f, "jenis": skema.type_name(f.get("type", "string"))} for f in declared]
+
+
+def skema_columns(ds: Dataset) -> list[dict]:
+    """The columns the schema screen edits: the declared ones (with the waiting upload's example
+    values), else the schema proposed from the waiting upload."""
+    from pantau.opendata import skema
+
+    proposal = {f["name"]: f for f in skema.fields((ds.unggahan_tertunda or {}).get("usulan"))}
+    declared = skema.fields(ds.skema)
+    if not declared:
+        return list(proposal.values())
+    out = []
+    for f in declared:
+        seen = proposal.get(f["name"], {})
+        same = seen.get("type") == f.get("type")
+        out.append(
+            {
+                **f,
+                "contoh": seen.get("contoh", []),
+                "tidak_sesuai": seen.get("tidak_sesuai", 0) if same else 0,
+            }
+        )
+    return out
+
+
 def history(ds: Dataset):
     return ds.publikasi.select_related("versi", "oleh").order_by("-created_at", "-pk")
 

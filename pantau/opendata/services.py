@@ -9,18 +9,14 @@ import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_bulk, audit_record, diff, save_audited, snapshot
 from pantau.core.classification import Klasifikasi
-from pantau.core.storage import remove, store
-from pantau.opendata import tables
+from pantau.opendata import skema, tables
 from pantau.opendata.models import (
-    BarisData,
     Dataset,
-    DatasetVersi,
     Frekuensi,
     Publikasi,
     StatusDataset,
@@ -154,71 +150,6 @@ def _set_topics(actor, dataset: Dataset, topik) -> None:
         )
 
 
-@transaction.atomic
-def versi_upload(
-    *,
-    actor,
-    dataset: Dataset,
-    content: bytes,
-    filename: str,
-    catatan: str = "",
-    skema: dict | None = None,
-) -> DatasetVersi:
-    """A new version from a CSV or XLSX file, validated against the dataset's schema (the
-    previous version's, or `skema` when declared, or inferred for a first version). The file
-    goes to private storage; rows to the database. An invalid file changes nothing."""
-    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
-    if not is_produsen(actor, dataset.opd):
-        raise PermissionDenied(_("Hanya produsen data OPD ini atau walidata yang dapat menulis."))
-    if dataset.sumber_sistem:
-        raise ValidationError(_("Dataset ini dibuat otomatis oleh sistem; tidak dapat diunggah."))
-    if dataset.status == StatusDataset.DIAJUKAN:
-        raise ValidationError(_("Dataset sedang diperiksa walidata; tunggu hasilnya."))
-    table = tables.read_table(content, filename)
-    last = dataset.versi.order_by("-nomor").first()
-    declared = skema or (last.skema if last else None)
-    schema, rows = tables.validate(table, declared)
-    return _new_version(
-        actor=actor,
-        dataset=dataset,
-        schema=schema,
-        rows=rows,
-        nama_berkas=filename[:255],
-        fmt="xlsx" if filename.lower().endswith(".xlsx") else "csv",
-        content=content,
-        catatan=catatan,
-    )
-
-
-def _new_version(*, actor, dataset, schema, rows, nama_berkas, fmt, content, catatan):
-    nomor = (dataset.versi.aggregate(n=Max("nomor"))["n"] or 0) + 1
-    name = store(content, suffix=f".{fmt}") if fmt in ("csv", "xlsx") else ""
-    try:
-        versi = DatasetVersi(
-            pemda_id=dataset.pemda_id,
-            dataset=dataset,
-            nomor=nomor,
-            nama_berkas=nama_berkas,
-            format=fmt,
-            berkas=name,
-            sha256=hashlib.sha256(content).hexdigest(),
-            ukuran=len(content),
-            skema=schema,
-            jumlah_baris=len(rows),
-            catatan=catatan[:500],
-            diunggah_oleh=actor,
-        )
-        save_audited(actor=actor, obj=versi, action="dataset.versi")
-        BarisData.objects.bulk_create(
-            [BarisData(versi=versi, nomor=i, data=row) for i, row in enumerate(rows, start=1)],
-            batch_size=2000,
-        )
-    except Exception:
-        remove(name)  # nothing kept of a version that was not written
-        raise
-    return versi
-
-
 def missing_metadata(dataset: Dataset) -> list[str]:
     """What Satu Data and the interop contract require before publication (§12)."""
     missing = []
@@ -251,6 +182,13 @@ def dataset_submit(*, actor, dataset: Dataset) -> Dataset:
         raise ValidationError(_("Dataset sudah diajukan."))
     if dataset.status == StatusDataset.TERBIT and dataset.versi_terbit_id == latest.pk:
         raise ValidationError(_("Versi terakhir sudah terbit; unggah versi baru untuk diajukan."))
+    if not dataset.sumber_sistem and not skema.matches(dataset.skema, latest.skema):
+        raise ValidationError(
+            _(
+                "Versi terakhir tidak sesuai skema tabel yang dinyatakan (skema diubah setelah "
+                "diunggah); unggah data sesuai skema lalu ajukan."
+            )
+        )
     missing = missing_metadata(dataset)
     if missing:
         raise ValidationError(
@@ -276,7 +214,9 @@ def dataset_publish(
     class. Refused while the data hold personal data or the metadata are incomplete.
 
     `kolom_sel_kecil` names the person-count columns whose small values (1 to below the pemda's
-    minimum cell size) are suppressed in every public read; None keeps the earlier choice."""
+    minimum cell size) are suppressed in every public read; None keeps the earlier choice. Any
+    column may be marked (a count may have arrived as text in an older version); the columns
+    the producer declared as person counts are always added."""
     dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
     if actor is not None and not is_walidata(actor, dataset.opd.pemda):
         raise PermissionDenied(_("Hanya walidata (Diskominfo) yang dapat menerbitkan data."))
@@ -301,15 +241,15 @@ def dataset_publish(
             _("Data berisi data pribadi dan tidak boleh diterbitkan: %(p)s.")
             % {"p": "; ".join(personal)}
         )
-    kolom = dataset.kolom_sel_kecil if kolom_sel_kecil is None else list(kolom_sel_kecil)
-    numeric = {
-        f["name"] for f in latest.skema.get("fields", []) if f.get("type") in ("integer", "number")
-    }
-    wrong = [k for k in kolom if k not in numeric]
+    chosen = dataset.kolom_sel_kecil if kolom_sel_kecil is None else list(kolom_sel_kecil)
+    columns = set(latest.kolom)
+    wrong = [k for k in chosen if k not in columns]
     if wrong:
         raise ValidationError(
-            _("Kolom sel kecil harus kolom angka dataset ini: %(k)s.") % {"k": ", ".join(wrong)}
+            _("Kolom sel kecil harus kolom dataset ini: %(k)s.") % {"k": ", ".join(wrong)}
         )
+    # every column declared as a person count is suppressed, whatever type its values have
+    kolom = {*chosen, *(skema.counts(dataset.skema) & columns)}
     before = snapshot(dataset)
     first = dataset.versi_terbit_id is None
     now = timezone.now()

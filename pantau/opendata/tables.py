@@ -2,9 +2,10 @@
 
 `read_table` turns a file into a header and string rows (CSV: UTF-8 with or without BOM, comma
 or semicolon; XLSX: the first sheet, through openpyxl in read-only mode). `validate` checks the
-rows against a declared schema, or infers one for a first version, with the `frictionless`
-library, and returns the typed rows ready to store, or every error in Bahasa Indonesia.
-`personal_data` finds columns that hold personal data (UU 27/2022), which may never be published.
+rows against the dataset's declared schema (`opendata.skema`) with the `frictionless` library
+and returns the typed rows ready to store, or every cell that breaks it, by row and column, in
+the user's language. `personal_data` finds columns that hold personal data (UU 27/2022), which
+are refused at upload and may never be published.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from django.utils.translation import gettext as _
 
 MAX_ERRORS = 50
 NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-TYPES = {"string", "integer", "number", "boolean", "date", "datetime", "year"}
 
 
 @dataclass
@@ -151,66 +151,9 @@ def check_header(header: list[str]) -> list[str]:
     return errors
 
 
-def infer_schema(table: Table) -> dict:
-    """A Table Schema from the data; codes (columns named kode*) and digits with a leading zero
-    or plus sign always stay text."""
-    from frictionless import Resource
-
-    resource = Resource(data=[table.header, *table.rows[:1000]])
-    resource.infer()
-    fields = []
-    for index, field in enumerate(resource.schema.to_descriptor()["fields"]):
-        kind = field.get("type", "string")
-        # codes and numbers written with a leading zero (phone numbers, kode) stay text
-        leading_zero = any(
-            re.match(r"^[+0]\d", (row[index] if index < len(row) else "").strip())
-            for row in table.rows[:1000]
-        )
-        if field["name"].startswith("kode") or kind not in TYPES or leading_zero:
-            kind = "string"
-        fields.append({"name": field["name"], "type": kind})
-    return {"fields": fields, "missingValues": [""]}
-
-
-def check_schema(schema: dict) -> list[str]:
-    """A declared schema must name its fields and use the supported types."""
+def check_rows(table: Table) -> list[str]:
+    """Every row has as many cells as the header."""
     errors = []
-    fields = schema.get("fields") if isinstance(schema, dict) else None
-    if not isinstance(fields, list) or not fields:
-        return [_("Skema tabel harus berisi daftar kolom (fields).")]
-    for f in fields:
-        if not isinstance(f, dict) or not NAME.match(str(f.get("name", ""))):
-            errors.append(_("Skema: nama kolom tidak valid: %(f)s") % {"f": f})
-        elif f.get("type", "string") not in TYPES:
-            errors.append(
-                _("Skema: jenis kolom %(name)s tidak didukung (%(t)s).")
-                % {"name": f["name"], "t": f.get("type")}
-            )
-    return errors
-
-
-def validate(table: Table, schema: dict | None) -> tuple[dict, list[dict]]:
-    """Typed rows of `table` under `schema` (inferred when None). All errors are collected
-    and raised together; nothing is returned for an invalid table."""
-    from frictionless import Resource, Schema
-
-    errors = check_header(table.header)
-    if errors:
-        raise ValidationError(errors)
-    if schema is None:
-        schema = infer_schema(table)
-    errors = check_schema(schema)
-    if errors:
-        raise ValidationError(errors)
-    declared = [f["name"] for f in schema["fields"]]
-    if table.header != declared:
-        raise ValidationError(
-            _(
-                "Kolom berkas tidak sesuai skema yang dinyatakan. Diharapkan: %(want)s; "
-                "berkas: %(got)s."
-            )
-            % {"want": ", ".join(declared), "got": ", ".join(table.header)}
-        )
     width = len(table.header)
     for number, row in enumerate(table.rows, start=2):
         if len(row) != width:
@@ -220,27 +163,43 @@ def validate(table: Table, schema: dict | None) -> tuple[dict, list[dict]]:
             )
             if len(errors) >= MAX_ERRORS:
                 break
+    return errors
+
+
+def check_structure(table: Table) -> None:
+    """The header and the row widths: what any file must get right before its values are
+    looked at (raises every problem at once)."""
+    errors = check_header(table.header) or check_rows(table)
     if errors:
         raise ValidationError(errors)
+
+
+def validate(table: Table, schema: dict) -> list[dict]:
+    """Typed rows of `table` under the version's Table Schema (`skema.for_version`). Every cell
+    that breaks it is reported by row and column, all together (up to MAX_ERRORS); nothing is
+    returned for an invalid table."""
+    from frictionless import Resource, Schema
+
+    check_structure(table)
+    declared = [f["name"] for f in schema["fields"]]
+    if table.header != declared:
+        raise ValidationError(
+            _(
+                "Kolom berkas tidak sesuai skema yang dinyatakan. Diharapkan: %(want)s; "
+                "berkas: %(got)s."
+            )
+            % {"want": ", ".join(declared), "got": ", ".join(table.header)}
+        )
     resource = Resource(
         data=[table.header, *table.rows],
         schema=Schema.from_descriptor({**schema, "missingValues": [""]}),
     )
+    by_name = {f["name"]: f for f in schema["fields"]}
     typed, problems = [], []
     with resource:
         for row in resource.row_stream:
             if not row.valid:
-                for error in row.errors:
-                    name = getattr(error, "field_name", "") or ""
-                    problems.append(
-                        _("Baris %(n)s, kolom %(col)s: nilai %(v)s bukan %(t)s.")
-                        % {
-                            "n": row.row_number,
-                            "col": name,
-                            "v": repr(getattr(error, "cell", "")),
-                            "t": _type_label(schema, name),
-                        }
-                    )
+                problems += [_cell_problem(row.row_number, e, by_name) for e in row.errors]
                 if len(problems) >= MAX_ERRORS:
                     break
                 continue
@@ -255,19 +214,36 @@ def validate(table: Table, schema: dict | None) -> tuple[dict, list[dict]]:
             typed.append(values)
     if problems:
         raise ValidationError(problems[:MAX_ERRORS])
-    return schema, typed
+    return typed
 
 
-def _type_label(schema: dict, name: str) -> str:
-    kind = next((f.get("type", "string") for f in schema["fields"] if f["name"] == name), "")
-    return {
-        "integer": _("bilangan bulat"),
-        "number": _("angka (titik sebagai pemisah desimal)"),
-        "boolean": _("ya/tidak (true/false)"),
-        "date": _("tanggal (YYYY-MM-DD)"),
-        "datetime": _("waktu (ISO 8601)"),
-        "year": _("tahun"),
-    }.get(kind, kind)
+def _cell_problem(number: int, error, by_name: dict) -> str:
+    """One cell that breaks the schema, said for people: its row, column, value and rule."""
+    from pantau.opendata.skema import type_label
+
+    name = getattr(error, "field_name", "") or ""
+    field = by_name.get(name, {})
+    value = repr(getattr(error, "cell", ""))
+    minimum = (field.get("constraints") or {}).get("minimum")
+    if getattr(error, "type", "") == "constraint-error" and minimum is not None:
+        return _("Baris %(n)s, kolom %(col)s: nilai %(v)s kurang dari %(min)s.") % {
+            "n": number,
+            "col": name,
+            "v": value,
+            "min": minimum,
+        }
+    if getattr(error, "type", "") == "constraint-error":
+        return _("Baris %(n)s, kolom %(col)s: nilai %(v)s melanggar batasan kolom.") % {
+            "n": number,
+            "col": name,
+            "v": value,
+        }
+    return _("Baris %(n)s, kolom %(col)s: nilai %(v)s bukan %(t)s.") % {
+        "n": number,
+        "col": name,
+        "v": value,
+        "t": type_label(field.get("type", "string")),
+    }
 
 
 def _json_value(value):
@@ -283,9 +259,14 @@ def _json_value(value):
 
 
 PERSONAL_NAMES = re.compile(
-    r"(^|_)(nik|nip|nik_ktp|no_ktp|ktp|kk|no_kk|telepon|telp|tlp|hp|no_hp|handphone|whatsapp|wa|"
-    r"email|surel|alamat|alamat_rumah|nama_penerima|tanggal_lahir|tgl_lahir|npwp)($|_)"
+    r"(^|_)(nik|nip|nik_ktp|no_ktp|ktp|kk|no_kk|kartu_keluarga|telepon|telp|tlp|hp|no_hp|"
+    r"handphone|whatsapp|wa|email|surel|alamat|alamat_rumah|tanggal_lahir|tgl_lahir|"
+    r"tempat_lahir|npwp|paspor|nama_(penerima|pasien|lengkap|warga|penduduk|siswa|murid|"
+    r"mahasiswa|pegawai|karyawan|pekerja|ibu|ayah|anak|bayi|suami|istri|kepala_keluarga|"
+    r"pemilik|responden|peserta|korban|pelapor|tersangka|penderita|orang|pemohon))($|_)"
 )
+# A column that counts or sums (jumlah_kk: how many families) is an aggregate, not a person.
+AGGREGATE = re.compile(r"^(jumlah|jml|banyak|total|rasio|persen|persentase|rata_rata)_")
 PERSONAL_VALUES = [
     (re.compile(r"^\d{16}$"), "NIK"),
     (re.compile(r"^\d{8}\s?\d{6}\s?\d\s?\d{3}$"), "NIP"),
@@ -299,7 +280,7 @@ def personal_data(header: list[str], rows) -> list[str]:
     rows = list(rows)
     found = []
     for index, name in enumerate(header):
-        if PERSONAL_NAMES.search(name):
+        if PERSONAL_NAMES.search(name) and not AGGREGATE.match(name):
             found.append(_("kolom %(c)s (nama kolom data pribadi)") % {"c": name})
             continue
         for row in rows:

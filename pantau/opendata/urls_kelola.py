@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/ubah/", views.ubah, name="ubah"),
     path("<int:pk>/unggah/", views.unggah, name="unggah"),
+    path("<int:pk>/skema/", views.skema_tabel, name="skema"),
     path("<int:pk>/<slug:nama>/", views.langkah, name="langkah"),
 ]

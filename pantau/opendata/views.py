@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 from pantau.core.classification import Klasifikasi
 from pantau.core.errors import error_messages
 from pantau.core.numbers import int_param
-from pantau.opendata import selectors, services
+from pantau.opendata import selectors, services, services_tabel, skema
 from pantau.opendata.forms import (
     META,
     DatasetForm,
     KlasifikasiForm,
     PublishForm,
     ReturnForm,
+    SkemaForm,
     UploadForm,
     WithdrawForm,
 )
@@ -102,9 +103,7 @@ def ubah(request, pk: int):
     return render(request, "opendata/kelola_form.html", {"form": form, "ds": ds, "opd": ds.opd})
 
 
-@login_required
-def detail(request, pk: int):
-    ds = selectors.dataset_for(user=request.user, pk=pk)
+def _detail(request, ds, **extra):
     versions = list(selectors.versions(ds))
     latest = versions[0] if versions else None
     return render(
@@ -116,6 +115,10 @@ def detail(request, pk: int):
             "latest": latest,
             "preview": selectors.preview(latest) if latest else [],
             "history": selectors.history(ds),
+            "kolom": selectors.table_columns(ds, latest),
+            "cocok": latest is None
+            or bool(ds.sumber_sistem)
+            or skema.matches(ds.skema, latest.skema),
             "upload": UploadForm(),
             "publish": PublishForm(versi=latest, dataset=ds),
             "kembalikan": ReturnForm(),
@@ -123,35 +126,116 @@ def detail(request, pk: int):
             "produsen": services.is_produsen(request.user, ds.opd),
             "walidata": services.is_walidata(request.user, ds.opd.pemda),
             "kurang": services.missing_metadata(ds),
+            **extra,
         },
     )
+
+
+def _errors(exc) -> list[str]:
+    return error_messages(exc) if isinstance(exc, ValidationError) else [str(exc)]
+
+
+@login_required
+def detail(request, pk: int):
+    return _detail(request, selectors.dataset_for(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
 def unggah(request, pk: int):
+    """A file for the dataset: checked against the declared schema and stored as a version, or,
+    while no schema is declared, kept to propose one (the schema screen follows). Problems are
+    listed next to the upload form, all at once, and nothing is stored."""
     ds = selectors.dataset_for(user=request.user, pk=pk)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Pilih berkas CSV atau XLSX."))
-        return redirect("opendata-kelola:detail", ds.pk)
+        return _detail(request, ds, upload_errors=[_("Pilih berkas CSV atau XLSX.")])
     upload = form.cleaned_data["berkas"]
+    args = {
+        "actor": request.user,
+        "dataset": ds,
+        "content": upload.read(),
+        "filename": upload.name,
+        "catatan": form.cleaned_data["catatan"],
+    }
     try:
-        versi = services.versi_upload(
-            actor=request.user,
-            dataset=ds,
-            content=upload.read(),
-            filename=upload.name,
-            catatan=form.cleaned_data["catatan"],
-        )
+        if not ds.skema and not ds.sumber_sistem:
+            services_tabel.skema_propose(**args)
+            messages.success(
+                request, _("Berkas diterima. Periksa skema tabel yang diusulkan, lalu simpan.")
+            )
+            return redirect("opendata-kelola:skema", ds.pk)
+        versi = services_tabel.versi_upload(**args)
     except (ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Versi %(n)s tersimpan: %(r)s baris.") % {"n": versi.nomor, "r": versi.jumlah_baris},
-        )
+        return _detail(request, ds, upload_errors=_errors(exc))
+    messages.success(
+        request,
+        _("Versi %(n)s tersimpan: %(r)s baris.") % {"n": versi.nomor, "r": versi.jumlah_baris},
+    )
     return redirect("opendata-kelola:detail", ds.pk)
+
+
+@login_required
+def skema_tabel(request, pk: int):
+    """The producer's schema screen: confirm or correct the schema proposed from the first file
+    (the file is then checked against it), correct a declared schema, reset it while the
+    dataset was never published, or drop the waiting upload."""
+    ds = selectors.dataset_for(user=request.user, pk=pk)
+    if ds.sumber_sistem or not services.is_produsen(request.user, ds.opd):
+        raise Http404
+    terbit = services_tabel.published_once(ds)
+    kolom = selectors.skema_columns(ds)
+    if not kolom:  # nothing declared and no file waiting: the schema comes from a file
+        messages.info(request, _("Unggah berkas untuk mendapat usulan skema tabel."))
+        return redirect("opendata-kelola:detail", ds.pk)
+    form = SkemaForm(request.POST or None, kolom=kolom, terbit=terbit)
+    errors, saved = [], False
+    if request.method == "POST":
+        aksi = request.POST.get("aksi", "simpan")
+        try:
+            if aksi == "atur-ulang":
+                services_tabel.skema_reset(actor=request.user, dataset=ds)
+                messages.success(
+                    request,
+                    _("Skema diatur ulang. Unggah berkas untuk mendapat usulan skema baru."),
+                )
+                return redirect("opendata-kelola:detail", ds.pk)
+            if aksi == "batal":
+                services_tabel.unggahan_cancel(actor=request.user, dataset=ds)
+                messages.success(request, _("Unggahan dibatalkan; berkasnya dihapus."))
+                return redirect("opendata-kelola:detail", ds.pk)
+            if not form.is_valid():
+                raise ValidationError(_("Periksa isian skema yang ditandai."))
+            services_tabel.skema_set(actor=request.user, dataset=ds, fields=form.declared())
+            saved = True
+            if ds.unggahan_tertunda:
+                versi = services_tabel.unggahan_accept(actor=request.user, dataset=ds)
+                messages.success(
+                    request,
+                    _("Skema disimpan. Versi %(n)s tersimpan: %(r)s baris.")
+                    % {"n": versi.nomor, "r": versi.jumlah_baris},
+                )
+            else:
+                messages.success(request, _("Skema disimpan."))
+            return redirect("opendata-kelola:detail", ds.pk)
+        except (ValidationError, PermissionDenied) as exc:
+            errors = _errors(exc)
+        if saved:  # the schema stands and the file broke it: show the schema as saved
+            ds = selectors.dataset_for(user=request.user, pk=pk)
+            form = SkemaForm(kolom=selectors.skema_columns(ds), terbit=terbit)
+    return render(
+        request,
+        "opendata/kelola_skema.html",
+        {
+            "ds": ds,
+            "form": form,
+            "terbit": terbit,
+            "tertunda": ds.unggahan_tertunda,
+            "errors": errors,
+            "saved": saved,
+            "upload": UploadForm(),
+        },
+    )
 
 
 @login_required

@@ -47,12 +47,25 @@ def test_produsen_to_walidata_to_public(client, world):
         "Baris 2: ada 3 sel, seharusnya 2." in bad.text
         and not DatasetVersi.objects.filter(dataset=ds).exists()
     )
-    ok = client.post(
+    proposed = client.post(
         f"/satu-data/{ds.pk}/unggah/",
         {"berkas": SimpleUploadedFile("p.csv", b"kecamatan,jumlah\nA,10\nB,20\n")},
         follow=True,
     )
-    assert "Versi 1 tersimpan: 2 baris." in ok.text
+    assert proposed.request["PATH_INFO"] == f"/satu-data/{ds.pk}/skema/"
+    assert not DatasetVersi.objects.filter(dataset=ds).exists()  # not before the schema
+    ok = client.post(
+        f"/satu-data/{ds.pk}/skema/",
+        {
+            "aksi": "simpan",
+            "judul_0": "Kecamatan",
+            "jenis_0": "string",
+            "judul_1": "Jumlah penduduk",
+            "jenis_1": "integer",
+        },
+        follow=True,
+    )
+    assert "Skema disimpan. Versi 1 tersimpan: 2 baris." in ok.text
     client.post(f"/satu-data/{ds.pk}/ajukan/")
     assert (
         client.post(f"/satu-data/{ds.pk}/terbitkan/", {"kelas_kip": "berkala"}).status_code == 302

@@ -45,9 +45,9 @@ def test_dataset_page_preview_chart_and_schema_org(client, catalogue):
     assert page.status_code == 200
     assert page.context["preview"] == [["Wangi-Wangi", 3], ["Kaledupa", 2], ["Tomia", 2]]
     assert [b["width"] for b in page.context["chart"]["bars"]] == [100.0, 66.7, 66.7]
-    assert "jumlah menurut kecamatan (20 baris pertama)" in page.text
+    assert "Jumlah menurut Kecamatan (20 baris pertama)" in page.text  # the declared titles
     other = client.get("/dataset/kunjungan-wisatawan-2025/").context["chart"]
-    assert (other["value_title"], other["label_title"]) == ("kunjungan", "asal")
+    assert (other["value_title"], other["label_title"]) == ("Kunjungan", "Asal")
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S)
     doc = json.loads(block.group(1))
     assert doc["@type"] == "Dataset" and doc["name"] == "Jumlah Puskesmas per Kecamatan 2025"

@@ -10,6 +10,7 @@ from conftest import classify
 from pantau.audit.models import AuditEvent
 from pantau.opendata import public
 from pantau.opendata import services as od
+from pantau.opendata import services_tabel as tabel
 from pantau.opendata.ids import resource_id
 
 pytestmark = pytest.mark.django_db
@@ -77,17 +78,15 @@ def test_withdrawal_is_seen_at_once_despite_the_caches(client, world, catalogue)
 
 
 def test_personal_data_after_many_rows_is_found(world):
-
-    from pantau.organisations.services import pemda_update
-
-    pemda_update(actor=None, pemda=world.a.pemda, walidata_email="data@a.example")
     admin = world.a.users["admin"]
     ds = _new(world, "banyak", actor=admin)
     body = "kode,catatan\n" + "".join(f"K{i},baik\n" for i in range(6000)) + "K9,3201234567890123\n"
-    od.versi_upload(actor=admin, dataset=ds, content=body.encode(), filename="b.csv")
-    od.dataset_submit(actor=admin, dataset=ds)
-    with pytest.raises(ValidationError, match="NIK"):
-        od.dataset_publish(actor=admin, dataset=ds, kelas_kip="berkala")
+    with pytest.raises(ValidationError, match="NIK"):  # refused at upload already
+        tabel.versi_upload(
+            actor=admin, dataset=ds, content=body.encode(), filename="b.csv", terima_usulan=True
+        )
+    ds.refresh_from_db()
+    assert not ds.versi.exists() and ds.skema == {}
 
 
 @pytest.mark.parametrize(
@@ -100,9 +99,11 @@ def test_personal_data_after_many_rows_is_found(world):
 def test_uploads_with_bad_values(world, body, message):
 
     ds = _new(world, "nilai", actor=None)
-    od.versi_upload(actor=None, dataset=ds, content=b"a,b\n1,2.5\n", filename="v1.csv")
+    tabel.versi_upload(
+        actor=None, dataset=ds, content=b"a,b\n1,2.5\n", filename="v1.csv", terima_usulan=True
+    )
     with pytest.raises(ValidationError, match=message):
-        od.versi_upload(actor=None, dataset=ds, content=body, filename="v2.csv")
+        tabel.versi_upload(actor=None, dataset=ds, content=body, filename="v2.csv")
 
 
 def test_truncated_xlsx_is_a_clear_error(world):
@@ -122,7 +123,13 @@ def test_truncated_xlsx_is_a_clear_error(world):
             dst.writestr(item, data[: len(data) // 2] if "sheet1" in item.filename else data)
     ds = _new(world, "rusak", actor=None)
     with pytest.raises(ValidationError, match="XLSX"):
-        od.versi_upload(actor=None, dataset=ds, content=damaged.getvalue(), filename="r.xlsx")
+        tabel.versi_upload(
+            actor=None,
+            dataset=ds,
+            content=damaged.getvalue(),
+            filename="r.xlsx",
+            terima_usulan=True,
+        )
 
 
 def test_xlsx_download_never_writes_a_formula(client, world, settings):
@@ -136,9 +143,10 @@ def test_xlsx_download_never_writes_a_formula(client, world, settings):
     pemda_update(actor=None, pemda=world.a.pemda, walidata_email="data@a.example")
     admin = world.a.users["admin"]
     ds = _new(world, "rumus", actor=admin)
-    od.versi_upload(
+    tabel.versi_upload(
         actor=admin,
         dataset=ds,
+        terima_usulan=True,
         filename="r.csv",
         content=b'kode,tautan\nA,"=HYPERLINK(""http://evil"";""klik"")"\n',
     )
