@@ -78,9 +78,8 @@ class TestReading:
         with translation.override("id"), pytest.raises(ValidationError) as caught:
             to_decimal("  ", label="Realisasi keuangan")
         assert caught.value.messages == ["Realisasi keuangan wajib diisi."]
-        with translation.override("id"):
-            with pytest.raises(ValidationError) as caught:
-                RupiahField(label="Keuangan").clean("")
+        with translation.override("id"), pytest.raises(ValidationError) as caught:
+            RupiahField(label="Keuangan").clean("")
         assert caught.value.messages == ["Wajib diisi."]
 
     def test_invalid_number_message_gives_examples_in_the_language(self):
@@ -93,9 +92,7 @@ class TestReading:
 
 class TestExactNumbers:
     @given(
-        value=st.decimals(
-            min_value=Decimal(0), max_value=Decimal("99999999999999.9999"), places=4
-        ),
+        value=st.decimals(min_value=Decimal(0), max_value=Decimal("99999999999999.9999"), places=4),
         language=LANGUAGES,
     )
     def test_indicator_values_round_trip(self, value, language):
