@@ -38,16 +38,23 @@ class KategoriPenilaian(TimestampedModel):
         verbose_name_plural = _("kategori penilaian")
         constraints = [
             models.UniqueConstraint(
-                fields=["skema", "label"], name="kategori_label_unik_per_skema"
+                fields=["skema", "label"],
+                name="kategori_label_unik_per_skema",
+                violation_error_message=_("Label kategori ini sudah ada di skema tersebut."),
             ),
             models.UniqueConstraint(
-                fields=["skema", "urutan"], name="kategori_urutan_unik_per_skema"
+                fields=["skema", "urutan"],
+                name="kategori_urutan_unik_per_skema",
+                violation_error_message=_("Urutan kategori ini sudah dipakai di skema tersebut."),
             ),
             models.CheckConstraint(
                 condition=Q(batas_bawah__isnull=True)
                 | Q(batas_atas__isnull=True)
                 | Q(batas_bawah__lte=models.F("batas_atas")),
                 name="kategori_batas_berurutan",
+                violation_error_message=_(
+                    "Batas bawah kategori tidak boleh di atas batas atasnya."
+                ),
             ),
         ]
 
@@ -88,7 +95,9 @@ class RingkasanSubKegiatan(TenantModel):
         verbose_name_plural = _("ringkasan sub kegiatan")
         constraints = [
             models.UniqueConstraint(
-                fields=["sub_kegiatan", "bulan"], name="ringkasan_sub_bulan_unik"
+                fields=["sub_kegiatan", "bulan"],
+                name="ringkasan_sub_bulan_unik",
+                violation_error_message=_("Ringkasan sub kegiatan untuk bulan ini sudah ada."),
             )
         ]
         indexes = [
@@ -126,7 +135,9 @@ class RingkasanOpd(TenantModel):
         verbose_name_plural = _("ringkasan OPD")
         constraints = [
             models.UniqueConstraint(
-                fields=["opd", "tahun_anggaran", "bulan"], name="ringkasan_opd_bulan_unik"
+                fields=["opd", "tahun_anggaran", "bulan"],
+                name="ringkasan_opd_bulan_unik",
+                violation_error_message=_("Ringkasan OPD untuk bulan ini sudah ada."),
             )
         ]
         indexes = [
@@ -158,7 +169,9 @@ class RingkasanIndikator(TenantModel):
         verbose_name_plural = _("ringkasan indikator")
         constraints = [
             models.UniqueConstraint(
-                fields=["indikator", "triwulan"], name="ringkasan_indikator_tw_unik"
+                fields=["indikator", "triwulan"],
+                name="ringkasan_indikator_tw_unik",
+                violation_error_message=_("Ringkasan indikator untuk triwulan ini sudah ada."),
             )
         ]
         indexes = [
