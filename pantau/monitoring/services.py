@@ -17,10 +17,16 @@ from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
 from pantau.core.errors import error_messages
-from pantau.core.numbers import format_number, int_param, to_decimal
+from pantau.core.numbers import int_param, to_decimal
 from pantau.evaluation import rollup
 from pantau.monitoring.choices import StatusRealisasi as S
-from pantau.monitoring.evidence import distance_m, process_upload, remove, store
+from pantau.monitoring.evidence import (
+    distance_m,
+    process_upload,
+    remove,
+    store,
+    warning_entry,
+)
 from pantau.monitoring.models import (
     Bukti,
     KunciPengiriman,
@@ -524,22 +530,12 @@ def _photo_warnings(
         distance = distance_m(processed.latitude, processed.longitude, sub.latitude, sub.longitude)
         limit = sub.opd.pemda.jarak_foto_maks_m
         if distance > limit:
-            warnings.append(
-                {
-                    "kode": "foto_jauh",
-                    "pesan": _("Foto diambil %(d)s m dari lokasi sub kegiatan (batas %(l)s m).")
-                    % {"d": format_number(distance), "l": format_number(limit)},
-                }
-            )
+            warnings.append(warning_entry("foto_jauh", jarak_m=distance, batas_m=limit))
     if processed.taken_at is not None:
         start = dt.date(periode.tahun_anggaran.tahun, periode.bulan, 1)
         if processed.taken_at.date() < start:
             warnings.append(
-                {
-                    "kode": "foto_lama",
-                    "pesan": _("Foto diambil %(d)s, sebelum periode %(p)s.")
-                    % {"d": date_format(processed.taken_at.date(), "j F Y"), "p": periode},
-                }
+                warning_entry("foto_lama", tanggal=processed.taken_at.date(), periode=periode)
             )
     return warnings, distance
 

@@ -23,6 +23,7 @@ from pantau.monitoring.evidence import open_private
 from pantau.monitoring.forms import BarisGridForm, LaporanForm
 from pantau.monitoring.models import BULAN
 from pantau.monitoring.workflow import (
+    EDITABLE,
     allowed_transitions,
     can_edit,
     ketepatan,
@@ -258,14 +259,37 @@ def bukti_berkas(request, pk: int, varian: str):
     return response
 
 
-@login_required
-@require_POST
-def bukti_hapus(request, pk: int):
-    bukti = selectors.access_bukti(request.user, pk)
+def _bukti_context(request, bukti) -> dict:
     report = bukti.realisasi
-    services.bukti_remove(actor=request.user, bukti=bukti)
-    messages.success(request, _("Bukti dihapus."))
-    return redirect("monitoring:laporan", report.sub_kegiatan_id, report.periode.bulan)
+    return {
+        "b": bukti,
+        "report": report,
+        "sub": report.sub_kegiatan,
+        "periode": report.periode,
+        "hapus": can_edit(request.user, report.opd) and report.status in EDITABLE,
+    }
+
+
+@login_required
+def bukti(request, pk: int):
+    """A photo or document opened in a page with its facts and doubts, not as a raw file."""
+    obj = selectors.bukti_detail(user=request.user, pk=pk)
+    return render(request, "monitoring/bukti.html", _bukti_context(request, obj))
+
+
+@login_required
+def bukti_hapus(request, pk: int):
+    """Deleting evidence asks first: the page shows what goes, and only its POST deletes."""
+    obj = selectors.bukti_detail(user=request.user, pk=pk)
+    context = _bukti_context(request, obj)
+    if not context["hapus"]:
+        raise PermissionDenied(_("Bukti ini tidak dapat dihapus."))
+    report = obj.realisasi
+    if request.method == "POST":
+        services.bukti_remove(actor=request.user, bukti=obj)
+        messages.success(request, _("Bukti %(n)s dihapus.") % {"n": obj.nama_berkas})
+        return redirect("monitoring:laporan", report.sub_kegiatan_id, report.periode.bulan)
+    return render(request, "monitoring/bukti_hapus.html", context)
 
 
 @login_required

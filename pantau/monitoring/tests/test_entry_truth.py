@@ -1,5 +1,5 @@
-"""Issue 9 §2: what the user typed is what is stored, the form submits what it shows, and errors
-tell the truth beside their fields."""
+"""Issue 9 §2: what the user typed is what is stored, the form submits what it shows, errors tell
+the truth beside their fields, and doubtful evidence looks doubtful wherever it is judged."""
 
 import re
 from decimal import Decimal
@@ -14,8 +14,10 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from conftest import PASSWORD
-from pantau.monitoring.models import PeriodeLaporan, Realisasi
-from pantau.monitoring.services import realisasi_save
+from pantau.monitoring.models import Bukti, PeriodeLaporan, Realisasi
+from pantau.monitoring.services import bukti_add, realisasi_save
+from pantau.monitoring.tests.photos import jpeg
+from pantau.planning.services import sub_kegiatan_update
 
 pytestmark = pytest.mark.django_db
 
@@ -230,6 +232,100 @@ class TestFormsTellTheTruth:
         login(client, world.a.users["operator_opd"])
         page = client.post(reverse("notifications:daftar"), follow=True).text
         assert "Semua notifikasi ditandai sudah dibaca." in page
+
+
+@pytest.fixture
+def doubtful(world):
+    """A January report whose photo has no EXIF at all and one taken 1.860 km away and in
+    December (the sub kegiatan sits in Wakatobi; the far photo in Jakarta)."""
+    sub_kegiatan_update(
+        actor=None,
+        sub_kegiatan=world.a.sub,
+        latitude=Decimal("-5.3114"),
+        longitude=Decimal("123.5872"),
+    )
+    report = realisasi_save(
+        actor=world.a.users["operator_opd"],
+        sub_kegiatan=world.a.sub,
+        periode=january(world.a),
+        keuangan=Decimal(10_000_000),
+        fisik=Decimal(1),
+    )
+    operator = world.a.users["operator_opd"]
+    plain = bukti_add(
+        actor=operator,
+        realisasi=report,
+        name="tanpa-exif.jpg",
+        data=jpeg(taken=None, lat=None, lng=None),
+    )
+    far = bukti_add(
+        actor=operator,
+        realisasi=report,
+        name="jauh.jpg",
+        data=jpeg(taken="2025:09:01 10:00:00", lat=-6.1754, lng=106.8272, color=(1, 2, 3)),
+    )
+    return report, plain, far
+
+
+class TestDoubtfulEvidence:
+    def test_bupati_gallery_shows_the_doubts(self, client, world, doubtful):
+        login(client, world.a.users["pimpinan"])
+        page = client.get(reverse("monitoring:riwayat", args=[world.a.sub.pk])).text
+        assert "Foto tidak memuat waktu pengambilan (EXIF)." in page
+        assert "Foto tidak memuat koordinat GPS." in page
+        assert "sebelum periode Januari 2026" in page
+        assert re.search(r"Foto diambil 1\.\d{3} km dari lokasi sub kegiatan \(batas 2 km\)", page)
+        assert "bukti-ragu" in page
+
+    def test_walidata_classification_screen_shows_the_doubts(self, client, world, doubtful):
+        login(client, world.a.users["admin"])
+        url = reverse("opendata-kelola:klasifikasi-sub", args=[world.a.sub.pk])
+        page = client.get(url).text
+        assert "Foto tidak memuat waktu pengambilan (EXIF)." in page
+        assert re.search(r"1\.\d{3} km dari lokasi", page)
+
+    def test_photo_opens_in_a_page_with_its_facts(self, client, world, doubtful):
+        _, plain, far = doubtful
+        login(client, world.a.users["verifikator"])
+        page = client.get(reverse("monitoring:bukti", args=[far.pk])).text
+        assert "jauh.jpg" in page and "Perlu diperiksa" in page
+        assert re.search(r"1\.\d{3} km", page) and "batas 2 km" in page
+        assert "1 September 2025" in page
+        gallery = client.get(reverse("monitoring:riwayat", args=[world.a.sub.pk])).text
+        assert reverse("monitoring:bukti", args=[far.pk]) in gallery
+        assert reverse("monitoring:bukti-berkas", args=[far.pk, "asli"]) not in gallery
+
+    def test_doubts_in_the_readers_language(self, client, world, doubtful):
+        login(client, world.a.users["pimpinan"])
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page = client.get(reverse("monitoring:riwayat", args=[world.a.sub.pk])).text
+        assert "The photo does not contain a capture time (EXIF)." in page  # stored in Indonesian
+        assert re.search(r"taken 1,\d{3} km from the sub-activity location", page)
+
+    def test_deleting_asks_first(self, client, world, doubtful):
+        _, plain, _far = doubtful
+        login(client, world.a.users["operator_opd"])
+        form_page = client.get(form_url(world.a)).text
+        hapus = reverse("monitoring:bukti-hapus", args=[plain.pk])
+        assert f'action="{hapus}"' not in form_page  # no one-tap delete
+        confirm = client.get(hapus)
+        assert confirm.status_code == 200 and "Hapus bukti ini?" in confirm.text
+        assert Bukti.objects.filter(pk=plain.pk).exists()
+        response = client.post(hapus, follow=True)
+        assert not Bukti.objects.filter(pk=plain.pk).exists()
+        assert "tanpa-exif.jpg dihapus" in response.text
+
+    def test_only_the_operator_of_an_editable_report_may_delete(self, client, world, doubtful):
+        _, plain, _far = doubtful
+        login(client, world.a.users["verifikator"])
+        assert client.get(reverse("monitoring:bukti-hapus", args=[plain.pk])).status_code == 403
+        assert client.post(reverse("monitoring:bukti-hapus", args=[plain.pk])).status_code == 403
+        assert Bukti.objects.filter(pk=plain.pk).exists()
+
+    def test_other_pemda_cannot_open_the_page(self, client, world, doubtful):
+        _, plain, _far = doubtful
+        login(client, world.b.users["verifikator"])
+        assert client.get(reverse("monitoring:bukti", args=[plain.pk])).status_code == 404
 
 
 def test_upload_of_a_bad_file_is_shown_beside_the_file_field(client, world):
