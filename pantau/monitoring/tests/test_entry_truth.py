@@ -285,7 +285,7 @@ class TestDoubtfulEvidence:
         assert re.search(r"1\.\d{3} km dari lokasi", page)
 
     def test_photo_opens_in_a_page_with_its_facts(self, client, world, doubtful):
-        _, plain, far = doubtful
+        _, _plain, far = doubtful
         login(client, world.a.users["verifikator"])
         page = client.get(reverse("monitoring:bukti", args=[far.pk])).text
         assert "jauh.jpg" in page and "Perlu diperiksa" in page
