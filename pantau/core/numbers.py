@@ -14,8 +14,11 @@ _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
 def _separators() -> tuple[str, str]:
     """(grouping, decimal) separators of the active language: ('.', ',') in Indonesian,
     (',', '.') in English. What a user types is read the way the page wrote it."""
+    from django.utils import translation
     from django.utils.formats import get_format
 
+    if translation.get_language() is None:  # translations switched off: the house language
+        return ".", ","
     decimal = get_format("DECIMAL_SEPARATOR") or ","
     grouping = get_format("THOUSAND_SEPARATOR") or ("." if decimal == "," else ",")
     return grouping, decimal

@@ -115,3 +115,8 @@ def test_distances_in_km():
         assert format_jarak(1_860_000) == "1.860 km"
     with translation.override("en"):
         assert format_jarak(1_860_000) == "1,860 km"
+
+
+def test_without_an_active_language_numbers_are_read_the_house_way():
+    with translation.override(None):  # e.g. a management command that switched translations off
+        assert to_decimal("1.250.000,50", label="x") == Decimal("1250000.50")
