@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.contrib.messages import constants as message_level
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -80,6 +81,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Every form field renders with all of its errors beside it (pantau/core/forms.py).
+FORM_RENDERER = "pantau.core.forms.PantauFormRenderer"
+# Bootstrap's alert classes for message levels: an error is `alert-danger`, not `alert-error`.
+MESSAGE_TAGS = {message_level.ERROR: "danger", message_level.DEBUG: "secondary"}
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

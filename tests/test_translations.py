@@ -36,7 +36,10 @@ def test_no_untranslated_or_fuzzy_entries():
 def test_compiled_catalogue_is_used():
     with translation.override("en"):
         assert translation.gettext("Laporan bulanan") != "Laporan bulanan"
-        assert translation.gettext("Simpan dan ajukan") == "Save and submit"
+        assert (
+            translation.gettext("Simpan dan ajukan ke kepala OPD")
+            == "Save and submit to head of OPD"
+        )
 
 
 def test_english_request_does_not_leak_into_the_thread(client, db):

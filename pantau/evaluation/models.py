@@ -43,16 +43,23 @@ class KategoriPenilaian(TimestampedModel):
         verbose_name_plural = _("kategori penilaian")
         constraints = [
             models.UniqueConstraint(
-                fields=["skema", "label"], name="kategori_label_unik_per_skema"
+                fields=["skema", "label"],
+                name="kategori_label_unik_per_skema",
+                violation_error_message=_("Label kategori ini sudah ada di skema tersebut."),
             ),
             models.UniqueConstraint(
-                fields=["skema", "urutan"], name="kategori_urutan_unik_per_skema"
+                fields=["skema", "urutan"],
+                name="kategori_urutan_unik_per_skema",
+                violation_error_message=_("Urutan kategori ini sudah dipakai di skema tersebut."),
             ),
             models.CheckConstraint(
                 condition=Q(batas_bawah__isnull=True)
                 | Q(batas_atas__isnull=True)
                 | Q(batas_bawah__lte=models.F("batas_atas")),
                 name="kategori_batas_berurutan",
+                violation_error_message=_(
+                    "Batas bawah kategori tidak boleh di atas batas atasnya."
+                ),
             ),
         ]
 
@@ -103,7 +110,9 @@ class RingkasanSubKegiatan(TenantModel):
         verbose_name_plural = _("ringkasan sub kegiatan")
         constraints = [
             models.UniqueConstraint(
-                fields=["sub_kegiatan", "dasar", "bulan"], name="ringkasan_sub_dasar_bulan_unik"
+                fields=["sub_kegiatan", "dasar", "bulan"],
+                name="ringkasan_sub_dasar_bulan_unik",
+                violation_error_message=_("Ringkasan sub kegiatan untuk bulan ini sudah ada."),
             )
         ]
         indexes = [
@@ -150,6 +159,7 @@ class RingkasanOpd(TenantModel):
             models.UniqueConstraint(
                 fields=["opd", "tahun_anggaran", "dasar", "bulan"],
                 name="ringkasan_opd_dasar_bulan_unik",
+                violation_error_message=_("Ringkasan OPD untuk bulan ini sudah ada."),
             )
         ]
         indexes = [
@@ -187,6 +197,7 @@ class RingkasanIndikator(TenantModel):
             models.UniqueConstraint(
                 fields=["indikator", "dasar", "triwulan"],
                 name="ringkasan_indikator_dasar_tw_unik",
+                violation_error_message=_("Ringkasan indikator untuk triwulan ini sudah ada."),
             )
         ]
         indexes = [

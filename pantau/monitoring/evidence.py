@@ -19,9 +19,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from pantau.core.numbers import format_jarak
 from pantau.core.storage import open_private, remove, store  # noqa: F401 - re-exported
 
 PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -172,3 +174,61 @@ def distance_m(lat1: Decimal, lng1: Decimal, lat2: Decimal, lng2: Decimal) -> in
     dp, dl = p2 - p1, math.radians(float(lng2) - float(lng1))
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return round(2 * 6_371_000 * math.asin(math.sqrt(a)))
+
+
+# ---------------------------------------------------------------- warnings, in the reader's words
+
+
+def _far_message(distance: int | None, limit: int | None) -> str:
+    if limit is None:
+        return _("Foto diambil %(d)s dari lokasi sub kegiatan.") % {"d": format_jarak(distance)}
+    return _("Foto diambil %(d)s dari lokasi sub kegiatan (batas %(l)s).") % {
+        "d": format_jarak(distance),
+        "l": format_jarak(limit),
+    }
+
+
+def _early_message(taken: dt.date, periode) -> str:
+    return _("Foto diambil %(d)s, sebelum periode %(p)s.") % {
+        "d": date_format(taken, "j F Y"),
+        "p": periode,
+    }
+
+
+STATIC_WARNINGS = {
+    "tanpa_waktu": lambda: _("Foto tidak memuat waktu pengambilan (EXIF)."),
+    "exif_waktu": lambda: _("Waktu pengambilan di EXIF tidak sah."),
+    "exif_rusak": lambda: _("Data EXIF foto rusak dan tidak dapat dibaca."),
+    "exif_gps": lambda: _("Koordinat GPS di EXIF tidak sah."),
+    "tanpa_gps": lambda: _("Foto tidak memuat koordinat GPS."),
+}
+
+
+def warning_entry(kode: str, **facts) -> dict:
+    """A stored warning: its code, the facts it was judged on, and the message at the time."""
+    if kode == "foto_jauh":
+        pesan = _far_message(facts["jarak_m"], facts.get("batas_m"))
+    elif kode == "foto_lama":
+        pesan = _early_message(facts["tanggal"], facts["periode"])
+        facts = {"tanggal": facts["tanggal"].isoformat()}
+    else:
+        pesan = STATIC_WARNINGS[kode]()
+    return {"kode": kode, "pesan": pesan, **facts}
+
+
+def warning_messages(bukti) -> list[str]:
+    """A photo's warnings written again in the active language from their codes and the photo's
+    own facts (distances in km); a warning of an unknown kind keeps its stored text."""
+    out = []
+    for w in bukti.peringatan or []:
+        kode = w.get("kode")
+        if kode in STATIC_WARNINGS:
+            out.append(STATIC_WARNINGS[kode]())
+        elif kode == "foto_jauh" and (w.get("jarak_m") or bukti.jarak_m) is not None:
+            out.append(_far_message(w.get("jarak_m") or bukti.jarak_m, w.get("batas_m")))
+        elif kode == "foto_lama" and bukti.diambil_pada is not None:
+            taken = timezone.localtime(bukti.diambil_pada).date()
+            out.append(_early_message(taken, bukti.realisasi.periode))
+        else:
+            out.append(str(w.get("pesan", "")))
+    return out

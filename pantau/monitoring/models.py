@@ -55,10 +55,14 @@ class PeriodeLaporan(TenantModel):
         verbose_name_plural = _("periode laporan")
         constraints = [
             models.UniqueConstraint(
-                fields=["tahun_anggaran", "bulan"], name="periode_unik_per_bulan"
+                fields=["tahun_anggaran", "bulan"],
+                name="periode_unik_per_bulan",
+                violation_error_message=_("Periode laporan bulan ini sudah ada di tahun ini."),
             ),
             models.CheckConstraint(
-                condition=Q(bulan__gte=1, bulan__lte=12), name="periode_bulan_1_12"
+                condition=Q(bulan__gte=1, bulan__lte=12),
+                name="periode_bulan_1_12",
+                violation_error_message=_("Bulan periode laporan harus 1 sampai 12."),
             ),
         ]
 

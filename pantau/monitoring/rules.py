@@ -23,14 +23,25 @@ def check_realisasi(
     `kumulatif_lain` is the money reported in the other months of the same year, so the year's
     cumulative realisation after this report is `kumulatif_lain + keuangan`.
     """
-    errors: list[str] = []
+    by_field = check_realisasi_fields(
+        pagu=pagu, keuangan=keuangan, fisik=fisik, kumulatif_lain=kumulatif_lain
+    )
+    return [m for messages in by_field.values() for m in messages]
+
+
+def check_realisasi_fields(
+    *, pagu: Decimal, keuangan: Decimal, fisik: Decimal, kumulatif_lain: Decimal
+) -> dict[str, list[str]]:
+    """The errors of `check_realisasi` keyed by the field they are about (keuangan, fisik), so
+    that a form shows each beside its field."""
+    errors: dict[str, list[str]] = {}
     if keuangan < 0:
-        errors.append(_("Realisasi keuangan tidak boleh negatif."))
+        errors.setdefault("keuangan", []).append(_("Realisasi keuangan tidak boleh negatif."))
     if not Decimal(0) <= fisik <= HUNDRED:
-        errors.append(_("Realisasi fisik harus di antara 0 dan 100%."))
+        errors.setdefault("fisik", []).append(_("Realisasi fisik harus di antara 0 dan 100%."))
     total = kumulatif_lain + keuangan
     if total > pagu:
-        errors.append(
+        errors.setdefault("keuangan", []).append(
             _(
                 "Realisasi keuangan kumulatif (Rp %(total)s) melebihi pagu yang berlaku "
                 "(Rp %(pagu)s)."

@@ -70,6 +70,22 @@ def access_bukti(user, pk: int) -> Bukti:
     return obj
 
 
+def bukti_detail(*, user, pk: int) -> Bukti:
+    """A piece of evidence for its own page (the same access as `access_bukti`) with its report,
+    sub kegiatan, period and uploader fetched."""
+    obj = access_bukti(user, pk)
+    return (
+        Bukti.objects.select_related(
+            "realisasi__sub_kegiatan__opd__pemda",
+            "realisasi__periode__tahun_anggaran",
+            "realisasi__opd",
+            "diunggah_oleh",
+        )
+        .filter(pk=obj.pk)
+        .get()
+    )
+
+
 def periode_get(*, sub: SubKegiatan, bulan: int) -> PeriodeLaporan:
     periode = (
         PeriodeLaporan.objects.select_related("tahun_anggaran")

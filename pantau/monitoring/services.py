@@ -17,11 +17,17 @@ from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
 from pantau.core.errors import error_messages
-from pantau.core.numbers import format_number, int_param, to_decimal
+from pantau.core.numbers import int_param, to_decimal
 from pantau.evaluation import rollup
 from pantau.monitoring import selectors
 from pantau.monitoring.choices import StatusRealisasi as S
-from pantau.monitoring.evidence import distance_m, process_upload, remove, store
+from pantau.monitoring.evidence import (
+    distance_m,
+    process_upload,
+    remove,
+    store,
+    warning_entry,
+)
 from pantau.monitoring.models import (
     Bukti,
     KunciPengiriman,
@@ -32,7 +38,12 @@ from pantau.monitoring.models import (
     RiwayatStatus,
     default_batas_waktu,
 )
-from pantau.monitoring.rules import check_nilai_indikator, check_realisasi, warnings_realisasi
+from pantau.monitoring.rules import (
+    check_nilai_indikator,
+    check_realisasi,
+    check_realisasi_fields,
+    warnings_realisasi,
+)
 from pantau.monitoring.workflow import (
     EDITABLE,
     TRANSITIONS,
@@ -105,10 +116,11 @@ def _check_open(periode: PeriodeLaporan, sub: SubKegiatan, existing: Realisasi |
         )
 
 
-def evaluate_rules(obj: Realisasi, sub: SubKegiatan) -> tuple[list[str], list[dict]]:
-    """Errors and warnings of a report, from the current database state (entry and verification)."""
+def evaluate_rules(obj: Realisasi, sub: SubKegiatan) -> tuple[dict[str, list[str]], list[dict]]:
+    """Errors (by field) and warnings of a report, from the current database state (entry and
+    verification)."""
     kumulatif_lain = _kumulatif_lain(sub, obj.pk)
-    errors = check_realisasi(
+    errors = check_realisasi_fields(
         pagu=sub.pagu, keuangan=obj.keuangan, fisik=obj.fisik, kumulatif_lain=kumulatif_lain
     )
     # The gap is judged at the end of this report's month: later months do not count.
@@ -123,6 +135,23 @@ def evaluate_rules(obj: Realisasi, sub: SubKegiatan) -> tuple[list[str], list[di
         gap=sub.opd.pemda.selisih_fisik_keuangan_maks,
     )
     return errors, warnings
+
+
+def _figures(keuangan, fisik) -> tuple[Decimal, Decimal]:
+    """The two figures of a report as Decimals; both are read before either is refused."""
+    errors: dict[str, list[str]] = {}
+    values = []
+    for name, value, label in (
+        ("keuangan", keuangan, _("Realisasi keuangan")),
+        ("fisik", fisik, _("Realisasi fisik")),
+    ):
+        try:
+            values.append(to_decimal(value, label=label))
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return values[0], values[1]
 
 
 @transaction.atomic
@@ -152,8 +181,7 @@ def realisasi_save(
         raise PermissionDenied(_("Hanya operator OPD ini yang dapat mengisi laporannya."))
     if periode.tahun_anggaran_id != sub.tahun_anggaran_id:
         raise ValidationError(_("Periode ini bukan milik tahun anggaran sub kegiatan tersebut."))
-    keuangan = to_decimal(keuangan, label=_("Realisasi keuangan"))
-    fisik = to_decimal(fisik, label=_("Realisasi fisik"))
+    keuangan, fisik = _figures(keuangan, fisik)
     obj = Realisasi.objects.select_for_update().filter(sub_kegiatan=sub, periode=periode).first()
     if obj is not None and obj.status not in EDITABLE:
         raise ValidationError(
@@ -551,22 +579,12 @@ def _photo_warnings(
         distance = distance_m(processed.latitude, processed.longitude, sub.latitude, sub.longitude)
         limit = sub.opd.pemda.jarak_foto_maks_m
         if distance > limit:
-            warnings.append(
-                {
-                    "kode": "foto_jauh",
-                    "pesan": _("Foto diambil %(d)s m dari lokasi sub kegiatan (batas %(l)s m).")
-                    % {"d": format_number(distance), "l": format_number(limit)},
-                }
-            )
+            warnings.append(warning_entry("foto_jauh", jarak_m=distance, batas_m=limit))
     if processed.taken_at is not None:
         start = dt.date(periode.tahun_anggaran.tahun, periode.bulan, 1)
         if processed.taken_at.date() < start:
             warnings.append(
-                {
-                    "kode": "foto_lama",
-                    "pesan": _("Foto diambil %(d)s, sebelum periode %(p)s.")
-                    % {"d": date_format(processed.taken_at.date(), "j F Y"), "p": periode},
-                }
+                warning_entry("foto_lama", tanggal=processed.taken_at.date(), periode=periode)
             )
     return warnings, distance
 
@@ -646,26 +664,41 @@ def bukti_remove(*, actor, bukti: Bukti) -> None:
 
 
 def _save_indicator_values(actor, sub: SubKegiatan, periode: PeriodeLaporan, values: dict) -> None:
-    """Indicator values sent with a report ({indikator id: text}); blanks are skipped. Only the
-    sub kegiatan's own indicators are accepted."""
+    """Indicator values sent with a report ({indikator id: value}); blanks are skipped. Only the
+    sub kegiatan's own indicators are accepted. Errors name their field (`indikator-<id>`)."""
     wanted = {
         int_param(k): v for k, v in values.items() if int_param(k) is not None and str(v).strip()
     }
     if not wanted:
         return
     indicators = {i.pk: i for i in Indikator.objects.filter(sub_kegiatan=sub, pk__in=wanted)}
-    errors: list[str] = []
+    errors: dict[str, list[str]] = {}
     for pk, value in wanted.items():
         ind = indicators.get(pk)
         if ind is None:
-            errors.append(_("Indikator tidak dikenal untuk sub kegiatan ini."))
+            errors.setdefault(NON_FIELD, []).append(
+                _("Indikator tidak dikenal untuk sub kegiatan ini.")
+            )
             continue
         try:
-            realisasi_indikator_save(actor=actor, indikator=ind, periode=periode, nilai=value)
+            with transaction.atomic():
+                realisasi_indikator_save(actor=actor, indikator=ind, periode=periode, nilai=value)
         except ValidationError as exc:
-            errors.extend(f"{ind.nama}: {m}" for m in error_messages(exc))
+            errors[f"indikator-{pk}"] = error_messages(exc)
     if errors:
         raise ValidationError(errors)
+
+
+NON_FIELD = "__all__"
+
+
+def _merge(errors: dict[str, list], exc: ValidationError, field: str = NON_FIELD) -> None:
+    """Collect a step's errors by field, so that a form shows every one of them at once."""
+    if hasattr(exc, "error_dict"):
+        for name, items in exc.message_dict.items():
+            errors.setdefault(name, []).extend(items)
+    else:
+        errors.setdefault(field, []).extend(exc.messages)
 
 
 @transaction.atomic
@@ -680,6 +713,10 @@ def laporan_kirim(
     ajukan: bool = False,
 ) -> tuple[Realisasi, bool]:
     """Save a report with its evidence (and optionally submit it) in one transaction.
+
+    What is submitted is what was sent: the fields are saved first, then submitted. Every
+    error of the fields, the files and the indicator values is collected (keyed by field) before
+    anything is refused, and nothing is kept when anything fails.
 
     `kunci` is the idempotency key made on the device: a repeated delivery of the same
     submission returns the first result and changes nothing. Returns (report, was_new).
@@ -706,22 +743,47 @@ def laporan_kirim(
     except IntegrityError:
         return _replay(KunciPengiriman.objects.get(kunci=kunci), actor, sidik), False
     added: list[Bukti] = []
+    errors: dict[str, list] = {}
     try:
-        report = realisasi_save(
-            actor=actor,
-            sub_kegiatan=sub_kegiatan,
-            periode=periode,
-            keuangan=fields.get("keuangan"),
-            fisik=fields.get("fisik"),
-            kendala=fields.get("kendala", ""),
-            tindak_lanjut=fields.get("tindak_lanjut", ""),
-            penjelasan=fields.get("penjelasan", ""),
-        )
+        report = None
+        try:
+            with transaction.atomic():
+                report = realisasi_save(
+                    actor=actor,
+                    sub_kegiatan=sub_kegiatan,
+                    periode=periode,
+                    keuangan=fields.get("keuangan"),
+                    fisik=fields.get("fisik"),
+                    kendala=fields.get("kendala", ""),
+                    tindak_lanjut=fields.get("tindak_lanjut", ""),
+                    penjelasan=fields.get("penjelasan", ""),
+                )
+        except ValidationError as exc:
+            _merge(errors, exc)
         for name, data in files:
-            added.append(bukti_add(actor=actor, realisasi=report, name=name, data=data))
-        _save_indicator_values(actor, sub_kegiatan, periode, fields.get("indikator") or {})
+            try:
+                if report is None:  # still say what is wrong with the file itself
+                    process_upload(name=name, data=data, tz=sub_kegiatan.opd.pemda.zona_waktu)
+                else:
+                    with transaction.atomic():
+                        added.append(bukti_add(actor=actor, realisasi=report, name=name, data=data))
+            except ValidationError as exc:
+                _merge(errors, exc, "bukti")
+        try:
+            _save_indicator_values(actor, sub_kegiatan, periode, fields.get("indikator") or {})
+        except ValidationError as exc:
+            _merge(errors, exc)
+        if errors:
+            raise ValidationError(errors)
         if ajukan:
-            report = realisasi_transition(actor=actor, realisasi=report, name="submit")
+            try:
+                report = realisasi_transition(actor=actor, realisasi=report, name="submit")
+            except ValidationError as exc:
+                # the explanation a warning needs is asked for beside its field
+                unexplained = bool(report.peringatan) and not report.penjelasan
+                raise ValidationError(
+                    {"penjelasan" if unexplained else NON_FIELD: exc.messages}
+                ) from None
     except BaseException:
         # The transaction rolls back: remove the files this submission already wrote.
         for bukti in added:

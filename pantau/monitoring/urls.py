@@ -11,6 +11,7 @@ urlpatterns = [
     path("laporan/<int:sub_id>/<int:bulan>/", views.laporan, name="laporan"),
     path("laporan/<int:pk>/langkah/", views.langkah, name="langkah"),
     path("sub-kegiatan/<int:sub_id>/riwayat/", views.riwayat, name="riwayat"),
+    path("bukti/<int:pk>/", views.bukti, name="bukti"),
     path("bukti/<int:pk>/hapus/", views.bukti_hapus, name="bukti-hapus"),
     path("bukti/<int:pk>/<str:varian>/", views.bukti_berkas, name="bukti-berkas"),
 ]

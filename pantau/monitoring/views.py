@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,10 +17,13 @@ from django.views.decorators.http import require_POST
 
 from pantau.core.errors import error_messages
 from pantau.core.numbers import int_param
+from pantau.core.templatetags.pantau import persen
 from pantau.monitoring import selectors, services
 from pantau.monitoring.evidence import open_private
+from pantau.monitoring.forms import BarisGridForm, LaporanForm
 from pantau.monitoring.models import BULAN
 from pantau.monitoring.workflow import (
+    EDITABLE,
     allowed_transitions,
     can_edit,
     ketepatan,
@@ -32,8 +34,6 @@ from pantau.monitoring.workflow import (
 from pantau.organisations.access import access_opd, scope_for
 from pantau.organisations.choices import Role
 from pantau.organisations.selectors import opd_list_for_user, pemda_list_for_user
-
-MAX_FILES = 10
 
 
 def _opd_for(request):
@@ -84,77 +84,99 @@ def daftar(request):
     return render(request, "monitoring/daftar.html", context)
 
 
-def _form_values(request) -> dict:
-    keys = ("keuangan", "fisik", "kendala", "tindak_lanjut", "penjelasan")
-    values = {k: request.POST.get(k, "").strip() for k in keys}
-    values["indikator"] = {
-        key.removeprefix("indikator-"): value.strip()
-        for key, value in request.POST.items()
-        if key.startswith("indikator-")
-    }
-    return values
-
-
-def _files(request) -> list[tuple[str, bytes]]:
-    uploads = request.FILES.getlist("bukti")
-    if len(uploads) > MAX_FILES:
-        raise ValidationError(_("Paling banyak %(n)d berkas sekali kirim.") % {"n": MAX_FILES})
-    limit = max(settings.UPLOAD_MAX_PHOTO_MB, settings.UPLOAD_MAX_PDF_MB) * 1024 * 1024
-    for upload in uploads:  # refuse before reading a huge file into memory
-        if upload.size > limit:
-            raise ValidationError(
-                _("Berkas %(n)s lebih dari %(mb)d MB.")
-                % {"n": upload.name, "mb": limit // (1024 * 1024)}
-            )
-    return [(f.name, f.read()) for f in uploads]
+def _form(request, sub, periode, report, *, data=None, files=None) -> LaporanForm:
+    """The report form with the stored report (or what was posted) and the indicators."""
+    fisik_lalu = selectors.fisik_sebelumnya(sub=sub, bulan=periode.bulan)
+    if fisik_lalu is not None:
+        fisik_help = _("Bulan lalu: %(v)s.") % {"v": persen(fisik_lalu)}
+    else:
+        fisik_help = _("Belum ada laporan bulan sebelumnya.")
+    initial = {}
+    if report is not None:
+        initial = {
+            k: getattr(report, k)
+            for k in ("keuangan", "fisik", "kendala", "tindak_lanjut", "penjelasan")
+        }
+    return LaporanForm(
+        data,
+        files,
+        initial=initial,
+        indikator=selectors.indikator_rows(user=request.user, sub=sub, periode=periode),
+        fisik_help=" ".join([fisik_help, _("Angka 0 sampai 100.")]),
+    )
 
 
 @login_required
 def laporan(request, sub_id: int, bulan: int):
     sub = selectors.access_sub_kegiatan(request.user, sub_id)
     periode = selectors.periode_get(sub=sub, bulan=bulan)
+    if request.method != "POST":
+        return _render_form(request, sub, periode)
     sync = request.headers.get("X-Pantau-Sync") == "1"
-    if request.method == "POST":
-        values = _form_values(request)
+    report = selectors.report_detail(user=request.user, sub=sub, periode=periode)
+    form = _form(request, sub, periode, report, data=request.POST, files=request.FILES)
+    ajukan = request.POST.get("aksi") == "ajukan"
+    if form.is_valid():
         try:
             report, new = services.laporan_kirim(
                 actor=request.user,
                 sub_kegiatan=sub,
                 periode=periode,
                 kunci=request.POST.get("kunci", ""),
-                fields=values,
-                files=_files(request),
-                ajukan=request.POST.get("aksi") == "ajukan",
+                fields=form.service_fields(),
+                files=[(f.name, f.read()) for f in form.cleaned_data["bukti"]],
+                ajukan=ajukan,
             )
         except PermissionDenied as exc:
             if sync:
                 return JsonResponse({"ok": False, "errors": [str(exc)]}, status=403)
             raise
         except ValidationError as exc:
-            errors = error_messages(exc)
+            form.add_service_errors(exc)
             conflict = any(e.code == "kunci_dipakai" for e in getattr(exc, "error_list", []))
-            if sync:
-                return JsonResponse(
-                    {"ok": False, "errors": errors}, status=409 if conflict else 422
-                )
-            return _render_form(request, sub, periode, values=values, errors=errors, status=422)
+            if sync and conflict:
+                return JsonResponse({"ok": False, "errors": error_messages(exc)}, status=409)
+    if form.errors:
         if sync:
             return JsonResponse(
                 {
-                    "ok": True,
-                    "duplikat": not new,
-                    "status": report.status,
-                    "url": reverse("monitoring:laporan", args=[sub.pk, bulan]),
-                }
+                    "ok": False,
+                    "title": _not_saved(ajukan),
+                    "errors": form.all_errors(),
+                    "fields": form.field_errors(),
+                },
+                status=422,
             )
-        messages.success(
-            request, _("Laporan diajukan.") if report.status == "diajukan" else _("Draf tersimpan.")
+        return _render_form(request, sub, periode, form=form, status=422)
+    submitted = report.status == "diajukan"
+    messages.success(
+        request,
+        (
+            _("%(lap)s: tersimpan dan diajukan ke kepala OPD.")
+            if submitted
+            else _("%(lap)s: draf tersimpan. Ajukan ke kepala OPD bila sudah lengkap.")
         )
-        return redirect("monitoring:laporan", sub.pk, bulan)
-    return _render_form(request, sub, periode)
+        % {"lap": f"{sub.kode} · {periode}"},
+    )
+    if sync:
+        return JsonResponse(
+            {
+                "ok": True,
+                "duplikat": not new,
+                "status": report.status,
+                "url": reverse("monitoring:laporan", args=[sub.pk, bulan]),
+            }
+        )
+    return redirect("monitoring:laporan", sub.pk, bulan)
 
 
-def _render_form(request, sub, periode, *, values=None, errors=None, status=200):
+def _not_saved(ajukan: bool) -> str:
+    if ajukan:
+        return _("Laporan belum tersimpan dan belum diajukan. Perbaiki yang ditandai:")
+    return _("Laporan belum tersimpan. Perbaiki yang ditandai:")
+
+
+def _render_form(request, sub, periode, *, form=None, status=200):
     report = selectors.report_detail(user=request.user, sub=sub, periode=periode)
     state = periode_state(
         periode, sub.opd, reopened_until=selectors.reopened_until(periode=periode, opd=sub.opd)
@@ -162,39 +184,30 @@ def _render_form(request, sub, periode, *, values=None, errors=None, status=200)
     editable = can_edit(request.user, sub.opd) and (
         report is None or report.status in {"draft", "dikembalikan"}
     )
-    if values is None and report is not None:
-        values = {
-            "keuangan": report.keuangan,
-            "fisik": report.fisik,
-            "kendala": report.kendala,
-            "tindak_lanjut": report.tindak_lanjut,
-            "penjelasan": report.penjelasan,
-        }
     trail = list(report.riwayat.all()) if report else []
     returned = (
         report is not None and report.status == "dikembalikan" and trail and trail[-1].catatan
     )
+    editable = editable and (
+        state in {"terbuka", "dibuka_kembali"}
+        or (report is not None and report.status == "dikembalikan")
+    )
+    if form is None and editable:
+        form = _form(request, sub, periode, report)
     context = {
         "catatan_kembali": trail[-1] if returned else None,
         "sub": sub,
         "periode": periode,
         "report": report,
-        "values": values or {},
-        "errors": errors or [],
-        "editable": editable
-        and (
-            state in {"terbuka", "dibuka_kembali"}
-            or (report is not None and report.status == "dikembalikan")
-        ),
+        "form": form,
+        "judul_galat": _not_saved(request.POST.get("aksi") == "ajukan") if form else "",
+        "editable": editable,
         "state": state,
         "kunci": uuid.uuid4().hex,
         "fisik_lalu": selectors.fisik_sebelumnya(sub=sub, bulan=periode.bulan),
-        "indikator": selectors.indikator_rows(
-            user=request.user,
-            sub=sub,
-            periode=periode,
-            posted=(values or {}).get("indikator") if errors else None,
-        ),
+        "indikator": []
+        if editable
+        else selectors.indikator_rows(user=request.user, sub=sub, periode=periode),
         "transitions": [
             t
             for t in allowed_transitions(request.user, report)
@@ -251,14 +264,37 @@ def bukti_berkas(request, pk: int, varian: str):
     return response
 
 
-@login_required
-@require_POST
-def bukti_hapus(request, pk: int):
-    bukti = selectors.access_bukti(request.user, pk)
+def _bukti_context(request, bukti) -> dict:
     report = bukti.realisasi
-    services.bukti_remove(actor=request.user, bukti=bukti)
-    messages.success(request, _("Bukti dihapus."))
-    return redirect("monitoring:laporan", report.sub_kegiatan_id, report.periode.bulan)
+    return {
+        "b": bukti,
+        "report": report,
+        "sub": report.sub_kegiatan,
+        "periode": report.periode,
+        "hapus": can_edit(request.user, report.opd) and report.status in EDITABLE,
+    }
+
+
+@login_required
+def bukti(request, pk: int):
+    """A photo or document opened in a page with its facts and doubts, not as a raw file."""
+    obj = selectors.bukti_detail(user=request.user, pk=pk)
+    return render(request, "monitoring/bukti.html", _bukti_context(request, obj))
+
+
+@login_required
+def bukti_hapus(request, pk: int):
+    """Deleting evidence asks first: the page shows what goes, and only its POST deletes."""
+    obj = selectors.bukti_detail(user=request.user, pk=pk)
+    context = _bukti_context(request, obj)
+    if not context["hapus"]:
+        raise PermissionDenied(_("Bukti ini tidak dapat dihapus."))
+    report = obj.realisasi
+    if request.method == "POST":
+        services.bukti_remove(actor=request.user, bukti=obj)
+        messages.success(request, _("Bukti %(n)s dihapus.") % {"n": obj.nama_berkas})
+        return redirect("monitoring:laporan", report.sub_kegiatan_id, report.periode.bulan)
+    return render(request, "monitoring/bukti_hapus.html", context)
 
 
 @login_required
@@ -273,48 +309,68 @@ def grid(request):
     if periode is None:
         raise Http404
     rows = selectors.entry_rows(user=request.user, opd=opd, periode=periode)
+    for row in rows:
+        initial = {}
+        if row.report is not None:
+            initial = {k: getattr(row.report, k) for k in ("keuangan", "fisik", "kendala")}
+        row.form = BarisGridForm(
+            request.POST if request.method == "POST" else None,
+            prefix=str(row.sub.pk),
+            initial=initial,
+            kode=row.sub.kode,
+        )
+        row.locked = row.report is not None and row.report.status not in {"draft", "dikembalikan"}
     errors: dict[int, list[str]] = {}
-    posted: dict[int, dict] = {}
     if request.method == "POST":
-        try:
-            with transaction.atomic():
-                for row in rows:
-                    values = {
-                        k: request.POST.get(f"{k}-{row.sub.pk}", "").strip()
-                        for k in ("keuangan", "fisik", "kendala")
-                    }
-                    posted[row.sub.pk] = values
-                    if not values["keuangan"] and not values["fisik"]:
-                        continue
-                    if row.report is not None and row.report.status not in {
-                        "draft",
-                        "dikembalikan",
-                    }:
-                        continue
-                    try:
-                        services.realisasi_save(
-                            actor=request.user,
-                            sub_kegiatan=row.sub,
-                            periode=periode,
-                            keuangan=values["keuangan"],
-                            fisik=values["fisik"],
-                            kendala=values["kendala"],
-                            tindak_lanjut=row.report.tindak_lanjut if row.report else "",
-                            penjelasan=row.report.penjelasan if row.report else "",
-                        )
-                    except ValidationError as exc:
-                        errors[row.sub.pk] = error_messages(exc)
-                if errors:
-                    raise ValidationError("grid")
-        except ValidationError:
-            messages.error(
-                request, _("%(n)d baris bermasalah; tidak ada yang disimpan.") % {"n": len(errors)}
+        saved = _grid_save(request, rows, periode, errors)
+        if saved is not None:
+            messages.success(
+                request,
+                _("%(n)d baris tersimpan sebagai draf.") % {"n": saved}
+                if saved
+                else _("Tidak ada baris yang diisi; tidak ada yang disimpan."),
             )
-        else:
-            messages.success(request, _("Semua baris tersimpan sebagai draf."))
             return redirect(f"{reverse('monitoring:grid')}?opd={opd.pk}")
-    context = {"opd": opd, "periode": periode, "rows": rows, "errors": errors, "posted": posted}
+        messages.error(
+            request, _("%(n)d baris bermasalah; tidak ada yang disimpan.") % {"n": len(errors)}
+        )
+    context = {"opd": opd, "periode": periode, "rows": rows, "errors": errors}
     return render(request, "monitoring/grid.html", context, status=422 if errors else 200)
+
+
+def _grid_save(request, rows, periode, errors: dict[int, list[str]]) -> int | None:
+    """Save every filled, editable row as a draft, or none of them: the number saved, or None
+    with `errors` (sub kegiatan id -> messages) filled."""
+    saved = 0
+    try:
+        with transaction.atomic():
+            for row in rows:
+                form = row.form
+                if row.locked or not form.filled:
+                    continue
+                if not form.is_valid():
+                    errors[row.sub.pk] = form.messages()
+                    continue
+                try:
+                    services.realisasi_save(
+                        actor=request.user,
+                        sub_kegiatan=row.sub,
+                        periode=periode,
+                        keuangan=form.cleaned_data["keuangan"],
+                        fisik=form.cleaned_data["fisik"],
+                        kendala=form.cleaned_data["kendala"],
+                        tindak_lanjut=row.report.tindak_lanjut if row.report else "",
+                        penjelasan=row.report.penjelasan if row.report else "",
+                    )
+                except ValidationError as exc:
+                    errors[row.sub.pk] = error_messages(exc)
+                else:
+                    saved += 1
+            if errors:
+                raise ValidationError("grid")
+    except ValidationError:
+        return None
+    return saved
 
 
 COMPLIANCE_ROLES = {Role.VERIFIKATOR, Role.ADMIN, Role.PIMPINAN, Role.AUDITOR}

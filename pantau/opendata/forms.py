@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core.classification import KelasKip, Klasifikasi, Pengecualian
+from pantau.core.forms import TanggalInput
 from pantau.opendata import skema
-from pantau.opendata.models import Dataset, Topik
+from pantau.opendata.models import PERIODE_BERURUTAN, Dataset, Topik
 from pantau.opendata.services import META_FIELDS
 
 META = META_FIELDS  # the fields the services accept: one list
@@ -28,8 +29,8 @@ class DatasetForm(forms.ModelForm):
         model = Dataset
         fields = ["nama", *META]
         widgets = {
-            "periode_awal": forms.DateInput(attrs={"type": "date"}),
-            "periode_akhir": forms.DateInput(attrs={"type": "date"}),
+            "periode_awal": TanggalInput(),
+            "periode_akhir": TanggalInput(),
             "deskripsi": forms.Textarea(attrs={"rows": 3}),
             "konsep": forms.Textarea(attrs={"rows": 2}),
             "definisi": forms.Textarea(attrs={"rows": 2}),
@@ -41,9 +42,18 @@ class DatasetForm(forms.ModelForm):
         if edit:
             del self.fields["nama"]
         for field in self.fields.values():
-            if not isinstance(field.widget, forms.CheckboxSelectMultiple):
+            if isinstance(field.widget, forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            else:
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-                field.widget.attrs.setdefault("class", css)
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        awal, akhir = data.get("periode_awal"), data.get("periode_akhir")
+        if awal and akhir and akhir < awal:  # the database rule, beside the field it is about
+            self.add_error("periode_akhir", PERIODE_BERURUTAN)
+        return data
 
     def validate_unique(self):
         """Uniqueness of the name is the service's check (with a message for people)."""

@@ -42,6 +42,9 @@ class TingkatPenyajian(models.TextChoices):
     DESA_KELURAHAN = "desa_kelurahan", _("Desa/kelurahan")
 
 
+PERIODE_BERURUTAN = _("Periode akhir tidak boleh sebelum periode awal.")
+
+
 class Topik(TimestampedModel):
     """A topic (CKAN group, DCAT theme): shared by every pemda."""
 
@@ -128,10 +131,15 @@ class Dataset(Terklasifikasi, TenantModel):
         verbose_name = _("dataset")
         verbose_name_plural = _("dataset")
         constraints = [
-            models.UniqueConstraint(fields=["pemda", "nama"], name="dataset_nama_unik_per_pemda"),
+            models.UniqueConstraint(
+                fields=["pemda", "nama"],
+                name="dataset_nama_unik_per_pemda",
+                violation_error_message=_("Nama dataset ini sudah dipakai di pemda ini."),
+            ),
             models.CheckConstraint(
                 condition=Q(periode_awal__lte=models.F("periode_akhir")),
                 name="dataset_periode_berurutan",
+                violation_error_message=PERIODE_BERURUTAN,
             ),
         ]
         indexes = [models.Index(fields=["pemda", "status", "klasifikasi"], name="dataset_publik")]
@@ -165,7 +173,11 @@ class DatasetVersi(TenantModel):
         verbose_name = _("versi dataset")
         verbose_name_plural = _("versi dataset")
         constraints = [
-            models.UniqueConstraint(fields=["dataset", "nomor"], name="versi_nomor_unik")
+            models.UniqueConstraint(
+                fields=["dataset", "nomor"],
+                name="versi_nomor_unik",
+                violation_error_message=_("Versi bernomor ini sudah ada untuk dataset tersebut."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -184,7 +196,13 @@ class BarisData(models.Model):
     data = models.JSONField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["versi", "nomor"], name="baris_nomor_unik")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["versi", "nomor"],
+                name="baris_nomor_unik",
+                violation_error_message=_("Baris bernomor ini sudah ada di versi tersebut."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.versi_id}#{self.nomor}"

@@ -180,7 +180,7 @@ def klasifikasi_sub(*, user, pk: int):
     evidence = list(
         Bukti.objects.filter(realisasi__sub_kegiatan=sub)
         .filter(rahasia_visible_q(user))
-        .select_related("realisasi__periode")
+        .select_related("realisasi__periode__tahun_anggaran")
         .order_by("-realisasi__periode__bulan", "pk")
     )
     audit_rahasia_list(user=user, objs=[sub, *indicators, *evidence], where="klasifikasi")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pantau.core.classification import Klasifikasi
 from pantau.core.errors import error_messages
+from pantau.core.forms import add_service_errors
 from pantau.core.numbers import int_param
 from pantau.opendata import selectors, services, services_tabel, skema
 from pantau.opendata.forms import (
@@ -72,12 +73,19 @@ def baru(request):
                 topik=data["topik"],
                 **{k: data[k] for k in META if k in data},
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except PermissionDenied as exc:
             _fail(request, exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Dataset dibuat. Unggah datanya."))
             return redirect("opendata-kelola:detail", ds.pk)
-    return render(request, "opendata/kelola_form.html", {"form": form, "opd": opd, "opds": opds})
+    return render(
+        request,
+        "opendata/kelola_form.html",
+        {"form": form, "opd": opd, "opds": opds},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -95,12 +103,19 @@ def ubah(request, pk: int):
                 topik=data["topik"],
                 **{k: data[k] for k in META if k in data},
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except PermissionDenied as exc:
             _fail(request, exc)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Metadata disimpan."))
             return redirect("opendata-kelola:detail", ds.pk)
-    return render(request, "opendata/kelola_form.html", {"form": form, "ds": ds, "opd": ds.opd})
+    return render(
+        request,
+        "opendata/kelola_form.html",
+        {"form": form, "ds": ds, "opd": ds.opd},
+        status=422 if form.errors else 200,
+    )
 
 
 def _detail(request, ds, **extra):

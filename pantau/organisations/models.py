@@ -323,7 +323,11 @@ class Pulau(TenantModel):
         verbose_name = _("pulau")
         verbose_name_plural = _("pulau")
         constraints = [
-            models.UniqueConstraint(fields=["pemda", "kode"], name="pulau_kode_unik_per_pemda")
+            models.UniqueConstraint(
+                fields=["pemda", "kode"],
+                name="pulau_kode_unik_per_pemda",
+                violation_error_message=_("Kode pulau ini sudah ada untuk pemda ini."),
+            )
         ]
 
     def __str__(self) -> str:

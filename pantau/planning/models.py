@@ -256,17 +256,26 @@ class RencanaBulanan(TenantModel):
         verbose_name_plural = _("rencana bulanan")
         constraints = [
             models.UniqueConstraint(
-                fields=["sub_kegiatan", "tahap", "bulan"], name="rencana_unik_per_bulan"
+                fields=["sub_kegiatan", "tahap", "bulan"],
+                name="rencana_unik_per_bulan",
+                violation_error_message=_(
+                    "Rencana bulan ini untuk tahap anggaran tersebut sudah ada."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(bulan__gte=1, bulan__lte=12), name="rencana_bulan_1_12"
+                condition=Q(bulan__gte=1, bulan__lte=12),
+                name="rencana_bulan_1_12",
+                violation_error_message=_("Bulan rencana harus 1 sampai 12."),
             ),
             models.CheckConstraint(
-                condition=Q(anggaran_kas__gte=0), name="rencana_anggaran_kas_tidak_negatif"
+                condition=Q(anggaran_kas__gte=0),
+                name="rencana_anggaran_kas_tidak_negatif",
+                violation_error_message=_("Anggaran kas tidak boleh negatif."),
             ),
             models.CheckConstraint(
                 condition=Q(target_fisik__gte=0, target_fisik__lte=100),
                 name="rencana_target_fisik_0_100",
+                violation_error_message=_("Target fisik harus di antara 0 dan 100%."),
             ),
         ]
 
@@ -323,7 +332,9 @@ class Indikator(Terklasifikasi, TenantModel):
                 ),
             ),
             models.CheckConstraint(
-                condition=Q(rumus__gte=1, rumus__lte=4), name="indikator_rumus_1_4"
+                condition=Q(rumus__gte=1, rumus__lte=4),
+                name="indikator_rumus_1_4",
+                violation_error_message=_("Rumus capaian indikator tidak dikenal."),
             ),
         ]
         indexes = [

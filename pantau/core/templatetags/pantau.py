@@ -8,17 +8,18 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from pantau.core.numbers import format_number
+from pantau.core.numbers import format_exact, format_jarak, format_money, format_number
 
 register = template.Library()
 
 
 @register.filter
 def rupiah(value) -> str:
-    """Rp 1.234.567 (no decimals; Indonesian grouping, English grouping in English)."""
+    """Rp 1.234.567, or Rp 1.234.567,50 when there are cents: the amount exactly as stored
+    (Indonesian grouping, English grouping in English)."""
     if value is None or value == "":
         return "—"
-    return f"Rp {format_number(value)}"
+    return f"Rp {format_money(value)}"
 
 
 @register.filter
@@ -71,16 +72,22 @@ def angka(value, places: int = 0) -> str:
 
 @register.filter
 def angka_tepat(value) -> str:
-    """A number with exactly the decimals it has, no more, no less (25, 12,5, 2.512,5): for
-    figures a reader recomputes by hand, which rounding would falsify."""
+    """A stored number exactly, as many decimals as it has (45,5 · 12,3456): what a form shows
+    again for re-saving. Text that is not a number (what a user typed) unchanged."""
     if value is None or value == "":
-        return "—"
+        return ""
     try:
-        amount = Decimal(value)
+        return format_exact(Decimal(value))
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
-    exponent = amount.normalize().as_tuple().exponent
-    return format_number(amount, max(0, -exponent) if isinstance(exponent, int) else 0)
+
+
+@register.filter
+def jarak(metres) -> str:
+    """A distance in metres as people say it: 850 m, 1,9 km, 1.860 km."""
+    if metres is None or metres == "":
+        return "—"
+    return format_jarak(metres)
 
 
 @register.filter

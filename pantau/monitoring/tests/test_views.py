@@ -58,7 +58,8 @@ class TestForm:
         login(client, world.a.users["operator_opd"])
         page = client.get(form_url(world.a))
         assert page.status_code == 200
-        assert 'capture="environment"' in page.text and 'inputmode="numeric"' in page.text
+        # the money field takes cents: a keypad with a decimal separator
+        assert 'capture="environment"' in page.text and 'inputmode="decimal"' in page.text
         assert "Belum ada laporan bulan sebelumnya" in page.text
 
     def test_post_with_photo_and_indonesian_number(self, client, world):

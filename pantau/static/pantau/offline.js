@@ -146,7 +146,9 @@
     });
   }
 
-  function showErrors(form, errors) {
+  function showErrors(form, errors, data) {
+    // Beside each field and all at once (formulir.js), when the server named the fields.
+    if (data && window.pantauForm) { window.pantauForm.showErrors(form, errors, data.fields, data.title); return; }
     var box = form.querySelector("[data-offline-errors]");
     if (!box) { box = document.createElement("div"); box.setAttribute("data-offline-errors", "");
       box.className = "alert alert-danger"; box.setAttribute("role", "alert"); form.prepend(box); }
@@ -187,7 +189,7 @@
     if (!navigator.onLine) { enqueue(form, entries, kunci).then(done, done); return; }
     send(form.action || location.href, entries).then(function (res) {
       if (res.kind === "ok") { location.href = res.data.url; return; }
-      if (res.kind === "invalid") { showErrors(form, (res.data && res.data.errors) || []); done(); return; }
+      if (res.kind === "invalid") { showErrors(form, (res.data && res.data.errors) || [], res.data); done(); return; }
       if (res.kind === "login") loginNeeded = true;
       enqueue(form, entries, kunci).then(done, done);
     }, done);
