@@ -131,31 +131,54 @@ def compute_subs(sub_ids: Iterable[int]) -> list[RingkasanSubKegiatan]:
         plans[(sub_id, tahap)][bulan] = (kas, target)
     rows = []
     for sub in subs:
+        budget = _budget_months(sub, plans)
+        ambang = Ambang.of(sub.opd.pemda)
         for dasar in BASES:
-            rows += _sub_months(sub, dasar, reports[(sub.pk, dasar)], plans)
+            rows += _sub_months(sub, dasar, reports[(sub.pk, dasar)], budget, ambang)
     return rows
 
 
-def _sub_months(sub, dasar, reported: dict, plans: dict) -> list[RingkasanSubKegiatan]:
-    """Twelve month rows of one sub kegiatan on one basis. Each month uses the pagu and cash
-    plan of the budget version in force at its end (cumulative over that version's plan)."""
+def _budget_months(sub, plans: dict) -> list[tuple]:
+    """Per month (1–12): the pagu, the cumulative cash plan (None without a plan), the month's
+    physical target and the plan's December target, of the budget version in force at the
+    month's end (murni before the APBD-P's month; the perubahan plan's cumulative cash plan
+    covers the earlier months, as the DPPA does). The same on both bases, computed once."""
     ta = sub.tahun_anggaran
-    ambang = Ambang.of(sub.opd.pemda)
     murni_plan = plans.get((sub.pk, TahapAnggaran.MURNI)) or {}
-    rows, spent, last_fisik = [], ZERO, ZERO
+    cumulative: dict[str, list[Decimal]] = {}
+    out = []
     for bulan in range(1, 13):
         tahap = tahap_pada(ta, bulan)
         plan = plans.get((sub.pk, tahap)) or murni_plan
-        pagu = sub.pagu_for(tahap)
+        key = tahap if (sub.pk, tahap) in plans else TahapAnggaran.MURNI
+        if key not in cumulative:
+            running, sums = ZERO, []
+            for m in range(1, 13):
+                running += plan[m][0] if m in plan else ZERO
+                sums.append(running)
+            cumulative[key] = sums
+        month_plan = plan.get(bulan)
+        december = plan.get(12)
+        out.append(
+            (
+                sub.pagu_for(tahap),
+                cumulative[key][bulan - 1] if plan else None,
+                month_plan[1] if month_plan else None,
+                december[1] if december else Decimal(100),
+            )
+        )
+    return out
+
+
+def _sub_months(sub, dasar, reported: dict, budget: list, ambang) -> list[RingkasanSubKegiatan]:
+    """Twelve month rows of one sub kegiatan on one basis."""
+    rows, spent, last_fisik = [], ZERO, ZERO
+    for bulan, (pagu, kas, target, target_akhir) in enumerate(budget, start=1):
         figures = reported.get(bulan)
         before = last_fisik
         if figures is not None:
             spent += figures[0]
             last_fisik = figures[1]
-        month_plan = plan.get(bulan)
-        kas = sum((plan[m][0] for m in range(1, bulan + 1) if m in plan), ZERO)
-        target = month_plan[1] if month_plan else None
-        december = plan.get(12)
         row = RingkasanSubKegiatan(
             pemda_id=sub.pemda_id,
             tahun_anggaran_id=sub.tahun_anggaran_id,
@@ -166,7 +189,7 @@ def _sub_months(sub, dasar, reported: dict, plans: dict) -> list[RingkasanSubKeg
             pagu=pagu,
             pagu_murni=sub.pagu_murni,
             realisasi=spent,
-            rencana_kas=kas if plan else None,
+            rencana_kas=kas,
             target_fisik=target,
             fisik=last_fisik,
             dilaporkan=figures is not None,
@@ -176,10 +199,10 @@ def _sub_months(sub, dasar, reported: dict, plans: dict) -> list[RingkasanSubKeg
             uang_tanpa_fisik=uang_tanpa_fisik(
                 spent * 100 / pagu if pagu else None, last_fisik, ambang
             ),
-            di_atas_rencana_kas=di_atas_rencana_kas(spent, kas if plan else None),
+            di_atas_rencana_kas=di_atas_rencana_kas(spent, kas),
             melebihi_pagu=spent > pagu,
         )
-        _set_warning(row, ambang, december[1] if december else Decimal(100))
+        _set_warning(row, ambang, target_akhir)
         rows.append(row)
     return rows
 
