@@ -23,6 +23,10 @@ def pantau(request):
             "queued": gettext(
                 "Tidak ada sambungan: laporan disimpan di ponsel dan akan dikirim otomatis."
             ),
+            "queuedBehind": gettext(
+                "Laporan disimpan di ponsel dan dikirim sesudah versi sebelumnya yang masih "
+                "di antrean."
+            ),
             "refused": gettext("ditolak server (kode %(s)s)"),
             "login": gettext("Sesi Anda berakhir: masuk lagi agar antrean terkirim."),
             "storeFailed": gettext("Laporan tidak dapat disimpan di ponsel:"),

@@ -1,6 +1,12 @@
 /* Pantau offline support: service worker registration, and a device-side queue for monthly
  * reports made without a connection. Each queued report keeps its idempotency key (kunci), so a
- * report delivered twice by a flaky connection is applied once on the server. */
+ * report delivered twice by a flaky connection is applied once on the server.
+ *
+ * Order: versions are numbered when queued (not by the clock, which a phone may set back) and
+ * sent one at a time, oldest first, by one tab at a time; a version that cannot get through
+ * holds back the later versions of the same report, and a version sent online waits for the
+ * older ones still queued, so an old version never overwrites a correction. A form is locked
+ * while its submission is stored or sent and keeps what was typed (decision 0007). */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -29,11 +35,27 @@
       });
     });
   }
+  function order(a, b) { return (a.seq || 0) - (b.seq || 0) || a.created - b.created; }
   function all() { return tx("readonly", function (s) { return s.getAll(); }).then(function (items) {
-    return (items || []).filter(function (i) { return i.user === USER; })
-      .sort(function (a, b) { return a.created - b.created; });  // send in the order they were made
+    return (items || []).filter(function (i) { return i.user === USER; }).sort(order);  // as made
   }); }
   function put(item) { return tx("readwrite", function (s) { s.put(item); }); }
+  // Queue behind every item on the phone: its number is taken in the same transaction.
+  function append(item) {
+    return tx("readwrite", function (s) {
+      var req = s.getAll();
+      req.onsuccess = function () {
+        item.seq = req.result.reduce(function (m, i) { return Math.max(m, i.seq || 0); }, 0) + 1;
+        s.put(item);
+      };
+    });
+  }
+  function reportOf(url) { return new URL(url, location.href).pathname; }
+  function waitingFor(url) {
+    return all().then(function (items) {
+      return items.some(function (i) { return i.status === "menunggu" && reportOf(i.url) === reportOf(url); });
+    });
+  }
   function remove(kunci) { return tx("readwrite", function (s) { s.delete(kunci); }); }
 
   function csrf() {
@@ -83,29 +105,52 @@
     }, function () { return { kind: "offline" }; });
   }
 
-  var flushing = false, loginNeeded = false;
-  function flush() {
-    if (flushing || !navigator.onLine) return Promise.resolve();
-    flushing = true;
+  var running = null, again = false, loginNeeded = false, results = {};
+  // One sender per phone: another Pantau tab waits for its turn, then finds what is left.
+  function exclusive(fn) {
+    return navigator.locks && navigator.locks.request ? navigator.locks.request("pantau-antrean", fn) : fn();
+  }
+  function sendQueued() {
+    if (!navigator.onLine) return Promise.resolve();
     return all().then(function (items) {
-      var chain = Promise.resolve(true);
-      items.filter(function (i) { return i.status === "menunggu"; }).forEach(function (item) {
+      var held = {}, chain = Promise.resolve(true);
+      items.forEach(function (item) {
         chain = chain.then(function (go) {
-          if (!go) return false;
+          if (!go || item.status !== "menunggu") return go;
+          var report = reportOf(item.url);
+          if (held[report]) return true;  // an older version of this report is still waiting
           return send(item.url, item.entries).then(function (res) {
-            if (res.kind === "ok") return remove(item.kunci).then(function () { return true; });
+            results[item.kunci] = res;
+            if (res.kind === "ok") {
+              loginNeeded = false;
+              return remove(item.kunci).then(function () { return true; });
+            }
             if (res.kind === "invalid") {
               item.status = "gagal"; item.errors = (res.data && res.data.errors) || [];
               return put(item).then(function () { return true; });
             }
+            held[report] = true;
             if (res.kind === "login") { loginNeeded = true; return false; }
-            return res.kind === "retry";  // server trouble: carry on with the others; offline: stop
+            return res.kind === "retry";  // server trouble: carry on with other reports; offline: stop
           });
         });
       });
       return chain;
-    }).then(function () { flushing = false; return render(); },
-            function () { flushing = false; return render(); });
+    });
+  }
+  /* Send the queue. A call while a send is running is answered when that send is over, and
+   * what was queued meanwhile is sent in another round before. */
+  function flush() {
+    if (running) { again = true; return running; }
+    var round = function () {
+      again = false;
+      return exclusive(sendQueued).then(null, function () {}).then(function () {
+        if (again) return round();
+        running = null;
+      });
+    };
+    running = round().then(render);
+    return running;
   }
   function flushNow() { return flush(); }
 
@@ -154,18 +199,35 @@
     box.scrollIntoView();
   }
 
-  function enqueue(form, entries, kunci) {
-    var item = { kunci: kunci, user: USER, url: form.action || location.href,
-                 label: form.dataset.offlineLabel || document.title, created: Date.now(),
-                 status: "menunggu", entries: entries };
-    return put(item).then(function () {
-      form.reset();
+  // Nothing on the form changes while its submission is stored or sent; returns the unlock.
+  function lock(form) {
+    var controls = Array.prototype.filter.call(form.elements, function (el) { return !el.disabled; });
+    controls.forEach(function (el) { el.disabled = true; });
+    form.setAttribute("aria-busy", "true");
+    return function () {
+      controls.forEach(function (el) { el.disabled = false; });
+      form.removeAttribute("aria-busy");
+    };
+  }
+  function note(form, text) {
+    showErrors(form, [text]);
+    form.querySelector("[data-offline-errors]").className = "alert alert-info";
+  }
+  // Stored on the phone: the form keeps what was typed (it is what was queued); the photos,
+  // which are in the queue now, are cleared so that they are not sent twice.
+  function enqueue(form, item, text) {
+    return append(item).then(function () {
+      form.querySelectorAll("input[type=file]").forEach(function (f) { f.value = ""; });
       render();
-      showErrors(form, [T.queued]);
-      form.querySelector("[data-offline-errors]").className = "alert alert-info";
+      note(form, text);
     }, function (err) {
       showErrors(form, [T.storeFailed + " " + (err && err.message ? err.message : "")]);
     });
+  }
+  function outcome(form, res) {
+    if (res.kind === "ok") { location.href = res.data.url; return true; }
+    if (res.kind === "invalid") { showErrors(form, (res.data && res.data.errors) || []); }
+    return false;
   }
 
   document.addEventListener("submit", function (ev) {
@@ -181,16 +243,26 @@
     if (ev.submitter && ev.submitter.name) fd.set(ev.submitter.name, ev.submitter.value);
     // A fresh key for every submission made on the phone; a retry of this one reuses it.
     var kunci = newKey(); fd.set("kunci", kunci);
-    var entries = toEntries(fd);
-    var buttons = form.querySelectorAll("button"); buttons.forEach(function (b) { b.disabled = true; });
-    var done = function () { buttons.forEach(function (b) { b.disabled = false; }); };
-    if (!navigator.onLine) { enqueue(form, entries, kunci).then(done, done); return; }
-    send(form.action || location.href, entries).then(function (res) {
-      if (res.kind === "ok") { location.href = res.data.url; return; }
-      if (res.kind === "invalid") { showErrors(form, (res.data && res.data.errors) || []); done(); return; }
-      if (res.kind === "login") loginNeeded = true;
-      enqueue(form, entries, kunci).then(done, done);
-    }, done);
+    var url = form.action || location.href;
+    var item = { kunci: kunci, user: USER, url: url, label: form.dataset.offlineLabel || document.title,
+                 created: Date.now(), status: "menunggu", entries: toEntries(fd) };
+    var unlock = lock(form);
+    waitingFor(url).then(null, function () { return false; }).then(function (behind) {
+      if (!navigator.onLine) return enqueue(form, item, T.queued).then(unlock);
+      if (behind) {  // older versions of this report are queued: this one goes after them
+        return enqueue(form, item, T.queuedBehind).then(flush).then(function () {
+          var res = results[item.kunci];
+          if (res && res.kind === "invalid") remove(item.kunci).then(render);
+          if (!res || !outcome(form, res)) unlock();
+        });
+      }
+      return send(url, item.entries).then(function (res) {
+        if (outcome(form, res)) return;
+        if (res.kind === "invalid") { unlock(); return; }
+        if (res.kind === "login") loginNeeded = true;
+        return enqueue(form, item, T.queued).then(unlock);
+      });
+    }).then(null, unlock);
   });
 
   function updateNotes() {
