@@ -30,6 +30,12 @@ def pantau(request):
             "refused": gettext("ditolak server (kode %(s)s)"),
             "login": gettext("Sesi Anda berakhir: masuk lagi agar antrean terkirim."),
             "storeFailed": gettext("Laporan tidak dapat disimpan di ponsel:"),
+            "empty": gettext("Tidak ada laporan di antrean ponsel ini."),
+            "savedAt": gettext("disimpan"),
+            "copy": gettext(
+                "Anda luring: halaman ini tampil seperti terakhir dimuat; angka terbaru tampil "
+                "saat tersambung."
+            ),
         },
         "PANTAU_DEBUG": settings.DEBUG,
         "user_roles": sorted(roles),

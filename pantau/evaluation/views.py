@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from pantau.core.canonical import canonical_url, set_canonical
 from pantau.core.numbers import int_param
 from pantau.evaluation.periods import periode_choices, periode_parse
 from pantau.evaluation.selectors import (
@@ -90,7 +91,8 @@ def dasbor(request):
             "yoy": _by_month(board.kurva, lalu),
         },
     }
-    return render(request, "evaluation/dasbor.html", context)
+    canonical = canonical_url("evaluation:dasbor", tahun=ta.tahun, periode=period.kode)
+    return set_canonical(render(request, "evaluation/dasbor.html", context), canonical)
 
 
 def _by_month(now: dict, before: dict) -> dict:

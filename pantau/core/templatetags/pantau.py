@@ -8,6 +8,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from pantau.core.canonical import canonical_url
 from pantau.core.numbers import format_number
 
 register = template.Library()
@@ -114,3 +115,10 @@ def halaman_url(context, number) -> str:
     query = context["request"].GET.copy()
     query["halaman"] = number
     return f"?{query.urlencode()}"
+
+
+@register.simple_tag
+def url_kanonik(viewname, *args, **params) -> str:
+    """`{% url_kanonik 'monitoring:daftar' opd=.. tahun=.. bulan=.. %}`: the canonical address
+    the page itself names (core.canonical), so that the link finds the page kept offline."""
+    return canonical_url(viewname, *args, **params)

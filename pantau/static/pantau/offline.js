@@ -12,7 +12,7 @@
   var script = document.currentScript;
   var USER = document.body.getAttribute("data-user") || "";
   var T = JSON.parse(document.getElementById("offline-texts").textContent);
-  var DB_NAME = "pantau", STORE = "antrean";
+  var DB_NAME = "pantau", STORE = "antrean", PAGES = "pantau-pages";
 
   if ("serviceWorker" in navigator && script && script.dataset.sw) {
     navigator.serviceWorker.register(script.dataset.sw, { scope: "/" }).catch(function () {});
@@ -154,6 +154,10 @@
   }
   function flushNow() { return flush(); }
 
+  function when(time) {  // 5 Feb 2026 10.00 (in the page's language)
+    return new Date(time).toLocaleString(document.documentElement.lang || "id", {
+      day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
   function render() {
     return all().then(function (items) {
       document.body.dataset.antrean = String(items.length);
@@ -164,7 +168,13 @@
         var main = document.querySelector("main"); main.insertBefore(host, main.firstChild);
       }
       host.innerHTML = "";
-      if (!items.length) return;
+      if (!items.length) {
+        if (host.hasAttribute("data-selalu")) {  // the offline page says so when there is nothing
+          var none = document.createElement("p"); none.className = "alert alert-light border small";
+          none.textContent = T.empty; host.appendChild(none);
+        }
+        return;
+      }
       var box = document.createElement("section");
       box.className = "alert alert-warning"; box.setAttribute("aria-live", "polite");
       var h = document.createElement("h2"); h.className = "h6";
@@ -173,7 +183,7 @@
       var ul = document.createElement("ul"); ul.className = "small mb-2";
       items.forEach(function (item) {
         var li = document.createElement("li");
-        li.textContent = item.label + " · " + new Date(item.created).toLocaleString(document.documentElement.lang || "id") + " · " +
+        li.textContent = item.label + " · " + when(item.created) + " · " +
           (item.status === "gagal" ? T.failed + ": " + (item.errors || []).join(" ") : T.waiting);
         if (item.status === "gagal") {
           var del = document.createElement("button"); del.type = "button";
@@ -234,7 +244,7 @@
     var form = ev.target;
     if (!form.matches("[data-offline-form]")) {
       if (form.action && /\/keluar\/?$/.test(form.action)) {  // sign out: this user's cached pages go
-        if ("caches" in window) caches.delete("pantau-pages");
+        if ("caches" in window) caches.delete(PAGES);
       }
       return;
     }
@@ -267,10 +277,77 @@
 
   function updateNotes() {
     document.querySelectorAll("[data-offline-note]").forEach(function (n) { n.hidden = navigator.onLine; });
+    var banner = document.getElementById("catatan-luring");
+    if (navigator.onLine || document.querySelector("[data-halaman-luring]")) { if (banner) banner.remove(); return; }
+    if (banner) return;
+    banner = document.createElement("p"); banner.id = "catatan-luring"; banner.setAttribute("role", "status");
+    banner.className = "alert alert-secondary py-2 small"; banner.textContent = T.copy;
+    var main = document.querySelector("main"); main.insertBefore(banner, main.firstChild);
   }
+
+  /* Offline reading. The service worker keeps every page opened; this page asks it to keep the
+   * start page and the offline page as well, and this page itself when it arrived before the
+   * worker controlled it. Pages kept for another user never stay: they go when someone else
+   * signs in on this phone (sign-out deletes them too). */
+  function keepPages() {
+    if (!("serviceWorker" in navigator) || !("caches" in window) || !navigator.onLine) return;
+    var before = USER;
+    try { before = localStorage.getItem("pantau-pengguna"); localStorage.setItem("pantau-pengguna", USER); } catch (e) { /* private mode */ }
+    var other = before !== USER, controlled = !!navigator.serviceWorker.controller;
+    (other ? caches.delete(PAGES) : Promise.resolve()).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (reg) {
+      var worker = navigator.serviceWorker.controller || reg.active;
+      if (worker) worker.postMessage({ type: "simpan", halaman: other || !controlled ? location.href : null });
+    }).catch(function () {});
+  }
+
+  /* The offline page: the pages kept on this phone, newest first, and which page was asked for
+   * when it stands in for one never opened here. */
+  function listPages() {
+    var list = document.querySelector("[data-halaman-luring]");
+    if (!list || !("caches" in window)) return;
+    var own = list.getAttribute("data-halaman-luring");
+    if (location.pathname !== own) {
+      var miss = document.querySelector("[data-luring-belum]");
+      miss.querySelector("[data-luring-alamat]").textContent = location.pathname + location.search;
+      miss.hidden = false;
+    }
+    caches.open(PAGES).then(function (cache) {
+      return cache.keys().then(function (reqs) {
+        return Promise.all(reqs.reverse().map(function (req) {
+          return cache.match(req, { ignoreVary: true }).then(function (res) {
+            if (!res || (res.headers.get("Content-Type") || "").indexOf("text/html") !== 0) return null;
+            return res.text().then(function (html) {
+              var m = /<title>([\s\S]*?)<\/title>/i.exec(html);
+              var title = m ? new DOMParser().parseFromString(m[1], "text/html").documentElement.textContent : req.url;
+              return { url: req.url, title: title.replace(/\s*·\s*Pantau\s*$/, "").trim(), date: res.headers.get("Date") };
+            });
+          });
+        }));
+      });
+    }).then(function (pages) {
+      var seen = {};
+      pages.forEach(function (p) {
+        if (!p || new URL(p.url).pathname === own || seen[p.title + p.date]) return;
+        seen[p.title + p.date] = true;  // a page filed under its canonical address as well
+        var a = document.createElement("a");
+        a.className = "list-group-item list-group-item-action touch"; a.href = p.url; a.textContent = p.title;
+        if (p.date) {
+          var date = document.createElement("span"); date.className = "d-block small text-body-secondary";
+          date.textContent = T.savedAt + " " + when(p.date); a.appendChild(date);
+        }
+        list.appendChild(a);
+      });
+      document.querySelector("[data-halaman-kosong]").hidden = list.children.length > 0;
+    }).catch(function () {});
+  }
+
   window.addEventListener("online", function () { updateNotes(); flushNow(); });
   window.addEventListener("offline", updateNotes);
   updateNotes();
+  keepPages();
+  listPages();
   render();
   flushNow();
   setInterval(flushNow, 30000);
