@@ -31,6 +31,13 @@ def pantau(request):
             "login": gettext("Sesi Anda berakhir: masuk lagi agar antrean terkirim."),
             "storeFailed": gettext("Laporan tidak dapat disimpan di ponsel:"),
             "empty": gettext("Tidak ada laporan di antrean ponsel ini."),
+            "needsConnection": gettext(
+                "Perlu sambungan internet: tindakan ini belum dikirim. Coba lagi saat tersambung."
+            ),
+            "signOutOffline": gettext(
+                "Perlu sambungan internet untuk keluar. Halaman yang tersimpan sudah dihapus dari "
+                "ponsel ini."
+            ),
             "savedAt": gettext("disimpan"),
             "copy": gettext(
                 "Anda luring: halaman ini tampil seperti terakhir dimuat; angka terbaru tampil "

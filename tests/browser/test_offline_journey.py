@@ -74,6 +74,11 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
     page.reload()  # the report reads offline, photo included
     assert page.locator("img.card-img-top").evaluate("i => i.complete && i.naturalWidth > 0")
     assert "Anda luring" in page.locator("#catatan-luring").inner_text()
+    # a step that needs the server says so instead of leaving for the browser's error page
+    report = page.url
+    page.get_by_role("button", name="Ajukan ke kepala OPD").click()
+    assert "Perlu sambungan internet" in page.locator("#pesan-luring").inner_text()
+    assert page.url == report and "Pembangunan Rumah Sakit" in page.content()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "laporan-luring.png"), full_page=True)
     # the breadcrumb (with OPD, year and month) finds the list opened from the menu
@@ -123,6 +128,13 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
 
     ctx.set_offline(False)
     page.wait_for_function("document.body.dataset.antrean === '0'", timeout=15000)
+
+    # signing out without signal cannot reach the server, but the kept pages go at once
+    ctx.set_offline(True)
+    page.get_by_role("button", name="Buka menu").click()
+    page.get_by_role("button", name="Keluar").click()
+    assert "Perlu sambungan internet untuk keluar" in page.locator("#pesan-luring").inner_text()
+    page.wait_for_function("caches.has('pantau-pages').then(h => !h)")
     ctx.close()
 
 

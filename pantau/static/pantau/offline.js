@@ -209,6 +209,17 @@
     box.scrollIntoView();
   }
 
+  // A message next to a form that needs the connection (at the top of the page for the menu's).
+  function say(form, text) {
+    var old = document.getElementById("pesan-luring");
+    if (old) old.remove();
+    var box = document.createElement("p");
+    box.id = "pesan-luring"; box.className = "alert alert-warning"; box.setAttribute("role", "alert");
+    box.textContent = text;
+    var main = document.querySelector("main");
+    if (main.contains(form)) form.parentNode.insertBefore(box, form); else main.insertBefore(box, main.firstChild);
+    box.scrollIntoView({ block: "center" });
+  }
   // Nothing on the form changes while its submission is stored or sent; returns the unlock.
   function lock(form) {
     var controls = Array.prototype.filter.call(form.elements, function (el) { return !el.disabled; });
@@ -243,8 +254,11 @@
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (!form.matches("[data-offline-form]")) {
-      if (form.action && /\/keluar\/?$/.test(form.action)) {  // sign out: this user's cached pages go
-        if ("caches" in window) caches.delete(PAGES);
+      var signOut = form.action && /\/keluar\/?$/.test(form.action);
+      if (signOut && "caches" in window) caches.delete(PAGES);  // sign out: this user's kept pages go
+      if (!navigator.onLine && (form.getAttribute("method") || "").toLowerCase() === "post") {
+        ev.preventDefault();  // not the browser's error page: the page stays, with why
+        say(form, signOut ? T.signOutOffline : T.needsConnection);
       }
       return;
     }
@@ -298,7 +312,10 @@
       return navigator.serviceWorker.ready;
     }).then(function (reg) {
       var worker = navigator.serviceWorker.controller || reg.active;
-      if (worker) worker.postMessage({ type: "simpan", halaman: other || !controlled ? location.href : null });
+      if (worker) {
+        worker.postMessage({ type: "simpan", bahasa: document.documentElement.lang,
+                             halaman: other || !controlled ? location.href : null });
+      }
     }).catch(function () {});
   }
 

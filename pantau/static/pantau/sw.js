@@ -81,12 +81,15 @@ function fromCache(address) {
 
 function cacheable(res) { return res.ok && !res.redirected && res.type === "basic"; }
 
-/* Fetch and keep a page that is missing (or, with maxAge, older than that). */
-function keepIfMissing(address, maxAge) {
+/* Fetch and keep a page that is missing (or, with maxAge, older than that or in another
+ * language than `lang`). */
+function keepIfMissing(address, maxAge, lang) {
   return caches.open(PAGES).then(function (cache) { return cache.match(key(address), { ignoreVary: true }); })
     .then(function (hit) {
       var date = hit && Date.parse(hit.headers.get("Date") || "");
-      if (hit && (!maxAge || (date && Date.now() - date < maxAge))) return null;
+      var fresh = hit && (!maxAge || (date && Date.now() - date < maxAge)) &&
+        (!lang || !hit.headers.get("Content-Language") || hit.headers.get("Content-Language") === lang);
+      if (fresh) return null;
       return fetch(address, { credentials: "same-origin" }).then(function (res) {
         return cacheable(res) && (res.headers.get("Content-Type") || "").indexOf("text/html") === 0 ? keep(address, res) : null;
       }, function () { return null; });
@@ -98,7 +101,7 @@ function keepIfMissing(address, maxAge) {
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type !== "simpan") return;
-  var jobs = [keepIfMissing(START, 0), keepIfMissing(OFFLINE, DAY)];
+  var jobs = [keepIfMissing(START, 0), keepIfMissing(OFFLINE, DAY, data.bahasa)];
   if (data.halaman && new URL(data.halaman).origin === self.location.origin) jobs.push(keepIfMissing(data.halaman, 0));
   event.waitUntil(Promise.all(jobs));
 });
