@@ -69,13 +69,19 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
     page.wait_for_selector("img.card-img-top")
     page.wait_for_function("[...document.images].every(i => i.complete)")
     wait_kept(page, page.url)
+    report = page.url
+    # a file opened as a page (the original photo here; exports alike) is not kept: pages only
+    original = page.locator("a:has(img.card-img-top)").get_attribute("href")
+    page.goto(base + original)
+    page.goto(report)
+    wait_kept(page, report)
+    assert not kept(page, original)
 
     ctx.set_offline(True)
     page.reload()  # the report reads offline, photo included
     assert page.locator("img.card-img-top").evaluate("i => i.complete && i.naturalWidth > 0")
     assert "Anda luring" in page.locator("#catatan-luring").inner_text()
     # a step that needs the server says so instead of leaving for the browser's error page
-    report = page.url
     page.get_by_role("button", name="Ajukan ke kepala OPD").click()
     assert "Perlu sambungan internet" in page.locator("#pesan-luring").inner_text()
     assert page.url == report and "Pembangunan Rumah Sakit" in page.content()

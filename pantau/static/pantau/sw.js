@@ -12,7 +12,7 @@ var STATIC = "pantau-static-v2", PAGES = "pantau-pages";
 var START = "/";            // the installed app's start page (manifest start_url without `source`)
 var OFFLINE = "/luring/";   // core:luring
 var IGNORED = ["source"];   // parameters that do not change what a page shows
-var MAX_PAGES = 120;        // oldest copies go first beyond this
+var MAX_PAGES = 120;        // pages and photos; the oldest go first beyond this
 var DAY = 24 * 3600 * 1000;
 
 self.addEventListener("install", function () { self.skipWaiting(); });
@@ -80,6 +80,8 @@ function fromCache(address) {
 }
 
 function cacheable(res) { return res.ok && !res.redirected && res.type === "basic"; }
+// Pages only: a download opened as a page (XLSX, PDF, CSV) is not kept.
+function isPage(res) { return (res.headers.get("Content-Type") || "").indexOf("text/html") === 0; }
 
 /* Fetch and keep a page that is missing (or, with maxAge, older than that or in another
  * language than `lang`). */
@@ -91,7 +93,7 @@ function keepIfMissing(address, maxAge, lang) {
         (!lang || !hit.headers.get("Content-Language") || hit.headers.get("Content-Language") === lang);
       if (fresh) return null;
       return fetch(address, { credentials: "same-origin" }).then(function (res) {
-        return cacheable(res) && (res.headers.get("Content-Type") || "").indexOf("text/html") === 0 ? keep(address, res) : null;
+        return cacheable(res) && isPage(res) ? keep(address, res) : null;
       }, function () { return null; });
     });
 }
@@ -120,7 +122,7 @@ self.addEventListener("fetch", function (event) {
   if (url.pathname.indexOf("/admin/") === 0) return;
   if (req.mode === "navigate") {
     event.respondWith(fetch(req).then(function (res) {
-      if (cacheable(res)) event.waitUntil(keep(req.url, res));
+      if (cacheable(res) && isPage(res)) event.waitUntil(keep(req.url, res));
       return res;
     }, function () { return fromCache(req.url); }));
     return;
@@ -129,7 +131,9 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fetch(req).then(function (res) {
       if (cacheable(res)) {
         var copy = res.clone();
-        event.waitUntil(caches.open(PAGES).then(function (cache) { return cache.put(key(req.url), copy); }));
+        event.waitUntil(caches.open(PAGES).then(function (cache) {
+          return cache.put(key(req.url), copy).then(function () { return trim(cache); });
+        }));
       }
       return res;
     }, function () {
