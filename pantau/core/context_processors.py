@@ -23,9 +23,26 @@ def pantau(request):
             "queued": gettext(
                 "Tidak ada sambungan: laporan disimpan di ponsel dan akan dikirim otomatis."
             ),
+            "queuedBehind": gettext(
+                "Laporan disimpan di ponsel dan dikirim sesudah versi sebelumnya yang masih "
+                "di antrean."
+            ),
             "refused": gettext("ditolak server (kode %(s)s)"),
             "login": gettext("Sesi Anda berakhir: masuk lagi agar antrean terkirim."),
             "storeFailed": gettext("Laporan tidak dapat disimpan di ponsel:"),
+            "empty": gettext("Tidak ada laporan di antrean ponsel ini."),
+            "needsConnection": gettext(
+                "Perlu sambungan internet: tindakan ini belum dikirim. Coba lagi saat tersambung."
+            ),
+            "signOutOffline": gettext(
+                "Perlu sambungan internet untuk keluar. Halaman yang tersimpan sudah dihapus dari "
+                "ponsel ini."
+            ),
+            "savedAt": gettext("disimpan"),
+            "copy": gettext(
+                "Anda luring: halaman ini tampil seperti terakhir dimuat; angka terbaru tampil "
+                "saat tersambung."
+            ),
         },
         "PANTAU_DEBUG": settings.DEBUG,
         "user_roles": sorted(roles),

@@ -56,6 +56,13 @@ def home(request):
     return render(request, "core/home.html", context)
 
 
+def luring(request):
+    """The page the service worker shows for a page never opened on this phone: the menu, the
+    phone's queue of reports and the pages kept for reading offline (filled in by offline.js).
+    Open to visitors too, never a redirect, so that it can be kept."""
+    return render(request, "core/luring.html")
+
+
 def service_worker(request):
     """The service worker, served from the site root so that its scope covers every page."""
     from pathlib import Path

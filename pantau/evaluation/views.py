@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from pantau.core.canonical import canonical_url, set_canonical
 from pantau.core.numbers import int_param
 from pantau.evaluation import kelompok as program_group
 from pantau.evaluation.choices import Dasar
@@ -105,7 +106,8 @@ def dasbor(request):
             "yoy": _by_month(board.kurva, lalu),
         },
     }
-    return render(request, "evaluation/dasbor.html", context)
+    canonical = canonical_url("evaluation:dasbor", tahun=ta.tahun, periode=period.kode)
+    return set_canonical(render(request, "evaluation/dasbor.html", context), canonical)
 
 
 def _by_month(now: dict, before: dict) -> dict:

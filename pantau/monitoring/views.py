@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pantau.core.canonical import canonical_url, set_canonical
 from pantau.core.errors import error_messages
 from pantau.core.numbers import int_param
 from pantau.core.templatetags.pantau import persen
@@ -81,7 +82,10 @@ def daftar(request):
         if role_for(request.user, opd) not in {Role.OPERATOR_OPD, Role.KEPALA_OPD}
         else None,
     }
-    return render(request, "monitoring/daftar.html", context)
+    canonical = canonical_url(
+        "monitoring:daftar", opd=opd.pk, tahun=periode.tahun_anggaran.tahun, bulan=periode.bulan
+    )
+    return set_canonical(render(request, "monitoring/daftar.html", context), canonical)
 
 
 def _form(request, sub, periode, report, *, data=None, files=None) -> LaporanForm:

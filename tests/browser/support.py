@@ -17,3 +17,22 @@ def login(page, base, username):
 
 def no_horizontal_scroll(page):
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def open_form(page, base, sub, bulan=1):
+    """The phone form of a sub kegiatan's monthly report."""
+    page.goto(f"{base}/monitoring/laporan/{sub.pk}/{bulan}/")
+    page.wait_for_selector("form[data-offline-form]")
+
+
+def queue_size(page):
+    return page.evaluate("window.pantauOffline.items().then(i => i.length)")  # evaluate awaits
+
+
+def queued_values(page, name):
+    """One field's value in each queued report, oldest first (the order they are sent in)."""
+    return page.evaluate(
+        "name => window.pantauOffline.items().then(items => items.map("
+        "i => (i.entries.find(e => e[0] === name) || [])[1]))",
+        name,
+    )

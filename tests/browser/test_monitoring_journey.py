@@ -6,18 +6,16 @@ import pytest
 
 from pantau.monitoring.models import Bukti, Realisasi
 from pantau.monitoring.tests.photos import jpeg
-from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll
+from tests.browser.support import (
+    ARTIFACTS,
+    login,
+    no_horizontal_scroll,
+    open_form,
+    queue_size,
+    queued_values,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def open_form(page, base, sub, bulan=1):
-    page.goto(f"{base}/monitoring/laporan/{sub.pk}/{bulan}/")
-    page.wait_for_selector("form[data-offline-form]")
-
-
-def queue_size(page):
-    return page.evaluate("window.pantauOffline.items().then(i => i.length)")  # evaluate awaits
 
 
 def test_operator_offline_then_head_and_verifier(browser, live_server, live_world, clock):
@@ -119,12 +117,12 @@ def test_two_offline_versions_arrive_in_order(browser, live_server, live_world, 
     login(page, base, "operator_opd.a")
     open_form(page, base, world.a.sub2)
     ctx.set_offline(True)
-    for amount in ("20.000.000", "25.000.000"):
+    for n, amount in enumerate(("20.000.000", "25.000.000"), start=1):
         page.get_by_label("Realisasi keuangan bulan ini (Rp)").fill(amount)
         page.get_by_label("Realisasi fisik kumulatif (%)").fill("6")
         page.get_by_role("button", name="Simpan draf").click()
-        page.wait_for_function("document.body.dataset.antrean !== undefined")
-    page.wait_for_function("document.body.dataset.antrean === '2'")
+        page.wait_for_function(f"document.body.dataset.antrean === '{n}'")
+    assert queued_values(page, "keuangan") == ["20.000.000", "25.000.000"]
     ctx.set_offline(False)
     page.wait_for_function("document.body.dataset.antrean === '0'", timeout=15000)
     report = Realisasi.objects.get(sub_kegiatan=world.a.sub2)

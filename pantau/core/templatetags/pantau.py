@@ -8,6 +8,7 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from pantau.core.canonical import canonical_url
 from pantau.core.numbers import format_exact, format_jarak, format_money, format_number
 
 register = template.Library()
@@ -141,3 +142,10 @@ def halaman_url(context, number) -> str:
 def romawi(value) -> str:
     """A quarter number in Roman numerals (TW III)."""
     return {1: "I", 2: "II", 3: "III", 4: "IV"}.get(value, str(value))
+
+
+@register.simple_tag
+def url_kanonik(viewname, *args, **params) -> str:
+    """`{% url_kanonik 'monitoring:daftar' opd=.. tahun=.. bulan=.. %}`: the canonical address
+    the page itself names (core.canonical), so that the link finds the page kept offline."""
+    return canonical_url(viewname, *args, **params)
