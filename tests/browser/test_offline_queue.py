@@ -210,7 +210,7 @@ def test_a_refused_version_stays_on_the_phone_with_the_reason(operator, live_ser
     page.evaluate("window.pantauOffline.flush()")
     box = page.locator("#antrean-offline")
     box.get_by_text("ditolak server").wait_for()
-    assert "Realisasi fisik harus di antara 0 dan 100%" in box.inner_text()  # the reason
+    assert "Tidak boleh lebih dari 100" in box.inner_text()  # the reason
     assert queue_size(page) == 1 and report_of(live_world) is None
     page.goto(f"{live_server.url}/monitoring/")
     assert "ditolak server" in page.locator("#antrean-offline").inner_text()
