@@ -48,7 +48,11 @@ def preview(versi, limit: int = 10) -> list[list]:
 
 
 def history(ds: Dataset):
-    return ds.publikasi.select_related("versi", "oleh").order_by("-created_at", "-pk")
+    return (
+        ds.publikasi.select_related("versi", "oleh")
+        .prefetch_related("oleh__memberships__opd")
+        .order_by("-created_at", "-pk")
+    )
 
 
 # ---- classification screen (Walidata and Bappeda's verifier) ---------------------------------
