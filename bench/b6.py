@@ -137,6 +137,12 @@ def pages(env: dict) -> tuple[list[dict], dict]:
 
 
 def serve(env: dict, port: int) -> subprocess.Popen:
+    try:
+        requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+    except requests.RequestException:
+        pass
+    else:
+        raise RuntimeError(f"port {port} is already in use; choose another with --port")
     proc = subprocess.Popen(
         [
             str(Path(sys.executable).with_name("gunicorn")),
@@ -206,8 +212,12 @@ def lighthouse(url: str, cookie: str | None) -> dict:
 
 def all_parts(browser, url: str, cookie: str | None) -> float:
     """KB of script and style (compressed, as sent) once the whole page has been scrolled."""
+    # no service worker: it would fetch the lazily loaded files itself, out of this page's sight
     context = browser.new_context(
-        viewport={"width": 360, "height": 800}, is_mobile=True, has_touch=True
+        viewport={"width": 360, "height": 800},
+        is_mobile=True,
+        has_touch=True,
+        service_workers="block",
     )
     if cookie:
         context.add_cookies([{"name": "sessionid", "value": cookie, "url": url}])
@@ -221,6 +231,7 @@ def all_parts(browser, url: str, cookie: str | None) -> float:
         lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]),
     )
     page.goto(url, wait_until="networkidle")
+    assert page.url == url, f"{url} answered {page.url} (signed out?)"
     height = page.evaluate("document.documentElement.scrollHeight")
     for y in range(0, height + 800, 400):
         page.evaluate(f"window.scrollTo(0, {y})")
