@@ -17,8 +17,13 @@
       const r = el.getBoundingClientRect();
       return r.width > 0 && r.right > width + 0.5;
     });
-    // name the outermost elements that stick out (their children follow them)
-    const outer = wide.filter((el) => !wide.includes(el.parentElement)).slice(0, 5);
+    // name the outermost elements that stick out (their children follow them), else the
+    // innermost whose text runs out of their box (white-space: nowrap)
+    let outer = wide.filter((el) => !wide.includes(el.parentElement)).slice(0, 5);
+    if (!outer.length) {
+      const spill = [...document.body.querySelectorAll("*")].filter((el) => el.scrollWidth > el.clientWidth + 1);
+      outer = spill.filter((el) => !spill.some((c) => c !== el && el.contains(c))).slice(0, 5);
+    }
     problems.push("scrollWidth " + root.scrollWidth + " > " + width + ": " +
       outer.map((el) => name(el) + " to " + Math.round(el.getBoundingClientRect().right) + " px").join(", "));
   }

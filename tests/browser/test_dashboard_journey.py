@@ -66,7 +66,7 @@ def test_bupati_dashboard_offline_and_install(browser, live_server, live_world, 
     page.screenshot(path=str(ARTIFACTS / "dasbor.png"))
 
     # the worst OPD is last in the ranking; the warning list leads to the lagging sub kegiatan
-    ranking = page.locator("#peringkat-judul ~ ol li")
+    ranking = page.locator("section[aria-labelledby=peringkat-judul] > ol > li")
     assert "Dinas Kesehatan A" in ranking.last.inner_text() or ranking.count() == 2
     page.get_by_role("link", name="Pembangunan Rumah Sakit").first.click()
     page.wait_for_selector("text=Riwayat bulanan")
