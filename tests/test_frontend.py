@@ -77,3 +77,17 @@ def test_pages_load_only_the_trimmed_chart_build():
     for path in TEMPLATES:
         assert "echarts.min.js" not in path.read_text(), path
     assert "echarts/core" in (ROOT / "frontend" / "echarts.js").read_text()
+
+
+def test_source_maps_named_by_vendor_files_are_there():
+    """collectstatic with PANTAU_DEBUG=0 (hashed file names) failed on leaflet.js.map: a vendor
+    file that names its source map needs the map beside it."""
+    vendor = ROOT / "pantau" / "static" / "vendor"
+    if not vendor.exists():
+        pytest.skip("make setup-js builds pantau/static/vendor")
+    named = []
+    for path in [*vendor.rglob("*.js"), *vendor.rglob("*.css")]:
+        for ref in re.findall(r"sourceMappingURL=([^\s*]+)", path.read_text(errors="replace")):
+            named.append(ref)
+            assert (path.parent / ref).exists(), f"{path.relative_to(vendor)} names {ref}"
+    assert "leaflet.js.map" in named
