@@ -20,14 +20,22 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 setup-js: $(VENDOR)/.installed
-$(VENDOR)/.installed: package.json package-lock.json
+# Vendor files for the pages: copied from node_modules, and two small bundles built with esbuild
+# from frontend/ (only the ECharts charts and Bootstrap components the pages use; decision 0012).
+# ICONS: the Bootstrap Icons the templates use, served as SVG masks (vendor/bootstrap-icons/icons.css).
+ICONS := binoculars person-circle geo-alt file-earmark-pdf
+ESBUILD := node_modules/.bin/esbuild --bundle --minify --format=iife --target=es2017 --legal-comments=none --log-level=warning
+$(VENDOR)/.installed: package.json package-lock.json $(wildcard frontend/*.js) Makefile
 	npm ci --no-audit --no-fund --loglevel=error
 	@rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/leaflet
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
-	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
+	@# the source maps that bootstrap.min.css and leaflet.js name: collectstatic (PANTAU_DEBUG=0) needs them
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	$(ESBUILD) frontend/bootstrap.js --outfile=$(VENDOR)/bootstrap/bootstrap.pantau.min.js
+	$(ESBUILD) frontend/echarts.js --outfile=$(VENDOR)/echarts/echarts.pantau.min.js
+	@for i in $(ICONS); do cp node_modules/bootstrap-icons/icons/$$i.svg $(VENDOR)/bootstrap-icons/; \
+	  echo ".bi-$$i{-webkit-mask-image:url($$i.svg);mask-image:url($$i.svg)}"; done > $(VENDOR)/bootstrap-icons/icons.css
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
-	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
-	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	@touch $@
 
 # Debian's Chromium for the browser journeys (the test tool's own browser download cannot work here).
@@ -64,6 +72,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	npm ci --prefix bench/lighthouse --no-audit --no-fund --loglevel=error
 	$(BIN)/python bench/run.py
 
 # Recompile translations after editing pantau/locale/*/LC_MESSAGES/django.po (needs GNU gettext).

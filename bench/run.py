@@ -1,6 +1,8 @@
 """`make bench`: every benchmark, on the embedded database and on PostgreSQL when reachable.
 
 B2: the public JSON listing against Datasette (bench/b2.py).
+B6: first load of the dashboard, the report form and the portal pages on a phone, Lighthouse
+mobile profile, production configuration (bench/b6.py; its results in var/bench/b6.json).
 B1 (docs/quality.md) at regency scale (1 pemda) and province scale (18 pemda), 2 fiscal years each, one process per
 database and scale, the two databases side by side. Data are generated on first use into
 var/bench/ (SQLite) and the PostgreSQL databases pantau_bench_<scale>; later runs reuse them.
@@ -80,7 +82,7 @@ def main() -> int:
     parser.add_argument("--scale", action="append", choices=sorted(SCALES))
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--only", nargs="+", default=["b1", "b2"], choices=["b1", "b2"])
+    parser.add_argument("--only", nargs="+", default=["b1", "b2", "b6"], choices=["b1", "b2", "b6"])
     args = parser.parse_args()
     scales = args.scale or ["regency", "province"]
     OUT.mkdir(parents=True, exist_ok=True)
@@ -142,6 +144,10 @@ def main() -> int:
                     f"datasette {r['datasette_rps']:7.1f} req/s  ratio {r['ratio']:5.2f} (≥ 1.0)  "
                     f"{'ok' if ok else 'MISSED'}"
                 )
+    if "b6" in args.only:
+        print("== B6: muat pertama di ponsel (Lighthouse, profil seluler, konfigurasi produksi)")
+        done = subprocess.run([sys.executable, str(HERE / "b6.py")], cwd=ROOT)  # prints its lines
+        failed |= done.returncode != 0
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     return 1 if failed else 0
 

@@ -186,19 +186,47 @@ def _create_opds(rng: random.Random, pemda: Pemda) -> list[Opd]:
 def _create_users(pemda: Pemda, opds: list[Opd]) -> list[tuple[str, str, str]]:
     by_short = {o.singkatan: o for o in opds}
     specs = [
-        ("bupati", "Bupati", "Wakatobi", Role.PIMPINAN, None),
-        ("admin.kominfo", "Admin", "Diskominfo-SP", Role.ADMIN, None),
-        ("verifikator.bappeda", "Verifikator", "Bappelitbangda", Role.VERIFIKATOR, None),
-        ("kepala.dinkes", "Kepala", "Dinas Kesehatan", Role.KEPALA_OPD, by_short["Dinkes"]),
-        ("operator.dinkes", "Operator", "Dinas Kesehatan", Role.OPERATOR_OPD, by_short["Dinkes"]),
-        ("auditor.inspektorat", "Auditor", "Inspektorat", Role.AUDITOR, None),
+        ("bupati", "Bupati", "Wakatobi", Role.PIMPINAN, None, "Kepala Daerah"),
+        ("admin.kominfo", "Admin", "Diskominfo-SP", Role.ADMIN, None, "Pranata Komputer"),
+        (
+            "verifikator.bappeda",
+            "Verifikator",
+            "Bappelitbangda",
+            Role.VERIFIKATOR,
+            None,
+            "Perencana Ahli Muda",
+        ),
+        (
+            "kepala.dinkes",
+            "Kepala",
+            "Dinas Kesehatan",
+            Role.KEPALA_OPD,
+            by_short["Dinkes"],
+            "Kepala Dinas Kesehatan",
+        ),
+        (
+            "operator.dinkes",
+            "Operator",
+            "Dinas Kesehatan",
+            Role.OPERATOR_OPD,
+            by_short["Dinkes"],
+            "Pengelola Data Pelaporan",
+        ),
+        (
+            "auditor.inspektorat",
+            "Auditor",
+            "Inspektorat",
+            Role.AUDITOR,
+            None,
+            "Auditor Ahli Pertama",
+        ),
     ]
     out = []
-    for username, first, last, role, opd in specs:
+    for username, first, last, role, opd, jabatan in specs:
         user = user_create(
             actor=None, username=username, password=DEMO_PASSWORD, first_name=first, last_name=last
         )
-        membership_set(actor=None, user=user, pemda=pemda, role=role, opd=opd)
+        membership_set(actor=None, user=user, pemda=pemda, role=role, opd=opd, jabatan=jabatan)
         if role == Role.ADMIN:
             reference_admin_grant(actor=None, user=user)
         out.append(

@@ -177,14 +177,22 @@ def entry_rows(*, user, opd: Opd, periode: PeriodeLaporan) -> list[EntryRow]:
     return rows
 
 
+def _trail():
+    """Workflow steps with the people who took them, their positions and OPDs fetched (shown by
+    name and position: organisations.selectors.person_label)."""
+    return (
+        RiwayatStatus.objects.select_related("aktor")
+        .prefetch_related("aktor__memberships__opd")
+        .order_by("created_at")
+    )
+
+
 def report_detail(*, user, sub: SubKegiatan, periode: PeriodeLaporan) -> Realisasi | None:
     if not scope_for(user).can_read_opd(sub.opd):
         raise Http404
     return (
         Realisasi.objects.filter(sub_kegiatan=sub, periode=periode)
-        .prefetch_related(
-            "bukti", Prefetch("riwayat", queryset=RiwayatStatus.objects.order_by("created_at"))
-        )
+        .prefetch_related("bukti", Prefetch("riwayat", queryset=_trail()))
         .first()
     )
 
@@ -199,7 +207,8 @@ def fisik_sebelumnya(*, sub: SubKegiatan, bulan: int):
 
 
 def history(*, user, sub: SubKegiatan) -> list[Realisasi]:
-    """Every monthly report of a sub kegiatan with its trail and evidence (three queries).
+    """Every monthly report of a sub kegiatan with its trail, the trail's people and evidence
+    (five queries).
     A `rahasia` sub kegiatan only for its readers, and the read is audited."""
     from pantau.audit.services import audit_rahasia_read, may_read_rahasia
 
@@ -209,9 +218,7 @@ def history(*, user, sub: SubKegiatan) -> list[Realisasi]:
     return list(
         Realisasi.objects.filter(sub_kegiatan=sub)
         .select_related("periode__tahun_anggaran")
-        .prefetch_related(
-            "bukti", Prefetch("riwayat", queryset=RiwayatStatus.objects.order_by("created_at"))
-        )
+        .prefetch_related("bukti", Prefetch("riwayat", queryset=_trail()))
         .order_by("periode__bulan")
     )
 

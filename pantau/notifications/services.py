@@ -131,13 +131,25 @@ def _send_emails(ids: list[int]) -> int:
 
 
 @transaction.atomic
-def transition_notice(*, realisasi_id: int, name: str, catatan: str) -> list[Notifikasi]:
+def transition_notice(
+    *, realisasi_id: int, name: str, catatan: str, actor_id: int | None = None
+) -> list[Notifikasi]:
+    """The notices of a workflow step; the person who took it is named with their position."""
+    from django.contrib.auth import get_user_model
+
     from pantau.monitoring.models import Realisasi
+    from pantau.organisations.selectors import person_label
 
     r = Realisasi.objects.select_related("sub_kegiatan", "periode__tahun_anggaran", "opd").get(
         pk=realisasi_id
     )
     url = reverse("monitoring:laporan", args=[r.sub_kegiatan_id, r.periode.bulan])
+    actor = (
+        get_user_model().objects.prefetch_related("memberships__opd").filter(pk=actor_id).first()
+        if actor_id
+        else None
+    )
+    oleh = person_label(actor, pemda_id=r.pemda_id)
     if name == "verify":
         judul = _("Laporan diverifikasi: %(sub)s") % {"sub": r.sub_kegiatan.nama[:120]}
         isi = _("Laporan %(periode)s untuk %(sub)s telah diverifikasi Bappeda.") % {
@@ -155,6 +167,8 @@ def transition_notice(*, realisasi_id: int, name: str, catatan: str) -> list[Not
         roles = (
             {Role.OPERATOR_OPD} if name == "return_opd" else {Role.OPERATOR_OPD, Role.KEPALA_OPD}
         )
+    if oleh:
+        isi = f"{isi} ({_('oleh %(orang)s') % {'orang': oleh}})"
     users = recipients(pemda_id=r.pemda_id, opd_id=r.opd_id, roles=roles)
     return notifikasi_create(users=users, pemda_id=r.pemda_id, judul=judul, isi=isi, url=url)
 

@@ -8,7 +8,11 @@ from pantau.notifications import services
 
 @db_task(retries=3, retry_delay=60)
 def send_transition_notice(realisasi_id: int, name: str, actor_id: int | None, catatan: str) -> int:
-    return len(services.transition_notice(realisasi_id=realisasi_id, name=name, catatan=catatan))
+    return len(
+        services.transition_notice(
+            realisasi_id=realisasi_id, name=name, catatan=catatan, actor_id=actor_id
+        )
+    )
 
 
 @db_task(retries=3, retry_delay=60)

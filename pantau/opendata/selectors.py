@@ -80,7 +80,11 @@ def skema_columns(ds: Dataset) -> list[dict]:
 
 
 def history(ds: Dataset):
-    return ds.publikasi.select_related("versi", "oleh").order_by("-created_at", "-pk")
+    return (
+        ds.publikasi.select_related("versi", "oleh")
+        .prefetch_related("oleh__memberships__opd")
+        .order_by("-created_at", "-pk")
+    )
 
 
 # ---- classification screen (Walidata and Bappeda's verifier) ---------------------------------

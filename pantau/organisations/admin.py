@@ -29,7 +29,13 @@ class OpdAdmin(AuditedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
-    list_display = ["user", "role", "opd", "pemda"]
+    list_display = ["user", "role", "jabatan", "opd", "pemda"]
     list_filter = [("pemda", admin.RelatedOnlyFieldListFilter), "role"]
-    search_fields = ["user__username", "opd__nama"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "jabatan",
+        "opd__nama",
+    ]
     raw_id_fields = ["user", "opd"]

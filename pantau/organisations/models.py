@@ -275,6 +275,9 @@ class Membership(TimestampedModel):
         Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
     )
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    # The position held, as others should read it next to the name ("Kepala Seksi Program");
+    # empty: the role in the pemda (and OPD) is shown instead.
+    jabatan = models.CharField(_("jabatan"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("keanggotaan")

@@ -44,3 +44,21 @@ def pulau_peta(*, pemda: Pemda) -> list[dict]:
             "nama", "latitude", "longitude", "berpenghuni"
         )
     ]
+
+
+def person_label(user, *, pemda_id: int | None = None) -> str:
+    """A person as colleagues read them: full name and position ("Siti Aminah, Kepala Seksi
+    Program"), or the role held in the pemda and OPD when no position is recorded ("Siti Aminah,
+    Operator OPD Dinkes"); the username only when the account has no name. Reads
+    `user.memberships` (prefetch `memberships__opd` where people are listed)."""
+    if user is None:
+        return ""
+    name = user.get_full_name().strip() or user.get_username()
+    held = [m for m in user.memberships.all() if pemda_id is None or m.pemda_id == pemda_id]
+    if not held:
+        return name
+    m = held[0]
+    if m.jabatan:
+        return f"{name}, {m.jabatan}"
+    role = m.get_role_display()
+    return f"{name}, {role} {m.opd.singkatan}" if m.opd_id else f"{name}, {role}"

@@ -289,14 +289,19 @@ def reference_admin_grant(*, actor, user) -> None:
 
 
 @transaction.atomic
-def membership_set(*, actor, user, pemda: Pemda, role: str, opd: Opd | None = None) -> Membership:
-    """Give the user this role (and OPD) in the pemda, replacing any earlier role there."""
+def membership_set(
+    *, actor, user, pemda: Pemda, role: str, opd: Opd | None = None, jabatan: str | None = None
+) -> Membership:
+    """Give the user this role (and OPD) in the pemda, replacing any earlier role there;
+    `jabatan` (the position shown next to the name) is kept when not given."""
     membership = Membership.objects.select_for_update().filter(user=user, pemda=pemda).first()
     before = snapshot(membership) if membership else None
     if membership is None:
         membership = Membership(user=user, pemda=pemda)
     membership.role = role
     membership.opd = opd
+    if jabatan is not None:
+        membership.jabatan = jabatan.strip()
     action = "membership.create" if before is None else "membership.update"
     save_audited(actor=actor, obj=membership, action=action, before=before)
     forget_scope(user)

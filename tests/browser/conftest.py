@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from conftest import World
+from tests.browser.support import layout_problems, watch
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -26,8 +27,20 @@ def browser():
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        new_context = b.new_context
+        # every context a journey opens checks every page at its width (support.watch)
+        b.new_context = lambda **kw: watch(new_context(**kw))
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def _layout_checked():
+    """A journey fails when a page it opened scrolls sideways or has small touch targets."""
+    layout_problems()
+    yield
+    problems = layout_problems()
+    assert not problems, "layout at the phone's width:\n" + "\n".join(problems)
 
 
 @pytest.fixture

@@ -1,10 +1,66 @@
-"""Helpers shared by the browser journeys."""
+"""Helpers shared by the browser journeys.
+
+Every browser context the journeys open is watched (`watch`): each page, when it has loaded and
+after every htmx swap, checks itself at the phone's width and reports to the test:
+
+- **no sideways scrolling**: `document.documentElement.scrollWidth` is at most the layout
+  viewport's width (`clientWidth`, 360; `innerWidth` grows when a phone zooms out of a page that
+  is too wide); the elements that stick out are named;
+- **touch targets** (WCAG 2.5.5): every visible link, button, form control and summary is at
+  least 44 x 44 CSS px, counting a checkbox's or radio's label as its target. Exceptions
+  (WCAG 2.5.8): a link inside running text (an inline link whose block holds other text), and
+  elements that are not shown (zero size, `visibility: hidden`, the skip link until focused).
+  A Bootstrap `stretched-link` is measured by the box it stretches over.
+
+The test fails at its end (fixture `_layout_checked` in conftest.py) with every problem found,
+page by page. `LAYOUT_CHECK` is the same check as a function, for tests that call it directly.
+"""
+
+from __future__ import annotations
 
 from pathlib import Path
 
 from conftest import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+LAYOUT_CHECK = (Path(__file__).with_name("layout_check.js")).read_text()
+
+_WATCH = (
+    """
+(() => {
+  const check = CHECK;
+  const report = () => {
+    const problems = check();
+    if (problems.length) window.__pantauLayout({url: location.href, problems});
+  };
+  const later = () => requestAnimationFrame(() => requestAnimationFrame(report));
+  window.addEventListener("load", later);
+  document.addEventListener("htmx:afterSettle", later);
+  document.addEventListener("pantau:drawn", later);
+})();
+"""
+).replace("CHECK", LAYOUT_CHECK.strip())
+
+_watched: list[dict] = []
+
+
+def watch(context):
+    """Check every page this browser context opens (see the module's docstring)."""
+
+    def record(_source, found):
+        _watched.append(found)
+
+    context.expose_binding("__pantauLayout", record)
+    context.add_init_script(_WATCH)
+    return context
+
+
+def layout_problems() -> list[str]:
+    """The problems reported since the last call, one line per page (and forget them)."""
+    out = [f"{found['url']}: " + "; ".join(found["problems"]) for found in _watched]
+    _watched.clear()
+    return out
 
 
 def login(page, base, username):
@@ -16,7 +72,10 @@ def login(page, base, username):
 
 
 def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # clientWidth: the layout viewport; innerWidth grows when a mobile browser zooms out
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
 
 def open_form(page, base, sub, bulan=1):

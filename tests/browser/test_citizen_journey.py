@@ -92,7 +92,7 @@ def test_citizen_finds_a_project_and_downloads_a_dataset(phone, live_server, liv
     page.get_by_role("link", name="Pembangunan Rumah Sakit").first.click()
     page.wait_for_load_state()
     assert "40,0%" in page.content()  # verified physical progress
-    image = page.get_by_role("img", name="Foto Pembangunan Rumah Sakit, laporan bulan 6")
+    image = page.get_by_role("img", name="Foto Pembangunan Rumah Sakit, laporan Juni 2026")
     image.scroll_into_view_if_needed()
     page.wait_for_function(
         "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()

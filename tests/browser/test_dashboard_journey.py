@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pantau.monitoring.services import realisasi_import
-from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll
+from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll, watch
 
 pytestmark = pytest.mark.browser
 
@@ -50,18 +50,23 @@ def test_bupati_dashboard_offline_and_install(browser, live_server, live_world, 
         is_mobile=True,
         has_touch=True,
     )
+    watch(ctx)
     page = ctx.new_page()
     login(page, base, "pimpinan.a")
     page.goto(f"{base}/dasbor/?tahun=2026&bulan=6")
     assert "Dasbor pimpinan" in page.content()
     assert no_horizontal_scroll(page)
+    page.locator("#peta").scroll_into_view_if_needed()  # map code is fetched when it comes near
     page.wait_for_selector("#peta path.leaflet-interactive")  # the map draws without a tile server
     assert page.locator("#peta path.leaflet-interactive").count() == 1
+    page.locator("#peta path.leaflet-interactive").click()  # its pop-up, in Indonesian numbers
+    popup = page.locator(".leaflet-popup-content").inner_text()
+    assert "20,0%" in popup and "20.0" not in popup, popup
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dasbor.png"))
 
     # the worst OPD is last in the ranking; the warning list leads to the lagging sub kegiatan
-    ranking = page.locator("#peringkat-judul ~ ol li")
+    ranking = page.locator("section[aria-labelledby=peringkat-judul] > ol > li")
     assert "Dinas Kesehatan A" in ranking.last.inner_text() or ranking.count() == 2
     page.get_by_role("link", name="Pembangunan Rumah Sakit").first.click()
     page.wait_for_selector("text=Riwayat bulanan")

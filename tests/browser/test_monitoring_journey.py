@@ -26,6 +26,22 @@ def test_operator_offline_then_head_and_verifier(browser, live_server, live_worl
     )
     page = ctx.new_page()
     login(page, base, "operator_opd.a")
+    from pantau.organisations.models import Wilayah
+    from pantau.planning.services import sub_kegiatan_update
+
+    kab = Wilayah.objects.create(
+        pemda=world.a.pemda, kode="74.07", nama="Kabupaten Uji A", tingkat="kabupaten"
+    )
+    long_name = Wilayah.objects.create(  # the report form's code line must wrap, not widen
+        pemda=world.a.pemda,
+        kode="74.07.02",
+        nama="Wangi-Wangi Selatan Kepulauan Tukang Besi",
+        tingkat="kecamatan",
+        induk=kab,
+    )
+    sub_kegiatan_update(actor=None, sub_kegiatan=world.a.sub, kecamatan=long_name)
+    page.goto(f"{base}/monitoring/grid/?bulan=1")  # the grid of many reports fits the phone
+    assert "Isi banyak sekaligus" in page.content() and no_horizontal_scroll(page)
 
     # 1. online: realisation with a photo carrying GPS EXIF, saved and submitted
     page.goto(f"{base}/monitoring/")

@@ -92,6 +92,19 @@ def jarak(metres) -> str:
 
 
 @register.filter
+def nama_bulan(value, tahun=None) -> str:
+    """A month number as its name in the active language: 6 → "Juni" ("Juni 2026" with a
+    year), so that no page says "bulan 6"."""
+    from django.utils.dates import MONTHS
+
+    try:
+        name = str(MONTHS[int(value)])
+    except (KeyError, TypeError, ValueError):
+        return "—"
+    return f"{name} {tahun}" if tahun else name
+
+
+@register.filter
 def bar_width(value) -> str:
     """Width of a progress bar in % (clipped to 0–100 for the bar only, never for the number)."""
     if value is None:

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('evaluation', '0006_warning_columns'),
-        ('organisations', '0007_pesan_batasan'),
+        ('organisations', '0008_pesan_batasan'),
         ('planning', '0003_pesan_batasan'),
     ]
 

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('monitoring', '0005_versi_resmi'),
-        ('organisations', '0007_pesan_batasan'),
+        ('organisations', '0008_pesan_batasan'),
         ('planning', '0003_pesan_batasan'),
     ]
 

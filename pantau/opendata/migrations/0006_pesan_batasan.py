@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('opendata', '0005_skema_dinyatakan'),
-        ('organisations', '0007_pesan_batasan'),
+        ('organisations', '0008_pesan_batasan'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -248,3 +248,33 @@ def test_public_map_draws_the_islands(client, world, catalogue, tmp_path):
         {"nama": "Pulau Wangiwangi", "lat": -5.3114, "lng": 123.5872, "huni": True}
     ]
     assert "pantau/peta.js" in page.content.decode()
+
+
+def test_public_pages_name_the_month_not_its_number(client, world, catalogue, clock):
+    """Lists said "laporan terverifikasi bulan 6" and photos "laporan bulan 6"."""
+    from decimal import Decimal
+
+    from pantau.monitoring.models import PeriodeLaporan
+    from pantau.monitoring.services import bukti_add, realisasi_save
+    from pantau.monitoring.tests.photos import jpeg
+
+    a = world.a
+    clock.set("2026-07-05T10:00")
+    report = realisasi_save(
+        actor=a.users["operator_opd"],
+        sub_kegiatan=a.sub,
+        periode=PeriodeLaporan.objects.get(tahun_anggaran=a.ta, bulan=6),
+        keuangan=Decimal(30_000_000),
+        fisik=Decimal(6),
+    )
+    photo = bukti_add(actor=a.users["operator_opd"], realisasi=report, name="a.jpg", data=jpeg())
+    verify_report(a, report)
+    classify(a, a.sub, "publik")
+    classify(a, photo, "publik")
+    listing = client.get("/publik/kegiatan/?tahun=2026").content.decode()
+    assert "(laporan terverifikasi Juni 2026)" in listing and "bulan 6" not in listing
+    detail = client.get(reverse("opendata:kegiatan", args=[a.sub.pk])).content.decode()
+    assert "laporan Juni 2026" in detail and "bulan 6" not in detail
+    client.cookies["django_language"] = "en"
+    listing = client.get("/publik/kegiatan/?tahun=2026").content.decode()
+    assert "(verified report of June 2026)" in listing

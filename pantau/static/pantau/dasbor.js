@@ -1,19 +1,61 @@
-/* Leadership dashboard charts (ECharts). The same figures are in tables on the page. */
+/* Leadership dashboard charts (ECharts) and map (Leaflet, peta.js). The same figures are in
+ * tables on the page. Chart and map code is fetched only when its section comes near the
+ * screen (the page's first view on a phone is the headline cards), and the ECharts build holds
+ * only the charts used here (frontend/echarts.js). Each drawing ends with a "pantau:drawn"
+ * event on the document. */
 (function () {
   "use strict";
+  var me = document.currentScript;
   var data = JSON.parse(document.getElementById("data-dasbor").textContent);
   var lang = document.documentElement.lang || "id";
-  var pct = function (v) { return v == null ? "—" : v.toLocaleString(lang, { maximumFractionDigits: 1 }) + "%"; };
-  var curve = echarts.init(document.getElementById("grafik-kurva"), null, { renderer: "svg" });
+  var A = window.PantauAngka;
+  var pct = function (v) { return A.persen(v, 1); };
+  var axisPct = { formatter: function (v) { return A.persen(v, 0); } };
+  var loading = {};
+  var charts = [];
+
+  function load(src, css) {
+    if (!loading[src]) {
+      loading[src] = new Promise(function (resolve, reject) {
+        var el = document.createElement(css ? "link" : "script");
+        if (css) { el.rel = "stylesheet"; el.href = src; } else { el.src = src; }
+        el.onload = resolve;
+        el.onerror = reject;
+        document.head.appendChild(el);
+      });
+    }
+    return loading[src];
+  }
+  function near(el, draw) {  // draw once the element is within 300 px of the screen
+    if (!el) return;
+    if (!("IntersectionObserver" in window)) { draw(); return; }
+    var seen = new IntersectionObserver(function (entries) {
+      if (entries.some(function (e) { return e.isIntersecting; })) { seen.disconnect(); draw(); }
+    }, { rootMargin: "300px 0px" });
+    seen.observe(el);
+  }
+  function drawn() { document.dispatchEvent(new CustomEvent("pantau:drawn")); }
+  function chart(id, option) {
+    var el = document.getElementById(id);
+    near(el, function () {
+      load(me.dataset.echarts).then(function () {
+        var c = window.echarts.init(el, null, { renderer: "svg" });
+        c.setOption(option);
+        charts.push(c);
+        drawn();
+      });
+    });
+  }
+
   var names = lang === "en" ? ["Planned physical", "Physical", "Cash plan", "Financial"]
                             : ["Rencana fisik", "Fisik", "Rencana kas", "Keuangan"];
-  curve.setOption({
+  chart("grafik-kurva", {
     animation: false,
     tooltip: { trigger: "axis", valueFormatter: pct },
     legend: { top: 0, textStyle: { fontSize: 11 } },
     grid: { left: 36, right: 8, top: 48, bottom: 24 },
     xAxis: { type: "category", data: data.bulan },
-    yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+    yAxis: { type: "value", max: 100, axisLabel: axisPct },
     series: [
       { name: names[0], type: "line", data: data.rencana_fisik, lineStyle: { type: "dashed" }, color: "#0b5394" },
       { name: names[1], type: "line", data: data.fisik, color: "#0b5394", symbol: "circle" },
@@ -21,28 +63,24 @@
       { name: names[3], type: "bar", data: data.keuangan, color: "#f6b26b", barMaxWidth: 12 }
     ]
   });
-  var dist = echarts.init(document.getElementById("grafik-distribusi"), null, { renderer: "svg" });
-  dist.setOption({
+  chart("grafik-distribusi", {
     animation: false,
-    tooltip: {},
+    tooltip: { valueFormatter: function (v) { return A.angka(v); } },
     grid: { left: 100, right: 16, top: 8, bottom: 20 },
-    xAxis: { type: "value", minInterval: 1 },
+    xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return A.angka(v); } } },
     yAxis: { type: "category", inverse: true, data: data.distribusi.map(function (d) { return d[0]; }) },
     series: [{ type: "bar", data: data.distribusi.map(function (d) { return { value: d[1], itemStyle: { color: d[2] } }; }),
-               label: { show: true, position: "right" } }]
+               label: { show: true, position: "right", formatter: function (p) { return A.angka(p.value); } } }]
   });
-  var charts = [curve, dist];
-  var yoyEl = document.getElementById("grafik-yoy");
-  if (yoyEl && data.tahun_lalu) {
-    var yoy = echarts.init(yoyEl, null, { renderer: "svg" });
+  if (data.tahun_lalu && document.getElementById("grafik-yoy")) {
     var fin = lang === "en" ? "Financial " : "Keuangan ", phy = lang === "en" ? "Physical " : "Fisik ";
-    yoy.setOption({
+    chart("grafik-yoy", {
       animation: false,
       tooltip: { trigger: "axis", valueFormatter: pct },
       legend: { top: 0, textStyle: { fontSize: 11 } },
       grid: { left: 36, right: 8, top: 48, bottom: 24 },
       xAxis: { type: "category", data: data.yoy.bulan },
-      yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "value", max: 100, axisLabel: axisPct },
       series: [
         { name: fin + data.tahun, type: "line", data: data.yoy.keuangan_ini, color: "#b45f06", symbol: "circle" },
         { name: fin + data.tahun_lalu, type: "line", data: data.yoy.keuangan_lalu, color: "#b45f06", lineStyle: { type: "dashed" } },
@@ -50,22 +88,23 @@
         { name: phy + data.tahun_lalu, type: "line", data: data.yoy.fisik_lalu, color: "#0b5394", lineStyle: { type: "dashed" } }
       ]
     });
-    charts.push(yoy);
   }
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
-})();
 
-/* Map of sub kegiatan and islands (peta.js), coloured by this month's physical status. */
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("data-peta").textContent);
-  var el = document.getElementById("peta");
-  if (!el || !window.L || !window.PantauPeta) return;
+  /* Map of sub kegiatan and islands, coloured by this month's physical status. */
+  var map = document.getElementById("peta");
   var colours = { kritis: "#cc0000", kuning: "#e69138", hijau: "#38761d", tanpa_rencana: "#6c757d" };
-  PantauPeta(el, data, {
-    colour: function (t) { return colours[t.status] || "#6c757d"; },
-    text: function (t) {
-      return t.opd + " · " + t.fisik.toFixed(1) + "%" + (t.target == null ? "" : " / " + t.target.toFixed(1) + "%");
-    }
+  near(map, function () {
+    Promise.all([load(me.dataset.leafletCss, true), load(me.dataset.leaflet)])
+      .then(function () { return load(me.dataset.peta); })
+      .then(function () {
+        window.PantauPeta(map, JSON.parse(document.getElementById("data-peta").textContent), {
+          colour: function (t) { return colours[t.status] || "#6c757d"; },
+          text: function (t) {
+            return t.opd + " · " + A.persen(t.fisik) + (t.target == null ? "" : " / " + A.persen(t.target));
+          }
+        });
+        drawn();
+      });
   });
 })();

@@ -5,7 +5,10 @@
  * point (its popup shows a link to t.url and that text). */
 window.PantauPeta = function (el, data, opts) {
   "use strict";
-  var map = L.map(el, { zoomSnap: 0.25, maxZoom: 16, attributionControl: !!data.tiles });
+  // Many points (the demo's public list: ~200 activities and ~140 islands) draw on one canvas,
+  // far less work for a cheap phone than one SVG element each; a few stay SVG elements.
+  var many = (data.pulau || []).length + data.titik.length > 100;
+  var map = L.map(el, { zoomSnap: 0.25, maxZoom: 16, attributionControl: !!data.tiles, preferCanvas: many });
   if (data.tiles) L.tileLayer(data.tiles, { maxZoom: 18, attribution: data.atribusi || "" }).addTo(map);
   var bounds = [];
   (data.pulau || []).forEach(function (p) {

@@ -8,6 +8,6 @@
   if (!data.titik.length) { el.hidden = true; return; }
   PantauPeta(el, data, {
     colour: function () { return "#0b5394"; },
-    text: function (t) { return t.fisik == null ? "" : t.fisik.toFixed(1) + "%"; }
+    text: function (t) { return t.fisik == null ? "" : window.PantauAngka.persen(t.fisik); }
   });
 })();

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0006_sel_kecil'),
+        ('organisations', '0007_membership_jabatan'),
     ]
 
     operations = [
