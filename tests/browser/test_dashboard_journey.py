@@ -15,21 +15,24 @@ pytestmark = pytest.mark.browser
 def test_bupati_dashboard_offline_and_install(browser, live_server, live_world, clock, tmp_path):
     clock.set("2026-07-15 09:00")
     world = live_world
-    realisasi_import(
+    realisasi_import(  # verified reports: the dashboard shows the verified figures
         actor=None,
         tahun_anggaran=world.a.ta,
+        historical=True,
         rows=[
             {
                 "sub_kegiatan": world.a.sub,
                 "bulan": 6,
                 "keuangan": Decimal(300_000_000),
                 "fisik": Decimal(20),
+                "status": "diverifikasi",
             },
             {
                 "sub_kegiatan": world.a.sub_pupr,
                 "bulan": 6,
                 "keuangan": Decimal(50_000_000),
                 "fisik": Decimal(60),
+                "status": "diverifikasi",
             },
         ],
     )
