@@ -23,7 +23,7 @@ setup-js: $(VENDOR)/.installed
 # Vendor files for the pages: copied from node_modules, and two small bundles built with esbuild
 # from frontend/ (only the ECharts charts and Bootstrap components the pages use; decision 0012).
 # ICONS: the Bootstrap Icons the templates use, served as SVG masks (vendor/bootstrap-icons/icons.css).
-ICONS := binoculars person-circle geo-alt file-earmark-pdf
+ICONS := binoculars person-circle geo-alt file-earmark-pdf check-circle exclamation-octagon exclamation-triangle exclamation-triangle-fill info-circle
 ESBUILD := node_modules/.bin/esbuild --bundle --minify --format=iife --target=es2017 --legal-comments=none --log-level=warning
 $(VENDOR)/.installed: package.json package-lock.json $(wildcard frontend/*.js) Makefile
 	npm ci --no-audit --no-fund --loglevel=error
