@@ -25,6 +25,7 @@ ROOT = HERE.parent
 OUT = ROOT / "var" / "bench"
 PG_SERVER = os.environ.get("PANTAU_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 SCALES = {"regency": (1, 2), "province": (18, 2)}  # (pemda, fiscal years)
+TARGET_ROLLUP = 3.0  # (b) the bare SQL reading the same roll-up tables
 TARGET = 2.0
 
 
@@ -120,6 +121,13 @@ def main() -> int:
                     f"  server {r['server_ms']:8.1f} ms  reference {r['reference_ms']:8.1f} ms"
                     f"  ratio {r['ratio']:5.2f} (≤ {TARGET})  queries {r['queries']}"
                     f"  {'ok' if ok else 'MISSED'}"
+                )
+                ok_b = r["ratio_rollup_sql"] <= TARGET_ROLLUP
+                failed |= not ok_b
+                print(
+                    f"B1 {db:10} {r['scale']:8} server {r['server_ms']:8.1f} ms  "
+                    f"roll-up SQL {r['rollup_sql_ms']:8.1f} ms  ratio {r['ratio_rollup_sql']:5.2f}"
+                    f" (≤ {TARGET_ROLLUP})  {'ok' if ok_b else 'MISSED'}"
                 )
             counts = {r["queries"] for r in rows if "error" not in r}
             if len(counts) > 1:
