@@ -49,7 +49,7 @@ SUB_FIELDS = [
     "tingkat_peringatan",
     "keparahan",
 ]
-OPD_FIELDS = [
+OPD_SUMS = [  # Decimal sums of the sub kegiatan rows
     "pagu",
     "pagu_murni",
     "realisasi",
@@ -59,6 +59,8 @@ OPD_FIELDS = [
     "fisik_x_pagu",
     "fisik_x_pagu_rencana",
     "target_fisik_x_pagu",
+]
+OPD_COUNTS = [  # counts of sub kegiatan rows
     "jumlah_sub",
     "dilaporkan",
     "kritis",
@@ -66,14 +68,7 @@ OPD_FIELDS = [
     "melebihi_pagu",
     "di_atas_rencana_kas",
 ]
-OPD_COUNTS = [
-    "jumlah_sub",
-    "dilaporkan",
-    "kritis",
-    "uang_tanpa_fisik",
-    "melebihi_pagu",
-    "di_atas_rencana_kas",
-]
+OPD_FIELDS = OPD_SUMS + OPD_COUNTS
 
 
 def tahap_pada(ta, bulan: int) -> str:
@@ -237,7 +232,7 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
                 tahun_anggaran_id=r.tahun_anggaran_id,
                 dasar=r.dasar,
                 bulan=r.bulan,
-                **dict.fromkeys((f for f in OPD_FIELDS if f not in OPD_COUNTS), ZERO),
+                **dict.fromkeys(OPD_SUMS, ZERO),
                 **dict.fromkeys(OPD_COUNTS, 0),
             )
         o.pagu += r.pagu
