@@ -71,6 +71,23 @@ def login(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
+def sign_out(page, base):
+    """Keluar from the menu, online: once Bootstrap's collapse has finished opening the menu
+    (a click during the animation can land on a moving button), waiting for the navigation
+    around the click; if it fails, say where the browser ended up, for the CI log."""
+    page.get_by_role("button", name="Buka menu").click()
+    keluar = page.get_by_role("button", name="Keluar")
+    keluar.wait_for(state="visible")
+    page.wait_for_function("!document.querySelector('#nav').classList.contains('collapsing')")
+    try:
+        with page.expect_navigation(url=f"{base}/masuk/", timeout=60_000):
+            keluar.click()
+    except Exception as exc:
+        where = page.url
+        text = page.locator("body").inner_text()[:500]
+        raise AssertionError(f"sign-out did not reach /masuk/: at {where}: {text}") from exc
+
+
 def no_horizontal_scroll(page):
     # clientWidth: the layout viewport; innerWidth grows when a mobile browser zooms out
     return page.evaluate(

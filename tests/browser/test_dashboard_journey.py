@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from pantau.monitoring.services import realisasi_import
-from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll, watch
+from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll, sign_out, watch
 
 pytestmark = pytest.mark.browser
 
@@ -96,9 +96,7 @@ def test_bupati_dashboard_offline_and_install(browser, live_server, live_world, 
     ctx.set_offline(False)
 
     # sign out: the cached pages are deleted, offline the dashboard is no longer there
-    page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("button", name="Keluar").click()
-    page.wait_for_url(f"{base}/masuk/")
+    sign_out(page, base)
     page.wait_for_function("caches.has('pantau-pages').then(h => !h)")
     ctx.set_offline(True)
     page.goto(f"{base}/dasbor/?tahun=2026&bulan=6")

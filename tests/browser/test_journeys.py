@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll
+from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -39,18 +39,7 @@ def test_bupati_sees_all_opds_and_signs_out(phone, live_server, live_world):
     )
     assert "Dinas PUPR A" in phone.locator("#opd-table").inner_text()
     assert no_horizontal_scroll(phone)
-    phone.get_by_role("button", name="Buka menu").click()
-    keluar = phone.get_by_role("button", name="Keluar")
-    keluar.wait_for(state="visible")
-    # Bootstrap's collapse animates the menu open; click once it has settled.
-    phone.wait_for_function("!document.querySelector('#nav').classList.contains('collapsing')")
-    try:
-        with phone.expect_navigation(url=f"{base}/masuk/", timeout=60_000):
-            keluar.click()
-    except Exception as exc:  # say where the browser ended up, for the CI log
-        where = phone.url
-        text = phone.locator("body").inner_text()[:500]
-        raise AssertionError(f"sign-out did not reach /masuk/: at {where}: {text}") from exc
+    sign_out(phone, base)
 
 
 def test_language_switch_to_english_and_back(phone, live_server, live_world):
