@@ -125,7 +125,7 @@ def ketepatan_opd(*, user, tahun_anggaran, kelompok: str = SEMUA):
     import zoneinfo
 
     from pantau.monitoring.models import Realisasi
-    from pantau.monitoring.selectors import SUBMITTED, compliance_period
+    from pantau.monitoring.selectors import HANDED_IN, compliance_period
 
     pemda = tahun_anggaran.pemda
     if not dashboard_allowed(user, pemda):
@@ -137,7 +137,7 @@ def ketepatan_opd(*, user, tahun_anggaran, kelompok: str = SEMUA):
         periode.batas_waktu + dt.timedelta(days=1), dt.time(), zoneinfo.ZoneInfo(pemda.zona_waktu)
     )
     on_time = dict(
-        Realisasi.objects.filter(periode=periode, status__in=SUBMITTED, diajukan_pada__lt=cutoff)
+        Realisasi.objects.filter(HANDED_IN, periode=periode, diajukan_pada__lt=cutoff)
         .filter(program_q(kelompok, "sub_kegiatan__"))
         .values("opd_id")
         .annotate(n=Count("id"))

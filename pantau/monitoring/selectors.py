@@ -22,6 +22,9 @@ from pantau.organisations.models import Opd
 from pantau.planning.models import SubKegiatan
 
 SUBMITTED = {S.DIAJUKAN, S.DISETUJUI, S.DIVERIFIKASI}
+# Handed in: submitted, or verified earlier and now being corrected (its verified version stands;
+# a correction does not make a report that was handed in on time missing).
+HANDED_IN = Q(status__in=SUBMITTED) | Q(keuangan_resmi__isnull=False)
 
 
 def access_sub_kegiatan(user, pk: int) -> SubKegiatan:
@@ -262,16 +265,15 @@ def compliance(*, user, periode: PeriodeLaporan) -> list[ComplianceRow]:
     for item in counts:
         if item["opd_id"] in rows:
             rows[item["opd_id"]].jumlah_sub = item["n"]
-    for opd_id, status, diajukan_pada in Realisasi.objects.filter(periode=periode).values_list(
-        "opd_id", "status", "diajukan_pada"
-    ):
+    for opd_id, status, diajukan_pada, resmi in Realisasi.objects.filter(
+        periode=periode
+    ).values_list("opd_id", "status", "diajukan_pada", "keuangan_resmi"):
         row = rows.get(opd_id)
         if row is None:
             continue
         row.per_status[status] = row.per_status.get(status, 0) + 1
-        if (
-            status in SUBMITTED and diajukan_pada is not None
-        ):  # first submission decides on time/late
+        handed_in = status in SUBMITTED or resmi is not None
+        if handed_in and diajukan_pada is not None:  # first submission decides on time/late
             kind = ketepatan(diajukan_pada, periode, pemda, today=today)
             setattr(row, kind, getattr(row, kind) + 1)
     for row in rows.values():
@@ -304,7 +306,7 @@ def missing_reports_by_opd(*, pemda, today: dt.date):
         if dt.date(periode.tahun_anggaran.tahun, periode.bulan, 1) > today:
             continue
         submitted = dict(
-            Realisasi.objects.filter(periode=periode, status__in=SUBMITTED)
+            Realisasi.objects.filter(HANDED_IN, periode=periode)
             .values("opd_id")
             .annotate(n=Count("id"))
             .values_list("opd_id", "n")

@@ -530,3 +530,21 @@ class TestCorrectionOfAVerifiedReport:
         client.logout()
         client.login(username=a.users["verifikator"].username, password=PASSWORD)
         assert client.post(reverse("monitoring:buka-periode"), data).status_code == 404
+
+    def test_a_report_under_correction_still_counts_as_handed_in_on_time(self, world, clock):
+        from conftest import verify_report
+        from pantau.evaluation.selectors import ketepatan_opd
+        from pantau.monitoring.selectors import compliance
+
+        a = world.a
+        report = make_report(a)  # submitted on 5 February, before the 10 February cut-off
+        verify_report(a, report)
+        clock.set("2026-02-07 09:00")
+        realisasi_transition(
+            actor=a.users["operator_opd"], realisasi=report, name="correct", catatan="salah"
+        )
+        clock.set("2026-02-20 09:00")
+        rows = {r.opd.pk: r for r in compliance(user=a.users["verifikator"], periode=periode(a))}
+        assert rows[a.dinkes.pk].tepat_waktu == 1  # not "tidak melapor" during its correction
+        _periode, shares = ketepatan_opd(user=a.users["pimpinan"], tahun_anggaran=a.ta)
+        assert shares[a.dinkes.pk] == 50  # 1 of Dinkes' 2 sub kegiatan on time
