@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole suite: SQLite, then PostgreSQL when reachable, then the browser journeys.
+# Runs the whole suite: SQLite and PostgreSQL (when reachable) side by side, then the browser journeys.
 # Prints which parts ran and exits non-zero when any part that ran failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,10 +15,37 @@ run_part() {
   if "$@"; then summary+=("$name: LULUS / passed"); else summary+=("$name: GAGAL / failed"); status=1; fi
 }
 
-run_part "1/3 SQLite" env DATABASE_URL= $BIN/pytest -m "not browser" -q -p no:cacheprovider
+# The SQLite and PostgreSQL parts run side by side (one core each), each with its own data
+# directory (test database file, media, task queue), their output kept in a log and printed
+# whole when the part ends; the browser part runs after them.
+LOGS=$(mktemp -d)
+start_part() {  # name log data_dir database_url
+  local name=$1 log=$2 dir=$3 url=$4
+  echo "== $name: berjalan / running (log: $log)"
+  ( env PANTAU_DATA_DIR="$dir" DATABASE_URL="$url" $BIN/pytest -m "not browser" -q -p no:cacheprovider >"$log" 2>&1 ) &
+}
+finish_part() {  # name log pid
+  local name=$1 log=$2 pid=$3
+  echo
+  echo "=================== $name ==================="
+  if wait "$pid"; then summary+=("$name: LULUS / passed"); else summary+=("$name: GAGAL / failed"); status=1; fi
+  cat "$log"
+}
 
+SQLITE_DIR=$(mktemp -d)
+start_part "1/3 SQLite" "$LOGS/sqlite.log" "$SQLITE_DIR" ""
+sqlite_pid=$!
+
+pg_pid=
 if $BIN/python scripts/pg_reachable.py "$PG_URL"; then
-  run_part "2/3 PostgreSQL ($PG_URL)" env DATABASE_URL="$PG_URL" $BIN/pytest -m "not browser" -q -p no:cacheprovider
+  PG_DIR=$(mktemp -d)
+  start_part "2/3 PostgreSQL ($PG_URL)" "$LOGS/pg.log" "$PG_DIR" "$PG_URL"
+  pg_pid=$!
+fi
+
+finish_part "1/3 SQLite" "$LOGS/sqlite.log" "$sqlite_pid"
+if [ -n "$pg_pid" ]; then
+  finish_part "2/3 PostgreSQL ($PG_URL)" "$LOGS/pg.log" "$pg_pid"
 else
   echo
   echo "=================== 2/3 PostgreSQL ==================="
