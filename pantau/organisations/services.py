@@ -286,6 +286,9 @@ REFERENCE_ADMIN_PERMISSIONS = {
     },
     "planning": {"nomenklatur": "view", "sumberdana": "view", "tahunanggaran": "view"},
     "audit": {"auditevent": "view"},
+    # the people of the admin's own pemdas only (organisations/admin.py), for the membership
+    # form's user lookup
+    "auth": {"user": "view"},
 }
 
 

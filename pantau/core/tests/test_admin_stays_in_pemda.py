@@ -265,3 +265,16 @@ def test_person_of_two_pemdas_is_changed_only_by_a_superuser(b_client, wakatobi,
 
     event = AuditEvent.objects.get(action="user.update.admin")
     assert "password" not in event.changes and event.changes["first_name"] == ["", "Operator"]
+
+
+def test_user_lookup_of_the_membership_form_lists_own_people(client, wakatobi, world):
+    """With the rights `reference_admin_grant` gives, the user lookup of the membership form
+    works, and lists the people of the admin's pemda only."""
+    user = world.b.users["admin"]
+    reference_admin_grant(actor=None, user=user)
+    assert client.login(username=user.username, password=PASSWORD)
+    response = client.get(_url(User, "changelist"), {"_to_field": "id", "_popup": "1"})
+    assert response.status_code == 200
+    listed = {u.username for u in response.context["cl"].result_list}
+    assert listed == {u.username for u in world.b.users.values()}
+    assert wakatobi.leaks(response.content.decode()) == []
