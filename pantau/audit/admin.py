@@ -1,20 +1,14 @@
 from django.contrib import admin
 
 from pantau.audit.models import AuditEvent
-from pantau.core.admin import admin_pemda_ids
+from pantau.core.admin import PemdaScopedAdminMixin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(PemdaScopedAdminMixin, admin.ModelAdmin):
     list_display = ["at", "actor_label", "action", "object_type", "object_repr", "pemda", "opd"]
     list_filter = ["action", "object_type", ("pemda", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["pemda", "opd"]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pemda__in=admin_pemda_ids(request.user))
 
     search_fields = ["actor_label", "object_repr", "action"]
     date_hierarchy = "at"

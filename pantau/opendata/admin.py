@@ -8,6 +8,5 @@ from pantau.opendata.models import Topik
 class TopikAdmin(AuditedAdmin):
     """Topics of the catalogue (shared by every pemda), each with its DCAT theme."""
 
-    tenant_field = None
     list_display = ["nama", "judul", "tema_eu"]
     search_fields = ["nama", "judul"]

@@ -14,6 +14,7 @@ Anything else answers "not found", exactly as if it did not exist.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,6 +35,7 @@ from django.db.models import (
 from pantau.core.classification import Klasifikasi
 from pantau.monitoring.models import Bukti, Realisasi
 from pantau.opendata.models import BarisData, Dataset, Publikasi, StatusDataset, Topik
+from pantau.organisations.hosts import request_host
 from pantau.organisations.models import Opd, Pemda, Wilayah
 from pantau.planning.models import SubKegiatan, TahunAnggaran
 
@@ -41,6 +43,7 @@ IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 VISIBLE_STATUS = [StatusDataset.TERBIT, StatusDataset.DIAJUKAN, StatusDataset.DIKEMBALIKAN]
 # A report counts publicly through its verified version (which a correction in progress keeps).
 VERIFIED_Q = Q(keuangan_resmi__isnull=False)
+_log = logging.getLogger(__name__)
 
 
 # --- the catalogue's pemda -------------------------------------------------------------------
@@ -51,11 +54,13 @@ _HOSTS: dict[str, tuple[float, int | None]] = {}
 
 def catalogue_pemda(host: str) -> Pemda | None:
     """The pemda whose catalogue a host serves: the one that claims the host name, else the
-    configured default, else the only active pemda of a single-pemda install. The answer per
-    host is remembered for a minute in the process."""
+    configured default, else the only active pemda of a single-pemda install. A host that two
+    active pemdas claim (data loaded around the constraint) serves no catalogue at all: which
+    one owns it is never guessed. The answer per host is remembered for a minute in the
+    process."""
     import time
 
-    name = (host or "").split(":")[0].lower()
+    name = request_host(host)
     now = time.monotonic()
     hit = _HOSTS.get(name)
     if hit is not None and now - hit[0] < 60:
@@ -68,9 +73,22 @@ def catalogue_pemda(host: str) -> Pemda | None:
 def _resolve_host(name: str) -> Pemda | None:
     active = Pemda.objects.filter(aktif=True)
     if name:
-        claimed = active.filter(domain_publik__iexact=name).first()
-        if claimed is not None:
-            return claimed
+        claims = [
+            pk
+            for pk, domain in active.exclude(domain_publik="").values_list("pk", "domain_publik")
+            if request_host(domain) == name
+        ]
+        if len(claims) > 1:
+            _log.error(
+                "Host %s is claimed by %d pemdas (ids %s): no catalogue is served on it "
+                "until one claim is removed (pantau check reports it).",
+                name,
+                len(claims),
+                sorted(claims),
+            )
+            return None
+        if claims:
+            return active.get(pk=claims[0])
     if settings.OPENDATA_DEFAULT_PEMDA:
         return active.filter(kode=settings.OPENDATA_DEFAULT_PEMDA).first()
     only = list(active.exclude(domain_publik__gt="")[:2])

@@ -1,14 +1,51 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
 
-from pantau.core.admin import AuditedAdmin
+from pantau.audit.services import audit_record, diff, snapshot
+from pantau.core.admin import AuditedAdmin, PemdaScopedAdminMixin, admin_pemda_ids
 from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
+from pantau.organisations.services import PEMDA_SUPERUSER_FIELDS, pemda_privileged_check
+
+User = get_user_model()
 
 
 @admin.register(Pemda)
 class PemdaAdmin(AuditedAdmin):
-    tenant_field = "pk"
-    list_display = ["kode", "nama", "zona_waktu", "hari_batas_laporan", "aktif"]
+    list_display = ["kode", "nama", "domain_publik", "zona_waktu", "hari_batas_laporan", "aktif"]
     search_fields = ["kode", "nama"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The host selects whose catalogue is served and the code names the region: a pemda
+        # admin who could change them could take over another pemda's portal.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += sorted(PEMDA_SUPERUSER_FIELDS)
+        return readonly
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            before = Pemda.objects.get(pk=obj.pk)  # the form stored the normalised host
+            pemda_privileged_check(
+                actor=request.user,
+                pemda=before,
+                changed={
+                    f for f in PEMDA_SUPERUSER_FIELDS if getattr(before, f) != getattr(obj, f)
+                },
+            )
+        elif not request.user.is_superuser:
+            pemda_privileged_check(actor=request.user, pemda=obj, changed={"kode"})
+        super().save_model(request, obj, form, change)
+        from pantau.opendata.public import forget_hosts
+
+        transaction.on_commit(forget_hosts)
 
 
 @admin.register(Wilayah)
@@ -38,4 +75,78 @@ class MembershipAdmin(AuditedAdmin):
         "jabatan",
         "opd__nama",
     ]
+    # The user and OPD are chosen among the people and OPDs of the admin's own pemdas only
+    # (PemdaScopedAdminMixin): a membership never joins a person or OPD of another pemda.
     raw_id_fields = ["user", "opd"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from pantau.organisations.access import forget_scope
+
+        forget_scope(obj.user)
+
+
+# Django registers its own user admin, which lists every account of the install.
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+USER_SUPERUSER_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+NOT_AUDITED = {"password", "last_login"}
+
+
+@admin.register(User)
+class PantauUserAdmin(PemdaScopedAdminMixin, UserAdmin):
+    """Accounts: a pemda admin reaches the people of their own pemdas only (never a
+    superuser), and may not change anyone's rights; a superuser manages every account.
+    Every save is audited (never the password hash)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += [*USER_SUPERUSER_FIELDS, "last_login", "date_joined"]
+        return readonly
+
+    def has_add_permission(self, request):
+        # A new account belongs to no pemda yet: only a superuser creates one and gives it
+        # its first role.
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        # Someone who also holds a role in another pemda is changed (password, name, active)
+        # only by a superuser: a pemda admin who could reset that password would enter the
+        # other pemda as them.
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser:
+            return True
+        mine = admin_pemda_ids(request.user)
+        return not Membership.objects.filter(user=obj).exclude(pemda__in=mine).exists()
+
+    def _audit(self, request, obj, before, action):
+        after = {k: v for k, v in snapshot(obj).items() if k not in NOT_AUDITED}
+        changes = diff(before, after)
+        if before is not None and not changes:
+            return
+        audit_record(actor=request.user, action=action, obj=obj, changes=changes)
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change and obj.pk:
+            before = {
+                k: v
+                for k, v in snapshot(User.objects.get(pk=obj.pk)).items()
+                if k not in NOT_AUDITED
+            }
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            self._audit(
+                request, obj, before, "user.update.admin" if change else "user.create.admin"
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            audit_record(actor=request.user, action="user.delete.admin", obj=obj)
+            super().delete_model(request, obj)

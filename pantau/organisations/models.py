@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core.models import TenantModel, TimestampedModel
-from pantau.organisations import codes
+from pantau.organisations import codes, hosts
 from pantau.organisations.choices import (
     OPD_ROLES,
     PEMDA_WIDE_ROLES,
@@ -45,7 +46,11 @@ class Pemda(TimestampedModel):
         _("nama host portal publik"),
         max_length=200,
         blank=True,
-        help_text=_("Mis. data.wakatobikab.go.id; kosong bila hanya satu pemda."),
+        validators=[hosts.validate_host],
+        help_text=_(
+            "Mis. data.wakatobikab.go.id; kosong bila hanya satu pemda. Satu nama host hanya "
+            "untuk satu pemda; hanya superuser yang dapat mengubahnya."
+        ),
     )
     walidata_nama = models.CharField(_("nama walidata"), max_length=200, blank=True)
     walidata_email = models.EmailField(_("email walidata"), blank=True)
@@ -140,9 +145,27 @@ class Pemda(TimestampedModel):
         ordering = ["kode"]
         verbose_name = _("pemda")
         verbose_name_plural = _("pemda")
+        constraints = [
+            # One pemda per public host: the host selects whose catalogue is served.
+            models.UniqueConstraint(
+                Lower("domain_publik"),
+                name="pemda_domain_publik_unik",
+                condition=~Q(domain_publik=""),
+                violation_error_message=_(
+                    "Nama host portal publik ini sudah dipakai pemda lain. Satu nama host hanya "
+                    "boleh dimiliki satu pemda."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.nama
+
+    def clean(self) -> None:
+        try:
+            self.domain_publik = hosts.normalise_host(self.domain_publik)
+        except ValidationError as exc:
+            raise ValidationError({"domain_publik": exc.messages}) from exc
 
 
 class WilayahQuerySet(models.QuerySet):

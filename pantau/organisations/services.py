@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,8 @@ User = get_user_model()
 
 @transaction.atomic
 def pemda_create(*, actor, kode: str, nama: str, zona_waktu: str = "Asia/Makassar") -> Pemda:
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("Hanya superuser yang dapat menambah pemda."))
     pemda = Pemda(kode=kode.strip(), nama=nama.strip(), zona_waktu=zona_waktu)
     save_audited(actor=actor, obj=pemda, action="pemda.create")
     from pantau.opendata.public import forget_hosts
@@ -51,7 +53,25 @@ PEMDA_SETTINGS = {
     "walidata_nama",
     "walidata_email",
     "sel_minimum",
+    "kode",
 }
+
+# What selects a tenant from outside (the public host) or names it (the region code): a pemda
+# admin could take over another pemda's portal with them, so only a superuser changes them.
+PEMDA_SUPERUSER_FIELDS = {"kode", "domain_publik"}
+
+
+def pemda_privileged_check(*, actor, pemda: Pemda, changed: set[str]) -> None:
+    """Refuse a change of a pemda's host name or code by anyone but a superuser (or the
+    system itself: `actor=None`, as in commands and data loads)."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return
+    refused = sorted(changed & PEMDA_SUPERUSER_FIELDS)
+    if refused:
+        raise PermissionDenied(
+            _("Hanya superuser yang dapat mengubah %(f)s pemda %(p)s.")
+            % {"f": ", ".join(refused), "p": pemda.nama}
+        )
 
 
 WARNING_SETTINGS = {
@@ -70,8 +90,14 @@ def pemda_update(*, actor, pemda: Pemda, **fields) -> Pemda:
         if name not in PEMDA_SETTINGS:
             raise ValidationError(_("Kolom %(f)s tidak dapat diubah.") % {"f": name})
         setattr(pemda, name, value)
+    pemda.full_clean()  # normalises the host name before it is compared
+    pemda_privileged_check(
+        actor=actor,
+        pemda=pemda,
+        changed={f for f in PEMDA_SUPERUSER_FIELDS if before.get(f) != getattr(pemda, f)},
+    )
     save_audited(actor=actor, obj=pemda, action="pemda.update", before=before)
-    if {"domain_publik", "aktif"} & set(fields):
+    if {"domain_publik", "aktif", "kode"} & set(fields):
         from pantau.opendata.public import forget_hosts
 
         transaction.on_commit(forget_hosts)
@@ -260,6 +286,9 @@ REFERENCE_ADMIN_PERMISSIONS = {
     },
     "planning": {"nomenklatur": "view", "sumberdana": "view", "tahunanggaran": "view"},
     "audit": {"auditevent": "view"},
+    # the people of the admin's own pemdas only (organisations/admin.py), for the membership
+    # form's user lookup
+    "auth": {"user": "view"},
 }
 
 

@@ -6,7 +6,7 @@ from pantau.planning.models import Nomenklatur, SumberDana, TahunAnggaran
 
 @admin.register(Nomenklatur)
 class NomenklaturAdmin(AuditedAdmin):
-    tenant_field = None  # national reference, per fiscal year
+    # national reference, per fiscal year (no pemda column: every admin reads it)
     list_display = ["tahun", "kode", "tingkat", "nama"]
     list_filter = ["tahun", "tingkat"]
     search_fields = ["kode", "nama"]
@@ -14,7 +14,6 @@ class NomenklaturAdmin(AuditedAdmin):
 
 @admin.register(SumberDana)
 class SumberDanaAdmin(AuditedAdmin):
-    tenant_field = None
     list_display = ["kode", "nama"]
     search_fields = ["kode", "nama"]
 

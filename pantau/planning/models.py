@@ -47,7 +47,8 @@ class Nomenklatur(TimestampedModel):
         return f"{self.kode} {self.nama}"
 
     def clean(self) -> None:
-        codes.validate(self.kode, self.tingkat)
+        if self.tingkat in codes.PATTERNS:  # an empty or unknown level: the field refuses it
+            codes.validate(self.kode, self.tingkat)
 
 
 class SumberDana(TimestampedModel):
