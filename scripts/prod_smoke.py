@@ -260,7 +260,7 @@ def fetch_pages(port: int, ids: dict) -> None:
     log(f"{static_files(visitor, pages)} static files answered")
 
 
-def check_rate_limit(port: int) -> int:
+def check_rate_limit(port: int, dataset: str) -> int:
     """Calls the rate-limited interfaces (the CKAN API, a DCAT feed) until the first 429 and
     returns at which call it came; the caller expects the budget + 1, whichever worker
     answered each call."""
@@ -272,6 +272,10 @@ def check_rate_limit(port: int) -> int:
             return n
         if status != 200:
             raise SmokeError(f"rate-limited call {n}: {status} {data[:200]!r}")
+        if n == 3 and dataset not in json.loads(data)["result"]:  # package_list
+            raise SmokeError(f"package_list does not list {dataset}: {data[:200]!r}")
+        if n == 1 and b"dcat:Catalog" not in data:
+            raise SmokeError(f"catalog.ttl is no DCAT catalogue: {data[:200]!r}")
     raise SmokeError(f"no 429 after {RATE + 1} calls with a budget of {RATE}")
 
 
@@ -321,7 +325,7 @@ def main() -> int:
         wait_ready(port, server)
         log(f"gunicorn (2 workers) on 127.0.0.1:{port}")
         fetch_pages(port, ids)
-        first_429 = check_rate_limit(port)
+        first_429 = check_rate_limit(port, ids["dataset"])
         if first_429 != RATE + 1:
             raise SmokeError(f"first 429 at call {first_429}; expected {RATE + 1} (budget {RATE})")
         pids = workers_that_answered(folder / "gunicorn.log")

@@ -23,7 +23,8 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS counter ("
-    " key TEXT PRIMARY KEY, value INTEGER NOT NULL, expires REAL NOT NULL)"
+    " key TEXT PRIMARY KEY, value INTEGER NOT NULL, expires REAL NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS counter_expires ON counter (expires)",
 )
 NEVER = float("inf")
 
@@ -46,7 +47,8 @@ class SharedCounterCache(BaseCache):
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)  # autocommit
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute(SCHEMA)
+        for statement in SCHEMA:
+            conn.execute(statement)
         self._local.held = (os.getpid(), conn)
         return conn
 
