@@ -216,17 +216,19 @@ def clock(monkeypatch) -> Clock:
 
 @pytest.fixture(autouse=True)
 def _fresh_category_cache():
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from pantau.evaluation.categories import _cache
     from pantau.opendata.public import forget_hosts
 
     _cache.clear()
     cache.clear()  # row ids are reused between tests: no cached answer may survive one
+    caches["shared"].clear()  # nor a rate-limit count
     forget_hosts()
     yield
     _cache.clear()
     cache.clear()
+    caches["shared"].clear()
     forget_hosts()
 
 

@@ -222,6 +222,7 @@ def main() -> None:
         "PANTAU_DEBUG": "0",
         "SECRET_KEY": "bench-" + "x" * 60,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PANTAU_SSL_REDIRECT": "0",  # plain HTTP on loopback, no TLS-ending proxy in front
         "PYTHONPATH": str(HERE.parent),
     }
     results = []

@@ -65,6 +65,7 @@ def environment(port: int) -> dict:
         ALLOWED_HOSTS="127.0.0.1,localhost",
         PANTAU_BASE_URL=f"http://127.0.0.1:{port}",
         PANTAU_OPENDATA_API_RATE="0",
+        PANTAU_SSL_REDIRECT="0",  # plain HTTP on loopback, no TLS-ending proxy in front
     )
     return env
 

@@ -166,7 +166,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "pantau.core.staticfiles.PantauStaticFilesStorage"
         )
     },
 }
@@ -174,6 +174,15 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS in production (docs/security.md): TLS ends at the reverse proxy, which overwrites the
+# header named here with the scheme the visitor used; plain HTTP is redirected to HTTPS and
+# browsers are told to use HTTPS only (HSTS). `manage.py check --deploy` is clean with these.
+_proxy_ssl = os.environ.get("PANTAU_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO").strip()
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl, "https") if _proxy_ssl and not DEBUG else None
+SECURE_SSL_REDIRECT = env_bool("PANTAU_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("PANTAU_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PANTAU_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("PANTAU_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -218,14 +227,25 @@ UPLOAD_MAX_PHOTO_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_PHOTO_MB", "10"))
 UPLOAD_MAX_PDF_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_PDF_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Cache: Redis when REDIS_URL is set (shared by every app server), else per process.
+# Cache: Redis when REDIS_URL is set (shared by every app server), else per process (its
+# entries are keyed on the latest change, so a worker never serves a stale answer). "shared"
+# holds what all workers must count together (the open-data rate limit): Redis, else one
+# SQLite file in PANTAU_DATA_DIR that every worker on the machine opens (pantau/core/counters.py).
+_redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        _redis if REDIS_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    "shared": (
+        {**_redis, "KEY_PREFIX": "shared"}
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+        else {
+            "BACKEND": "pantau.core.counters.SharedCounterCache",
+            "LOCATION": str(DATA_DIR / "counters.sqlite3"),
+        }
+    ),
 }
+RATELIMIT_USE_CACHE = "shared"
 
 # Open data (Satu Data datasets, public portal, CKAN API).
 OPENDATA_MAX_UPLOAD_MB = int(os.environ.get("PANTAU_OPENDATA_MAX_UPLOAD_MB", "20"))

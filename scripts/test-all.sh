@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole suite: SQLite and PostgreSQL (when reachable) side by side, then the browser journeys.
+# Runs the whole suite: SQLite and PostgreSQL (when reachable) side by side, then the browser journeys, then the production build (gunicorn, PANTAU_DEBUG=0).
 # Prints which parts ran and exits non-zero when any part that ran failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,31 +33,33 @@ finish_part() {  # name log pid
 }
 
 SQLITE_DIR=$(mktemp -d)
-start_part "1/3 SQLite" "$LOGS/sqlite.log" "$SQLITE_DIR" ""
+start_part "1/4 SQLite" "$LOGS/sqlite.log" "$SQLITE_DIR" ""
 sqlite_pid=$!
 
 pg_pid=
 if $BIN/python scripts/pg_reachable.py "$PG_URL"; then
   PG_DIR=$(mktemp -d)
-  start_part "2/3 PostgreSQL ($PG_URL)" "$LOGS/pg.log" "$PG_DIR" "$PG_URL"
+  start_part "2/4 PostgreSQL ($PG_URL)" "$LOGS/pg.log" "$PG_DIR" "$PG_URL"
   pg_pid=$!
 fi
 
-finish_part "1/3 SQLite" "$LOGS/sqlite.log" "$sqlite_pid"
+finish_part "1/4 SQLite" "$LOGS/sqlite.log" "$sqlite_pid"
 if [ -n "$pg_pid" ]; then
-  finish_part "2/3 PostgreSQL ($PG_URL)" "$LOGS/pg.log" "$pg_pid"
+  finish_part "2/4 PostgreSQL ($PG_URL)" "$LOGS/pg.log" "$pg_pid"
 else
   echo
-  echo "=================== 2/3 PostgreSQL ==================="
+  echo "=================== 2/4 PostgreSQL ==================="
   echo "PostgreSQL TIDAK terjangkau di $PG_URL: bagian ini DILEWATI. / PostgreSQL NOT reachable: part SKIPPED."
-  summary+=("2/3 PostgreSQL: DILEWATI / skipped (not reachable at $PG_URL)")
+  summary+=("2/4 PostgreSQL: DILEWATI / skipped (not reachable at $PG_URL)")
 fi
 
 if command -v chromium >/dev/null 2>&1; then
-  run_part "3/3 Browser (Chromium, viewport ponsel)" env DATABASE_URL= $BIN/pytest -m browser -q -p no:cacheprovider
+  run_part "3/4 Browser (Chromium, viewport ponsel)" env DATABASE_URL= $BIN/pytest -m browser -q -p no:cacheprovider
 else
-  summary+=("3/3 Browser: GAGAL / failed (chromium missing)"); status=1
+  summary+=("3/4 Browser: GAGAL / failed (chromium missing)"); status=1
 fi
+
+run_part "4/4 Produksi (PANTAU_DEBUG=0, gunicorn 2 workers)" env DATABASE_URL= $BIN/python scripts/prod_smoke.py
 
 echo
 echo "=================== Ringkasan / Summary ==================="

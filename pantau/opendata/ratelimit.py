@@ -1,7 +1,8 @@
 """Rate limits of the public machine interfaces (docs/quality.md R6: an API flood answers 429
 and the server stays up): the CKAN Action API, dataset downloads and the DCAT feeds, counted
-per client address in the shared cache (Redis when configured; with the embedded setup's
-per-process memory cache each worker process counts on its own). Portal pages are not limited:
+per client address once for all worker processes, in the `shared` cache (settings
+`RATELIMIT_USE_CACHE`): Redis when configured, else the SQLite counter file every worker of the
+machine opens (pantau/core/counters.py, decision 0016). Portal pages are not limited:
 they are cheap, cached, and many visitors can share one address (a school, a government
 office behind one NAT).
 
