@@ -317,17 +317,23 @@ def compliance(*, user, periode: PeriodeLaporan) -> list[ComplianceRow]:
     rows = {
         o.pk: ComplianceRow(o) for o in Opd.objects.filter(pemda=pemda, aktif=True).order_by("kode")
     }
+    from pantau.audit.services import rahasia_visible_q
+
+    # what the user may not read counts nowhere (a count must not reveal a rahasia item)
     counts = (
         SubKegiatan.objects.filter(tahun_anggaran_id=periode.tahun_anggaran_id)
+        .filter(rahasia_visible_q(user))
         .values("opd_id")
         .annotate(n=Count("id"))
     )
     for item in counts:
         if item["opd_id"] in rows:
             rows[item["opd_id"]].jumlah_sub = item["n"]
-    for opd_id, status, diajukan_pada, resmi in Realisasi.objects.filter(
-        periode=periode
-    ).values_list("opd_id", "status", "diajukan_pada", "keuangan_resmi"):
+    for opd_id, status, diajukan_pada, resmi in (
+        Realisasi.objects.filter(periode=periode)
+        .filter(rahasia_visible_q(user, "sub_kegiatan__"))
+        .values_list("opd_id", "status", "diajukan_pada", "keuangan_resmi")
+    ):
         row = rows.get(opd_id)
         if row is None:
             continue
