@@ -22,7 +22,16 @@ OPD_JUNE = "?tahun=2026&bulan=6"
 
 @pytest.fixture
 def hidden_world(world, clock):
+    from pantau.organisations.models import Wilayah
+    from pantau.planning.services import sub_kegiatan_update
+
     clock.set("2026-07-03 09:00")
+    kab = Wilayah.objects.create(pemda=world.a.pemda, kode="74.07", nama="Kab", tingkat="kabupaten")
+    kec = Wilayah.objects.create(
+        pemda=world.a.pemda, kode="74.07.01", nama="Wangi-Wangi", tingkat="kecamatan", induk=kab
+    )
+    for sub in (world.a.sub, world.a.sub2):  # both of Dinkes A's sub kegiatan in one kecamatan
+        sub_kegiatan_update(actor=None, sub_kegiatan=sub, kecamatan=kec)
     verified(world.a, world.a.sub, 6, 60_000_000, 50)
     verified(world.a, world.a.sub2, 6, 77_777_777, 40)
     verified(world.a, world.a.sub_pupr, 6, 10_000_000, 20)
@@ -89,6 +98,12 @@ def _signed_in_figures(client, world, user) -> dict[str, dict]:
         out["dasbor: pagu semua"] = {"pagu": b.pagu_semua}
         for row in b.opd_rows:
             out[f"dasbor: {row.opd.singkatan}"] = _fig(row.progress)
+        (kec,) = board.context["peta"]["kecamatan"]  # the map's summary: Dinkes A's two rows
+        out["dasbor: kecamatan Wangi-Wangi, Dinkes-a"] = {
+            "pagu": kec["pagu"],
+            "realisasi": kec["realisasi"],
+            "n": kec["jumlah"],
+        }
         rincian = reverse("evaluation:rincian", args=["sub"]) + JUNE
         out["rincian: total"] = _fig(client.get(rincian).context["rincian"].total)
         for opd in (world.a.dinkes, world.a.pupr):
