@@ -119,10 +119,13 @@ def opd_angka_from_subs(qs) -> dict[int, OpdAngka]:
     }
 
 
-def opd_angka(ta, bulan: int, kelompok: str, dasar: str) -> dict[int, OpdAngka]:
+def opd_angka(
+    ta, bulan: int, kelompok: str, dasar: str, saring: Q | None = None
+) -> dict[int, OpdAngka]:
     """Each OPD's figures for the month on one basis: its roll-up row, or, for one programme
-    group, the sums of the group's sub kegiatan rows (one query either way)."""
-    if kelompok == SEMUA:
+    group or a reader who may not read every rahasia item (`saring`, evaluation.terbaca), the
+    sums of the sub kegiatan rows of the group that reader may read (one query either way)."""
+    if kelompok == SEMUA and saring is None:
         return {
             r.opd_id: OpdAngka(
                 from_opd_row(r),
@@ -133,11 +136,13 @@ def opd_angka(ta, bulan: int, kelompok: str, dasar: str) -> dict[int, OpdAngka]:
             )
             for r in RingkasanOpd.objects.filter(tahun_anggaran=ta, dasar=dasar, bulan=bulan)
         }
-    return opd_angka_from_subs(sub_rows(ta, kelompok, dasar).filter(bulan=bulan))
+    return opd_angka_from_subs(sub_rows(ta, kelompok, dasar, saring).filter(bulan=bulan))
 
 
-def sub_rows(ta, kelompok: str, dasar: str):
-    """Every month row of the year's sub kegiatan in the programme group, on one basis."""
-    return RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, dasar=dasar).filter(
+def sub_rows(ta, kelompok: str, dasar: str, saring: Q | None = None):
+    """Every month row of the year's sub kegiatan in the programme group, on one basis (only
+    those `saring` keeps, when given: evaluation.terbaca)."""
+    rows = RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, dasar=dasar).filter(
         program_q(kelompok, "sub_kegiatan__")
     )
+    return rows if saring is None else rows.filter(saring)

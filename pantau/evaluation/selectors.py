@@ -26,6 +26,7 @@ from pantau.evaluation.kelompok import (
 from pantau.evaluation.models import RingkasanIndikator, RingkasanOpd, RingkasanSubKegiatan
 from pantau.evaluation.progress import Progress, from_opd_row, total
 from pantau.evaluation.ranking import Bobot, Skor, peringkat
+from pantau.evaluation.terbaca import also, saring_indikator, saring_sub
 from pantau.organisations.access import scope_for
 from pantau.organisations.choices import Role
 from pantau.organisations.models import Opd
@@ -133,18 +134,19 @@ def ketepatan_opd(*, user, tahun_anggaran, kelompok: str = SEMUA):
     periode = compliance_period(pemda=pemda, tahun=tahun_anggaran.tahun, bulan=None)
     if periode is None:
         return None, {}
+    saring = saring_sub(user, pemda.pk)  # what the user may not read counts nowhere
     cutoff = dt.datetime.combine(
         periode.batas_waktu + dt.timedelta(days=1), dt.time(), zoneinfo.ZoneInfo(pemda.zona_waktu)
     )
     on_time = dict(
         Realisasi.objects.filter(HANDED_IN, periode=periode, diajukan_pada__lt=cutoff)
-        .filter(program_q(kelompok, "sub_kegiatan__"))
+        .filter(also(program_q(kelompok, "sub_kegiatan__"), saring))
         .values("opd_id")
         .annotate(n=Count("id"))
         .values_list("opd_id", "n")
     )
     one_basis = Dasar.TERVERIFIKASI  # the number of sub kegiatan is the same on both bases
-    if kelompok == SEMUA:
+    if kelompok == SEMUA and saring is None:
         totals = RingkasanOpd.objects.filter(
             tahun_anggaran_id=periode.tahun_anggaran_id,
             dasar=one_basis,
@@ -156,7 +158,7 @@ def ketepatan_opd(*, user, tahun_anggaran, kelompok: str = SEMUA):
             RingkasanSubKegiatan.objects.filter(
                 tahun_anggaran_id=periode.tahun_anggaran_id, dasar=one_basis, bulan=periode.bulan
             )
-            .filter(program_q(kelompok, "sub_kegiatan__"))
+            .filter(also(program_q(kelompok, "sub_kegiatan__"), saring))
             .values("opd_id")
             .annotate(n=Count("id"))
             .values_list("opd_id", "n")
@@ -198,10 +200,11 @@ def dashboard_for(
     kalender = kalender or Kalender.of(tahun_anggaran)
     berjalan = kalender.berjalan(bulan)
     triwulan = kalender.triwulan_selesai(bulan)  # 0: no quarter has ended yet
-    figures = opd_angka(tahun_anggaran, bulan, kelompok, dasar)
-    indicators = (
-        capaian_triwulan(tahun_anggaran, triwulan, indikator_q(kelompok), dasar) if triwulan else []
-    )
+    # every figure leaves out what the user may not read (evaluation.terbaca)
+    saring = saring_sub(user, pemda.pk)
+    figures = opd_angka(tahun_anggaran, bulan, kelompok, dasar, saring)
+    where = also(indikator_q(kelompok), saring_indikator(user, pemda.pk))
+    indicators = capaian_triwulan(tahun_anggaran, triwulan, where, dasar) if triwulan else []
     by_opd: dict[int, list[Capaian]] = {}
     for opd_id, result in indicators:
         by_opd.setdefault(opd_id, []).append(result)
@@ -251,10 +254,13 @@ def dashboard_for(
     ranked = [s.key for s in scores] + [r for r in rows if not r.progress.jumlah_sub]
     pemda_cap = rata_rata([c for _opd, c in indicators])
     grand = total(r.progress for r in rows)
-    shares = RingkasanSubKegiatan.objects.filter(
-        tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan
-    ).aggregate(
-        semua=Sum("pagu"), penunjang=Sum("pagu", filter=program_q(PENUNJANG, "sub_kegiatan__"))
+    shares = (
+        RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan)
+        .filter(also(Q(), saring))
+        .aggregate(
+            semua=Sum("pagu"),
+            penunjang=Sum("pagu", filter=program_q(PENUNJANG, "sub_kegiatan__")),
+        )
     )
     return Dashboard(
         pemda=pemda,
@@ -272,13 +278,15 @@ def dashboard_for(
         uang_tanpa_fisik=sum(r.uang_tanpa_fisik for r in rows),
         belum_melapor=None if berjalan else grand.jumlah_sub - grand.dilaporkan,
         di_atas_rencana_kas=sum(r.di_atas_rencana_kas for r in rows),
-        kurva=_curve(tahun_anggaran, kelompok, dasar, bulan),
+        kurva=_curve(tahun_anggaran, kelompok, dasar, bulan, saring),
         distribusi=distribusi_capaian([c for _opd, c in indicators]) if triwulan else [],
         peringatan=[] if berjalan else _warnings(tahun_anggaran, bulan, user, kelompok, dasar),
-        tahun_lalu=_last_year(tahun_lalu, bulan, kelompok, dasar),
-        kurva_lalu=_curve(tahun_lalu, kelompok, dasar) if tahun_lalu is not None else {},
+        tahun_lalu=_last_year(tahun_lalu, bulan, kelompok, dasar, saring),
+        kurva_lalu=_curve(tahun_lalu, kelompok, dasar, saring=saring)
+        if tahun_lalu is not None
+        else {},
         bulan_awal=bulan_awal,
-        realisasi_sebelum=_spent_before(tahun_anggaran, bulan_awal, kelompok, dasar),
+        realisasi_sebelum=_spent_before(tahun_anggaran, bulan_awal, kelompok, dasar, saring),
         kelompok=kelompok,
         pagu_semua=shares["semua"] or Decimal(0),
         pagu_penunjang=shares["penunjang"] or Decimal(0),
@@ -288,24 +296,24 @@ def dashboard_for(
     )
 
 
-def _spent_before(ta, bulan_awal: int, kelompok: str, dasar: str) -> Decimal:
+def _spent_before(ta, bulan_awal: int, kelompok: str, dasar: str, saring=None) -> Decimal:
     """Cumulative realisation at the end of the month before the period (0 for January)."""
     if bulan_awal <= 1:
         return Decimal(0)
     rows = (
         RingkasanOpd.objects.filter(tahun_anggaran=ta, dasar=dasar)
-        if kelompok == SEMUA
-        else sub_rows(ta, kelompok, dasar)
+        if kelompok == SEMUA and saring is None
+        else sub_rows(ta, kelompok, dasar, saring)
     )
     got = rows.filter(bulan=bulan_awal - 1).aggregate(s=Sum("realisasi"))["s"]
     return got or Decimal(0)
 
 
-def _curve(ta, kelompok: str, dasar: str, bulan: int = 12) -> dict:
+def _curve(ta, kelompok: str, dasar: str, bulan: int = 12, saring=None) -> dict:
     """Monthly pemda figures for the S-curve and absorption charts (one grouped query): the
     plan for the whole year, the realisation only up to `bulan` (never later months drawn
     from carried-forward values)."""
-    if kelompok == SEMUA:
+    if kelompok == SEMUA and saring is None:
         months = (
             RingkasanOpd.objects.filter(tahun_anggaran=ta, dasar=dasar)
             .values("bulan")
@@ -324,7 +332,7 @@ def _curve(ta, kelompok: str, dasar: str, bulan: int = 12) -> dict:
             )
         )
     else:
-        months = sub_rows(ta, kelompok, dasar).values("bulan").annotate(**sums())
+        months = sub_rows(ta, kelompok, dasar, saring).values("bulan").annotate(**sums())
     out = {"bulan": [], "rencana_fisik": [], "fisik": [], "rencana_kas": [], "keuangan": []}
     for m in months.order_by("bulan"):
         p = progress_of(m)
@@ -369,11 +377,11 @@ def _warnings(
     return rows
 
 
-def _last_year(ta_lalu, bulan: int, kelompok: str, dasar: str) -> Progress | None:
+def _last_year(ta_lalu, bulan: int, kelompok: str, dasar: str, saring=None) -> Progress | None:
     if ta_lalu is None:
         return None
-    if kelompok != SEMUA:
-        rows = sub_rows(ta_lalu, kelompok, dasar).filter(bulan=bulan)
+    if kelompok != SEMUA or saring is not None:
+        rows = sub_rows(ta_lalu, kelompok, dasar, saring).filter(bulan=bulan)
         got = progress_of(rows.aggregate(**sums()))
         return got if got.jumlah_sub else None
     rows = RingkasanOpd.objects.filter(tahun_anggaran=ta_lalu, dasar=dasar, bulan=bulan)
@@ -445,7 +453,7 @@ def peta(
             bulan=bulan,
             sub_kegiatan__kecamatan__isnull=False,
         )
-        .filter(program_q(kelompok, "sub_kegiatan__"))
+        .filter(also(program_q(kelompok, "sub_kegiatan__"), saring_sub(user, pemda.pk)))
         .values("sub_kegiatan__kecamatan__kode", "sub_kegiatan__kecamatan__nama")
         .annotate(
             jumlah=Count("id"),
@@ -480,7 +488,6 @@ class Rincian:
     capaian: Decimal | None = None  # indicator rows: the average shown on the dashboard
     opd: Opd | None = None
     kecamatan: object = None
-    tersembunyi: int = 0  # rahasia rows counted in the totals but not listed to this user
     catatan: str = ""  # indicator rows: only those undefined for this reason
     kelompok: str = SEMUA  # programme group (kelompok.py)
 
@@ -504,7 +511,6 @@ def rincian_for(
 ) -> Rincian:
     """Rows of the roll-up tables a dashboard figure is computed from, filtered like the figure
     (optionally to one OPD or one kecamatan). Same scope rule as the dashboard."""
-    from pantau.audit.services import rahasia_visible_q
     from pantau.organisations.models import Wilayah
 
     pemda = tahun_anggaran.pemda
@@ -527,15 +533,13 @@ def rincian_for(
         where = (Q(opd=opd) if opd else Q()) & indikator_q(kelompok)
         if catatan in CATATAN:  # the indicators that cannot be assessed, for one reason
             where &= Q(catatan=catatan)
+        # the figure and the list leave out the rahasia indicators (and those of a rahasia
+        # sub kegiatan) for a user who may not read them, as the dashboard does
+        where = also(where, saring_indikator(user, pemda.pk))
         results = [c for _opd, c in capaian_triwulan(tahun_anggaran, triwulan, where, dasar)]
-        qs = RingkasanIndikator.objects.filter(
+        visible = RingkasanIndikator.objects.filter(
             tahun_anggaran=tahun_anggaran, dasar=dasar, triwulan=triwulan
         ).filter(where)
-        # the figure averages every indicator; the list leaves out the rahasia ones (and those
-        # of a rahasia sub kegiatan) for a user who may not read them
-        visible = qs.filter(rahasia_visible_q(user, "indikator__")).filter(
-            rahasia_visible_q(user, "indikator__sub_kegiatan__")
-        )
         return Rincian(
             jenis=jenis,
             rows=visible.select_related("indikator__sub_kegiatan", "opd").order_by(
@@ -548,31 +552,28 @@ def rincian_for(
             jumlah=len(results),
             capaian=rata_rata(results),
             opd=opd,
-            tersembunyi=len(results) - visible.count(),
             catatan=catatan if catatan in CATATAN else "",
             kelompok=kelompok,
         )
     qs = (
         RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan)
         .filter(RINCIAN_SUB[jenis])
-        .filter(program_q(kelompok, "sub_kegiatan__"))
+        .filter(also(program_q(kelompok, "sub_kegiatan__"), saring_sub(user, pemda.pk)))
     )
     if opd:
         qs = qs.filter(opd=opd)
     if kec:
         qs = qs.filter(sub_kegiatan__kecamatan=kec)
-    agg = _sub_totals(qs)  # the figure: over every row, as on the dashboard
-    visible = qs.filter(rahasia_visible_q(user, "sub_kegiatan__"))
+    agg = _sub_totals(qs)  # the figure: over the rows listed, as on the dashboard
     return Rincian(
         jenis=jenis,
-        rows=visible.select_related("sub_kegiatan", "opd").order_by(
+        rows=qs.select_related("sub_kegiatan", "opd").order_by(
             *(KEPARAHAN if jenis in RINCIAN_PARAH else ("opd__kode", "sub_kegiatan__kode"))
         ),
         jumlah=agg.jumlah_sub,
         total=agg,
         opd=opd,
         kecamatan=kec,
-        tersembunyi=agg.jumlah_sub - visible.count(),
         kelompok=kelompok,
     )
 

@@ -45,11 +45,18 @@ def access_sub_kegiatan(user, pk: int) -> SubKegiatan:
 
 
 def access_realisasi(user, pk: int) -> Realisasi:
+    """A monthly report the user may read: in scope, and of a sub kegiatan the user may read
+    (a `rahasia` one only for its readers). Every action on a report (a workflow step) reads
+    it through here, before any state check: the same 404 for a missing report and one the
+    user may not read, so that an action neither changes nor reveals a rahasia report."""
+    from pantau.audit.services import rahasia_visible_q
+
     scope = scope_for(user)
     obj = (
         Realisasi.objects.filter(
             Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids), pk=pk
         )
+        .filter(rahasia_visible_q(user, "sub_kegiatan__"))
         .select_related("opd__pemda", "sub_kegiatan__tahun_anggaran", "periode__tahun_anggaran")
         .first()
     )
@@ -58,18 +65,45 @@ def access_realisasi(user, pk: int) -> Realisasi:
     return obj
 
 
+def bukti_visible_q(user, prefix: str = "") -> Q:
+    """The one rule for evidence: a photo or document is readable only when both it and its
+    sub kegiatan are (a `rahasia` one, or one of a `rahasia` sub kegiatan, only for their
+    readers). Every path that lists, counts, names or serves evidence filters with this;
+    `prefix` reaches the evidence from another model (e.g. "bukti__" from a report)."""
+    from pantau.audit.services import rahasia_visible_q
+
+    return rahasia_visible_q(user, prefix) & rahasia_visible_q(
+        user, f"{prefix}realisasi__sub_kegiatan__"
+    )
+
+
+def bukti_for_reports(user):
+    """The evidence of reports as the user may see it (for a `Prefetch("bukti", ...)`)."""
+    return Bukti.objects.filter(bukti_visible_q(user))
+
+
+def audit_bukti_shown(*, user, reports, where: str) -> None:
+    """Record the rahasia evidence a page lists (prefetched with `bukti_for_reports`)."""
+    from pantau.audit.services import audit_rahasia_list
+
+    audit_rahasia_list(user=user, objs=[b for r in reports for b in r.bukti.all()], where=where)
+
+
 def access_bukti(user, pk: int) -> Bukti:
-    """A piece of evidence the user may read (a `rahasia` one only for its readers; the read
-    is audited)."""
-    from pantau.audit.services import audit_rahasia_read, may_read_rahasia
+    """A piece of evidence the user may read (`bukti_visible_q`: it and its sub kegiatan); the
+    read of a rahasia one, or of one of a rahasia sub kegiatan, is audited for both."""
+    from pantau.audit.services import audit_rahasia_list
 
     scope = scope_for(user)
-    obj = Bukti.objects.filter(
-        Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids), pk=pk
-    ).first()
-    if obj is None or not may_read_rahasia(user, obj):
+    obj = (
+        Bukti.objects.filter(Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids), pk=pk)
+        .filter(bukti_visible_q(user))
+        .select_related("realisasi__sub_kegiatan")
+        .first()
+    )
+    if obj is None:
         raise Http404
-    audit_rahasia_read(user=user, obj=obj, where="bukti")
+    audit_rahasia_list(user=user, objs=[obj, obj.realisasi.sub_kegiatan], where="bukti")
     return obj
 
 
@@ -161,7 +195,9 @@ def entry_rows(*, user, opd: Opd, periode: PeriodeLaporan) -> list[EntryRow]:
     )
     reports = {
         r.sub_kegiatan_id: r
-        for r in Realisasi.objects.filter(opd=opd, periode=periode).annotate(n_bukti=Count("bukti"))
+        for r in Realisasi.objects.filter(opd=opd, periode=periode).annotate(
+            n_bukti=Count("bukti", filter=bukti_visible_q(user, "bukti__"))
+        )
     }
     subs = list(subs)
     audit_rahasia_list(user=user, objs=subs, where="daftar laporan bulanan")
@@ -191,13 +227,32 @@ def _trail():
 
 
 def report_detail(*, user, sub: SubKegiatan, periode: PeriodeLaporan) -> Realisasi | None:
-    if not scope_for(user).can_read_opd(sub.opd):
+    """The month's report of a sub kegiatan the user may read, with the evidence the user may
+    read (`bukti_visible_q`) and the trail."""
+    from pantau.audit.services import may_read_rahasia
+
+    if not scope_for(user).can_read_opd(sub.opd) or not may_read_rahasia(user, sub):
         raise Http404
     return (
         Realisasi.objects.filter(sub_kegiatan=sub, periode=periode)
-        .prefetch_related("bukti", Prefetch("riwayat", queryset=_trail()))
+        .prefetch_related(
+            Prefetch("bukti", queryset=bukti_for_reports(user)),
+            Prefetch("riwayat", queryset=_trail()),
+        )
         .first()
     )
+
+
+def report_form(*, user, sub: SubKegiatan, periode: PeriodeLaporan) -> Realisasi | None:
+    """`report_detail` for the report form page: showing the form of a `rahasia` sub kegiatan
+    (or rahasia evidence on it) is recorded as a rahasia read, like every other page."""
+    from pantau.audit.services import audit_rahasia_read
+
+    report = report_detail(user=user, sub=sub, periode=periode)
+    audit_rahasia_read(user=user, obj=sub, where="laporan bulanan")
+    if report is not None:
+        audit_bukti_shown(user=user, reports=[report], where="laporan bulanan: bukti")
+    return report
 
 
 def fisik_sebelumnya(*, sub: SubKegiatan, bulan: int):
@@ -218,12 +273,17 @@ def history(*, user, sub: SubKegiatan) -> list[Realisasi]:
     if not scope_for(user).can_read_opd(sub.opd) or not may_read_rahasia(user, sub):
         raise Http404
     audit_rahasia_read(user=user, obj=sub, where="riwayat sub kegiatan")
-    return list(
+    reports = list(
         Realisasi.objects.filter(sub_kegiatan=sub)
         .select_related("periode__tahun_anggaran")
-        .prefetch_related("bukti", Prefetch("riwayat", queryset=_trail()))
+        .prefetch_related(
+            Prefetch("bukti", queryset=bukti_for_reports(user)),
+            Prefetch("riwayat", queryset=_trail()),
+        )
         .order_by("periode__bulan")
     )
+    audit_bukti_shown(user=user, reports=reports, where="riwayat sub kegiatan: bukti")
+    return reports
 
 
 @dataclass
@@ -257,17 +317,23 @@ def compliance(*, user, periode: PeriodeLaporan) -> list[ComplianceRow]:
     rows = {
         o.pk: ComplianceRow(o) for o in Opd.objects.filter(pemda=pemda, aktif=True).order_by("kode")
     }
+    from pantau.audit.services import rahasia_visible_q
+
+    # what the user may not read counts nowhere (a count must not reveal a rahasia item)
     counts = (
         SubKegiatan.objects.filter(tahun_anggaran_id=periode.tahun_anggaran_id)
+        .filter(rahasia_visible_q(user))
         .values("opd_id")
         .annotate(n=Count("id"))
     )
     for item in counts:
         if item["opd_id"] in rows:
             rows[item["opd_id"]].jumlah_sub = item["n"]
-    for opd_id, status, diajukan_pada, resmi in Realisasi.objects.filter(
-        periode=periode
-    ).values_list("opd_id", "status", "diajukan_pada", "keuangan_resmi"):
+    for opd_id, status, diajukan_pada, resmi in (
+        Realisasi.objects.filter(periode=periode)
+        .filter(rahasia_visible_q(user, "sub_kegiatan__"))
+        .values_list("opd_id", "status", "diajukan_pada", "keuangan_resmi")
+    ):
         row = rows.get(opd_id)
         if row is None:
             continue

@@ -181,7 +181,7 @@ def _not_saved(ajukan: bool) -> str:
 
 
 def _render_form(request, sub, periode, *, form=None, status=200):
-    report = selectors.report_detail(user=request.user, sub=sub, periode=periode)
+    report = selectors.report_form(user=request.user, sub=sub, periode=periode)
     state = periode_state(
         periode, sub.opd, reopened_until=selectors.reopened_until(periode=periode, opd=sub.opd)
     )

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from pantau.audit.services import audit_rahasia_list, audit_rahasia_read, rahasia_visible_q
+from pantau.monitoring.selectors import bukti_visible_q
 from pantau.opendata.models import Dataset
 from pantau.organisations.access import scope_for
 
@@ -123,7 +124,8 @@ def klasifikasi_subs(*, user, tahun_anggaran, opd_id=None, level: str = "", q: s
     def count(model, link, **filters):
         inner = (
             model.objects.filter(**{link: OuterRef("pk")}, **filters)
-            .filter(rahasia_visible_q(user))  # counts only what the user may see
+            # counts only what the user may see (evidence: it and its sub kegiatan)
+            .filter(bukti_visible_q(user) if model is Bukti else rahasia_visible_q(user))
             .order_by()
             .values(link)
             .annotate(n=Count("pk"))
@@ -183,7 +185,7 @@ def klasifikasi_sub(*, user, pk: int):
     )
     evidence = list(
         Bukti.objects.filter(realisasi__sub_kegiatan=sub)
-        .filter(rahasia_visible_q(user))
+        .filter(bukti_visible_q(user))
         .select_related("realisasi__periode__tahun_anggaran")
         .order_by("-realisasi__periode__bulan", "pk")
     )
@@ -200,10 +202,13 @@ def klasifikasi_item(*, user, jenis: str, pk: int):
     if model is None:
         raise Http404
     pemda = klasifikasi_pemda(user=user)
-    parent = {"sub": None, "indikator": "sub_kegiatan__", "bukti": "realisasi__sub_kegiatan__"}
-    qs = model.objects.filter(pemda=pemda, pk=pk).filter(rahasia_visible_q(user))
-    if parent[jenis]:  # an item of a rahasia sub kegiatan is out of reach like the sub itself
-        qs = qs.filter(rahasia_visible_q(user, parent[jenis]))
+    qs = model.objects.filter(pemda=pemda, pk=pk)
+    if jenis == "bukti":  # evidence: the one rule of monitoring.selectors.bukti_visible_q
+        qs = qs.filter(bukti_visible_q(user))
+    else:  # an indicator of a rahasia sub kegiatan is out of reach like the sub itself
+        qs = qs.filter(rahasia_visible_q(user))
+        if jenis == "indikator":
+            qs = qs.filter(rahasia_visible_q(user, "sub_kegiatan__"))
     obj = qs.first()
     if obj is None:
         raise Http404

@@ -46,8 +46,17 @@ def opd_progress(
     *, user, tahun_anggaran: TahunAnggaran, bulan: int, dasar: str = Dasar.TERVERIFIKASI
 ) -> dict[int, Progress]:
     """Progress per visible OPD of the pemda for the year up to `bulan` on one basis (verified
-    by default), read from the roll-up table (one query, whatever the number of reports)."""
+    by default), read from the roll-up table (one query, whatever the number of reports); for
+    a user who may not read every rahasia sub kegiatan, without them (evaluation.terbaca)."""
+    from pantau.evaluation.kelompok import SEMUA, opd_angka
+    from pantau.evaluation.terbaca import saring_sub
+
     scope = scope_for(user)
+    if tahun_anggaran.pemda_id in scope.pemda_ids:
+        saring = saring_sub(user, tahun_anggaran.pemda_id)
+        if saring is not None:  # a pemda-wide role that may not read rahasia: sums without
+            figures = opd_angka(tahun_anggaran, bulan, SEMUA, dasar, saring)
+            return {opd_id: f.progress for opd_id, f in figures.items()}
     rows = RingkasanOpd.objects.filter(
         tahun_anggaran=tahun_anggaran, dasar=dasar, bulan=bulan
     ).filter(Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids))

@@ -1,5 +1,5 @@
-"""Rahasia items in lists: hidden from roles that may not read them (the figures still count
-them), and every rahasia row a list shows to its reader is recorded as read."""
+"""Rahasia items in lists: hidden from roles that may not read them (and left out of the
+figures shown to them), and every rahasia row a list shows to its reader is recorded as read."""
 
 from decimal import Decimal
 
@@ -63,9 +63,9 @@ def test_rahasia_indicator_hidden_from_lists_of_other_roles(client, world, clock
     page = client.get(rows)
     data = page.context["rincian"]
     assert ind.nama not in page.text and open_.nama in page.text
-    assert data.jumlah == 2 and data.tersembunyi == 1  # the average still counts it
-    assert data.capaian == Decimal(75)  # (15 / 20) → 75% for both
-    assert "1 indikator berklasifikasi rahasia ikut dihitung" in page.text
+    assert data.jumlah == 1  # the figure leaves out what the user may not read
+    assert data.capaian == Decimal(75)  # (15 / 20) → 75%
+    assert "rahasia" not in page.text
     laporan = client.get(form)
     assert laporan.status_code == 200
     assert ind.nama not in laporan.text and open_.nama in laporan.text
@@ -73,7 +73,7 @@ def test_rahasia_indicator_hidden_from_lists_of_other_roles(client, world, clock
 
     login(client, world.a.users["auditor"])  # the Inspektorat reads it, and the read is kept
     page = client.get(rows)
-    assert ind.nama in page.text and page.context["rincian"].tersembunyi == 0
+    assert ind.nama in page.text and page.context["rincian"].jumlah == 2
     assert _reads("rincian dasbor (indikator)") == [str(ind.pk)]
     login(client, world.a.users["operator_opd"])  # the producing OPD reads its own
     assert ind.nama in client.get(form).text
@@ -88,7 +88,7 @@ def test_indicator_of_a_rahasia_sub_kegiatan_is_hidden_too(client, world, clock)
     classify(world.a, world.a.sub, "rahasia")
     login(client, world.a.users["verifikator"])
     page = client.get(reverse("evaluation:rincian", args=["indikator"]) + JUNE)
-    assert ind.nama not in page.text and page.context["rincian"].tersembunyi == 1
+    assert ind.nama not in page.text and page.context["rincian"].jumlah == 0
 
 
 @pytest.mark.django_db
