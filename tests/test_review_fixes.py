@@ -204,7 +204,7 @@ class TestBudgetConsistency:
         )
         assert ta.tahap == "perubahan"
         from pantau.audit.models import AuditEvent
-        from pantau.planning.services import over_budget_codes
+        from pantau.monitoring.budget import over_budget_codes
 
         assert over_budget_codes(ta) == ["1.02.02.2.01.0002"]
         event = AuditEvent.objects.get(action="tahun_anggaran.melebihi_pagu")
