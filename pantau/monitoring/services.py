@@ -536,9 +536,7 @@ def realisasi_indikator_import(*, actor, tahun_anggaran: TahunAnggaran, rows: li
         if (o.indikator.sub_kegiatan_id, o.periode_id) in official:
             o.nilai_resmi = o.nilai
     RealisasiIndikator.objects.bulk_create(objs, batch_size=1000)
-    handoff.emit(
-        topics.INDICATOR_VALUES_CHANGED, indikator_ids={o.indikator_id for o in objs}
-    )
+    handoff.emit(topics.INDICATOR_VALUES_CHANGED, indikator_ids={o.indikator_id for o in objs})
     audit_record(
         actor=actor,
         action="realisasi_indikator.import",
