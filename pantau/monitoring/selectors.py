@@ -28,7 +28,7 @@ HANDED_IN = Q(status__in=SUBMITTED) | Q(keuangan_resmi__isnull=False)
 
 
 def access_sub_kegiatan(user, pk: int) -> SubKegiatan:
-    from pantau.audit.services import rahasia_visible_q
+    from pantau.organisations.rahasia import rahasia_visible_q
 
     scope = scope_for(user)
     sub = (
@@ -61,7 +61,7 @@ def access_realisasi(user, pk: int) -> Realisasi:
 def access_bukti(user, pk: int) -> Bukti:
     """A piece of evidence the user may read (a `rahasia` one only for its readers; the read
     is audited)."""
-    from pantau.audit.services import audit_rahasia_read, may_read_rahasia
+    from pantau.organisations.rahasia import audit_rahasia_read, may_read_rahasia
 
     scope = scope_for(user)
     obj = Bukti.objects.filter(
@@ -150,7 +150,7 @@ def entry_rows(*, user, opd: Opd, periode: PeriodeLaporan) -> list[EntryRow]:
     previous = Realisasi.objects.filter(
         sub_kegiatan=OuterRef("pk"), periode__bulan__lt=periode.bulan
     )
-    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
+    from pantau.organisations.rahasia import audit_rahasia_list, rahasia_visible_q
 
     subs = (
         SubKegiatan.objects.filter(opd=opd, tahun_anggaran_id=periode.tahun_anggaran_id)
@@ -213,7 +213,7 @@ def history(*, user, sub: SubKegiatan) -> list[Realisasi]:
     """Every monthly report of a sub kegiatan with its trail, the trail's people and evidence
     (five queries).
     A `rahasia` sub kegiatan only for its readers, and the read is audited."""
-    from pantau.audit.services import audit_rahasia_read, may_read_rahasia
+    from pantau.organisations.rahasia import audit_rahasia_read, may_read_rahasia
 
     if not scope_for(user).can_read_opd(sub.opd) or not may_read_rahasia(user, sub):
         raise Http404
@@ -378,8 +378,8 @@ def indikator_rows(
 ) -> list[IndikatorRow]:
     """The sub kegiatan's indicators with this period's value and the previous one (2 queries).
     A `rahasia` indicator is listed only to its readers, and the listing is audited."""
-    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
     from pantau.monitoring.models import RealisasiIndikator
+    from pantau.organisations.rahasia import audit_rahasia_list, rahasia_visible_q
     from pantau.planning.models import Indikator
 
     indicators = list(

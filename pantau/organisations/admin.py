@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from pantau.core.admin import AuditedAdmin
+from pantau.organisations import admin_audit  # noqa: F401  (registers the audit trail's admin)
+from pantau.organisations.admin_base import AuditedAdmin
 from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
 
 
