@@ -309,7 +309,9 @@ def test_the_layer_check_can_fail(tmp_path):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=skip)
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     with (tmp_path / "pantau" / "core" / "numbers.py").open("a") as f:
-        f.write("\n\ndef _upward():\n    from pantau.evaluation import rollup\n\n    return rollup\n")
+        f.write(
+            "\n\ndef _upward():\n    from pantau.evaluation import rollup\n\n    return rollup\n"
+        )
     lint = Path(sys.executable).parent / "lint-imports"
     result = subprocess.run(
         [str(lint), "--no-cache"],
