@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "pantau.evaluation",
     "pantau.opendata",
     "pantau.notifications",
+    "pantau.demo",
     "huey.contrib.djhuey",
 ]
 
@@ -99,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pantau.core.context_processors.pantau",
+                "pantau.organisations.context_processors.roles",
+                "pantau.notifications.context_processors.unread",
             ],
         },
     }

@@ -19,7 +19,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("opd/", include("pantau.organisations.urls")),
+    path("opd/", include("pantau.evaluation.urls_opd")),
     path("monitoring/", include("pantau.monitoring.urls")),
     path("dasbor/", include("pantau.evaluation.urls")),
     path("notifikasi/", include("pantau.notifications.urls")),
@@ -35,7 +35,7 @@ urlpatterns = [
     path("sw.js", service_worker, name="service-worker"),
     path("manifest.webmanifest", manifest, name="manifest"),
     path("favicon.ico", favicon),
-    path("", include("pantau.core.urls")),
+    path("", include("config.start")),
 ]
 
 if settings.DEBUG:

@@ -31,7 +31,7 @@ PROTECTED = {
 
 
 def _view_modules():
-    return sorted(PANTAU.glob("*/views.py")) + sorted(PANTAU.glob("*/api.py"))
+    return sorted(PANTAU.glob("*/views*.py")) + sorted(PANTAU.glob("*/api.py"))
 
 
 @pytest.mark.parametrize("path", _view_modules(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -50,7 +50,7 @@ def test_views_do_not_query_protected_models_directly(path):
 
 def test_views_and_commands_do_not_save_domain_models():
     offenders = []
-    for path in list(PANTAU.glob("*/views.py")) + list(PANTAU.glob("*/management/commands/*.py")):
+    for path in list(PANTAU.glob("*/views*.py")) + list(PANTAU.glob("*/management/commands/*.py")):
         text = path.read_text()
         for match in re.finditer(
             r"\.(save|delete)\(\)|objects\.(create|update|bulk_create)\(", text
@@ -264,3 +264,62 @@ def _gate_problems(name: str, text: str) -> list[str]:
 def test_the_public_gate_check_can_fail(line):
     original = (PANTAU / "opendata" / "ids.py").read_text()
     assert _gate_problems("ids.py", original + "\n" + line + "\n")
+
+
+# --- layers (docs/architecture.md "Layers and the hand-off", decision 0018) ----------------------
+
+
+def _layer_contract() -> dict:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = [c for c in config["contracts"] if c["type"] == "layers"]
+    return contract
+
+
+def test_every_app_has_a_layer():
+    """A new app cannot escape the order: every package under pantau/ is one of the layers."""
+    layers = set(_layer_contract()["layers"])
+    apps = {f"pantau.{p.parent.name}" for p in PANTAU.glob("*/__init__.py")}
+    assert apps - layers == set(), "add these apps to [tool.importlinter] layers"
+
+
+def test_imports_point_down_the_layers():
+    """import-linter's layers contract over every import of pantau and config (function-level
+    imports included; the apps' tests excluded): a module imports only its layer or below."""
+    lint = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint), "--no-cache", "--config", str(ROOT / "pyproject.toml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "Layers point down KEPT" in result.stdout
+
+
+def test_the_layer_check_can_fail(tmp_path):
+    """The same check on a copy of the code where core imports evaluation inside a function."""
+    import shutil
+
+    skip = shutil.ignore_patterns("static", "templates", "locale", "fixtures", "__pycache__")
+    for name in ("pantau", "config"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=skip)
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    with (tmp_path / "pantau" / "core" / "numbers.py").open("a") as f:
+        f.write(
+            "\n\ndef _upward():\n    from pantau.evaluation import rollup\n\n    return rollup\n"
+        )
+    lint = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run(
+        [str(lint), "--no-cache"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert result.returncode != 0
+    assert "pantau.core is not allowed to import pantau.evaluation" in result.stdout

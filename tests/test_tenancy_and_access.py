@@ -7,9 +7,10 @@ from django.http import Http404
 from django.urls import reverse
 
 from conftest import PASSWORD, verify_report
+from pantau.evaluation.selectors_opd import opd_progress, plan_tree_for_opd
 from pantau.organisations.access import access_opd, scope_for
 from pantau.organisations.selectors import opd_list_for_user
-from pantau.planning.selectors import opd_progress, plan_tree_for_opd, sub_kegiatan_visible
+from pantau.planning.selectors import sub_kegiatan_visible
 
 pytestmark = pytest.mark.django_db
 PEMDA_WIDE = ["pimpinan", "admin", "verifikator", "auditor"]

@@ -3,16 +3,9 @@ from django.utils.translation import gettext
 
 
 def pantau(request):
-    from pantau.organisations.access import scope_for
-
-    user = getattr(request, "user", None)
-    scope = scope_for(user) if user is not None else None
-    unread = 0
-    if user is not None and user.is_authenticated:
-        from pantau.notifications.selectors import unread_count
-
-        unread = unread_count(user=user)
-    roles = set(scope.roles.values()) if scope else set()
+    """What every page needs and no domain owns: the offline queue's texts and DEBUG. The user's
+    roles come from `organisations.context_processors.roles`, the unread notices from
+    `notifications.context_processors.unread` (decision 0018)."""
     return {
         "offline_texts": {
             "title": gettext("Antrean luring: %(n)s laporan di ponsel ini"),
@@ -45,9 +38,4 @@ def pantau(request):
             ),
         },
         "PANTAU_DEBUG": settings.DEBUG,
-        "user_roles": sorted(roles),
-        "unread_notifications": unread,
-        "is_opd_user": bool(roles & {"operator_opd", "kepala_opd"}),
-        "is_reviewer": bool(roles & {"verifikator", "admin", "pimpinan", "auditor"}),
-        "can_classify": bool(roles & {"verifikator", "admin"}),
     }

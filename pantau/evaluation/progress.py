@@ -10,14 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField
 
 from pantau.core.numbers import percent
-from pantau.planning.choices import TahapAnggaran
 
 ZERO = Decimal(0)
-MONEY = DecimalField(max_digits=18, decimal_places=2)
 PCT = DecimalField(max_digits=6, decimal_places=2)
 
 
@@ -96,13 +93,6 @@ def total(items: Iterable[Progress]) -> Progress:
     for item in items:
         out.add(item)
     return out
-
-
-def pagu_expression(tahap: str):
-    """The pagu in force as a database expression."""
-    if tahap == TahapAnggaran.PERUBAHAN:
-        return Coalesce("pagu_perubahan", "pagu_murni")
-    return F("pagu_murni")
 
 
 def from_opd_row(row) -> Progress:

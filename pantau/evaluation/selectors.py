@@ -361,7 +361,7 @@ def _warnings(
 ) -> list[RingkasanSubKegiatan]:
     """The sub kegiatan of the month with a warning, most severe first (rahasia ones only for
     their readers)."""
-    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
+    from pantau.organisations.rahasia import audit_rahasia_list, rahasia_visible_q
 
     rows = list(
         RingkasanSubKegiatan.objects.filter(tahun_anggaran=ta, dasar=dasar, bulan=bulan)
@@ -395,7 +395,7 @@ def peta(
     status this month, plus a per-kecamatan summary (three queries)."""
     from django.urls import reverse
 
-    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
+    from pantau.organisations.rahasia import audit_rahasia_list, rahasia_visible_q
     from pantau.organisations.selectors import pulau_peta
     from pantau.planning.models import SubKegiatan
 
@@ -512,6 +512,7 @@ def rincian_for(
     """Rows of the roll-up tables a dashboard figure is computed from, filtered like the figure
     (optionally to one OPD or one kecamatan). Same scope rule as the dashboard."""
     from pantau.organisations.models import Wilayah
+    from pantau.organisations.rahasia import rahasia_visible_q
 
     pemda = tahun_anggaran.pemda
     if not dashboard_allowed(user, pemda) or (jenis not in RINCIAN_SUB and jenis != "indikator"):
@@ -582,7 +583,7 @@ def rincian_halaman(*, user, rincian: Rincian, halaman):
     """One page (50 rows) of a figure's rows; the rahasia items it shows are audited as read."""
     from django.core.paginator import Paginator
 
-    from pantau.audit.services import audit_rahasia_list
+    from pantau.organisations.rahasia import audit_rahasia_list
 
     page = Paginator(rincian.rows, 50).get_page(halaman)
     if rincian.jenis == "indikator":  # an indicator of a rahasia sub kegiatan reveals the sub

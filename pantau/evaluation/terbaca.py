@@ -19,7 +19,7 @@ def saring_sub(user, pemda_id: int, prefix: str = "sub_kegiatan__") -> Q | None:
     """None when the user reads every rahasia sub kegiatan of the pemda (the OPD roll-up rows
     may be read as they are); else the filter keeping the rows of sub kegiatan the user may
     read, for a model whose sub kegiatan is at `prefix` ("" for SubKegiatan itself)."""
-    from pantau.audit.services import rahasia_readers, rahasia_visible_q
+    from pantau.organisations.rahasia import rahasia_readers, rahasia_visible_q
 
     if rahasia_readers(user, pemda_id):
         return None
@@ -29,7 +29,7 @@ def saring_sub(user, pemda_id: int, prefix: str = "sub_kegiatan__") -> Q | None:
 def saring_indikator(user, pemda_id: int, prefix: str = "indikator__") -> Q | None:
     """The same for indicator rows: a rahasia indicator, or one of a rahasia sub kegiatan, is
     left out for a user who may not read it."""
-    from pantau.audit.services import rahasia_readers, rahasia_visible_q
+    from pantau.organisations.rahasia import rahasia_readers, rahasia_visible_q
 
     if rahasia_readers(user, pemda_id):
         return None

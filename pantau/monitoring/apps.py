@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class MonitoringConfig(AppConfig):
     name = "pantau.monitoring"
     label = "monitoring"
+
+    def ready(self):
+        # Planning asks monitoring about realisation already reported (decision 0018).
+        from pantau.core import handoff
+        from pantau.monitoring.budget import audit_over_budget, realised_beyond_pagu
+        from pantau.planning import topics
+
+        handoff.subscribe(topics.BUDGET_CHECK, realised_beyond_pagu)
+        handoff.subscribe(topics.TAHAP_CHANGED, audit_over_budget)

@@ -28,7 +28,7 @@ HANDED_IN = Q(status__in=SUBMITTED) | Q(keuangan_resmi__isnull=False)
 
 
 def access_sub_kegiatan(user, pk: int) -> SubKegiatan:
-    from pantau.audit.services import rahasia_visible_q
+    from pantau.organisations.rahasia import rahasia_visible_q
 
     scope = scope_for(user)
     sub = (
@@ -49,7 +49,7 @@ def access_realisasi(user, pk: int) -> Realisasi:
     (a `rahasia` one only for its readers). Every action on a report (a workflow step) reads
     it through here, before any state check: the same 404 for a missing report and one the
     user may not read, so that an action neither changes nor reveals a rahasia report."""
-    from pantau.audit.services import rahasia_visible_q
+    from pantau.organisations.rahasia import rahasia_visible_q
 
     scope = scope_for(user)
     obj = (
@@ -70,7 +70,7 @@ def bukti_visible_q(user, prefix: str = "") -> Q:
     sub kegiatan are (a `rahasia` one, or one of a `rahasia` sub kegiatan, only for their
     readers). Every path that lists, counts, names or serves evidence filters with this;
     `prefix` reaches the evidence from another model (e.g. "bukti__" from a report)."""
-    from pantau.audit.services import rahasia_visible_q
+    from pantau.organisations.rahasia import rahasia_visible_q
 
     return rahasia_visible_q(user, prefix) & rahasia_visible_q(
         user, f"{prefix}realisasi__sub_kegiatan__"
@@ -84,7 +84,7 @@ def bukti_for_reports(user):
 
 def audit_bukti_shown(*, user, reports, where: str) -> None:
     """Record the rahasia evidence a page lists (prefetched with `bukti_for_reports`)."""
-    from pantau.audit.services import audit_rahasia_list
+    from pantau.organisations.rahasia import audit_rahasia_list
 
     audit_rahasia_list(user=user, objs=[b for r in reports for b in r.bukti.all()], where=where)
 
@@ -92,7 +92,7 @@ def audit_bukti_shown(*, user, reports, where: str) -> None:
 def access_bukti(user, pk: int) -> Bukti:
     """A piece of evidence the user may read (`bukti_visible_q`: it and its sub kegiatan); the
     read of a rahasia one, or of one of a rahasia sub kegiatan, is audited for both."""
-    from pantau.audit.services import audit_rahasia_list
+    from pantau.organisations.rahasia import audit_rahasia_list
 
     scope = scope_for(user)
     obj = (
@@ -184,7 +184,7 @@ def entry_rows(*, user, opd: Opd, periode: PeriodeLaporan) -> list[EntryRow]:
     previous = Realisasi.objects.filter(
         sub_kegiatan=OuterRef("pk"), periode__bulan__lt=periode.bulan
     )
-    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
+    from pantau.organisations.rahasia import audit_rahasia_list, rahasia_visible_q
 
     subs = (
         SubKegiatan.objects.filter(opd=opd, tahun_anggaran_id=periode.tahun_anggaran_id)
@@ -229,7 +229,7 @@ def _trail():
 def report_detail(*, user, sub: SubKegiatan, periode: PeriodeLaporan) -> Realisasi | None:
     """The month's report of a sub kegiatan the user may read, with the evidence the user may
     read (`bukti_visible_q`) and the trail."""
-    from pantau.audit.services import may_read_rahasia
+    from pantau.organisations.rahasia import may_read_rahasia
 
     if not scope_for(user).can_read_opd(sub.opd) or not may_read_rahasia(user, sub):
         raise Http404
@@ -246,7 +246,7 @@ def report_detail(*, user, sub: SubKegiatan, periode: PeriodeLaporan) -> Realisa
 def report_form(*, user, sub: SubKegiatan, periode: PeriodeLaporan) -> Realisasi | None:
     """`report_detail` for the report form page: showing the form of a `rahasia` sub kegiatan
     (or rahasia evidence on it) is recorded as a rahasia read, like every other page."""
-    from pantau.audit.services import audit_rahasia_read
+    from pantau.organisations.rahasia import audit_rahasia_read
 
     report = report_detail(user=user, sub=sub, periode=periode)
     audit_rahasia_read(user=user, obj=sub, where="laporan bulanan")
@@ -268,7 +268,7 @@ def history(*, user, sub: SubKegiatan) -> list[Realisasi]:
     """Every monthly report of a sub kegiatan with its trail, the trail's people and evidence
     (five queries).
     A `rahasia` sub kegiatan only for its readers, and the read is audited."""
-    from pantau.audit.services import audit_rahasia_read, may_read_rahasia
+    from pantau.organisations.rahasia import audit_rahasia_read, may_read_rahasia
 
     if not scope_for(user).can_read_opd(sub.opd) or not may_read_rahasia(user, sub):
         raise Http404
@@ -317,7 +317,7 @@ def compliance(*, user, periode: PeriodeLaporan) -> list[ComplianceRow]:
     rows = {
         o.pk: ComplianceRow(o) for o in Opd.objects.filter(pemda=pemda, aktif=True).order_by("kode")
     }
-    from pantau.audit.services import rahasia_visible_q
+    from pantau.organisations.rahasia import rahasia_visible_q
 
     # what the user may not read counts nowhere (a count must not reveal a rahasia item)
     counts = (
@@ -444,8 +444,8 @@ def indikator_rows(
 ) -> list[IndikatorRow]:
     """The sub kegiatan's indicators with this period's value and the previous one (2 queries).
     A `rahasia` indicator is listed only to its readers, and the listing is audited."""
-    from pantau.audit.services import audit_rahasia_list, rahasia_visible_q
     from pantau.monitoring.models import RealisasiIndikator
+    from pantau.organisations.rahasia import audit_rahasia_list, rahasia_visible_q
     from pantau.planning.models import Indikator
 
     indicators = list(

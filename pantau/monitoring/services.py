@@ -16,10 +16,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.core import handoff
 from pantau.core.errors import error_messages
 from pantau.core.numbers import int_param, to_decimal
-from pantau.evaluation import rollup
-from pantau.monitoring import selectors
+from pantau.monitoring import selectors, topics
 from pantau.monitoring.choices import StatusRealisasi as S
 from pantau.monitoring.evidence import (
     distance_m,
@@ -260,10 +260,8 @@ def realisasi_transition(*, actor, realisasi: Realisasi, name: str, catatan: str
         aktor_label=actor.get_username(),
         catatan=catatan,
     )
-    rollup.refresh_reports([obj.sub_kegiatan_id])
-    from pantau.notifications.services import notify_transition
-
-    notify_transition(realisasi=obj, name=name, actor=actor, catatan=catatan)
+    handoff.emit(topics.REPORTS_CHANGED, sub_ids=[obj.sub_kegiatan_id])
+    handoff.emit(topics.TRANSITION_DONE, realisasi=obj, name=name, actor=actor, catatan=catatan)
     return obj
 
 
@@ -321,9 +319,7 @@ def periode_reopen(
         obj=opening,
         changes={"_summary": selectors.reopen_scope(periode=periode, opd=opd)},
     )
-    from pantau.notifications.services import notify_reopen
-
-    notify_reopen(opening=opening)
+    handoff.emit(topics.PERIOD_REOPENED, opening=opening)
     return opening
 
 
@@ -365,7 +361,7 @@ def realisasi_indikator_save(
     obj.nilai, obj.catatan = nilai, catatan.strip()
     action = "realisasi_indikator.create" if before is None else "realisasi_indikator.update"
     save_audited(actor=actor, obj=obj, action=action, before=before)
-    rollup.refresh_indicators([ind.pk])
+    handoff.emit(topics.INDICATOR_VALUES_CHANGED, indikator_ids=[ind.pk])
     return obj
 
 
@@ -461,7 +457,7 @@ def realisasi_import(
     Realisasi.objects.bulk_create(objs, batch_size=1000)
     if any(o.keuangan_resmi is not None for o in objs):  # their indicator values, verified too
         _freeze_indicator_values(tahun_anggaran)
-    rollup.refresh_reports({o.sub_kegiatan_id for o in objs})
+    handoff.emit(topics.REPORTS_CHANGED, sub_ids={o.sub_kegiatan_id for o in objs})
     audit_record(
         actor=actor,
         action="realisasi.import",
@@ -540,7 +536,7 @@ def realisasi_indikator_import(*, actor, tahun_anggaran: TahunAnggaran, rows: li
         if (o.indikator.sub_kegiatan_id, o.periode_id) in official:
             o.nilai_resmi = o.nilai
     RealisasiIndikator.objects.bulk_create(objs, batch_size=1000)
-    rollup.refresh_indicators({o.indikator_id for o in objs})
+    handoff.emit(topics.INDICATOR_VALUES_CHANGED, indikator_ids={o.indikator_id for o in objs})
     audit_record(
         actor=actor,
         action="realisasi_indikator.import",

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "pantau.notifications"
     label = "notifications"
+
+    def ready(self):
+        # Notices follow monitoring's steps once they have committed (decision 0018).
+        from pantau.core import handoff
+        from pantau.monitoring import topics
+        from pantau.notifications.services import notify_reopen, notify_transition
+
+        handoff.subscribe(topics.TRANSITION_DONE, notify_transition, after_commit=True)
+        handoff.subscribe(topics.PERIOD_REOPENED, notify_reopen, after_commit=True)

@@ -21,21 +21,19 @@ log = logging.getLogger(__name__)
 
 
 def notify_transition(*, realisasi, name: str, actor, catatan: str) -> None:
-    """Queue the notices of a workflow step once the step's transaction has committed."""
+    """`monitoring.transition_done`, after commit: queue the notices of a workflow step."""
     if name not in {"return_opd", "return_bappeda", "verify"}:
         return
     from pantau.notifications.tasks import send_transition_notice
 
-    args = (realisasi.pk, name, actor.pk if actor else None, catatan)
-    transaction.on_commit(lambda: send_transition_notice(*args))
+    send_transition_notice(realisasi.pk, name, actor.pk if actor else None, catatan)
 
 
 def notify_reopen(*, opening) -> None:
-    """Queue the notice of a reopened period for the OPD once the reopening has committed."""
+    """`monitoring.period_reopened`, after commit: queue the notice of a reopened period."""
     from pantau.notifications.tasks import send_reopen_notice
 
-    pk = opening.pk
-    transaction.on_commit(lambda: send_reopen_notice(pk))
+    send_reopen_notice(opening.pk)
 
 
 @transaction.atomic

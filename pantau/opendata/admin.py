@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from pantau.core.admin import AuditedAdmin
 from pantau.opendata.models import Topik
+from pantau.organisations.admin_base import AuditedAdmin
 
 
 @admin.register(Topik)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from pantau.audit.services import audit_rahasia_list, audit_rahasia_read, rahasia_visible_q
 from pantau.monitoring.selectors import bukti_visible_q
 from pantau.opendata.models import Dataset
 from pantau.organisations.access import scope_for
+from pantau.organisations.rahasia import audit_rahasia_list, audit_rahasia_read, rahasia_visible_q
 
 
 def datasets_for(*, user, status: str | None = None):

@@ -427,7 +427,7 @@ def klasifikasi_set_many(
 def _may_change_level(actor, obj) -> None:
     """A `rahasia` item (as locked now, not as the screen showed it) is changed only by someone
     who may read it: Bappeda's verifier classifies, but does not read or lower rahasia items."""
-    from pantau.audit.services import may_read_rahasia
+    from pantau.organisations.rahasia import may_read_rahasia
 
     if actor is not None and not may_read_rahasia(actor, obj):
         raise PermissionDenied(

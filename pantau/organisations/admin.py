@@ -4,7 +4,10 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
 from pantau.audit.services import audit_record, diff, snapshot
-from pantau.core.admin import AuditedAdmin, PemdaScopedAdminMixin, admin_pemda_ids
+from pantau.core import handoff
+from pantau.organisations import admin_audit  # noqa: F401  (registers the audit trail's admin)
+from pantau.organisations.admin_base import AuditedAdmin, PemdaScopedAdminMixin, admin_pemda_ids
+from pantau.organisations import topics
 from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
 from pantau.organisations.services import PEMDA_SUPERUSER_FIELDS, pemda_privileged_check
 
@@ -43,9 +46,7 @@ class PemdaAdmin(AuditedAdmin):
         elif not request.user.is_superuser:
             pemda_privileged_check(actor=request.user, pemda=obj, changed={"kode"})
         super().save_model(request, obj, form, change)
-        from pantau.opendata.public import forget_hosts
-
-        transaction.on_commit(forget_hosts)
+        handoff.emit(topics.PEMDA_HOSTS_CHANGED)
 
 
 @admin.register(Wilayah)

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
-from pantau.organisations import codes
+from pantau.core import handoff
+from pantau.organisations import codes, topics
 from pantau.organisations.access import forget_scope
 from pantau.organisations.choices import TingkatWilayah
 from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
@@ -27,9 +28,8 @@ def pemda_create(*, actor, kode: str, nama: str, zona_waktu: str = "Asia/Makassa
         raise PermissionDenied(_("Hanya superuser yang dapat menambah pemda."))
     pemda = Pemda(kode=kode.strip(), nama=nama.strip(), zona_waktu=zona_waktu)
     save_audited(actor=actor, obj=pemda, action="pemda.create")
-    from pantau.opendata.public import forget_hosts
-
-    forget_hosts()  # a second pemda changes which catalogue a host without a claim serves
+    # a second pemda changes which catalogue a host without a claim serves
+    handoff.emit(topics.PEMDA_HOSTS_CHANGED)
     return pemda
 
 
@@ -98,16 +98,9 @@ def pemda_update(*, actor, pemda: Pemda, **fields) -> Pemda:
     )
     save_audited(actor=actor, obj=pemda, action="pemda.update", before=before)
     if {"domain_publik", "aktif", "kode"} & set(fields):
-        from pantau.opendata.public import forget_hosts
-
-        transaction.on_commit(forget_hosts)
-        forget_hosts()
+        handoff.emit(topics.PEMDA_HOSTS_CHANGED)
     if set(fields) & WARNING_SETTINGS:  # the warning flags of every roll-up row depend on them
-        from pantau.evaluation import rollup
-        from pantau.planning.models import TahunAnggaran
-
-        for ta in TahunAnggaran.objects.filter(pemda=pemda):
-            rollup.refresh_year(ta)
+        handoff.emit(topics.PEMDA_THRESHOLDS_CHANGED, pemda=pemda)
     return pemda
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pantau.core.admin import AuditedAdmin
+from pantau.organisations.admin_base import AuditedAdmin
 from pantau.planning.models import Nomenklatur, SumberDana, TahunAnggaran
 
 

@@ -15,11 +15,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record
+from pantau.core import handoff
 from pantau.core.errors import error_messages
 from pantau.core.numbers import to_decimal
-from pantau.evaluation import rollup
 from pantau.organisations.models import Opd
-from pantau.planning import codes
+from pantau.planning import codes, topics
 from pantau.planning.choices import JenisIndikator, TahapAnggaran
 from pantau.planning.models import (
     Indikator,
@@ -194,8 +194,8 @@ def plan_import(
     if col.errors:
         raise ValidationError(col.errors[:100])
     _write(out_programs, out_kegiatan, out_subs, out_rencana, out_ind)
-    rollup.refresh_subs([s.pk for s in out_subs])
-    rollup.refresh_indicators([i.pk for i in out_ind])
+    handoff.emit(topics.SUB_KEGIATAN_CHANGED, sub_ids=[s.pk for s in out_subs])
+    handoff.emit(topics.INDIKATOR_CHANGED, indikator_ids=[i.pk for i in out_ind])
     result = PlanImportResult(
         len(out_programs), len(out_kegiatan), len(out_subs), len(out_rencana), len(out_ind)
     )

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.core import handoff
 from pantau.core.numbers import format_rupiah, to_decimal
-from pantau.evaluation import rollup
 from pantau.organisations.models import Opd, Pemda
-from pantau.planning import codes
+from pantau.planning import codes, topics
 from pantau.planning.choices import JenisIndikator, TahapAnggaran
 from pantau.planning.models import (
     HUNDRED,
@@ -153,7 +153,8 @@ def tahun_anggaran_set_tahap(
     An enacted APBD-P is always accepted: sub kegiatan whose realisation already exceeds their
     new pagu are flagged for correction in the roll-ups (`melebihi_pagu`, listed on the
     dashboard) and named in the audit event; the rest of the pemda carries on. Months before
-    the enactment keep the murni pagu and cash plan (`rollup.tahap_pada`)."""
+    the enactment keep the murni pagu and cash plan (`evaluation.rollup.tahap_pada`). Both are
+    the answers of the layers above to the hand-off `planning.tahap_changed`."""
     ta = TahunAnggaran.objects.select_for_update().get(pk=tahun_anggaran.pk)
     if tahap == TahapAnggaran.PERUBAHAN and tanggal is None:
         raise ValidationError(_("Tanggal penetapan APBD perubahan wajib diisi."))
@@ -166,40 +167,8 @@ def tahun_anggaran_set_tahap(
     ta.tahap = tahap
     ta.tanggal_perubahan = tanggal if tahap == TahapAnggaran.PERUBAHAN else None
     save_audited(actor=actor, obj=ta, action="tahun_anggaran.set_tahap", before=before)
-    rollup.refresh_year(ta)
-    over = over_budget_codes(ta)
-    if over:
-        audit_record(
-            actor=actor,
-            action="tahun_anggaran.melebihi_pagu",
-            obj=ta,
-            changes={"_summary": {"jumlah": len(over), "kode": over[:200]}},
-        )
+    handoff.emit(topics.TAHAP_CHANGED, actor=actor, tahun_anggaran=ta)
     return ta
-
-
-def over_budget_codes(ta: TahunAnggaran) -> list[str]:
-    """Codes of sub kegiatan whose cumulative realisation exceeds the pagu in force (one query)."""
-    from pantau.evaluation.progress import MONEY, pagu_expression
-    from pantau.monitoring.models import Realisasi
-
-    realised = (
-        Realisasi.objects.filter(sub_kegiatan=OuterRef("pk"))
-        .order_by()
-        .values("sub_kegiatan")
-        .annotate(t=Sum("keuangan"))
-        .values("t")
-    )
-    return list(
-        SubKegiatan.objects.filter(tahun_anggaran=ta)
-        .annotate(
-            r=Subquery(realised, output_field=MONEY),
-            p=ExpressionWrapper(pagu_expression(ta.tahap), output_field=MONEY),
-        )
-        .filter(r__gt=F("p"))
-        .order_by("kode")
-        .values_list("kode", flat=True)
-    )
 
 
 # ---------------------------------------------------------------- plan tree
@@ -298,7 +267,7 @@ def sub_kegiatan_create(
     )
     _apply_sub_fields(sub, {"pagu_murni": pagu_murni, **fields})
     save_audited(actor=actor, obj=sub, action="sub_kegiatan.create")
-    rollup.refresh_subs([sub.pk])
+    handoff.emit(topics.SUB_KEGIATAN_CHANGED, sub_ids=[sub.pk])
     return sub
 
 
@@ -322,28 +291,14 @@ def sub_kegiatan_update(
     errors = budget_consistency_errors(sub)
     if errors:
         raise ValidationError(errors)
-    rollup.refresh_subs([sub.pk])
+    handoff.emit(topics.SUB_KEGIATAN_CHANGED, sub_ids=[sub.pk])
     return sub
 
 
 def budget_consistency_errors(sub: SubKegiatan) -> list[str]:
-    from pantau.monitoring.models import Realisasi  # monitoring builds on planning
-
-    errors = []
-    realised = Realisasi.objects.filter(sub_kegiatan=sub).aggregate(t=Sum("keuangan"))[
-        "t"
-    ] or Decimal(0)
-    if realised > sub.pagu:
-        errors.append(
-            _(
-                "Realisasi kumulatif %(kode)s (Rp %(r)s) sudah melebihi pagu yang berlaku (Rp %(p)s)."
-            )
-            % {
-                "kode": sub.kode,
-                "r": format_rupiah(realised),
-                "p": format_rupiah(sub.pagu),
-            }
-        )
+    """Why the sub kegiatan's budget cannot be kept: the layers above answer for what they hold
+    (monitoring: realised beyond the pagu), planning for its cash plans."""
+    errors = handoff.collect(topics.BUDGET_CHECK, sub_kegiatan=sub)
     sums = (
         RencanaBulanan.objects.filter(sub_kegiatan=sub)
         .values("tahap")
@@ -441,7 +396,7 @@ def rencana_set(
         if old.get(m) != (str(kas), str(fisik))
     }
     audit_record(actor=actor, action="rencana.set", obj=sub, changes={"tahap": tahap, **changes})
-    rollup.refresh_subs([sub.pk])
+    handoff.emit(topics.SUB_KEGIATAN_CHANGED, sub_ids=[sub.pk])
     return objs
 
 
@@ -503,7 +458,7 @@ def indikator_create(
         },
     )
     save_audited(actor=actor, obj=ind, action="indikator.create")
-    rollup.refresh_indicators([ind.pk])
+    handoff.emit(topics.INDIKATOR_CHANGED, indikator_ids=[ind.pk])
     return ind
 
 
@@ -520,5 +475,5 @@ def indikator_update(*, actor, indikator: Indikator, **fields) -> Indikator:
             setattr(ind, name, fields[name])
     _set_targets(ind, fields)
     save_audited(actor=actor, obj=ind, action="indikator.update", before=before)
-    rollup.refresh_indicators([ind.pk])
+    handoff.emit(topics.INDIKATOR_CHANGED, indikator_ids=[ind.pk])
     return ind

@@ -7,8 +7,8 @@ import pytest
 
 from conftest import verified
 from pantau.evaluation.progress import total
+from pantau.evaluation.selectors_opd import opd_progress
 from pantau.planning.models import TahunAnggaran
-from pantau.planning.selectors import opd_progress
 from pantau.planning.services import (
     sub_kegiatan_create,
     sub_kegiatan_update,

@@ -1,7 +1,10 @@
+"""The audit trail in the admin, read-only, limited to the pemdas the staff user administers
+(here, not in `audit`, because the limit is organisations' scope: decision 0018)."""
+
 from django.contrib import admin
 
 from pantau.audit.models import AuditEvent
-from pantau.core.admin import PemdaScopedAdminMixin
+from pantau.organisations.admin_base import PemdaScopedAdminMixin
 
 
 @admin.register(AuditEvent)

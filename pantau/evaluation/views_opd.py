@@ -4,16 +4,12 @@ from django.shortcuts import render
 from pantau.evaluation.choices import Dasar
 from pantau.evaluation.periods import bulan_dipilih, label_angka
 from pantau.evaluation.progress import Progress, total
+from pantau.evaluation.selectors_opd import opd_progress, plan_tree_for_opd
 from pantau.monitoring.models import BULAN
 from pantau.organisations.access import access_opd
 from pantau.organisations.choices import JenisOpd
 from pantau.organisations.selectors import opd_list_for_user, pemda_list_for_user
-from pantau.planning.selectors import (
-    opd_progress,
-    plan_tree_for_opd,
-    tahun_anggaran_list,
-    tahun_anggaran_pick,
-)
+from pantau.planning.selectors import tahun_anggaran_list, tahun_anggaran_pick
 
 
 @login_required
@@ -59,9 +55,9 @@ def opd_list(request):
         "dasar": dasar,
     }
     template = (
-        "organisations/partials/_opd_table.html"
+        "evaluation/partials/_opd_table.html"
         if request.headers.get("HX-Request")
-        else "organisations/opd_list.html"
+        else "evaluation/opd_list.html"
     )
     return render(request, template, context)
 
@@ -92,4 +88,4 @@ def opd_detail(request, pk: int):
         "dasar": dasar,
         "label": label,
     }
-    return render(request, "organisations/opd_detail.html", context)
+    return render(request, "evaluation/opd_detail.html", context)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """The demo generator: the top layer (it builds every app's data through their services);
+    an app only so that its `demo` command is found. No models."""
+
+    name = "pantau.demo"
+    label = "demo"
