@@ -64,6 +64,9 @@ KIP = {
     "setiap_saat": "UU 14/2008 Pasal 11",
 }
 EU = "http://publications.europa.eu/resource/authority/"
+SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+TABLE_SCHEMA = "https://datapackage.org/standard/table-schema/"
+PUBLISHER_TYPE = "http://purl.org/adms/publishertype/LocalAuthority"
 DS_TYPES = {
     "string": "text",
     "integer": "int4",
@@ -179,7 +182,9 @@ def resources(base: str, ds) -> list[dict]:
                 "url_type": None,
                 # of the file served (the CSV, after suppression), never of the upload
                 "size": ds.csv_ukuran if fmt == "csv" else None,
-                "hash": f"sha256:{ds.csv_sha256}" if fmt == "csv" and ds.csv_sha256 else "",
+                # bare hex with its SPDX algorithm, as ckanext-dcat reads and writes them
+                "hash": ds.csv_sha256 if fmt == "csv" and ds.csv_sha256 else "",
+                "hash_algorithm": SHA256 if fmt == "csv" and ds.csv_sha256 else "",
                 "created": stamp(versi.created_at),
                 "last_modified": modified,
                 "metadata_modified": modified,
@@ -191,8 +196,9 @@ def resources(base: str, ds) -> list[dict]:
     return out
 
 
-def extras(ds) -> list[dict]:
+def extras(ds, base: str) -> list[dict]:
     pemda = ds.pemda
+    themes = [f"{EU}data-theme/{t.tema_eu}" for t in ds.topik.all() if t.tema_eu]
     items = [
         ("kode_wilayah", pemda.kode),
         ("sdi_konsep", ds.konsep),
@@ -209,6 +215,7 @@ def extras(ds) -> list[dict]:
         ("sdi_tingkat_penyajian", ds.tingkat_penyajian),
         ("sdi_kode_referensi", "Kepmendagri 300.2.2-2430/2025; Kepmendagri 050-5889/2021"),
         ("sdi_metode", ds.metode),
+        ("provenance", ds.metode),
         (
             "sel_kecil_disamarkan",
             f"{', '.join(ds.kolom_sel_kecil)}: 1-{ds.ambang_sel_kecil - 1}"
@@ -223,10 +230,28 @@ def extras(ds) -> list[dict]:
         ("modified", stamp(ds.diubah_publik) or ""),
         ("sdi_status", "disetujui"),
         ("sdi_tanggal_persetujuan", stamp(ds.disetujui_pada) or ""),
-        ("theme", json.dumps([f"{EU}data-theme/{t.tema_eu}" for t in ds.topik.all() if t.tema_eu])),
+        # one URI per theme, however many topics map to it
+        ("theme", json.dumps(list(dict.fromkeys(themes)))),
         ("language", json.dumps([f"{EU}language/IND"])),
+        ("conforms_to", json.dumps([TABLE_SCHEMA])),
+    ]
+    items[1:1] = spatial_extras(pemda, base)
+    items[1:1] = [  # the publisher as ckanext-dcat's keys: it re-publishes them without a lookup
+        ("publisher_uri", f"{base}/organization/{opd_uid(ds.opd)}"),
+        ("publisher_name", ds.opd.nama),
+        ("publisher_identifier", ds.opd.kode),
+        ("publisher_type", PUBLISHER_TYPE),
     ]
     return [{"key": k, "value": str(v)} for k, v in items if v not in ("", None, "[]")]
+
+
+def spatial_extras(pemda, base: str) -> list[tuple[str, str]]:
+    """The pemda as the keys ckanext-dcat reads and writes for dct:spatial. The IRI names the
+    area (kode wilayah, Kepmendagri) under the catalogue's site, like the publisher IRIs."""
+    return [
+        ("spatial_uri", f"{base}/wilayah/{pemda.kode}"),
+        ("spatial_text", pemda.nama),
+    ]
 
 
 def package_dict(base: str, ds) -> dict:
@@ -260,7 +285,7 @@ def package_dict(base: str, ds) -> dict:
             {"name": t, "display_name": t, "state": "active", "vocabulary_id": None} for t in tags
         ],
         "groups": [group_dict(t) for t in ds.topik.all()],
-        "extras": extras(ds),
+        "extras": extras(ds, base),
         "relationships_as_subject": [],
         "relationships_as_object": [],
     }
