@@ -206,6 +206,7 @@ PUBLIC_MODULES = [
     "ids.py",
     "dcat.py",
     "ratelimit.py",
+    "http.py",
 ]
 PUBLIC_MAY_IMPORT = {
     "pantau.opendata",
@@ -217,6 +218,7 @@ PUBLIC_MAY_IMPORT = {
     "pantau.opendata.api",
     "pantau.opendata.dcat",
     "pantau.opendata.ratelimit",
+    "pantau.opendata.http",
     "pantau.core.storage",
     "pantau.core.numbers",
 }
