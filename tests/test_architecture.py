@@ -207,6 +207,7 @@ PUBLIC_MODULES = [
     "dcat.py",
     "ratelimit.py",
     "http.py",
+    "ckan_more.py",
 ]
 PUBLIC_MAY_IMPORT = {
     "pantau.opendata",
@@ -219,6 +220,7 @@ PUBLIC_MAY_IMPORT = {
     "pantau.opendata.dcat",
     "pantau.opendata.ratelimit",
     "pantau.opendata.http",
+    "pantau.opendata.ckan_more",
     "pantau.core.storage",
     "pantau.core.numbers",
 }

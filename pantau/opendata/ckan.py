@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 
-from pantau.opendata import fq, public
+from pantau.opendata import ckan_more, fq, public
 from pantau.opendata.ids import resource_id
 
 CKAN_VERSION = "2.11.0"
@@ -295,7 +295,8 @@ def package_dict(base: str, ds) -> dict:
 
 
 def _searchable(pkg: dict) -> str:
-    parts = [pkg["title"], pkg["notes"], pkg["organization"]["title"]]
+    org = pkg["organization"]
+    parts = [pkg["title"], pkg["notes"], org["title"], org["name"]]
     parts += [t["name"] for t in pkg["tags"]]
     parts += [r["name"] + " " + r["description"] for r in pkg["resources"]]
     parts += [e["value"] for e in pkg["extras"]]
@@ -477,7 +478,10 @@ def _sorted(pkgs: list[dict], spec: str) -> list[dict]:
 
 def package_search(ctx: Context, params: dict):
     try:
-        preds = [fq.compile_q(as_str(params, "q", "*:*")), fq.compile_fq(as_str(params, "fq"))]
+        preds = [
+            ckan_more.compile_q(as_str(params, "q", "*:*")),
+            fq.compile_fq(as_str(params, "fq")),
+        ]
         preds += [fq.compile_fq(f) for f in as_strings(params, "fq_list")]
     except fq.QueryError as exc:
         raise ActionError("Search Query Error", f"Search Query is invalid: {exc}", 400) from exc
@@ -644,20 +648,21 @@ def group_show(ctx: Context, params: dict):
         raise validation(id=["Missing value"])
     for t in public.topics(ctx.pemda):
         if t.package_count and key in (t.nama, str(topik_uid(t))):
+            packages = []
+            if as_bool(params, "include_datasets", False):  # the first 10, as organization_show
+                packages = [
+                    clean(p)
+                    for p in catalogue(ctx.pemda, ctx.base, ctx.changed)
+                    if any(g["name"] == t.nama for g in p["groups"])
+                ][:10]
             return group_dict(t) | {
                 "package_count": t.package_count,
                 "type": "group",
                 "is_organization": False,
-                "packages": [],
+                "packages": packages,
                 "users": [],
             }
     raise not_found("Group not found")
-
-
-def tag_list(ctx: Context, params: dict):
-    return sorted(
-        {t["name"] for p in catalogue(ctx.pemda, ctx.base, ctx.changed) for t in p["tags"]}
-    )
 
 
 def license_list(ctx: Context, params: dict):
@@ -695,8 +700,7 @@ HELP = {
     "limit, offset, organizations, q.",
     "organization_show": "One OPD. Params: id, include_datasets.",
     "group_list": "Topics with public datasets. Params: all_fields.",
-    "group_show": "One topic. Params: id.",
-    "tag_list": "Tags of public datasets.",
+    "group_show": "One topic. Params: id, include_datasets.",
     "license_list": "Licences.",
     "resource_view_list": "Always [].",
     "status_show": "Site information.",
@@ -705,6 +709,9 @@ HELP = {
     "limit (<=32000), offset, fields, sort, include_total, records_format, "
     "include_next_page.",
 }
+
+
+HELP.update(ckan_more.HELP)
 
 
 def help_show(ctx: Context, params: dict):
@@ -994,7 +1001,10 @@ ACTIONS = {
     "organization_show": organization_show,
     "group_list": group_list,
     "group_show": group_show,
-    "tag_list": tag_list,
+    "tag_list": ckan_more.tag_list,
+    "tag_show": ckan_more.tag_show,
+    "package_autocomplete": ckan_more.package_autocomplete,
+    "current_package_list_with_resources": ckan_more.current_package_list_with_resources,
     "license_list": license_list,
     "resource_view_list": resource_view_list,
     "status_show": status_show,
