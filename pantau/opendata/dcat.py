@@ -94,7 +94,10 @@ def _graph() -> Graph:
 def _when(stamp: str | None):
     """A CKAN stamp (naive UTC, six fractional digits) as xsd:dateTime with its fraction and
     a `Z` (opendata-interop §5): harvesters compare these strings."""
-    return None if not stamp else Literal(stamp.rstrip("Z") + "Z", datatype=XSD.dateTime)
+    if not stamp:
+        return None
+    # normalize=False: rdflib would otherwise rewrite the Z as +00:00
+    return Literal(stamp.rstrip("Z") + "Z", datatype=XSD.dateTime, normalize=False)
 
 
 def _typed(g: Graph, uri: str, cls, label: str | None = None) -> URIRef:
