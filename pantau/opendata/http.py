@@ -24,7 +24,7 @@ from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
-from pantau.opendata import public
+from pantau.opendata import public, ratelimit
 
 MACHINE = re.compile(
     r"^/(?:api(?:/.*)?"
@@ -38,6 +38,7 @@ MACHINE = re.compile(
 # Not the sitemap: it also lists development activities, which change without a catalogue change.
 CONDITIONAL = re.compile(r"^/(?!sitemap\.xml$)")
 ACTION = re.compile(r"^/api(?:/3)?/action/")
+VERSION = re.compile(r"^/api(?:/3)?/?$")  # the only machine answers without a rate limit
 COMPRESSIBLE = re.compile(
     r"^(text/|application/(json|ld\+json|rdf\+xml|xml|javascript))", re.IGNORECASE
 )
@@ -130,6 +131,13 @@ class OpenDataHttpMiddleware:
                     etag=etag,
                     last_modified=int(modified.timestamp()) if modified else None,
                 )
+                # a 304 counts in the address's budget; over it, the view answers 429
+                if (
+                    response is not None
+                    and not VERSION.match(path)
+                    and ratelimit.wait_seconds(request) is not None
+                ):
+                    response = None
                 if response is not None:
                     self._stamp(response, validators, path)
         if response is None:

@@ -128,3 +128,14 @@ def test_anonymous_api_answers_do_not_vary_on_cookie(client, catalogue):
         assert "cookie" not in vary.lower(), (url, vary)
     # the HTML pages still do (their language comes from a cookie)
     assert "Cookie" in client.get(f"/dataset/{ds.nama}/")["Vary"]
+
+
+def test_conditional_answers_count_in_the_rate_limit(client, catalogue, settings):
+    settings.OPENDATA_API_RATE = "3/m"
+    settings.OPENDATA_CLIENT_IP_HEADER = ""
+    etag = client.get("/catalog.ttl")["ETag"]
+    assert [client.get("/catalog.ttl", HTTP_IF_NONE_MATCH=etag).status_code for _ in range(3)] == [
+        304,
+        304,
+        429,
+    ]
