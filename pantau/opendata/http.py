@@ -50,7 +50,7 @@ def _methods(path: str) -> str:
     return "GET, HEAD, POST, OPTIONS" if ACTION.match(path) else "GET, HEAD, OPTIONS"
 
 
-def _cors(response, path: str) -> None:
+def _cors(response) -> None:
     # "*" and never Allow-Credentials: a browser sends no cookie and reads no private answer
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Expose-Headers"] = EXPOSE_HEADERS
@@ -59,7 +59,7 @@ def _cors(response, path: str) -> None:
 def _preflight(request) -> HttpResponse:
     response = HttpResponse(status=204)
     response["Allow"] = _methods(request.path_info)
-    _cors(response, request.path_info)
+    _cors(response)
     response["Access-Control-Allow-Methods"] = _methods(request.path_info)
     response["Access-Control-Allow-Headers"] = ALLOW_HEADERS
     response["Access-Control-Max-Age"] = "86400"
@@ -144,7 +144,7 @@ class OpenDataHttpMiddleware:
             response = self.get_response(request)
             if validators is not None and response.status_code == 200:
                 self._stamp(response, validators, path)
-        _cors(response, path)
+        _cors(response)
         _drop_cookie_vary(response)
         if COMPRESSIBLE.match(response.get("Content-Type", "")):
             response = self.gzip.process_response(request, response)
