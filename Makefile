@@ -8,15 +8,24 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pantau
 VENDOR := pantau/static/vendor
 export PANTAU_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser lint bench messages clean
+.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser setup-ckan lint bench messages clean
 
-setup: setup-py setup-js
+setup: setup-py setup-js setup-ckan
 
 setup-py: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+# CKAN 2.11 with ckanext-dcat in a venv of their own (their pins clash with ours): the test
+# pantau/opendata/tests/test_ckanext_dcat.py parses Pantau's DCAT with ckanext-dcat there.
+setup-ckan: .venv-ckan/.installed
+.venv-ckan/.installed: scripts/ckan/requirements.txt
+	@test -x .venv-ckan/bin/python || $(PYTHON) -m venv .venv-ckan
+	.venv-ckan/bin/pip install --quiet --no-deps ckan==2.11.6
+	.venv-ckan/bin/pip install --quiet -r scripts/ckan/requirements.txt
 	@touch $@
 
 setup-js: $(VENDOR)/.installed

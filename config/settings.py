@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HEAD on every URL; CORS, conditional GET, gzip on the open-data machine answers
+    "pantau.opendata.http.OpenDataHttpMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pantau.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

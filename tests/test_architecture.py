@@ -206,6 +206,8 @@ PUBLIC_MODULES = [
     "ids.py",
     "dcat.py",
     "ratelimit.py",
+    "http.py",
+    "ckan_more.py",
 ]
 PUBLIC_MAY_IMPORT = {
     "pantau.opendata",
@@ -217,6 +219,8 @@ PUBLIC_MAY_IMPORT = {
     "pantau.opendata.api",
     "pantau.opendata.dcat",
     "pantau.opendata.ratelimit",
+    "pantau.opendata.http",
+    "pantau.opendata.ckan_more",
     "pantau.core.storage",
     "pantau.core.numbers",
 }

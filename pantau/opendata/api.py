@@ -77,7 +77,7 @@ def version(request, level: int | None = None):
 def action(request, name: str):
     if request.method not in ("GET", "POST"):
         response = HttpResponse(status=405)
-        response["Allow"] = "GET, POST"
+        response["Allow"] = "GET, HEAD, POST, OPTIONS"  # HEAD, OPTIONS: pantau.opendata.http
         return response
     seconds = ratelimit.wait_seconds(request)
     if seconds is not None:

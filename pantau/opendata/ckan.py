@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 
-from pantau.opendata import fq, public
+from pantau.opendata import ckan_more, fq, public
 from pantau.opendata.ids import resource_id
 
 CKAN_VERSION = "2.11.0"
@@ -64,6 +64,9 @@ KIP = {
     "setiap_saat": "UU 14/2008 Pasal 11",
 }
 EU = "http://publications.europa.eu/resource/authority/"
+SHA256 = "http://spdx.org/rdf/terms#checksumAlgorithm_sha256"
+TABLE_SCHEMA = "https://datapackage.org/standard/table-schema/"
+PUBLISHER_TYPE = "http://purl.org/adms/publishertype/LocalAuthority"
 DS_TYPES = {
     "string": "text",
     "integer": "int4",
@@ -179,7 +182,9 @@ def resources(base: str, ds) -> list[dict]:
                 "url_type": None,
                 # of the file served (the CSV, after suppression), never of the upload
                 "size": ds.csv_ukuran if fmt == "csv" else None,
-                "hash": f"sha256:{ds.csv_sha256}" if fmt == "csv" and ds.csv_sha256 else "",
+                # bare hex with its SPDX algorithm, as ckanext-dcat reads and writes them
+                "hash": ds.csv_sha256 if fmt == "csv" and ds.csv_sha256 else "",
+                "hash_algorithm": SHA256 if fmt == "csv" and ds.csv_sha256 else "",
                 "created": stamp(versi.created_at),
                 "last_modified": modified,
                 "metadata_modified": modified,
@@ -191,8 +196,9 @@ def resources(base: str, ds) -> list[dict]:
     return out
 
 
-def extras(ds) -> list[dict]:
+def extras(ds, base: str) -> list[dict]:
     pemda = ds.pemda
+    themes = [f"{EU}data-theme/{t.tema_eu}" for t in ds.topik.all() if t.tema_eu]
     items = [
         ("kode_wilayah", pemda.kode),
         ("sdi_konsep", ds.konsep),
@@ -209,6 +215,7 @@ def extras(ds) -> list[dict]:
         ("sdi_tingkat_penyajian", ds.tingkat_penyajian),
         ("sdi_kode_referensi", "Kepmendagri 300.2.2-2430/2025; Kepmendagri 050-5889/2021"),
         ("sdi_metode", ds.metode),
+        ("provenance", ds.metode),
         (
             "sel_kecil_disamarkan",
             f"{', '.join(ds.kolom_sel_kecil)}: 1-{ds.ambang_sel_kecil - 1}"
@@ -223,10 +230,28 @@ def extras(ds) -> list[dict]:
         ("modified", stamp(ds.diubah_publik) or ""),
         ("sdi_status", "disetujui"),
         ("sdi_tanggal_persetujuan", stamp(ds.disetujui_pada) or ""),
-        ("theme", json.dumps([f"{EU}data-theme/{t.tema_eu}" for t in ds.topik.all() if t.tema_eu])),
+        # one URI per theme, however many topics map to it
+        ("theme", json.dumps(list(dict.fromkeys(themes)))),
         ("language", json.dumps([f"{EU}language/IND"])),
+        ("conforms_to", json.dumps([TABLE_SCHEMA])),
+    ]
+    items[1:1] = spatial_extras(pemda, base)
+    items[1:1] = [  # the publisher as ckanext-dcat's keys: it re-publishes them without a lookup
+        ("publisher_uri", f"{base}/organization/{opd_uid(ds.opd)}"),
+        ("publisher_name", ds.opd.nama),
+        ("publisher_identifier", ds.opd.kode),
+        ("publisher_type", PUBLISHER_TYPE),
     ]
     return [{"key": k, "value": str(v)} for k, v in items if v not in ("", None, "[]")]
+
+
+def spatial_extras(pemda, base: str) -> list[tuple[str, str]]:
+    """The pemda as the keys ckanext-dcat reads and writes for dct:spatial. The IRI names the
+    area (kode wilayah, Kepmendagri) under the catalogue's site, like the publisher IRIs."""
+    return [
+        ("spatial_uri", f"{base}/wilayah/{pemda.kode}"),
+        ("spatial_text", pemda.nama),
+    ]
 
 
 def package_dict(base: str, ds) -> dict:
@@ -260,7 +285,7 @@ def package_dict(base: str, ds) -> dict:
             {"name": t, "display_name": t, "state": "active", "vocabulary_id": None} for t in tags
         ],
         "groups": [group_dict(t) for t in ds.topik.all()],
-        "extras": extras(ds),
+        "extras": extras(ds, base),
         "relationships_as_subject": [],
         "relationships_as_object": [],
     }
@@ -270,7 +295,8 @@ def package_dict(base: str, ds) -> dict:
 
 
 def _searchable(pkg: dict) -> str:
-    parts = [pkg["title"], pkg["notes"], pkg["organization"]["title"]]
+    org = pkg["organization"]
+    parts = [pkg["title"], pkg["notes"], org["title"], org["name"]]
     parts += [t["name"] for t in pkg["tags"]]
     parts += [r["name"] + " " + r["description"] for r in pkg["resources"]]
     parts += [e["value"] for e in pkg["extras"]]
@@ -452,7 +478,10 @@ def _sorted(pkgs: list[dict], spec: str) -> list[dict]:
 
 def package_search(ctx: Context, params: dict):
     try:
-        preds = [fq.compile_q(as_str(params, "q", "*:*")), fq.compile_fq(as_str(params, "fq"))]
+        preds = [
+            ckan_more.compile_q(as_str(params, "q", "*:*")),
+            fq.compile_fq(as_str(params, "fq")),
+        ]
         preds += [fq.compile_fq(f) for f in as_strings(params, "fq_list")]
     except fq.QueryError as exc:
         raise ActionError("Search Query Error", f"Search Query is invalid: {exc}", 400) from exc
@@ -619,20 +648,21 @@ def group_show(ctx: Context, params: dict):
         raise validation(id=["Missing value"])
     for t in public.topics(ctx.pemda):
         if t.package_count and key in (t.nama, str(topik_uid(t))):
+            packages = []
+            if as_bool(params, "include_datasets", False):  # the first 10, as organization_show
+                packages = [
+                    clean(p)
+                    for p in catalogue(ctx.pemda, ctx.base, ctx.changed)
+                    if any(g["name"] == t.nama for g in p["groups"])
+                ][:10]
             return group_dict(t) | {
                 "package_count": t.package_count,
                 "type": "group",
                 "is_organization": False,
-                "packages": [],
+                "packages": packages,
                 "users": [],
             }
     raise not_found("Group not found")
-
-
-def tag_list(ctx: Context, params: dict):
-    return sorted(
-        {t["name"] for p in catalogue(ctx.pemda, ctx.base, ctx.changed) for t in p["tags"]}
-    )
 
 
 def license_list(ctx: Context, params: dict):
@@ -670,8 +700,7 @@ HELP = {
     "limit, offset, organizations, q.",
     "organization_show": "One OPD. Params: id, include_datasets.",
     "group_list": "Topics with public datasets. Params: all_fields.",
-    "group_show": "One topic. Params: id.",
-    "tag_list": "Tags of public datasets.",
+    "group_show": "One topic. Params: id, include_datasets.",
     "license_list": "Licences.",
     "resource_view_list": "Always [].",
     "status_show": "Site information.",
@@ -680,6 +709,9 @@ HELP = {
     "limit (<=32000), offset, fields, sort, include_total, records_format, "
     "include_next_page.",
 }
+
+
+HELP.update(ckan_more.HELP)
 
 
 def help_show(ctx: Context, params: dict):
@@ -969,7 +1001,10 @@ ACTIONS = {
     "organization_show": organization_show,
     "group_list": group_list,
     "group_show": group_show,
-    "tag_list": tag_list,
+    "tag_list": ckan_more.tag_list,
+    "tag_show": ckan_more.tag_show,
+    "package_autocomplete": ckan_more.package_autocomplete,
+    "current_package_list_with_resources": ckan_more.current_package_list_with_resources,
     "license_list": license_list,
     "resource_view_list": resource_view_list,
     "status_show": status_show,

@@ -114,6 +114,9 @@ def datapackage(base: str, ds) -> dict:
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
+                # of the CSV served (after small-cell suppression), as the CKAN resource
+                **({"bytes": ds.csv_ukuran} if ds.csv_ukuran else {}),
+                **({"hash": f"sha256:{ds.csv_sha256}"} if ds.csv_sha256 else {}),
                 "dialect": {"delimiter": ",", "header": True},
                 "schema": {
                     "fields": [_field(f) for f in versi.skema.get("fields", [])],

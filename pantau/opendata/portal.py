@@ -415,7 +415,12 @@ def sitemap(request):
         reverse("opendata:publikasi"),
     ]
     urls += [reverse("opendata:opd", args=[o.kode]) for o in public.organisations(pemda)]
-    urls += [reverse("opendata:dataset", args=[p["name"]]) for p in ckan.catalogue(pemda, base)]
+    pkgs = ckan.catalogue(pemda, base)
+    # lastmod (W3C datetime, UTC) where Pantau knows it: each dataset page and the catalogue list
+    lastmod = {reverse("opendata:dataset", args=[p["name"]]): p["metadata_modified"] for p in pkgs}
+    if pkgs:
+        lastmod[reverse("opendata:dataset-list")] = max(p["metadata_modified"] for p in pkgs)
+    urls += [reverse("opendata:dataset", args=[p["name"]]) for p in pkgs]
     tahun, _years = _year(request, pemda)
     if tahun:
         urls += [reverse("opendata:kegiatan", args=[s.pk]) for s in public.activities(pemda, tahun)]
@@ -423,7 +428,9 @@ def sitemap(request):
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    body += [f"<url><loc>{base}{u}</loc></url>" for u in urls]
+    for u in urls:
+        stamp = f"<lastmod>{lastmod[u].split('.')[0]}+00:00</lastmod>" if u in lastmod else ""
+        body.append(f"<url><loc>{base}{u}</loc>{stamp}</url>")
     body.append("</urlset>")
     return HttpResponse("\n".join(body), content_type="application/xml")
 

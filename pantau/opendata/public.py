@@ -14,6 +14,7 @@ Anything else answers "not found", exactly as if it did not exist.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass
@@ -563,3 +564,14 @@ def kecamatan_list(pemda: Pemda):
 
 def opd(pemda: Pemda, kode: str):
     return organisations(pemda).filter(kode=kode).first()
+
+
+def last_change_at(token: str) -> dt.datetime | None:
+    """When the change a `last_change` token names happened: the time of that audit event (the
+    Last-Modified of the catalogue's machine answers). None for an empty catalogue."""
+    from pantau.audit.models import AuditEvent
+
+    number = int(token[1:]) if re.fullmatch(r"e[0-9]+", token) else 0
+    if not number:
+        return None
+    return AuditEvent.objects.filter(pk=number).values_list("at", flat=True).first()
