@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 
+from pantau.core import spreadsheets
 from pantau.opendata import fq, public
 from pantau.opendata.ids import resource_id
 
@@ -926,8 +927,10 @@ def datastore_search(ctx: Context, params: dict):
     else:
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        for r in page:
-            writer.writerow(["" if r.get(k) is None else r.get(k) for k in keys])
+        kinds = {f["name"]: f.get("type", "string") for f in versi.skema.get("fields", [])}
+        kinds["_id"] = "integer"
+        for r in page:  # formula-like text made inert, numbers untouched (docs/security.md)
+            writer.writerow([spreadsheets.safe_cell(r.get(k), kinds.get(k, "string")) for k in keys])
         result["records"] = buf.getvalue()
     if include_total:
         result["total"] = total

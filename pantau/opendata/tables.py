@@ -275,12 +275,16 @@ def personal_text(fields: dict) -> list[str]:
     return found
 
 
-def csv_bytes(fields: list[str], records) -> bytes:
+def csv_bytes(fields: list[str], records, types: dict[str, str] | None = None) -> bytes:
     """The public CSV of a dataset, byte for byte the same for the same rows (UTF-8, comma,
-    header row, LF, null as empty), so its digest can be published with the resource."""
+    header row, LF, null as empty), so its digest can be published with the resource. Text
+    cells that a spreadsheet would run as a formula (= + - @ tab CR first) get a leading
+    apostrophe; numbers and the cells of numeric columns (`types`: Table Schema type by field)
+    are never altered."""
+    types = types or {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(fields)
     for r in records:
-        writer.writerow(["" if r.get(f) is None else r.get(f) for f in fields])
+        writer.writerow([spreadsheets.safe_cell(r.get(f), types.get(f, "string")) for f in fields])
     return buf.getvalue().encode("utf-8")
