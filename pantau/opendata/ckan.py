@@ -930,7 +930,9 @@ def datastore_search(ctx: Context, params: dict):
         kinds = {f["name"]: f.get("type", "string") for f in versi.skema.get("fields", [])}
         kinds["_id"] = "integer"
         for r in page:  # formula-like text made inert, numbers untouched (docs/security.md)
-            writer.writerow([spreadsheets.safe_cell(r.get(k), kinds.get(k, "string")) for k in keys])
+            writer.writerow(
+                [spreadsheets.safe_cell(r.get(k), kinds.get(k, "string")) for k in keys]
+            )
         result["records"] = buf.getvalue()
     if include_total:
         result["total"] = total
