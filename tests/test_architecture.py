@@ -219,6 +219,7 @@ PUBLIC_MAY_IMPORT = {
     "pantau.opendata.ratelimit",
     "pantau.core.storage",
     "pantau.core.numbers",
+    "pantau.core.spreadsheets",  # CSV formula neutralisation of downloads (no database)
 }
 
 

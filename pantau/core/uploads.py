@@ -54,3 +54,56 @@ def refused_message(request) -> str | None:
         "n": refused["name"],
         "mb": refused["mb"],
     }
+
+
+# --- images shown to the public (pemda logo) -----------------------------------------------------
+
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+LOGO_MAX_MB = 2
+LOGO_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp")
+
+
+def validate_raster_image(upload) -> None:
+    """A logo must really be a PNG, JPEG or WebP image (read by Pillow, not trusted from its
+    name), at most LOGO_MAX_MB. SVG is refused: it can carry script that runs when the file is
+    opened from the media URL."""
+    import warnings
+
+    from django.core.exceptions import ValidationError
+    from PIL import Image, UnidentifiedImageError
+
+    if getattr(upload, "_committed", False):  # the stored file, unchanged: checked when uploaded
+        return
+    if not str(upload.name or "").lower().endswith(LOGO_EXTENSIONS):
+        raise ValidationError(
+            _("Logo harus gambar PNG, JPEG atau WebP; SVG dan berkas lain tidak diterima."),
+            code="logo_format",
+        )
+    if upload.size > LOGO_MAX_MB * MB:
+        raise ValidationError(
+            _("Logo terlalu besar (maksimum %(mb)s MB).") % {"mb": LOGO_MAX_MB}, code="logo_size"
+        )
+    refused = ValidationError(
+        _("Logo harus gambar PNG, JPEG atau WebP; SVG dan berkas lain tidak diterima."),
+        code="logo_format",
+    )
+    try:
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                kind = image.format
+                image.verify()
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
+        raise refused from exc
+    finally:
+        upload.seek(0)
+    if kind not in LOGO_FORMATS:
+        raise refused
