@@ -195,3 +195,14 @@ class TestUploadStoppedWhileStreaming:
                 taken += len(chunk)
         assert taken == 1024 * 1024  # the chunk past 1 MB was refused, nothing after it read
         assert "b.csv" in refused_message(request)
+
+
+def test_the_messages_in_english(settings):
+    from django.utils import translation
+
+    settings.SPREADSHEET_MAX_UNCOMPRESSED_MB = 1
+    with translation.override("en"):
+        with pytest.raises(ValidationError, match="too wide: 16384 columns"):
+            tables.read_table(_declaring("A1:XFD1048576"), "besar.xlsx")
+        with pytest.raises(ValidationError, match="possibly a zip bomb"):
+            tables.read_table(TestZipBomb()._bomb(2), "bom.xlsx")

@@ -79,3 +79,10 @@ def test_the_admin_form_refuses_svg_too(world, media):
     )
     assert not form.is_valid()
     assert "SVG" in form.errors["logo"][0]
+
+
+def test_the_message_in_english(world, media):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError, match="SVG and other files"):
+        pemda_update(actor=None, pemda=world.a.pemda, logo=SimpleUploadedFile("l.svg", SVG))
