@@ -186,6 +186,12 @@ def xlsx_rows(content: bytes, limits: Limits | None = None) -> Iterator[list[str
     budget = _Budget(limits)
     try:
         sheet = book.worksheets[0]
+        if sheet.max_row and sheet.max_column:  # the dimension openpyxl read for this sheet
+            _refuse_sheet(
+                limits,
+                sheet.max_row - (sheet.min_row or 1) + 1,
+                sheet.max_column - (sheet.min_column or 1) + 1,
+            )
         sheet.reset_dimensions()  # stream what is there, not what the file declares
         try:
             for raw in sheet.iter_rows(values_only=True):

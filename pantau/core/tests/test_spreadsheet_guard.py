@@ -206,3 +206,26 @@ def test_the_messages_in_english(settings):
             tables.read_table(_declaring("A1:XFD1048576"), "besar.xlsx")
         with pytest.raises(ValidationError, match="possibly a zip bomb"):
             tables.read_table(TestZipBomb()._bomb(2), "bom.xlsx")
+
+
+def test_the_first_sheet_is_checked_whatever_its_part_is_called():
+    """The workbook names the sheet's part; a part not called sheet1.xml is checked too."""
+
+    def rename(content: bytes) -> bytes:
+        src = zipfile.ZipFile(io.BytesIO(content))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info.filename)
+                name = info.filename.replace("worksheets/sheet1.xml", "worksheets/data.xml")
+                dst.writestr(name, data.replace(b"worksheets/sheet1.xml", b"worksheets/data.xml"))
+        return out.getvalue()
+
+    content = rename(_declaring("A1:XFD1048576"))
+    assert "xl/worksheets/data.xml" in zipfile.ZipFile(io.BytesIO(content)).namelist()
+    with pytest.raises(ValidationError, match="16384 kolom"):
+        tables.read_table(content, "lain.xlsx")
+    assert tables.read_table(rename(_declaring("A1:B2")), "lain.xlsx").header == [
+        "kecamatan",
+        "kasus",
+    ]
