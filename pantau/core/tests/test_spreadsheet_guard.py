@@ -229,3 +229,14 @@ def test_the_first_sheet_is_checked_whatever_its_part_is_called():
         "kecamatan",
         "kasus",
     ]
+
+
+def test_rows_past_a_too_small_declared_dimension_are_read():
+    content = _rewrite(
+        _xlsx([["a", "b", "c"]] + [[n, n, n] for n in range(1, 6)]),
+        SHEET,
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B2"', xml),
+    )
+    table = tables.read_table(content, "kecil.xlsx")
+    assert table.header == ["a", "b", "c"]
+    assert table.rows == [[str(n)] * 3 for n in range(1, 6)]
