@@ -270,6 +270,26 @@ OPENDATA_CLIENT_IP_HEADER = os.environ.get("PANTAU_CLIENT_IP_HEADER", "").strip(
 OPENDATA_API_TIME_LIMIT_S = float(os.environ.get("PANTAU_OPENDATA_API_TIME_LIMIT_S", "10"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Uploads and hostile input (docs/security.md). Every spreadsheet read goes through
+# pantau.core.spreadsheets under these limits; LimitedUploadHandler stops a file past
+# UPLOAD_MAX_MB (or a request past UPLOAD_MAX_REQUEST_MB) while it streams in.
+UPLOAD_MAX_MB = max(UPLOAD_MAX_PHOTO_MB, UPLOAD_MAX_PDF_MB, OPENDATA_MAX_UPLOAD_MB)
+UPLOAD_MAX_REQUEST_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_REQUEST_MB", "100"))
+FILE_UPLOAD_HANDLERS = [
+    "pantau.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+SPREADSHEET_MAX_UPLOAD_MB = OPENDATA_MAX_UPLOAD_MB
+SPREADSHEET_MAX_ROWS = OPENDATA_MAX_ROWS
+SPREADSHEET_MAX_COLUMNS = 500
+SPREADSHEET_MAX_CELLS = int(os.environ.get("PANTAU_SPREADSHEET_MAX_CELLS", "4000000"))
+SPREADSHEET_MAX_UNCOMPRESSED_MB = int(
+    os.environ.get("PANTAU_SPREADSHEET_MAX_UNCOMPRESSED_MB", "200")
+)
+SPREADSHEET_MAX_RATIO = 200  # a sheet's XML compresses 5-50 times; bombs a thousand times
+SPREADSHEET_MAX_ENTRIES = 1000
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

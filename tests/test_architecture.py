@@ -223,6 +223,7 @@ PUBLIC_MAY_IMPORT = {
     "pantau.opendata.ckan_more",
     "pantau.core.storage",
     "pantau.core.numbers",
+    "pantau.core.spreadsheets",  # CSV formula neutralisation of downloads (no database)
 }
 
 

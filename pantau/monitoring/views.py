@@ -19,6 +19,7 @@ from pantau.core.canonical import canonical_url, set_canonical
 from pantau.core.errors import error_messages
 from pantau.core.numbers import int_param
 from pantau.core.templatetags.pantau import persen
+from pantau.core.uploads import refused_message
 from pantau.monitoring import selectors, services
 from pantau.monitoring.evidence import open_private
 from pantau.monitoring.forms import BarisGridForm, LaporanForm
@@ -120,7 +121,11 @@ def laporan(request, sub_id: int, bulan: int):
     report = selectors.report_detail(user=request.user, sub=sub, periode=periode)
     form = _form(request, sub, periode, report, data=request.POST, files=request.FILES)
     ajukan = request.POST.get("aksi") == "ajukan"
-    if form.is_valid():
+    refused = refused_message(request)  # a file stopped while streaming: nothing is saved
+    if refused:
+        form.is_valid()
+        form.add_error("bukti", refused)
+    elif form.is_valid():
         try:
             report, new = services.laporan_kirim(
                 actor=request.user,

@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -79,6 +79,7 @@ def action(request, name: str):
         response = HttpResponse(status=405)
         response["Allow"] = "GET, HEAD, POST, OPTIONS"  # HEAD, OPTIONS: pantau.opendata.http
         return response
+    deadline = ckan.now() + settings.OPENDATA_API_TIME_LIMIT_S  # the whole call, parsing too
     seconds = ratelimit.wait_seconds(request)
     if seconds is not None:
         response = _envelope(
@@ -104,8 +105,10 @@ def action(request, name: str):
         return _response(request, f"Bad request - Action name not known: {name}", 400)
     try:
         params = _params(request)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         return _response(request, f"Bad request - JSON Error: {exc}", 400)
+    except (TooManyFieldsSent, RequestDataTooBig) as exc:  # Django's request limits
+        return _response(request, f"Bad request - {exc}", 400)
     pemda = public.catalogue_pemda(request.get_host())
     if pemda is None:
         return _envelope(
@@ -122,13 +125,9 @@ def action(request, name: str):
         hit = cache.get(key)
         if hit is not None:
             return _envelope(request, name, result=hit)
-    ctx = ckan.Context(
-        pemda,
-        base_url(request),
-        time.monotonic() + settings.OPENDATA_API_TIME_LIMIT_S,
-        changed=changed,
-    )
+    ctx = ckan.Context(pemda, base_url(request), deadline, changed=changed)
     try:
+        ctx.check_time()
         result = handler(ctx, params)
     except ckan.ActionError as exc:
         error = {"__type": exc.kind}

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 
+from pantau.core import spreadsheets
 from pantau.opendata import ckan_more, fq, public
 from pantau.opendata.ids import resource_id
 
@@ -327,15 +328,33 @@ def clean(pkg: dict) -> dict:
 
 
 # --- parameter coercion (§4.3) -----------------------------------------------------------------
+# Every reader refuses a value of the wrong JSON type with a Validation Error (409) naming the
+# parameter: an empty list, an object where a scalar belongs, a list of lists. Lists are bounded
+# (MAX_LIST_ITEMS; facet.field MAX_FACET_FIELDS) before anything loops over them.
 
 TRUE = {"true", "1", "yes", "on", "y", "t"}
 FALSE = {"false", "0", "no", "off", "n", "f", ""}
+MAX_LIST_ITEMS = 1000
+MAX_FACET_FIELDS = 50
+_MISSING = object()
+
+
+def _scalar(params: dict, key: str, default):
+    """The parameter's single value (the last of a repeated one), or `default` when absent."""
+    value = params.get(key, _MISSING)
+    if value is _MISSING:
+        return default
+    if isinstance(value, list):
+        if not value:
+            raise validation(**{key: ["Missing value"]})
+        value = value[-1]
+    if isinstance(value, dict | list):
+        raise validation(**{key: ["Must be a single value"]})
+    return value
 
 
 def as_bool(params: dict, key: str, default: bool) -> bool:
-    value = params.get(key, default)
-    if isinstance(value, list):
-        value = value[-1]
+    value = _scalar(params, key, default)
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -347,9 +366,7 @@ def as_bool(params: dict, key: str, default: bool) -> bool:
 
 
 def as_int(params: dict, key: str, default: int | None) -> int | None:
-    value = params.get(key, default)
-    if isinstance(value, list):
-        value = value[-1]
+    value = _scalar(params, key, default)
     if value is None or value == "":
         return default
     if isinstance(value, bool):
@@ -362,28 +379,34 @@ def as_int(params: dict, key: str, default: int | None) -> int | None:
     return int(text)
 
 
-def as_list(params: dict, key: str) -> list:
+def _bounded(key: str, items: list, most: int) -> list:
+    if len(items) > most:
+        raise validation(**{key: [f"Too many values (at most {most})"]})
+    return items
+
+
+def as_list(params: dict, key: str, most: int = MAX_LIST_ITEMS) -> list:
     value = params.get(key, [])
     if isinstance(value, list):
         if len(value) == 1 and isinstance(value[0], str) and value[0].startswith("["):
-            return as_list({key: value[0]}, key)
-        return value
+            return as_list({key: value[0]}, key, most)
+        return _bounded(key, value, most)
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("["):
             try:
                 parsed = json.loads(text)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 raise validation(**{key: ["Invalid list"]}) from exc
             if not isinstance(parsed, list):
                 raise validation(**{key: ["Invalid list"]})
-            return parsed
+            return _bounded(key, parsed, most)
         return [text] if text else []
     raise validation(**{key: ["Invalid list"]})
 
 
-def as_strings(params: dict, key: str) -> list[str]:
-    items = as_list(params, key)
+def as_strings(params: dict, key: str, most: int = MAX_LIST_ITEMS) -> list[str]:
+    items = as_list(params, key, most)
     if not all(isinstance(i, str) for i in items):
         raise validation(**{key: ["Must be a list of strings"]})
     return items
@@ -392,6 +415,8 @@ def as_strings(params: dict, key: str) -> list[str]:
 def as_object(params: dict, key: str) -> dict:
     value = params.get(key, {})
     if isinstance(value, list):
+        if not value:
+            raise validation(**{key: ["Invalid JSON object"]})
         value = value[-1]
     if isinstance(value, dict):
         return value
@@ -400,7 +425,7 @@ def as_object(params: dict, key: str) -> dict:
             return {}
         try:
             parsed = json.loads(value)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise validation(**{key: ["Invalid JSON object"]}) from exc
         if isinstance(parsed, dict):
             return parsed
@@ -408,13 +433,20 @@ def as_object(params: dict, key: str) -> dict:
 
 
 def as_str(params: dict, key: str, default: str = "") -> str:
-    value = params.get(key, default)
-    if isinstance(value, list):
-        value = value[-1] if value else default
-    return "" if value is None else str(value)
+    value = _scalar(params, key, default)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise validation(**{key: ["Must be a string"]})
+    return str(value)
 
 
 # --- actions ----------------------------------------------------------------------------------
+
+
+def now() -> float:
+    """The clock of the time limit (monotonic; one place, so that tests can move it)."""
+    return time.monotonic()
 
 
 class Context:
@@ -430,7 +462,7 @@ class Context:
         return self._changed
 
     def check_time(self) -> None:
-        if time.monotonic() > self.deadline:
+        if now() > self.deadline:
             raise ActionError("Search Error", "Search error: the query took too long", 409)
 
 
@@ -493,10 +525,16 @@ def package_search(ctx: Context, params: dict):
         raise validation(start=["Must be a positive integer"])
     rows = min(rows, MAX_ROWS)
     sort = as_str(params, "sort", "score desc, metadata_modified desc")
-    matched = [p for p in catalogue(ctx.pemda, ctx.base, ctx.changed) if all(f(p) for f in preds)]
+    ctx.check_time()
+    matched = []
+    for number, p in enumerate(catalogue(ctx.pemda, ctx.base, ctx.changed)):
+        if number % 500 == 0:
+            ctx.check_time()
+        if all(f(p) for f in preds):
+            matched.append(p)
     ctx.check_time()
     matched = _sorted(matched, sort)
-    facets, search_facets = _facets(matched, params)
+    facets, search_facets = _facets(ctx, matched, params)
     return {
         "count": len(matched),
         "sort": sort,
@@ -506,34 +544,16 @@ def package_search(ctx: Context, params: dict):
     }
 
 
-def _facets(pkgs: list[dict], params: dict):
-    fields = as_strings(params, "facet.field")
-    if not as_bool(params, "facet", True) or not fields:
-        return {}, {}
+def _facets(ctx: Context, pkgs: list[dict], params: dict):
+    fields = as_strings(params, "facet.field", MAX_FACET_FIELDS)
     limit = as_int(params, "facet.limit", 50)
     mincount = as_int(params, "facet.mincount", 1)
+    if not as_bool(params, "facet", True) or not fields:
+        return {}, {}
     facets, search = {}, {}
-    for field in fields:
-        counts: dict[str, int] = {}
-        titles: dict[str, str] = {}
-        for p in pkgs:
-            if field == "organization":
-                vals = [(p["organization"]["name"], p["organization"]["title"])]
-            elif field == "groups":
-                vals = [(g["name"], g["title"]) for g in p["groups"]]
-            elif field == "tags":
-                vals = [(t["name"], t["name"]) for t in p["tags"]]
-            elif field == "res_format":
-                vals = [(r["format"], r["format"]) for r in p["resources"]]
-            elif field == "license_id":
-                vals = [(p["license_id"], p["license_title"])]
-            elif field.startswith("extras_"):
-                vals = [(v, v) for v in fq._values(p, field)]
-            else:
-                raise validation(**{"facet.field": [f"Unknown facet field {field}"]})
-            for name, title in set(vals):
-                counts[name] = counts.get(name, 0) + 1
-                titles[name] = title
+    for field in dict.fromkeys(fields):  # a field asked twice is counted once
+        ctx.check_time()
+        counts, titles = _facet_counts(pkgs, field)
         items = sorted(
             ((n, c) for n, c in counts.items() if c >= mincount), key=lambda kv: (-kv[1], kv[0])
         )
@@ -544,7 +564,32 @@ def _facets(pkgs: list[dict], params: dict):
             "title": field,
             "items": [{"name": n, "display_name": titles[n], "count": c} for n, c in items],
         }
+    ctx.check_time()
     return facets, search
+
+
+def _facet_counts(pkgs: list[dict], field: str) -> tuple[dict[str, int], dict[str, str]]:
+    counts: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for p in pkgs:
+        if field == "organization":
+            vals = [(p["organization"]["name"], p["organization"]["title"])]
+        elif field == "groups":
+            vals = [(g["name"], g["title"]) for g in p["groups"]]
+        elif field == "tags":
+            vals = [(t["name"], t["name"]) for t in p["tags"]]
+        elif field == "res_format":
+            vals = [(r["format"], r["format"]) for r in p["resources"]]
+        elif field == "license_id":
+            vals = [(p["license_id"], p["license_title"])]
+        elif field.startswith("extras_"):
+            vals = [(v, v) for v in fq._values(p, field)]
+        else:
+            raise validation(**{"facet.field": [f"Unknown facet field {field}"]})
+        for name, title in set(vals):
+            counts[name] = counts.get(name, 0) + 1
+            titles[name] = title
+    return counts, titles
 
 
 def package_show(ctx: Context, params: dict):
@@ -841,13 +886,21 @@ def datastore_search(ctx: Context, params: dict):
             raise validation(filters=[f"'in' of {name!r} must be a list"])
         values = cond.values() if isinstance(cond, dict) else [cond]
         flat = [v for x in values for v in (x if isinstance(x, list) else [x])]
+        if len(flat) > MAX_LIST_ITEMS:
+            raise validation(filters=[f"too many values for {name!r} (at most {MAX_LIST_ITEMS})"])
         if any(isinstance(v, float) and not math.isfinite(v) for v in flat) or any(
             isinstance(v, dict | list) for v in flat
         ):
             raise validation(filters=[f"invalid value for {name!r}"])
     raw_q = params.get("q", params.get("full_text", ""))
     if isinstance(raw_q, list):
+        if not raw_q:
+            raise validation(q=["Missing value"])
         raw_q = raw_q[-1]
+    if isinstance(raw_q, list) or (
+        isinstance(raw_q, dict) and any(isinstance(v, dict | list) for v in raw_q.values())
+    ):
+        raise validation(q=["Must be a string or an object of strings"])
     per_field, text = {}, ""
     if isinstance(raw_q, dict):
         per_field = raw_q
@@ -958,8 +1011,12 @@ def datastore_search(ctx: Context, params: dict):
     else:
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        for r in page:
-            writer.writerow(["" if r.get(k) is None else r.get(k) for k in keys])
+        kinds = {f["name"]: f.get("type", "string") for f in versi.skema.get("fields", [])}
+        kinds["_id"] = "integer"
+        for r in page:  # formula-like text made inert, numbers untouched (docs/security.md)
+            writer.writerow(
+                [spreadsheets.safe_cell(r.get(k), kinds.get(k, "string")) for k in keys]
+            )
         result["records"] = buf.getvalue()
     if include_total:
         result["total"] = total

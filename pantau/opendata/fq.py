@@ -197,6 +197,9 @@ class _Parser:
             return self.range(field)
         if c == "(":
             self.i += 1
+            self.depth += 1  # groups of values nest too (tags:((((x)))) counts every level)
+            if self.depth > MAX_DEPTH:
+                self.fail("too deeply nested")
             self.ws()
             items = [self.value(field)]
             mode = None
@@ -212,6 +215,7 @@ class _Parser:
             if self.peek() != ")":
                 self.fail("missing ) in group")
             self.i += 1
+            self.depth -= 1
             if mode == "AND":
                 return lambda pkg: all(p(pkg) for p in items)
             return lambda pkg: any(p(pkg) for p in items)

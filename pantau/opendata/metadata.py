@@ -3,10 +3,6 @@
 
 from __future__ import annotations
 
-import json
-
-from django.utils.safestring import mark_safe
-
 from pantau.opendata import ckan
 
 KODE_SUB = r"^[1-8]\.\d{2}\.\d{2}\.[12]\.\d{2}\.\d{4}$"
@@ -17,8 +13,8 @@ def _z(stamp: str | None) -> str | None:
     return None if stamp is None else stamp.split(".")[0] + "Z"
 
 
-def schema_org(base: str, ds, pkg: dict) -> str:
-    """The JSON-LD block (serialised, with `</` escaped so text cannot close the script)."""
+def schema_org(base: str, ds, pkg: dict) -> dict:
+    """The JSON-LD document; templates embed it with the `json_ld` filter (pantau.core.embed)."""
     doc = {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -58,8 +54,7 @@ def schema_org(base: str, ds, pkg: dict) -> str:
             for r in pkg["resources"]
         ],
     }
-    text = json.dumps({k: v for k, v in doc.items() if v is not None}, ensure_ascii=False)
-    return mark_safe(text.replace("</", "<\\/"))  # noqa: S308 - JSON with "</" escaped
+    return {k: v for k, v in doc.items() if v is not None}
 
 
 def _field(f: dict) -> dict:

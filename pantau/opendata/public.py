@@ -210,8 +210,9 @@ def csv_download(ds: Dataset) -> bytes:
     """The CSV a visitor downloads (suppressed cells empty); its digest is published."""
     from pantau.opendata.tables import csv_bytes
 
-    fields = [f["name"] for f in ds.versi_terbit.skema.get("fields", [])]
-    return csv_bytes(fields, (data for _n, data in records(ds)))
+    declared = ds.versi_terbit.skema.get("fields", [])
+    types = {f["name"]: f.get("type", "string") for f in declared}
+    return csv_bytes([f["name"] for f in declared], (data for _n, data in records(ds)), types)
 
 
 def records(ds: Dataset, limit: int | None = None):

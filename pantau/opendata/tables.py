@@ -22,6 +22,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from pantau.core import spreadsheets
+
 MAX_ERRORS = 50
 NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -33,17 +35,19 @@ class Table:
 
 
 def read_table(content: bytes, filename: str) -> Table:
-    """Header and rows as text. Bad files raise ValidationError with a message for people."""
-    limit = settings.OPENDATA_MAX_UPLOAD_MB * 1024 * 1024
-    if len(content) > limit:
-        raise ValidationError(
-            _("Berkas terlalu besar (maksimum %(n)s MB).") % {"n": settings.OPENDATA_MAX_UPLOAD_MB}
-        )
+    """Header and rows as text. Bad files raise ValidationError with a message for people.
+    Every limit (size, declared dimension, zip expansion, cells, rows) is the spreadsheet
+    guard's (`pantau.core.spreadsheets`), checked before anything large is built."""
+    limits = spreadsheets.Limits.from_settings(
+        max_bytes=settings.OPENDATA_MAX_UPLOAD_MB * 1024 * 1024,
+        max_rows=settings.OPENDATA_MAX_ROWS,
+    )
+    spreadsheets.check_size(len(content), limits)
     name = filename.lower()
     if name.endswith(".csv"):
-        table = _read_csv(content)
+        table = _read_csv(content, limits)
     elif name.endswith(".xlsx"):
-        table = _read_xlsx(content)
+        table = _read_xlsx(content, limits)
     else:
         raise ValidationError(_("Format berkas harus CSV atau XLSX."))
     if not table.header or not any(h.strip() for h in table.header):
@@ -57,7 +61,7 @@ def read_table(content: bytes, filename: str) -> Table:
     return table
 
 
-def _read_csv(content: bytes) -> Table:
+def _read_csv(content: bytes, limits: spreadsheets.Limits) -> Table:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -68,11 +72,7 @@ def _read_csv(content: bytes) -> Table:
         raise ValidationError(_("Berkas CSV rusak atau bukan teks."))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        raise ValidationError(_("Berkas CSV tidak dapat dibaca: %(e)s") % {"e": exc}) from exc
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    rows = [r for r in spreadsheets.csv_rows(text, delimiter, limits) if any(c.strip() for c in r)]
     if not rows:
         return Table([], [])
     _check_controls(rows)
@@ -90,47 +90,18 @@ def _check_controls(rows) -> None:
             )
 
 
-def _read_xlsx(content: bytes) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or non-XLSX file
-        raise ValidationError(
-            _("Berkas XLSX tidak dapat dibuka: bukan lembar kerja Excel yang valid.")
-        ) from exc
-    try:
-        sheet = book.worksheets[0]
-        rows = []
-        for raw in sheet.iter_rows(values_only=True):
-            cells = ["" if v is None else _cell_text(v) for v in raw]
-            if any(c.strip() for c in cells):
-                rows.append(cells)
-            if len(rows) > settings.OPENDATA_MAX_ROWS + 1:
-                break
-    except Exception as exc:  # a damaged sheet inside a valid zip (truncated XML and the like)
-        raise ValidationError(
-            _("Berkas XLSX tidak dapat dibuka: bukan lembar kerja Excel yang valid.")
-        ) from exc
-    finally:
-        book.close()
+def _read_xlsx(content: bytes, limits: spreadsheets.Limits) -> Table:
+    rows = list(spreadsheets.xlsx_rows(content, limits))
     _check_controls(rows)
     if not rows:
         return Table([], [])
     width = len(rows[0])
     while width and not rows[0][width - 1].strip():
         width -= 1
-    return Table([h.strip() for h in rows[0][:width]], [r[:width] for r in rows[1:]])
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return Table(
+        [h.strip() for h in rows[0][:width]],
+        [r[:width] + [""] * (width - len(r[:width])) for r in rows[1:]],
+    )
 
 
 def check_header(header: list[str]) -> list[str]:
@@ -304,12 +275,16 @@ def personal_text(fields: dict) -> list[str]:
     return found
 
 
-def csv_bytes(fields: list[str], records) -> bytes:
+def csv_bytes(fields: list[str], records, types: dict[str, str] | None = None) -> bytes:
     """The public CSV of a dataset, byte for byte the same for the same rows (UTF-8, comma,
-    header row, LF, null as empty), so its digest can be published with the resource."""
+    header row, LF, null as empty), so its digest can be published with the resource. Text
+    cells that a spreadsheet would run as a formula (= + - @ tab CR first) get a leading
+    apostrophe; numbers and the cells of numeric columns (`types`: Table Schema type by field)
+    are never altered."""
+    types = types or {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(fields)
     for r in records:
-        writer.writerow(["" if r.get(f) is None else r.get(f) for f in fields])
+        writer.writerow([spreadsheets.safe_cell(r.get(f), types.get(f, "string")) for f in fields])
     return buf.getvalue().encode("utf-8")

@@ -4,6 +4,7 @@ through `opendata.selectors`, writes through `opendata.services`."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from pantau.core.classification import Klasifikasi
 from pantau.core.errors import error_messages
 from pantau.core.forms import add_service_errors
 from pantau.core.numbers import int_param
+from pantau.core.uploads import refused_message
 from pantau.opendata import selectors, services, services_tabel, skema
 from pantau.opendata.forms import (
     META,
@@ -162,10 +164,22 @@ def unggah(request, pk: int):
     while no schema is declared, kept to propose one (the schema screen follows). Problems are
     listed next to the upload form, all at once, and nothing is stored."""
     ds = selectors.dataset_for(user=request.user, pk=pk)
+    refused = refused_message(request)
+    if refused:
+        return _detail(request, ds, upload_errors=[refused])
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, ds, upload_errors=[_("Pilih berkas CSV atau XLSX.")])
     upload = form.cleaned_data["berkas"]
+    if upload.size > settings.OPENDATA_MAX_UPLOAD_MB * 1024 * 1024:  # refused before reading
+        return _detail(
+            request,
+            ds,
+            upload_errors=[
+                _("Berkas terlalu besar (maksimum %(n)s MB).")
+                % {"n": settings.OPENDATA_MAX_UPLOAD_MB}
+            ],
+        )
     args = {
         "actor": request.user,
         "dataset": ds,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core.models import TenantModel, TimestampedModel
+from pantau.core.uploads import validate_raster_image
 from pantau.organisations import codes, hosts
 from pantau.organisations.choices import (
     OPD_ROLES,
@@ -39,7 +40,8 @@ class Pemda(TimestampedModel):
         _("logo"),
         upload_to="pemda/logo/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "svg", "jpg", "jpeg", "webp"])],
+        validators=[validate_raster_image],
+        help_text=_("PNG, JPEG atau WebP, paling besar 2 MB (SVG tidak diterima)."),
     )
     # Open data: the host name of the pemda's public portal and catalogue, and its Walidata.
     domain_publik = models.CharField(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -253,6 +254,7 @@ def user_create(
         email=email,
         is_staff=is_staff,
     )
+    validate_password(password, user)  # AUTH_PASSWORD_VALIDATORS, messages in the user's language
     user.set_password(password)
     user.full_clean()
     user.save()

@@ -9,9 +9,16 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from pantau.core.canonical import canonical_url
+from pantau.core.embed import embedded_json
 from pantau.core.numbers import format_exact, format_jarak, format_money, format_number
 
 register = template.Library()
+
+
+@register.filter
+def json_ld(value):
+    """A value as JSON for a `<script type="application/ld+json">` block (pantau.core.embed)."""
+    return embedded_json(value)
 
 
 @register.filter
