@@ -512,7 +512,6 @@ def rincian_for(
     """Rows of the roll-up tables a dashboard figure is computed from, filtered like the figure
     (optionally to one OPD or one kecamatan). Same scope rule as the dashboard."""
     from pantau.organisations.models import Wilayah
-    from pantau.organisations.rahasia import rahasia_visible_q
 
     pemda = tahun_anggaran.pemda
     if not dashboard_allowed(user, pemda) or (jenis not in RINCIAN_SUB and jenis != "indikator"):

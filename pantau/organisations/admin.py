@@ -5,9 +5,11 @@ from django.db import transaction
 
 from pantau.audit.services import audit_record, diff, snapshot
 from pantau.core import handoff
-from pantau.organisations import admin_audit  # noqa: F401  (registers the audit trail's admin)
+from pantau.organisations import (
+    admin_audit,  # noqa: F401  (registers the audit trail's admin)
+    topics,
+)
 from pantau.organisations.admin_base import AuditedAdmin, PemdaScopedAdminMixin, admin_pemda_ids
-from pantau.organisations import topics
 from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
 from pantau.organisations.services import PEMDA_SUPERUSER_FIELDS, pemda_privileged_check
 
