@@ -199,7 +199,7 @@ def test_templates_compile():
 # The public side of the open-data app: everything an anonymous visitor reaches.
 PUBLIC_MODULES = [
     "api.py",
-    "ckan.py",
+    *sorted(f"ckan/{p.name}" for p in (PANTAU / "opendata" / "ckan").glob("*.py")),
     "portal.py",
     "metadata.py",
     "fq.py",
@@ -207,7 +207,6 @@ PUBLIC_MODULES = [
     "dcat.py",
     "ratelimit.py",
     "http.py",
-    "ckan_more.py",
 ]
 PUBLIC_MAY_IMPORT = {
     "pantau.opendata",
@@ -220,7 +219,14 @@ PUBLIC_MAY_IMPORT = {
     "pantau.opendata.dcat",
     "pantau.opendata.ratelimit",
     "pantau.opendata.http",
-    "pantau.opendata.ckan_more",
+    "pantau.opendata.ckan.base",
+    "pantau.opendata.ckan.datastore",
+    "pantau.opendata.ckan.dicts",
+    "pantau.opendata.ckan.params",
+    "pantau.opendata.ckan.search",
+    "pantau.opendata.ckan.site",
+    "pantau.opendata.ckan.tags",
+    "pantau.opendata.ckan.text",
     "pantau.core.storage",
     "pantau.core.numbers",
     "pantau.core.spreadsheets",  # CSV formula neutralisation of downloads (no database)

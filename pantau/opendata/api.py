@@ -79,7 +79,7 @@ def action(request, name: str):
         response = HttpResponse(status=405)
         response["Allow"] = "GET, HEAD, POST, OPTIONS"  # HEAD, OPTIONS: pantau.opendata.http
         return response
-    deadline = ckan.now() + settings.OPENDATA_API_TIME_LIMIT_S  # the whole call, parsing too
+    deadline = ckan.base.now() + settings.OPENDATA_API_TIME_LIMIT_S  # the whole call, parsing too
     seconds = ratelimit.wait_seconds(request)
     if seconds is not None:
         response = _envelope(

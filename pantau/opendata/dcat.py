@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
-from pantau.opendata import ckan, ckan_more, fq
+from pantau.opendata import ckan, fq
+from pantau.opendata.ckan import text as ckan_text
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -250,7 +251,7 @@ def _filtered(pkgs: list[dict], params) -> list[dict]:
     preds = []
     try:
         if params.get("q"):
-            preds.append(ckan_more.compile_q(params["q"]))
+            preds.append(ckan_text.compile_q(params["q"]))
         if params.get("fq"):
             preds.append(fq.compile_fq(params["fq"]))
         since = params.get("modified_since")

@@ -160,7 +160,7 @@ class FakeClock:
 
 def test_the_time_limit_covers_parameter_parsing(client, catalogue, monkeypatch, settings):
     clock = FakeClock()
-    monkeypatch.setattr(ckan, "now", clock)
+    monkeypatch.setattr(ckan.base, "now", clock)
     real = api._params
 
     def slow_params(request):
@@ -174,14 +174,14 @@ def test_the_time_limit_covers_parameter_parsing(client, catalogue, monkeypatch,
 
 def test_the_time_limit_covers_facets(client, catalogue, monkeypatch, settings):
     clock = FakeClock()
-    monkeypatch.setattr(ckan, "now", clock)
-    real = ckan._facet_counts
+    monkeypatch.setattr(ckan.base, "now", clock)
+    real = ckan.search._facet_counts
 
     def slow(pkgs, field):
         clock.now += settings.OPENDATA_API_TIME_LIMIT_S / 2
         return real(pkgs, field)
 
-    monkeypatch.setattr(ckan, "_facet_counts", slow)
+    monkeypatch.setattr(ckan.search, "_facet_counts", slow)
     fields = '["organization","groups","tags","res_format","license_id"]'
     error = _is_envelope_error(client.get(API + "package_search", {"facet.field": fields}), 409)
     assert error["__type"] == "Search Error"

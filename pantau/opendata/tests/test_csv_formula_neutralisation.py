@@ -13,7 +13,7 @@ from pantau.core.spreadsheets import safe_cell
 from pantau.opendata import services as od
 from pantau.opendata import services_tabel as tabel
 from pantau.opendata.ids import resource_id
-from pantau.opendata.tests.test_review_fixes import _new
+from pantau.opendata.tests.test_uploads_and_downloads import _new
 
 pytestmark = pytest.mark.django_db
 
