@@ -4,14 +4,12 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
 
 from pantau.audit.services import audit_record, diff, snapshot
-from pantau.core import handoff
 from pantau.organisations import (
     admin_audit,  # noqa: F401  (registers the audit trail's admin)
-    topics,
-)
+    )
 from pantau.organisations.admin_base import AuditedAdmin, PemdaScopedAdminMixin, admin_pemda_ids
 from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
-from pantau.organisations.services import PEMDA_SUPERUSER_FIELDS, pemda_privileged_check
+from pantau.organisations.services import PEMDA_SUPERUSER_FIELDS, pemda_create, pemda_update
 
 User = get_user_model()
 
@@ -36,19 +34,19 @@ class PemdaAdmin(AuditedAdmin):
         return request.user.is_superuser
 
     def save_model(self, request, obj, form, change):
-        if change:
-            before = Pemda.objects.get(pk=obj.pk)  # the form stored the normalised host
-            pemda_privileged_check(
-                actor=request.user,
-                pemda=before,
-                changed={
-                    f for f in PEMDA_SUPERUSER_FIELDS if getattr(before, f) != getattr(obj, f)
-                },
+        """Through the services, like every other path: the superuser check on host and code,
+        the audit event, and the hand-off (host map, roll-ups after a threshold change)."""
+        fields = {name: getattr(obj, name) for name in form.changed_data}
+        if not change:
+            created = pemda_create(
+                actor=request.user, kode=obj.kode, nama=obj.nama, zona_waktu=obj.zona_waktu
             )
-        elif not request.user.is_superuser:
-            pemda_privileged_check(actor=request.user, pemda=obj, changed={"kode"})
-        super().save_model(request, obj, form, change)
-        handoff.emit(topics.PEMDA_HOSTS_CHANGED)
+            rest = {k: v for k, v in fields.items() if k not in ("kode", "nama", "zona_waktu")}
+            saved = pemda_update(actor=request.user, pemda=created, **rest) if rest else created
+        else:
+            saved = pemda_update(actor=request.user, pemda=obj, **fields) if fields else obj
+        obj.pk = saved.pk
+        obj.refresh_from_db()
 
 
 @admin.register(Wilayah)
