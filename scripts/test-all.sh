@@ -19,6 +19,9 @@ run_part() {
 # directory (test database file, media, task queue), their output kept in a log and printed
 # whole when the part ends; the browser part runs after them.
 LOGS=$(mktemp -d)
+SQLITE_DIR=$(mktemp -d)
+PG_DIR=$(mktemp -d)
+trap 'rm -rf "$LOGS" "$SQLITE_DIR" "$PG_DIR"' EXIT
 start_part() {  # name log data_dir database_url
   local name=$1 log=$2 dir=$3 url=$4
   echo "== $name: berjalan / running (log: $log)"
@@ -32,13 +35,11 @@ finish_part() {  # name log pid
   cat "$log"
 }
 
-SQLITE_DIR=$(mktemp -d)
 start_part "1/4 SQLite" "$LOGS/sqlite.log" "$SQLITE_DIR" ""
 sqlite_pid=$!
 
 pg_pid=
 if $BIN/python scripts/pg_reachable.py "$PG_URL"; then
-  PG_DIR=$(mktemp -d)
   start_part "2/4 PostgreSQL ($PG_URL)" "$LOGS/pg.log" "$PG_DIR" "$PG_URL"
   pg_pid=$!
 fi
