@@ -250,3 +250,21 @@ def safe_cell(value, kind: str = "string"):
     if not isinstance(value, str) or kind in NUMERIC_TYPES:
         return value
     return safe_text(value)
+
+
+def csv_text(rows, *, delimiter: str = ",") -> str:
+    """CSV (or TSV) text with LF line ends in which every cell holding a CR or an LF is quoted.
+
+    Python's csv module quotes only the characters of its own line terminator: written with
+    LF, a bare CR inside a cell went out unquoted, a reader took it for a line break, and the
+    rest of the cell began a new row (where a formula was no longer neutralised). So each row is
+    written with CRLF, which quotes both, and its terminator is then replaced by LF (the bytes
+    of every other row stay as they were, and so do their published digests)."""
+    out, line = io.StringIO(), io.StringIO()
+    writer = csv.writer(line, delimiter=delimiter, lineterminator="\r\n")
+    for row in rows:
+        line.seek(0)
+        line.truncate()
+        writer.writerow(row)
+        out.write(line.getvalue()[:-2] + "\n")
+    return out.getvalue()

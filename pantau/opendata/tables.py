@@ -10,9 +10,8 @@ are refused at upload and may never be published.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -282,9 +281,7 @@ def csv_bytes(fields: list[str], records, types: dict[str, str] | None = None) -
     apostrophe; numbers and the cells of numeric columns (`types`: Table Schema type by field)
     are never altered."""
     types = types or {}
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(fields)
-    for r in records:
-        writer.writerow([spreadsheets.safe_cell(r.get(f), types.get(f, "string")) for f in fields])
-    return buf.getvalue().encode("utf-8")
+    rows = (
+        [spreadsheets.safe_cell(r.get(f), types.get(f, "string")) for f in fields] for r in records
+    )
+    return spreadsheets.csv_text(itertools.chain([fields], rows)).encode("utf-8")

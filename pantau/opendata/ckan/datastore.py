@@ -3,9 +3,7 @@ full text, fields, sort, paging, totals and the CSV/TSV/list record formats."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import math
 from urllib.parse import urlencode
@@ -268,15 +266,15 @@ def datastore_search(ctx: Context, params: dict):
     elif fmt == "lists":
         result["records"] = [[r.get(k) for k in keys] for r in page]
     else:
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
         kinds = {f["name"]: f.get("type", "string") for f in versi.skema.get("fields", [])}
         kinds["_id"] = "integer"
-        for r in page:  # formula-like text made inert, numbers untouched (docs/security.md)
-            writer.writerow(
+        result["records"] = spreadsheets.csv_text(  # formula-like text inert, numbers untouched
+            (
                 [spreadsheets.safe_cell(r.get(k), kinds.get(k, "string")) for k in keys]
-            )
-        result["records"] = buf.getvalue()
+                for r in page
+            ),
+            delimiter="," if fmt == "csv" else "\t",
+        )
     if include_total:
         result["total"] = total
     link = {"resource_id": rid, "limit": limit}

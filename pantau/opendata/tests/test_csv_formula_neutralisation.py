@@ -22,6 +22,7 @@ BODY = (
     b'A,"=HYPERLINK(""http://evil"";""klik"")",@SUM(A1),-5,-1.5\n'
     b"B,+1+1,biasa,3,2\n"
     b'C,"\tTAB",-catatan,0,0\n'
+    b'D,"\r=cmd|\' /C calc\'!A0","ok\r=1+1",1,1\n'
 )
 
 
@@ -52,6 +53,8 @@ def test_the_downloaded_file_neutralises_formulas_and_keeps_numbers(client, publ
     assert rows[1] == ["A", '\'=HYPERLINK("http://evil";"klik")', "'@SUM(A1)", "-5", "-1.5"]
     assert rows[2] == ["B", "'+1+1", "biasa", "3", "2"]
     assert rows[3] == ["C", "'\tTAB", "'-catatan", "0", "0"]
+    # a CR inside a cell is quoted: a reader sees one row, not a new row starting with "="
+    assert rows[4] == ["D", "'\r=cmd|' /C calc'!A0", "ok\r=1+1", "1", "1"] and len(rows) == 5
     # the published digest is the digest of what is served
     assert published.csv_sha256 == hashlib.sha256(response.content).hexdigest()
 
@@ -71,6 +74,7 @@ def test_datastore_search_csv_records_are_neutralised(client, published, fmt, de
         "-1.5",
     ]
     assert rows[1][2] == "'+1+1"
+    assert len(rows) == 4 and rows[3][1:] == ["D", "'\r=cmd|' /C calc'!A0", "ok\r=1+1", "1", "1"]
     # the JSON records keep the values as stored
     plain = json.loads(client.get(f"/api/3/action/datastore_search?resource_id={rid}").content)[
         "result"
