@@ -246,6 +246,22 @@ def refresh(*, pemda, tahun: int, actor=None) -> list[Dataset]:
     return out
 
 
+def refresh_for_subs(*, subs) -> int:
+    """Rebuild the existing development series of the years of `subs`, whose level just changed
+    (`klasifikasi_set_many`, in its transaction): a sub kegiatan made `rahasia` leaves the
+    public series at once, so that no public total differs from another by its amount, not even
+    until the half-hourly refresh. Series not created yet are left to that refresh. Returns the
+    number of series rebuilt."""
+    count = 0
+    for ta in TahunAnggaran.objects.filter(
+        pk__in={s.tahun_anggaran_id for s in subs}
+    ).select_related("pemda"):
+        names = [f"{key}-{ta.tahun}" for key in SERIES]
+        if Dataset.objects.filter(pemda=ta.pemda, nama__in=names).exists():
+            count += len(refresh(pemda=ta.pemda, tahun=ta.tahun))
+    return count
+
+
 def _publish_if_approved(ds: Dataset, actor) -> None:
     """A series the Walidata approved once follows its data: the new version goes public."""
     ds = Dataset.objects.select_for_update().get(pk=ds.pk)

@@ -421,6 +421,11 @@ def klasifikasi_set_many(
             (model._meta.label_lower, o.pk, str(o), o.pemda_id, o.opd_id, c) for o, c in changed
         ],
     )
+    if model._meta.label_lower == "planning.subkegiatan":
+        from pantau.opendata import development
+
+        # what the public series may count changed: rebuild them now, in this transaction
+        development.refresh_for_subs(subs=[o for o, _c in changed])
     return len(changed)
 
 

@@ -312,3 +312,41 @@ def test_an_approved_development_series_follows_the_verified_reports(
     assert second != first
     assert res["hash"] == hashlib.sha256(second).hexdigest()
     assert res["size"] == len(second)
+
+
+def test_a_sub_kegiatan_made_rahasia_leaves_the_public_series_at_once(
+    client, world, clock, settings
+):
+    """Review of issue 10: after a reclassification to rahasia the public per-OPD series kept the
+    old pagu until the half-hourly refresh, and its difference with the portal's headline was
+    exactly the hidden pagu. The published series now follows the reclassification at once."""
+    from decimal import Decimal
+
+    from conftest import classify, verified
+    from pantau.opendata import development, public
+    from pantau.opendata.ids import resource_id
+
+    from pantau.organisations.services import pemda_update
+
+    settings.OPENDATA_DEFAULT_PEMDA = "74.07"  # two pemdas, neither claims the test host
+    a = world.a
+    pemda_update(actor=None, pemda=a.pemda, walidata_email="data@a.example")
+    clock.set("2026-07-03 09:00")
+    for sub in (a.sub, a.sub2, a.sub_pupr):
+        verified(a, sub, 6, 10_000_000, 10)
+        classify(a, sub, "publik")
+    clock.set("2026-07-15 09:00")
+    series = next(d for d in development.refresh(pemda=a.pemda, tahun=2026) if "opd" in d.nama)
+    od.dataset_publish(actor=a.users["admin"], dataset=series, kelas_kip="berkala")
+
+    def published_pagu() -> Decimal:
+        rid = resource_id(series.uid, "csv")
+        body = client.get(f"/api/3/action/datastore_search?resource_id={rid}").json()
+        return sum(Decimal(str(r["pagu"])) for r in body["result"]["records"])
+
+    assert published_pagu() == public.headline(a.pemda, 2026).pagu
+    classify(a, a.sub2, "rahasia")
+    hidden = a.sub2.pagu_for(a.ta.tahap)
+    head = public.headline(a.pemda, 2026).pagu
+    assert published_pagu() == head  # no difference left to equal the hidden pagu
+    assert head == sum(s.pagu_for(a.ta.tahap) for s in (a.sub, a.sub_pupr)) and hidden > 0
