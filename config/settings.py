@@ -179,6 +179,8 @@ STORAGES = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# A stale form (old tab, ended session) gets a page that says so and leads back (core/views.py).
+CSRF_FAILURE_VIEW = "pantau.core.views.csrf_failure"
 # HTTPS in production (docs/security.md): TLS ends at the reverse proxy, which overwrites the
 # header named here with the scheme the visitor used; plain HTTP is redirected to HTTPS and
 # browsers are told to use HTTPS only (HSTS). `manage.py check --deploy` is clean with these.

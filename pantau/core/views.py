@@ -58,3 +58,12 @@ def favicon(request):
     from django.templatetags.static import static
 
     return redirect(static("pantau/icons/favicon.ico"), permanent=True)
+
+
+def csrf_failure(request, reason: str = ""):
+    """A form refused because its CSRF token is stale or missing (an old tab, a session that
+    ended, a second sign-in page opened meanwhile): say so in words and offer the way back to a
+    fresh copy of the same page, instead of Django's technical 403 page (CSRF_FAILURE_VIEW)."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", {"ulang": request.path}, status=403)

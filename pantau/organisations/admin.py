@@ -6,7 +6,7 @@ from django.db import transaction
 from pantau.audit.services import audit_record, diff, snapshot
 from pantau.organisations import (
     admin_audit,  # noqa: F401  (registers the audit trail's admin)
-    )
+)
 from pantau.organisations.admin_base import AuditedAdmin, PemdaScopedAdminMixin, admin_pemda_ids
 from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
 from pantau.organisations.services import PEMDA_SUPERUSER_FIELDS, pemda_create, pemda_update

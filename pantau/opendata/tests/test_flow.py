@@ -325,7 +325,6 @@ def test_a_sub_kegiatan_made_rahasia_leaves_the_public_series_at_once(
     from conftest import classify, verified
     from pantau.opendata import development, public
     from pantau.opendata.ids import resource_id
-
     from pantau.organisations.services import pemda_update
 
     settings.OPENDATA_DEFAULT_PEMDA = "74.07"  # two pemdas, neither claims the test host

@@ -92,7 +92,10 @@ function keepIfMissing(address, maxAge, lang) {
       var fresh = hit && (!maxAge || (date && Date.now() - date < maxAge)) &&
         (!lang || !hit.headers.get("Content-Language") || hit.headers.get("Content-Language") === lang);
       if (fresh) return null;
-      return fetch(address, { credentials: "same-origin" }).then(function (res) {
+      // A redirect (the session ended: to the sign-in page) is not followed: there is nothing to
+      // keep, and rendering the sign-in form here would set a second CSRF cookie behind the
+      // back of the sign-in page the person is filling in (whose token would then be refused).
+      return fetch(address, { credentials: "same-origin", redirect: "manual" }).then(function (res) {
         return cacheable(res) && isPage(res) ? keep(address, res) : null;
       }, function () { return null; });
     });
