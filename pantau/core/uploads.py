@@ -100,10 +100,13 @@ def validate_raster_image(upload) -> None:
             with Image.open(upload) as image:
                 kind = image.format
                 image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ValidationError(
+            _("Logo terlalu besar dalam piksel; kecilkan gambarnya (mis. 1000 × 1000 piksel)."),
+            code="logo_size",
+        ) from exc
     except (
         UnidentifiedImageError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
         OSError,
         SyntaxError,
         ValueError,

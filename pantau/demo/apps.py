@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
@@ -6,4 +7,5 @@ class DemoConfig(AppConfig):
     an app only so that its `demo` command is found. No models."""
 
     name = "pantau.demo"
+    verbose_name = _("Demo")
     label = "demo"

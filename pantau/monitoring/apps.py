@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MonitoringConfig(AppConfig):
     name = "pantau.monitoring"
+    verbose_name = _("Monitoring")
     label = "monitoring"
 
     def ready(self):

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationsConfig(AppConfig):
     name = "pantau.notifications"
+    verbose_name = _("Notifikasi")
     label = "notifications"
 
     def ready(self):

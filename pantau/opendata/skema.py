@@ -129,7 +129,7 @@ def check(declared: list[dict], *, types_locked: bool = False) -> list[str]:
     """Problems of a declared field list, in the user's language (empty when it is right)."""
     if not isinstance(declared, list) or not declared:
         return [_("Skema tabel harus berisi paling sedikit satu kolom.")]
-    errors, seen = [], set()
+    errors, seen, repeated = [], set(), set()
     for f in declared:
         name = str(f.get("name", "")) if isinstance(f, dict) else ""
         if not NAME.match(name):
@@ -141,7 +141,8 @@ def check(declared: list[dict], *, types_locked: bool = False) -> list[str]:
                 % {"name": name or "—"}
             )
             continue
-        if name in seen:
+        if name in seen and name not in repeated:  # said once, however often it repeats
+            repeated.add(name)
             errors.append(_("Nama kolom %(name)s muncul dua kali.") % {"name": name})
         seen.add(name)
         if f.get("type") not in TYPES:

@@ -106,6 +106,7 @@ def _read_xlsx(content: bytes, limits: spreadsheets.Limits) -> Table:
 def check_header(header: list[str]) -> list[str]:
     errors = []
     seen = set()
+    repeated: set[str] = set()
     for number, name in enumerate(header, start=1):
         if not NAME.match(name):
             errors.append(
@@ -115,7 +116,8 @@ def check_header(header: list[str]) -> list[str]:
                 )
                 % {"n": number, "name": name or "—"}
             )
-        if name in seen:
+        if name in seen and name not in repeated:  # said once, however often it repeats
+            repeated.add(name)
             errors.append(_("Nama kolom %(name)s muncul dua kali.") % {"name": name})
         seen.add(name)
     return errors

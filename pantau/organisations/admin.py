@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from pantau.audit.services import audit_record, diff, snapshot
 from pantau.organisations import (
@@ -151,3 +152,9 @@ class PantauUserAdmin(PemdaScopedAdminMixin, UserAdmin):
         with transaction.atomic():
             audit_record(actor=request.user, action="user.delete.admin", obj=obj)
             super().delete_model(request, obj)
+
+
+# The admin speaks of Pantau, not of Django (its pages are for the pemda's Diskominfo).
+admin.site.site_header = _("Administrasi Pantau")
+admin.site.site_title = _("Administrasi Pantau")
+admin.site.index_title = _("Data referensi dan pengaturan")

@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationsConfig(AppConfig):
     name = "pantau.organisations"
+    verbose_name = _("Organisasi")
     label = "organisations"
 
     def ready(self) -> None:

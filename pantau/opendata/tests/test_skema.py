@@ -519,3 +519,10 @@ def test_migration_declares_the_schema_of_existing_datasets(world):
     # and the data accept a new version as before
     tabel.versi_upload(actor=None, dataset=ds, content=b"kecamatan,kasus\nB,9\n", filename="b.csv")
     assert BarisData.objects.filter(versi__dataset=ds).count() == 2
+
+
+def test_a_column_name_repeated_three_times_is_said_once():
+    from pantau.opendata.tables import check_header
+
+    errors = check_header(["a", "a", "a"])
+    assert errors.count("Nama kolom a muncul dua kali.") == 1

@@ -86,3 +86,14 @@ def test_the_message_in_english(world, media):
 
     with translation.override("en"), pytest.raises(ValidationError, match="SVG and other files"):
         pemda_update(actor=None, pemda=world.a.pemda, logo=SimpleUploadedFile("l.svg", SVG))
+
+
+def test_a_picture_with_too_many_pixels_is_refused_as_too_large(world, media, monkeypatch):
+    """A decompression bomb (a small file declaring a huge picture) is told it is too large in
+    pixels, not that it is no PNG (review of issue 10)."""
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # a 40 x 40 picture counts as a bomb
+    upload = SimpleUploadedFile("logo.png", _png((40, 40)), "image/png")
+    with pytest.raises(ValidationError) as caught:
+        pemda_update(actor=None, pemda=world.a.pemda, logo=upload)
+    assert "terlalu besar dalam piksel" in str(caught.value)
+    assert not Pemda.objects.get(pk=world.a.pemda.pk).logo
