@@ -27,3 +27,18 @@ class Rumus(models.IntegerChoices):
 class JenisIndikator(models.TextChoices):
     OUTCOME = "outcome", _("Outcome (program)")
     OUTPUT = "output", _("Output (kegiatan / sub kegiatan)")
+
+
+class JenisDokumen(models.TextChoices):
+    """The kind of a plan version (docs/domain.md §6): the DPA, a shift, the amendment."""
+
+    MURNI = "murni", _("DPA murni")
+    PERGESERAN = "pergeseran", _("Pergeseran")
+    PERUBAHAN = "perubahan", _("APBD perubahan (DPPA)")
+
+
+class StatusDokumen(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    DIAJUKAN = "diajukan", _("Diajukan kepala OPD")
+    DIVALIDASI = "divalidasi", _("Divalidasi Bappeda")
+    DIKUNCI = "dikunci", _("Dikunci (DPA)")

@@ -35,3 +35,37 @@ def tahun_anggaran_pick(*, user, pemda: Pemda, tahun: int | str | None) -> Tahun
 def sub_kegiatan_visible(*, user) -> QuerySet[SubKegiatan]:
     scope = scope_for(user)
     return SubKegiatan.objects.filter(Q(pemda_id__in=scope.pemda_ids) | Q(opd_id__in=scope.opd_ids))
+
+
+def plan_subs_for_opd(*, user, opd, tahun_anggaran: TahunAnggaran) -> QuerySet[SubKegiatan]:
+    """The sub kegiatan of one OPD's plan for a year (with kegiatan and program), in scope."""
+    return (
+        sub_kegiatan_visible(user=user)
+        .filter(opd=opd, tahun_anggaran=tahun_anggaran)
+        .select_related("kegiatan__program", "sumber_dana", "tahun_anggaran")
+        .order_by("kegiatan__program__kode", "kegiatan__kode", "kode")
+    )
+
+
+def access_sub_kegiatan_in_plan(*, user, opd, tahun_anggaran: TahunAnggaran, pk: int):
+    from django.http import Http404
+
+    sub = plan_subs_for_opd(user=user, opd=opd, tahun_anggaran=tahun_anggaran).filter(pk=pk).first()
+    if sub is None:
+        raise Http404
+    return sub
+
+
+def rencana_rows(*, sub: SubKegiatan, tahap: str) -> list:
+    from pantau.planning.models import RencanaBulanan
+
+    return list(RencanaBulanan.objects.filter(sub_kegiatan=sub, tahap=tahap).order_by("bulan"))
+
+
+def dokumen_list(*, opd, tahun_anggaran: TahunAnggaran):
+    """The versions of an OPD's plan for a year (callers have checked access to the OPD)."""
+    from pantau.planning.models import DokumenRencana
+
+    return list(
+        DokumenRencana.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran).order_by("-versi")
+    )

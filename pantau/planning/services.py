@@ -21,6 +21,7 @@ from pantau.core.numbers import format_rupiah, to_decimal
 from pantau.organisations.models import Opd, Pemda
 from pantau.planning import codes, topics
 from pantau.planning.choices import JenisIndikator, TahapAnggaran
+from pantau.planning.guard import plan_write_guard
 from pantau.planning.models import (
     HUNDRED,
     Indikator,
@@ -195,6 +196,7 @@ def _check_same_pemda(*objs) -> None:
 @transaction.atomic
 def program_create(*, actor, tahun_anggaran: TahunAnggaran, opd: Opd, kode: str) -> Program:
     _check_same_pemda(tahun_anggaran, opd)
+    plan_write_guard(opd_id=opd.pk, tahun_anggaran_id=tahun_anggaran.pk)
     nomen = _nomenklatur_for(kode, "program", tahun_anggaran.tahun)
     program = Program(
         pemda_id=opd.pemda_id,
@@ -209,6 +211,7 @@ def program_create(*, actor, tahun_anggaran: TahunAnggaran, opd: Opd, kode: str)
 
 @transaction.atomic
 def kegiatan_create(*, actor, program: Program, kode: str) -> Kegiatan:
+    plan_write_guard(opd_id=program.opd_id, tahun_anggaran_id=program.tahun_anggaran_id)
     kode = codes.normalise(kode)
     codes.validate_child(kode, "kegiatan", program.kode)
     nomen = _nomenklatur_for(kode, "kegiatan", program.tahun_anggaran.tahun)
@@ -252,9 +255,10 @@ def _apply_sub_fields(sub: SubKegiatan, fields: dict) -> None:
 def sub_kegiatan_create(
     *, actor, kegiatan: Kegiatan, kode: str, pagu_murni, **fields
 ) -> SubKegiatan:
+    program = kegiatan.program
+    plan_write_guard(opd_id=program.opd_id, tahun_anggaran_id=program.tahun_anggaran_id)
     kode = codes.normalise(kode)
     codes.validate_child(kode, "sub_kegiatan", kegiatan.kode)
-    program = kegiatan.program
     nomen = _nomenklatur_for(kode, "sub_kegiatan", program.tahun_anggaran.tahun)
     sub = SubKegiatan(
         pemda_id=kegiatan.pemda_id,
@@ -283,6 +287,7 @@ def sub_kegiatan_update(
         .select_related("kegiatan__program", "tahun_anggaran")
         .get(pk=sub_kegiatan.pk)
     )
+    plan_write_guard(opd_id=sub.opd_id, tahun_anggaran_id=sub.tahun_anggaran_id)
     before = snapshot(sub)
     _apply_sub_fields(sub, fields)
     save_audited(actor=actor, obj=sub, action="sub_kegiatan.update", before=before)
@@ -361,6 +366,7 @@ def rencana_set(
         .select_related("tahun_anggaran")
         .get(pk=sub_kegiatan.pk)
     )
+    plan_write_guard(opd_id=sub.opd_id, tahun_anggaran_id=sub.tahun_anggaran_id)
     if tahap not in TahapAnggaran.values:
         raise ValidationError(_("Versi anggaran tidak dikenal."))
     parsed = [
@@ -436,6 +442,7 @@ def indikator_create(
     else:
         opd_id, ta = induk.opd_id, induk.tahun_anggaran
         links = {"sub_kegiatan": induk}
+    plan_write_guard(opd_id=opd_id, tahun_anggaran_id=ta.pk)
     jenis = JenisIndikator.OUTCOME if isinstance(induk, Program) else JenisIndikator.OUTPUT
     ind = Indikator(
         pemda_id=induk.pemda_id,
@@ -469,6 +476,7 @@ def indikator_update(*, actor, indikator: Indikator, **fields) -> Indikator:
     if unknown:
         raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     ind = Indikator.objects.select_for_update().get(pk=indikator.pk)
+    plan_write_guard(opd_id=ind.opd_id, tahun_anggaran_id=ind.tahun_anggaran_id)
     before = snapshot(ind)
     for name in ("nama", "satuan", "rumus"):
         if name in fields:

@@ -19,3 +19,7 @@ BUDGET_CHECK = declare(
     "Asked (collect) before a sub kegiatan's new budget is kept (sub_kegiatan): the errors "
     "that refuse it.",
 )
+DOKUMEN_TRANSITION = declare(
+    "planning.dokumen_transition",
+    "A step of a plan version was taken (dokumen, name, actor, catatan): the notices follow.",
+)

@@ -1,0 +1,197 @@
+"""The plan on screen (decision 0020): an OPD's plan per year, its versions and their steps,
+and the edit of one sub kegiatan's pagu, PPTK and monthly plan."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pantau.organisations.access import access_opd, scope_for
+from pantau.planning import services_dokumen as sd
+from pantau.planning.choices import JenisDokumen, StatusDokumen
+from pantau.planning.guard import plan_edit_refusal
+from pantau.planning.plan_content import plan_diff
+from pantau.planning.selectors import (
+    access_sub_kegiatan_in_plan,
+    dokumen_list,
+    plan_subs_for_opd,
+    rencana_rows,
+    tahun_anggaran_list,
+)
+from pantau.planning.services import sub_kegiatan_update
+
+BULAN = range(1, 13)
+
+
+def _opd_year(request, opd_id: int, tahun: int):
+    opd = access_opd(request.user, opd_id)
+    ta = next(
+        (y for y in tahun_anggaran_list(user=request.user, pemda=opd.pemda) if y.tahun == tahun),
+        None,
+    )
+    if ta is None:
+        raise Http404
+    return opd, ta
+
+
+@login_required
+def rencana_index(request):
+    """OPD people go to their own plan; others choose the OPD on the OPD list."""
+    scope = scope_for(request.user)
+    if len(scope.opd_ids) == 1:
+        opd = access_opd(request.user, next(iter(scope.opd_ids)))
+        years = list(tahun_anggaran_list(user=request.user, pemda=opd.pemda))
+        if years:
+            return redirect("planning:rencana-opd", opd.pk, years[0].tahun)
+    return redirect("organisations:opd-list")
+
+
+@login_required
+def rencana_opd(request, opd_id: int, tahun: int):
+    opd, ta = _opd_year(request, opd_id, tahun)
+    subs = list(plan_subs_for_opd(user=request.user, opd=opd, tahun_anggaran=ta))
+    tree: dict = {}
+    for sub in subs:
+        program = sub.kegiatan.program
+        p = tree.setdefault(program.pk, {"obj": program, "kegiatan": {}})
+        p["kegiatan"].setdefault(sub.kegiatan_id, {"obj": sub.kegiatan, "subs": []})["subs"].append(
+            sub
+        )
+    docs = dokumen_list(opd=opd, tahun_anggaran=ta)
+    latest = docs[0] if docs else None
+    diff = None
+    if latest is not None:
+        before, after = sd.dokumen_content_for_diff(latest)
+        diff = plan_diff(before, after) if before is not None else None
+    can_edit = sd.can_edit_plan(request.user, opd)
+    refusal = plan_edit_refusal(opd_id=opd.pk, tahun_anggaran_id=ta.pk)
+    context = {
+        "opd": opd,
+        "ta": ta,
+        "tree": [{**p, "kegiatan": list(p["kegiatan"].values())} for p in tree.values()],
+        "docs": docs,
+        "latest": latest,
+        "steps": sd.allowed_langkah(request.user, latest) if latest else [],
+        "diff": diff,
+        "can_edit": can_edit,
+        "revisi_draft": bool(
+            latest and latest.jenis != JenisDokumen.MURNI and latest.status == StatusDokumen.DRAFT
+        ),
+        "refusal": refusal,
+        "can_open": can_edit and latest is not None and latest.status == StatusDokumen.DIKUNCI,
+        "can_create": can_edit and latest is None,
+        "total": sum((s.pagu for s in subs), start=0),
+    }
+    return render(request, "planning/rencana_opd.html", context)
+
+
+@login_required
+@require_POST
+def rencana_dokumen_aksi(request, opd_id: int, tahun: int):
+    opd, ta = _opd_year(request, opd_id, tahun)
+    docs = dokumen_list(opd=opd, tahun_anggaran=ta)
+    aksi = request.POST.get("aksi", "")
+    try:
+        if aksi == "buat":
+            sd.dokumen_create(actor=request.user, tahun_anggaran=ta, opd=opd)
+        elif aksi in {JenisDokumen.PERGESERAN, JenisDokumen.PERUBAHAN} and docs:
+            sd.dokumen_revisi_open(actor=request.user, dokumen=docs[0], jenis=aksi)
+        elif docs:
+            sd.dokumen_transition(
+                actor=request.user,
+                dokumen=docs[0],
+                name=aksi,
+                catatan=request.POST.get("catatan", "")[:2000],
+            )
+        else:
+            raise ValidationError(_("Langkah tidak dikenal."))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Anda tidak berwenang mengambil langkah ini."))
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Tersimpan."))
+    return redirect("planning:rencana-opd", opd.pk, ta.tahun)
+
+
+def _rows_from(post) -> list[tuple[str, str]]:
+    return [(post.get(f"kas_{m}", "").strip(), post.get(f"fisik_{m}", "").strip()) for m in BULAN]
+
+
+@login_required
+def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
+    opd, ta = _opd_year(request, opd_id, tahun)
+    sub = access_sub_kegiatan_in_plan(user=request.user, opd=opd, tahun_anggaran=ta, pk=sub_id)
+    if not sd.can_edit_plan(request.user, opd):
+        raise Http404
+    docs = dokumen_list(opd=opd, tahun_anggaran=ta)
+    latest = docs[0] if docs else None
+    revisi = latest and latest.jenis != JenisDokumen.MURNI and latest.status == StatusDokumen.DRAFT
+    tahap = sd.usulan_tahap(latest) if revisi else ta.tahap
+    errors: list[str] = []
+    if request.method == "POST":
+        rows = _rows_from(request.POST)
+        try:
+            if revisi:
+                sd.dokumen_usulan_set(
+                    actor=request.user,
+                    dokumen=latest,
+                    sub_kegiatan=sub,
+                    pagu=request.POST.get("pagu", "").strip(),
+                    rows=rows,
+                )
+            else:
+                fields = {
+                    "pptk_nama": request.POST.get("pptk_nama", "").strip()[:150],
+                    "pptk_nip": request.POST.get("pptk_nip", "").strip()[:18],
+                    ("pagu_perubahan" if tahap == "perubahan" else "pagu_murni"): request.POST.get(
+                        "pagu", ""
+                    ).strip(),
+                }
+                sub_kegiatan_update(
+                    actor=request.user, sub_kegiatan=sub, rencana={tahap: rows}, **fields
+                )
+        except (ValidationError, PermissionDenied) as exc:
+            errors = getattr(exc, "messages", None) or [str(exc)]
+        else:
+            messages.success(request, _("Sub kegiatan tersimpan."))
+            return redirect("planning:rencana-opd", opd.pk, ta.tahun)
+        values = {
+            "pagu": request.POST.get("pagu", ""),
+            "pptk_nama": request.POST.get("pptk_nama", ""),
+            "pptk_nip": request.POST.get("pptk_nip", ""),
+            "rows": [(m, kas, fisik) for m, (kas, fisik) in zip(BULAN, rows, strict=True)],
+        }
+    else:
+        proposed = latest.usulan.get(str(sub.pk)) if revisi else None
+        stored = {
+            r.bulan: (r.anggaran_kas, r.target_fisik) for r in rencana_rows(sub=sub, tahap=tahap)
+        }
+        if proposed:
+            stored = {m: tuple(v) for m, v in zip(BULAN, proposed["rencana"], strict=True)}
+        values = {
+            "pagu": proposed["pagu"] if proposed else sub.pagu_for(tahap),
+            "pptk_nama": sub.pptk_nama,
+            "pptk_nip": sub.pptk_nip,
+            "rows": [(m, *stored.get(m, ("", ""))) for m in BULAN],
+        }
+    context = {
+        "opd": opd,
+        "ta": ta,
+        "sub": sub,
+        "tahap": tahap,
+        "revisi": revisi,
+        "latest": latest,
+        "refusal": None if revisi else plan_edit_refusal(opd_id=opd.pk, tahun_anggaran_id=ta.pk),
+        "values": values,
+        "errors": errors,
+    }
+    return render(
+        request, "planning/sub_kegiatan_edit.html", context, status=400 if errors else 200
+    )
