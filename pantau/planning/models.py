@@ -409,3 +409,35 @@ class DokumenRencana(TenantModel):
             "tahun": self.tahun_anggaran.tahun,
             "v": self.versi,
         }
+
+
+class SumberDanaSubKegiatan(TenantModel):
+    """One funding source of a sub kegiatan with its amount, per budget version; the amounts of a
+    version add up to its pagu. `SubKegiatan.sumber_dana` stays the main (largest) source."""
+
+    sub_kegiatan = models.ForeignKey(
+        SubKegiatan, on_delete=models.CASCADE, related_name="sumber_dana_rinci"
+    )
+    tahap = models.CharField(_("versi"), max_length=10, choices=TahapAnggaran.choices)
+    sumber_dana = models.ForeignKey(SumberDana, on_delete=models.PROTECT, related_name="+")
+    jumlah = models.DecimalField(_("jumlah (Rp)"), **MONEY)
+
+    class Meta:
+        ordering = ["sub_kegiatan", "tahap", "-jumlah"]
+        verbose_name = _("sumber dana sub kegiatan")
+        verbose_name_plural = _("sumber dana sub kegiatan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub_kegiatan", "tahap", "sumber_dana"],
+                name="sumber_dana_sub_unik",
+                violation_error_message=_("Sumber dana ini sudah dicatat untuk sub kegiatan ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(jumlah__gte=0),
+                name="sumber_dana_sub_jumlah_tidak_negatif",
+                violation_error_message=_("Jumlah sumber dana tidak boleh negatif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_kegiatan.kode} {self.sumber_dana}"

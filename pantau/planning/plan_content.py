@@ -7,7 +7,13 @@ import copy
 from decimal import Decimal
 
 from pantau.planning.choices import TahapAnggaran
-from pantau.planning.models import Indikator, RencanaBulanan, SubKegiatan, TahunAnggaran
+from pantau.planning.models import (
+    Indikator,
+    RencanaBulanan,
+    SubKegiatan,
+    SumberDanaSubKegiatan,
+    TahunAnggaran,
+)
 
 
 def _s(value) -> str | None:
@@ -31,8 +37,14 @@ def plan_content(*, opd_id: int, tahun_anggaran: TahunAnggaran) -> dict:
             "pagu_perubahan": _s(sub.pagu_perubahan),
             "sumber_dana": sub.sumber_dana.nama if sub.sumber_dana else "",
             "rencana": {},
+            "sumber": {},
             "indikator": {},
         }
+    for f in SumberDanaSubKegiatan.objects.filter(sub_kegiatan__in=subs).select_related(
+        "sumber_dana"
+    ):
+        sources = content["subs"][str(f.sub_kegiatan_id)]["sumber"].setdefault(f.tahap, {})
+        sources[f.sumber_dana.kode] = str(f.jumlah)
     for r in RencanaBulanan.objects.filter(sub_kegiatan__in=subs).order_by("tahap", "bulan"):
         plan = content["subs"][str(r.sub_kegiatan_id)]["rencana"].setdefault(r.tahap, [])
         plan.append([str(r.anggaran_kas), str(r.target_fisik)])
@@ -59,6 +71,8 @@ def proposed_content(before: dict, usulan: dict, *, tahap: str) -> dict:
             continue
         sub[field] = entry["pagu"]
         sub["rencana"][tahap] = entry["rencana"]
+        if entry.get("sumber") is not None:
+            sub.setdefault("sumber", {})[tahap] = dict(entry["sumber"])
     return after
 
 
@@ -70,6 +84,12 @@ def pagu_berlaku(sub: dict, tahap: str) -> Decimal:
 
 def rencana_berlaku(sub: dict, tahap: str) -> list:
     return sub["rencana"].get(tahap) or sub["rencana"].get(TahapAnggaran.MURNI) or []
+
+
+def sumber_berlaku(sub: dict, tahap: str) -> dict:
+    sources = sub.get("sumber", {})
+    found = sources.get(tahap) or sources.get(TahapAnggaran.MURNI) or {}
+    return {k: Decimal(v) for k, v in found.items()}
 
 
 def plan_diff(before: dict | None, after: dict) -> dict:
@@ -104,6 +124,8 @@ def _diff_row(a: dict | None, b: dict | None, tahap_b: str, tahap_a: str) -> dic
         row["status"] = "dihapus" if a is None else "baru"
         return row
     row["sumber_sebelum"], row["sumber_sesudah"] = b["sumber_dana"], a["sumber_dana"]
+    row["rincian_sebelum"] = sumber_berlaku(b, tahap_b)
+    row["rincian_sesudah"] = sumber_berlaku(a, tahap_a)
     plan_b, plan_a = rencana_berlaku(b, tahap_b), rencana_berlaku(a, tahap_a)
     for month in range(12):
         old = plan_b[month] if month < len(plan_b) else None
@@ -118,6 +140,7 @@ def _diff_row(a: dict | None, b: dict | None, tahap_b: str, tahap_a: str) -> dic
     changed = (
         row["pagu_sebelum"] != row["pagu_sesudah"]
         or row["sumber_sebelum"] != row["sumber_sesudah"]
+        or row["rincian_sebelum"] != row["rincian_sesudah"]
         or row["bulan"]
         or row["indikator"]
     )

@@ -69,3 +69,40 @@ def dokumen_list(*, opd, tahun_anggaran: TahunAnggaran):
     return list(
         DokumenRencana.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran).order_by("-versi")
     )
+
+
+def sumber_dana_list():
+    from pantau.planning.models import SumberDana
+
+    return list(SumberDana.objects.order_by("kode"))
+
+
+def sumber_rinci_rows(*, sub: SubKegiatan, tahap: str) -> list:
+    from pantau.planning.models import SumberDanaSubKegiatan
+
+    return list(
+        SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).select_related(
+            "sumber_dana"
+        )
+    )
+
+
+def wilayah_choices(*, pemda: Pemda) -> list:
+    """The pemda's kecamatan, each with its desa/kelurahan, for the location of a sub kegiatan."""
+    from pantau.organisations.choices import TingkatWilayah
+    from pantau.organisations.models import Wilayah
+
+    rows = Wilayah.objects.filter(
+        pemda=pemda, tingkat__in=[TingkatWilayah.KECAMATAN, TingkatWilayah.DESA_KELURAHAN]
+    ).order_by("kode")
+    kecamatan: dict = {}
+    desa = []
+    for w in rows:
+        if w.tingkat == TingkatWilayah.KECAMATAN:
+            kecamatan[w.pk] = {"obj": w, "desa": []}
+        else:
+            desa.append(w)
+    for d in desa:
+        if d.induk_id in kecamatan:
+            kecamatan[d.induk_id]["desa"].append(d)
+    return list(kecamatan.values())

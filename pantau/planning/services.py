@@ -31,6 +31,7 @@ from pantau.planning.models import (
     RencanaBulanan,
     SubKegiatan,
     SumberDana,
+    SumberDanaSubKegiatan,
     TahunAnggaran,
 )
 
@@ -277,11 +278,17 @@ def sub_kegiatan_create(
 
 @transaction.atomic
 def sub_kegiatan_update(
-    *, actor, sub_kegiatan: SubKegiatan, rencana: dict[str, list] | None = None, **fields
+    *,
+    actor,
+    sub_kegiatan: SubKegiatan,
+    rencana: dict[str, list] | None = None,
+    sumber: dict[str, list] | None = None,
+    **fields,
 ) -> SubKegiatan:
     """Change a sub kegiatan; a changed pagu may come with its new monthly plans (`rencana`,
-    version -> 12 rows). Afterwards the budget must still hold together: realisation within
-    the pagu in force and every stored plan summing to its version's pagu."""
+    version -> 12 rows) and funding sources (`sumber`, version -> [(SumberDana, jumlah)]).
+    Afterwards the budget must still hold together: realisation within the pagu in force and
+    every stored plan and set of funding sources summing to its version's pagu."""
     sub = (
         SubKegiatan.objects.select_for_update()
         .select_related("kegiatan__program", "tahun_anggaran")
@@ -293,6 +300,9 @@ def sub_kegiatan_update(
     save_audited(actor=actor, obj=sub, action="sub_kegiatan.update", before=before)
     for tahap, rows in (rencana or {}).items():
         rencana_set(actor=actor, sub_kegiatan=sub, tahap=tahap, rows=rows)
+    for tahap, rows in (sumber or {}).items():
+        sumber_dana_rinci_set(actor=actor, sub_kegiatan=sub, tahap=tahap, rows=rows)
+    sub.refresh_from_db()
     errors = budget_consistency_errors(sub)
     if errors:
         raise ValidationError(errors)
@@ -323,7 +333,87 @@ def budget_consistency_errors(sub: SubKegiatan) -> list[str]:
                     "p": format_rupiah(sub.pagu_for(tahap)),
                 }
             )
+    sources = (
+        SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub)
+        .values("tahap")
+        .annotate(t=Sum("jumlah"))
+        .values_list("tahap", "t")
+    )
+    for tahap, total in sources:
+        if total != sub.pagu_for(tahap):
+            errors.append(
+                _(
+                    "Sumber dana versi %(v)s berjumlah Rp %(t)s, tidak sama dengan pagunya "
+                    "(Rp %(p)s); kirim rincian sumber dana baru bersama perubahan pagu."
+                )
+                % {
+                    "v": tahap,
+                    "t": format_rupiah(total),
+                    "p": format_rupiah(sub.pagu_for(tahap)),
+                }
+            )
     return errors
+
+
+@transaction.atomic
+def sumber_dana_rinci_set(
+    *, actor, sub_kegiatan: SubKegiatan, tahap: str, rows: list[tuple]
+) -> list[SumberDanaSubKegiatan]:
+    """Replace the funding sources of one budget version of a sub kegiatan: [(SumberDana,
+    jumlah)], each source once, adding up to the version's pagu; the largest becomes the main
+    source (`SubKegiatan.sumber_dana`). No rows: the version's sources are cleared."""
+    sub = (
+        SubKegiatan.objects.select_for_update()
+        .select_related("tahun_anggaran")
+        .get(pk=sub_kegiatan.pk)
+    )
+    plan_write_guard(opd_id=sub.opd_id, tahun_anggaran_id=sub.tahun_anggaran_id)
+    if tahap not in TahapAnggaran.values:
+        raise ValidationError(_("Versi anggaran tidak dikenal."))
+    if rows and tahap == TahapAnggaran.PERUBAHAN and sub.pagu_perubahan is None:
+        raise ValidationError(_("Isi pagu perubahan sebelum sumber dana versi perubahan."))
+    parsed = [(sd, to_decimal(j, label=_("jumlah sumber dana"))) for sd, j in rows]
+    errors = []
+    if len({sd.pk for sd, _j in parsed}) != len(parsed):
+        errors.append(_("Setiap sumber dana hanya boleh dicatat sekali."))
+    if any(j < 0 for _sd, j in parsed):
+        errors.append(_("Jumlah sumber dana tidak boleh negatif."))
+    total = sum((j for _sd, j in parsed), Decimal(0))
+    if parsed and total != sub.pagu_for(tahap):
+        errors.append(
+            _("Jumlah sumber dana (Rp %(t)s) harus sama dengan pagu (Rp %(p)s).")
+            % {"t": format_rupiah(total), "p": format_rupiah(sub.pagu_for(tahap))}
+        )
+    if errors:
+        raise ValidationError(errors)
+    old = {
+        r.sumber_dana.kode: str(r.jumlah)
+        for r in SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).select_related(
+            "sumber_dana"
+        )
+    }
+    SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).delete()
+    objs = [
+        SumberDanaSubKegiatan(
+            pemda_id=sub.pemda_id, sub_kegiatan=sub, tahap=tahap, sumber_dana=sd, jumlah=j
+        )
+        for sd, j in parsed
+    ]
+    for obj in objs:
+        obj.full_clean(exclude=["sub_kegiatan"])
+    SumberDanaSubKegiatan.objects.bulk_create(objs)
+    new = {sd.kode: str(j) for sd, j in parsed}
+    if parsed and (tahap == sub.tahun_anggaran.tahap or sub.sumber_dana_id is None):
+        main = max(parsed, key=lambda p: p[1])[0]
+        SubKegiatan.objects.filter(pk=sub.pk).update(sumber_dana=main)
+        new["_utama"] = main.kode
+    audit_record(
+        actor=actor,
+        action="sumber_dana_rinci.set",
+        obj=sub,
+        changes={"tahap": tahap, "sumber": [old, new]},
+    )
+    return objs
 
 
 # ---------------------------------------------------------------- monthly plan (anggaran kas, S-curve)

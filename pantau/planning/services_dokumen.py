@@ -23,7 +23,13 @@ from pantau.organisations.models import Opd
 from pantau.planning import topics
 from pantau.planning.choices import JenisDokumen, StatusDokumen, TahapAnggaran
 from pantau.planning.guard import applying, latest_dokumen
-from pantau.planning.models import DokumenRencana, SubKegiatan, TahunAnggaran
+from pantau.planning.models import (
+    DokumenRencana,
+    SubKegiatan,
+    SumberDana,
+    SumberDanaSubKegiatan,
+    TahunAnggaran,
+)
 from pantau.planning.plan_content import plan_content, proposed_content
 from pantau.planning.selectors import today_in
 from pantau.planning.services import (
@@ -165,6 +171,10 @@ def dokumen_revisi_open(*, actor, dokumen: DokumenRencana, jenis: str) -> Dokume
     return new
 
 
+def sumber_rinci_exists(sub: SubKegiatan, tahap: str) -> bool:
+    return SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).exists()
+
+
 def usulan_tahap(doc: DokumenRencana) -> str:
     """The budget version a revision changes: APBD-P the perubahan one; a pergeseran the one
     in force when it was locked."""
@@ -175,10 +185,17 @@ def usulan_tahap(doc: DokumenRencana) -> str:
 
 @transaction.atomic
 def dokumen_usulan_set(
-    *, actor, dokumen: DokumenRencana, sub_kegiatan: SubKegiatan, pagu, rows: list[tuple]
+    *,
+    actor,
+    dokumen: DokumenRencana,
+    sub_kegiatan: SubKegiatan,
+    pagu,
+    rows: list[tuple],
+    sumber: list[tuple] | None = None,
 ) -> DokumenRencana:
     """Propose a sub kegiatan's new pagu with its 12 months of cash plan and physical target
-    in a pergeseran/APBD-P draft; nothing in the plan in force changes until the lock."""
+    (and its funding sources, [(SumberDana, jumlah)]) in a pergeseran/APBD-P draft; nothing in
+    the plan in force changes until the lock."""
     doc = (
         DokumenRencana.objects.select_for_update()
         .select_related("tahun_anggaran", "opd")
@@ -197,11 +214,23 @@ def dokumen_usulan_set(
         for kas, fisik in rows
     ]
     errors = check_rencana(pagu=pagu, rows=parsed)
+    tahap = usulan_tahap(doc)
+    sources = [(sd, to_decimal(j, label=_("jumlah sumber dana"))) for sd, j in sumber or []]
+    if sources and sum((j for _sd, j in sources), Decimal(0)) != pagu:
+        errors.append(_("Jumlah sumber dana harus sama dengan pagu usulan."))
+    if len({sd.pk for sd, _j in sources}) != len(sources):
+        errors.append(_("Setiap sumber dana hanya boleh dicatat sekali."))
+    if not sources and sumber_rinci_exists(sub_kegiatan, tahap):
+        errors.append(_("Sub kegiatan ini punya rincian sumber dana: usulkan juga rinciannya."))
     if errors:
         raise ValidationError(errors)
     key = str(sub_kegiatan.pk)
     before = doc.usulan.get(key)
-    entry = {"pagu": str(pagu), "rencana": [[str(k), str(f)] for k, f in parsed]}
+    entry = {
+        "pagu": str(pagu),
+        "rencana": [[str(k), str(f)] for k, f in parsed],
+        "sumber": [[sd.kode, str(j)] for sd, j in sources] if sources else None,
+    }
     doc.usulan = {**doc.usulan, key: entry}
     doc.full_clean()
     doc.save(update_fields=["usulan", "updated_at"])
@@ -260,10 +289,15 @@ def _apply_and_snapshot(actor, doc: DokumenRencana) -> None:
                 sub = subs.get(int(key))
                 if sub is None:
                     raise ValidationError(_("Sub kegiatan usulan sudah tidak ada di rencana."))
+                sumber = None
+                if entry.get("sumber"):
+                    masters = {m.kode: m for m in SumberDana.objects.all()}
+                    sumber = {tahap: [(masters[k], Decimal(j)) for k, j in entry["sumber"]]}
                 sub_kegiatan_update(
                     actor=actor,
                     sub_kegiatan=sub,
                     rencana={tahap: [tuple(r) for r in entry["rencana"]]},
+                    sumber=sumber,
                     **{field: Decimal(entry["pagu"])},
                 )
         if doc.jenis == JenisDokumen.PERUBAHAN and ta.tahap != TahapAnggaran.PERUBAHAN:

@@ -21,7 +21,10 @@ from pantau.planning.selectors import (
     dokumen_list,
     plan_subs_for_opd,
     rencana_rows,
+    sumber_dana_list,
+    sumber_rinci_rows,
     tahun_anggaran_list,
+    wilayah_choices,
 )
 from pantau.planning.services import sub_kegiatan_update
 
@@ -120,8 +123,37 @@ def rencana_dokumen_aksi(request, opd_id: int, tahun: int):
     return redirect("planning:rencana-opd", opd.pk, ta.tahun)
 
 
+SUMBER_ROWS = 4
+
+
 def _rows_from(post) -> list[tuple[str, str]]:
     return [(post.get(f"kas_{m}", "").strip(), post.get(f"fisik_{m}", "").strip()) for m in BULAN]
+
+
+def _sumber_from(post, masters: dict) -> list[tuple]:
+    """The funding-source rows filled in: (SumberDana, amount text); an unknown source is an
+    error, a row with neither source nor amount is skipped."""
+    rows = []
+    for i in range(SUMBER_ROWS):
+        kode, jumlah = post.get(f"sd_{i}", "").strip(), post.get(f"sdj_{i}", "").strip()
+        if not kode and not jumlah:
+            continue
+        if kode not in masters:
+            raise ValidationError(_("Baris sumber dana %(n)d: pilih sumber dana.") % {"n": i + 1})
+        rows.append((masters[kode], jumlah))
+    return rows
+
+
+def _location_from(post, wilayah: list) -> dict:
+    kec = {str(k["obj"].pk): k["obj"] for k in wilayah}
+    desa = {str(d.pk): d for k in wilayah for d in k["desa"]}
+    lat, lon = post.get("latitude", "").strip(), post.get("longitude", "").strip()
+    return {
+        "kecamatan": kec.get(post.get("kecamatan", "")),
+        "desa": desa.get(post.get("desa", "")),
+        "latitude": lat or None,
+        "longitude": lon or None,
+    }
 
 
 @login_required
@@ -135,9 +167,12 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
     revisi = latest and latest.jenis != JenisDokumen.MURNI and latest.status == StatusDokumen.DRAFT
     tahap = sd.usulan_tahap(latest) if revisi else ta.tahap
     errors: list[str] = []
+    masters = {m.kode: m for m in sumber_dana_list()}
+    wilayah = wilayah_choices(pemda=opd.pemda)
     if request.method == "POST":
         rows = _rows_from(request.POST)
         try:
+            sumber = _sumber_from(request.POST, masters)
             if revisi:
                 sd.dokumen_usulan_set(
                     actor=request.user,
@@ -145,6 +180,7 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
                     sub_kegiatan=sub,
                     pagu=request.POST.get("pagu", "").strip(),
                     rows=rows,
+                    sumber=sumber,
                 )
             else:
                 fields = {
@@ -153,20 +189,33 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
                     ("pagu_perubahan" if tahap == "perubahan" else "pagu_murni"): request.POST.get(
                         "pagu", ""
                     ).strip(),
+                    **_location_from(request.POST, wilayah),
                 }
                 sub_kegiatan_update(
-                    actor=request.user, sub_kegiatan=sub, rencana={tahap: rows}, **fields
+                    actor=request.user,
+                    sub_kegiatan=sub,
+                    rencana={tahap: rows},
+                    sumber={tahap: sumber},
+                    **fields,
                 )
         except (ValidationError, PermissionDenied) as exc:
             errors = getattr(exc, "messages", None) or [str(exc)]
         else:
             messages.success(request, _("Sub kegiatan tersimpan."))
             return redirect("planning:rencana-opd", opd.pk, ta.tahun)
+        post = request.POST
         values = {
-            "pagu": request.POST.get("pagu", ""),
-            "pptk_nama": request.POST.get("pptk_nama", ""),
-            "pptk_nip": request.POST.get("pptk_nip", ""),
+            "pagu": post.get("pagu", ""),
+            "pptk_nama": post.get("pptk_nama", ""),
+            "pptk_nip": post.get("pptk_nip", ""),
             "rows": [(m, kas, fisik) for m, (kas, fisik) in zip(BULAN, rows, strict=True)],
+            "sumber": [
+                (i, post.get(f"sd_{i}", ""), post.get(f"sdj_{i}", "")) for i in range(SUMBER_ROWS)
+            ],
+            "kecamatan": post.get("kecamatan", ""),
+            "desa": post.get("desa", ""),
+            "latitude": post.get("latitude", ""),
+            "longitude": post.get("longitude", ""),
         }
     else:
         proposed = latest.usulan.get(str(sub.pk)) if revisi else None
@@ -175,11 +224,23 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
         }
         if proposed:
             stored = {m: tuple(v) for m, v in zip(BULAN, proposed["rencana"], strict=True)}
+        if proposed and proposed.get("sumber"):
+            sources = [tuple(r) for r in proposed["sumber"]]
+        else:
+            sources = [
+                (r.sumber_dana.kode, r.jumlah) for r in sumber_rinci_rows(sub=sub, tahap=tahap)
+            ]
+        sources += [("", "")] * (SUMBER_ROWS - len(sources))
         values = {
             "pagu": proposed["pagu"] if proposed else sub.pagu_for(tahap),
             "pptk_nama": sub.pptk_nama,
             "pptk_nip": sub.pptk_nip,
             "rows": [(m, *stored.get(m, ("", ""))) for m in BULAN],
+            "sumber": [(i, k, j) for i, (k, j) in enumerate(sources[:SUMBER_ROWS])],
+            "kecamatan": str(sub.kecamatan_id or ""),
+            "desa": str(sub.desa_id or ""),
+            "latitude": sub.latitude if sub.latitude is not None else "",
+            "longitude": sub.longitude if sub.longitude is not None else "",
         }
     context = {
         "opd": opd,
@@ -191,6 +252,8 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
         "refusal": None if revisi else plan_edit_refusal(opd_id=opd.pk, tahun_anggaran_id=ta.pk),
         "values": values,
         "errors": errors,
+        "masters": list(masters.values()),
+        "wilayah": wilayah,
     }
     return render(
         request, "planning/sub_kegiatan_edit.html", context, status=400 if errors else 200
