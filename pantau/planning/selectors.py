@@ -106,3 +106,36 @@ def wilayah_choices(*, pemda: Pemda) -> list:
         if d.induk_id in kecamatan:
             kecamatan[d.induk_id]["desa"].append(d)
     return list(kecamatan.values())
+
+
+def plan_tree(*, user, opd, tahun_anggaran: TahunAnggaran) -> list:
+    """Programs of the OPD and year with their kegiatan and sub kegiatan (empty ones too)."""
+    from django.db.models import Prefetch
+
+    from pantau.planning.models import Kegiatan, Program
+
+    scope = scope_for(user)
+    if not scope.can_read_opd(opd):
+        return []
+    subs = SubKegiatan.objects.select_related("tahun_anggaran", "sumber_dana").order_by("kode")
+    kegiatan = Kegiatan.objects.order_by("kode").prefetch_related(
+        Prefetch("sub_kegiatan_set", queryset=subs)
+    )
+    return list(
+        Program.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran)
+        .order_by("kode")
+        .prefetch_related(Prefetch("kegiatan_set", queryset=kegiatan))
+    )
+
+
+def nomenklatur_search(*, tahun: int, tingkat: str, induk_kode: str = "", q: str = "", exclude=()):
+    """Up to 20 nomenclature rows of the year and level, under the parent code, matching the
+    words of `q` in code or name; codes already in the plan left out."""
+    from pantau.planning.models import Nomenklatur
+
+    qs = Nomenklatur.objects.filter(tahun=tahun, tingkat=tingkat).exclude(kode__in=list(exclude))
+    if induk_kode:
+        qs = qs.filter(kode__startswith=f"{induk_kode}.")
+    for word in q.split()[:5]:
+        qs = qs.filter(Q(kode__startswith=word) | Q(nama__icontains=word))
+    return list(qs.order_by("kode")[:20])

@@ -19,14 +19,21 @@ from pantau.planning.plan_content import plan_diff
 from pantau.planning.selectors import (
     access_sub_kegiatan_in_plan,
     dokumen_list,
+    nomenklatur_search,
     plan_subs_for_opd,
+    plan_tree,
     rencana_rows,
     sumber_dana_list,
     sumber_rinci_rows,
     tahun_anggaran_list,
     wilayah_choices,
 )
-from pantau.planning.services import sub_kegiatan_update
+from pantau.planning.services import (
+    kegiatan_create,
+    program_create,
+    sub_kegiatan_create,
+    sub_kegiatan_update,
+)
 
 BULAN = range(1, 13)
 
@@ -58,13 +65,7 @@ def rencana_index(request):
 def rencana_opd(request, opd_id: int, tahun: int):
     opd, ta = _opd_year(request, opd_id, tahun)
     subs = list(plan_subs_for_opd(user=request.user, opd=opd, tahun_anggaran=ta))
-    tree: dict = {}
-    for sub in subs:
-        program = sub.kegiatan.program
-        p = tree.setdefault(program.pk, {"obj": program, "kegiatan": {}})
-        p["kegiatan"].setdefault(sub.kegiatan_id, {"obj": sub.kegiatan, "subs": []})["subs"].append(
-            sub
-        )
+    tree = plan_tree(user=request.user, opd=opd, tahun_anggaran=ta)
     docs = dokumen_list(opd=opd, tahun_anggaran=ta)
     latest = docs[0] if docs else None
     diff = None
@@ -76,7 +77,7 @@ def rencana_opd(request, opd_id: int, tahun: int):
     context = {
         "opd": opd,
         "ta": ta,
-        "tree": [{**p, "kegiatan": list(p["kegiatan"].values())} for p in tree.values()],
+        "tree": tree,
         "docs": docs,
         "latest": latest,
         "steps": sd.allowed_langkah(request.user, latest) if latest else [],
@@ -258,3 +259,83 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
     return render(
         request, "planning/sub_kegiatan_edit.html", context, status=400 if errors else 200
     )
+
+
+TINGKAT_TAMBAH = ("program", "kegiatan", "sub_kegiatan")
+
+
+def _parent(request, opd, ta, tingkat: str, induk: str):
+    """The program (for a kegiatan) or kegiatan (for a sub kegiatan) in this plan, or None."""
+    if tingkat == "program":
+        return None
+    for program in plan_tree(user=request.user, opd=opd, tahun_anggaran=ta):
+        if tingkat == "kegiatan" and str(program.pk) == induk:
+            return program
+        for kegiatan in program.kegiatan_set.all():
+            if tingkat == "sub_kegiatan" and str(kegiatan.pk) == induk:
+                return kegiatan
+    raise Http404
+
+
+@login_required
+def rencana_tambah(request, opd_id: int, tahun: int):
+    """Add a program, kegiatan or sub kegiatan chosen from the year's nomenclature by search
+    (htmx refreshes the results as one types; without JavaScript the search button does)."""
+    opd, ta = _opd_year(request, opd_id, tahun)
+    if not sd.can_edit_plan(request.user, opd):
+        raise Http404
+    data = request.POST if request.method == "POST" else request.GET
+    tingkat = data.get("tingkat", "program")
+    if tingkat not in TINGKAT_TAMBAH:
+        raise Http404
+    parent = _parent(request, opd, ta, tingkat, data.get("induk", ""))
+    errors: list[str] = []
+    if request.method == "POST":
+        kode = data.get("kode", "").strip()
+        try:
+            if tingkat == "program":
+                program_create(actor=request.user, tahun_anggaran=ta, opd=opd, kode=kode)
+            elif tingkat == "kegiatan":
+                kegiatan_create(actor=request.user, program=parent, kode=kode)
+            else:
+                sub = sub_kegiatan_create(
+                    actor=request.user,
+                    kegiatan=parent,
+                    kode=kode,
+                    pagu_murni=data.get("pagu", "").strip() or "0",
+                )
+                messages.success(
+                    request, _("Sub kegiatan ditambahkan: isi pagu dan rencana kasnya.")
+                )
+                return redirect("planning:sub-kegiatan-edit", opd.pk, ta.tahun, sub.pk)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Ditambahkan ke rencana."))
+            return redirect("planning:rencana-opd", opd.pk, ta.tahun)
+    if tingkat == "program":
+        existing = [p.kode for p in plan_tree(user=request.user, opd=opd, tahun_anggaran=ta)]
+    elif tingkat == "kegiatan":
+        existing = [k.kode for k in parent.kegiatan_set.all()]
+    else:
+        existing = [s.kode for s in parent.sub_kegiatan_set.all()]
+    q = data.get("q", "").strip()[:100]
+    context = {
+        "opd": opd,
+        "ta": ta,
+        "tingkat": tingkat,
+        "parent": parent,
+        "q": q,
+        "errors": errors,
+        "hasil": nomenklatur_search(
+            tahun=ta.tahun,
+            tingkat=tingkat,
+            induk_kode=parent.kode if parent else "",
+            q=q,
+            exclude=existing,
+        ),
+        "refusal": plan_edit_refusal(opd_id=opd.pk, tahun_anggaran_id=ta.pk),
+    }
+    if request.headers.get("HX-Request") and request.method == "GET":
+        return render(request, "planning/partials/_nomenklatur_hasil.html", context)
+    return render(request, "planning/tambah.html", context, status=400 if errors else 200)

@@ -145,3 +145,56 @@ class TestSteps:
         url = reverse("planning:dokumen-aksi", args=[a.dinkes.pk, YEAR])
         _client(client, world, "verifikator").post(url, {"aksi": "kembalikan", "catatan": " "})
         assert DokumenRencana.objects.get().status == "diajukan"
+
+
+class TestAddFromNomenclature:
+    def test_search_lists_only_the_level_under_the_parent_and_not_what_is_there(
+        self, client, world
+    ):
+        a = world.a
+        c = _client(client, world, "operator_opd")
+        url = reverse("planning:tambah", args=[a.dinkes.pk, YEAR])
+        r = c.get(
+            url,
+            {"tingkat": "sub_kegiatan", "induk": a.kegiatan.pk, "q": "Lainnya"},
+            headers={"HX-Request": "true"},
+        )
+        body = r.content.decode()
+        assert r.status_code == 200 and "<html" not in body
+        assert "1.02.02.2.01.0003" in body and "1.02.02.2.01.0001" not in body
+        r = c.get(url, {"tingkat": "program"})
+        assert "1.03.03" in r.content.decode() and "1.02.02</span>" not in r.content.decode()
+
+    def test_adding_a_sub_kegiatan_from_the_nomenclature(self, client, world):
+        a = world.a
+        c = _client(client, world, "operator_opd")
+        url = reverse("planning:tambah", args=[a.dinkes.pk, YEAR])
+        data = {"tingkat": "sub_kegiatan", "induk": a.kegiatan.pk, "kode": "1.02.02.2.01.0003"}
+        r = c.post(url, {**data, "pagu": "0"})
+        sub = SubKegiatan.objects.get(kode="1.02.02.2.01.0003", opd=a.dinkes)
+        assert r.url == reverse("planning:sub-kegiatan-edit", args=[a.dinkes.pk, YEAR, sub.pk])
+        r = c.post(url, {**data, "kode": "9.99.99.2.01.0001"})
+        assert r.status_code == 400
+        assert SubKegiatan.objects.filter(opd=a.dinkes).count() == 3
+
+    def test_a_parent_of_another_opd_is_not_found(self, client, world):
+        a = world.a
+        pupr_kegiatan = a.sub_pupr.kegiatan
+        c = _client(client, world, "operator_opd")
+        url = reverse("planning:tambah", args=[a.dinkes.pk, YEAR])
+        r = c.post(
+            url, {"tingkat": "sub_kegiatan", "induk": pupr_kegiatan.pk, "kode": "1.03.03.2.01.0001"}
+        )
+        assert r.status_code == 404
+        assert c.get(reverse("planning:tambah", args=[a.pupr.pk, YEAR])).status_code == 404
+
+    def test_adding_is_refused_while_submitted(self, client, world):
+        a = world.a
+        doc = dokumen_create(actor=None, tahun_anggaran=a.ta, opd=a.dinkes)
+        DokumenRencana.objects.filter(pk=doc.pk).update(status="diajukan")
+        c = _client(client, world, "operator_opd")
+        r = c.post(
+            reverse("planning:tambah", args=[a.dinkes.pk, YEAR]),
+            {"tingkat": "program", "kode": "1.03.03"},
+        )
+        assert r.status_code == 400 and "tidak dapat diubah" in r.content.decode()
