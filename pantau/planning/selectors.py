@@ -139,3 +139,10 @@ def nomenklatur_search(*, tahun: int, tingkat: str, induk_kode: str = "", q: str
     for word in q.split()[:5]:
         qs = qs.filter(Q(kode__startswith=word) | Q(nama__icontains=word))
     return list(qs.order_by("kode")[:20])
+
+
+def indikator_for_sub(*, sub: SubKegiatan) -> list:
+    """The indicators of a sub kegiatan the caller has reached through access checks."""
+    from pantau.planning.models import Indikator
+
+    return list(Indikator.objects.filter(sub_kegiatan=sub).order_by("id"))

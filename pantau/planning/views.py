@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 
 from pantau.organisations.access import access_opd, scope_for
 from pantau.planning import services_dokumen as sd
-from pantau.planning.choices import JenisDokumen, StatusDokumen
+from pantau.planning.choices import JenisDokumen, Rumus, StatusDokumen
 from pantau.planning.guard import plan_edit_refusal
 from pantau.planning.plan_content import plan_diff
 from pantau.planning.selectors import (
     access_sub_kegiatan_in_plan,
     dokumen_list,
+    indikator_for_sub,
     nomenklatur_search,
     plan_subs_for_opd,
     plan_tree,
@@ -29,6 +30,9 @@ from pantau.planning.selectors import (
     wilayah_choices,
 )
 from pantau.planning.services import (
+    INDIKATOR_TARGETS,
+    indikator_create,
+    indikator_update,
     kegiatan_create,
     program_create,
     sub_kegiatan_create,
@@ -254,6 +258,7 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
         "values": values,
         "errors": errors,
         "masters": list(masters.values()),
+        "indikator": indikator_for_sub(sub=sub),
         "wilayah": wilayah,
     }
     return render(
@@ -339,3 +344,51 @@ def rencana_tambah(request, opd_id: int, tahun: int):
     if request.headers.get("HX-Request") and request.method == "GET":
         return render(request, "planning/partials/_nomenklatur_hasil.html", context)
     return render(request, "planning/tambah.html", context, status=400 if errors else 200)
+
+
+@login_required
+def rencana_indikator(request, opd_id: int, tahun: int, sub_id: int, ind_id: int | None = None):
+    """Add or change an indicator of a sub kegiatan: name, unit, formula type, yearly and
+    quarterly targets."""
+    opd, ta = _opd_year(request, opd_id, tahun)
+    sub = access_sub_kegiatan_in_plan(user=request.user, opd=opd, tahun_anggaran=ta, pk=sub_id)
+    if not sd.can_edit_plan(request.user, opd):
+        raise Http404
+    ind = None
+    if ind_id is not None:
+        ind = next((i for i in indikator_for_sub(sub=sub) if i.pk == ind_id), None)
+        if ind is None:
+            raise Http404
+    errors: list[str] = []
+    fields = ("nama", "satuan", "rumus", *INDIKATOR_TARGETS)
+    if request.method == "POST":
+        values = {f: request.POST.get(f, "").strip() for f in fields}
+        try:
+            rumus = int(values["rumus"]) if values["rumus"] in {str(v) for v in Rumus.values} else 0
+            if not rumus:
+                raise ValidationError(_("Pilih rumus capaian."))
+            data = {**values, "rumus": rumus, "nama": values["nama"][:500]}
+            data["satuan"] = values["satuan"][:50]
+            if ind is None:
+                indikator_create(actor=request.user, induk=sub, **data)
+            else:
+                indikator_update(actor=request.user, indikator=ind, **data)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Indikator tersimpan."))
+            return redirect("planning:sub-kegiatan-edit", opd.pk, ta.tahun, sub.pk)
+    else:
+        values = {f: ("" if ind is None else getattr(ind, f)) for f in fields}
+        values = {k: ("" if v is None else v) for k, v in values.items()}
+    context = {
+        "opd": opd,
+        "ta": ta,
+        "sub": sub,
+        "ind": ind,
+        "values": values,
+        "errors": errors,
+        "rumus_choices": Rumus.choices,
+        "refusal": plan_edit_refusal(opd_id=opd.pk, tahun_anggaran_id=ta.pk),
+    }
+    return render(request, "planning/indikator_form.html", context, status=400 if errors else 200)

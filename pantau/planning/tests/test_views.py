@@ -198,3 +198,50 @@ class TestAddFromNomenclature:
             {"tingkat": "program", "kode": "1.03.03"},
         )
         assert r.status_code == 400 and "tidak dapat diubah" in r.content.decode()
+
+
+class TestIndicators:
+    def _data(self, **extra):
+        return {
+            "nama": "Gedung selesai",
+            "satuan": "unit",
+            "rumus": "1",
+            "target_tahunan": "2",
+            "target_tw4": "2",
+            **extra,
+        }
+
+    def test_add_and_change_an_indicator(self, client, world):
+        from pantau.planning.models import Indikator
+
+        a = world.a
+        c = _client(client, world, "operator_opd")
+        url = reverse("planning:indikator-tambah", args=[a.dinkes.pk, YEAR, a.sub.pk])
+        assert c.post(url, self._data()).status_code == 302
+        ind = Indikator.objects.get(sub_kegiatan=a.sub)
+        assert (ind.rumus, ind.target_tahunan, ind.target_tw1) == (1, Decimal(2), None)
+        edit = reverse("planning:indikator-ubah", args=[a.dinkes.pk, YEAR, a.sub.pk, ind.pk])
+        assert (
+            c.post(edit, self._data(rumus="2", target_tahunan="1,5", target_tw4="1,5")).status_code
+            == 302
+        )
+        ind.refresh_from_db()
+        assert (ind.rumus, ind.target_tahunan) == (2, Decimal("1.5"))
+
+    def test_bad_input_is_refused_and_nothing_is_written(self, client, world):
+        from pantau.planning.models import Indikator
+
+        a = world.a
+        c = _client(client, world, "operator_opd")
+        url = reverse("planning:indikator-tambah", args=[a.dinkes.pk, YEAR, a.sub.pk])
+        assert c.post(url, self._data(rumus="9")).status_code == 400
+        assert c.post(url, self._data(target_tahunan="dua")).status_code == 400
+        assert not Indikator.objects.exists()
+
+    def test_another_opds_indicator_is_not_found(self, client, world):
+        a = world.a
+        c = _client(client, world, "operator_opd")
+        url = reverse("planning:indikator-tambah", args=[a.pupr.pk, YEAR, a.sub_pupr.pk])
+        assert c.post(url, self._data()).status_code == 404
+        url = reverse("planning:indikator-tambah", args=[a.dinkes.pk, YEAR, a.sub_pupr.pk])
+        assert c.post(url, self._data()).status_code == 404
