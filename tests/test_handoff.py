@@ -37,6 +37,7 @@ EXPECTED = {
         "immediate": ["pantau.monitoring.budget.realised_beyond_pagu"],
         "after_commit": [],
     },
+    "planning.plan_removed": {"immediate": [f"{EV}.plan_removed"], "after_commit": []},
     "planning.dokumen_transition": {
         "immediate": [],
         "after_commit": ["pantau.notifications.services.notify_dokumen"],
@@ -223,6 +224,32 @@ def _s_dokumen_transition(world, clock):
     )
     for name in ("ajukan", "validasi", "kunci"):  # applied on locking: the roll-ups follow
         doc = dokumen_transition(actor=None, dokumen=doc, name=name)
+
+
+def _s_sub_kegiatan_delete(world, clock):
+    from pantau.planning.services_hapus import sub_kegiatan_delete
+
+    sub_kegiatan_delete(actor=None, sub_kegiatan=world.a.sub2)
+
+
+def _s_kegiatan_delete(world, clock):
+    from pantau.planning.services_hapus import kegiatan_delete, sub_kegiatan_delete
+
+    sub_kegiatan_delete(actor=None, sub_kegiatan=world.a.sub_pupr)
+    kegiatan_delete(actor=None, kegiatan=world.a.sub_pupr.kegiatan)
+
+
+def _s_program_delete(world, clock):
+    from pantau.planning.services_hapus import program_delete
+
+    _s_kegiatan_delete(world, clock)
+    program_delete(actor=None, program=world.a.sub_pupr.kegiatan.program)
+
+
+def _s_indikator_delete(world, clock):
+    from pantau.planning.services_hapus import indikator_delete
+
+    indikator_delete(actor=None, indikator=_indicator(world))
 
 
 def _s_realisasi_import(world, clock):

@@ -23,3 +23,8 @@ DOKUMEN_TRANSITION = declare(
     "planning.dokumen_transition",
     "A step of a plan version was taken (dokumen, name, actor, catatan): the notices follow.",
 )
+PLAN_REMOVED = declare(
+    "planning.plan_removed",
+    "A program, kegiatan, sub kegiatan or indicator was deleted from a year's plan "
+    "(tahun_anggaran): the roll-ups of the year are rebuilt.",
+)

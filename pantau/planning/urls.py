@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:opd_id>/<int:tahun>/", views.rencana_opd, name="rencana-opd"),
     path("<int:opd_id>/<int:tahun>/dokumen/", views.rencana_dokumen_aksi, name="dokumen-aksi"),
     path("<int:opd_id>/<int:tahun>/tambah/", views.rencana_tambah, name="tambah"),
+    path("<int:opd_id>/<int:tahun>/hapus/", views.rencana_hapus, name="hapus"),
     path(
         "<int:opd_id>/<int:tahun>/sub-kegiatan/<int:sub_id>/indikator/",
         views.rencana_indikator,

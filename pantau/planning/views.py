@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pantau.organisations.access import access_opd, scope_for
 from pantau.planning import services_dokumen as sd
+from pantau.planning import services_hapus
 from pantau.planning.choices import JenisDokumen, Rumus, StatusDokumen
 from pantau.planning.guard import plan_edit_refusal
 from pantau.planning.plan_content import plan_diff
@@ -392,3 +393,41 @@ def rencana_indikator(request, opd_id: int, tahun: int, sub_id: int, ind_id: int
         "refusal": plan_edit_refusal(opd_id=opd.pk, tahun_anggaran_id=ta.pk),
     }
     return render(request, "planning/indikator_form.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def rencana_hapus(request, opd_id: int, tahun: int):
+    """Delete a sub kegiatan, an empty kegiatan or program, or an indicator of this plan."""
+    opd, ta = _opd_year(request, opd_id, tahun)
+    if not sd.can_edit_plan(request.user, opd):
+        raise Http404
+    jenis, pk = request.POST.get("jenis", ""), request.POST.get("pk", "")
+    found = {}
+    for program in plan_tree(user=request.user, opd=opd, tahun_anggaran=ta):
+        found[("program", str(program.pk))] = program
+        for kegiatan in program.kegiatan_set.all():
+            found[("kegiatan", str(kegiatan.pk))] = kegiatan
+            for sub in kegiatan.sub_kegiatan_set.all():
+                found[("sub_kegiatan", str(sub.pk))] = sub
+                for ind in indikator_for_sub(sub=sub) if jenis == "indikator" else []:
+                    found[("indikator", str(ind.pk))] = ind
+    obj = found.get((jenis, pk))
+    if obj is None:
+        raise Http404
+    service = {
+        "program": lambda: services_hapus.program_delete(actor=request.user, program=obj),
+        "kegiatan": lambda: services_hapus.kegiatan_delete(actor=request.user, kegiatan=obj),
+        "sub_kegiatan": lambda: services_hapus.sub_kegiatan_delete(
+            actor=request.user, sub_kegiatan=obj
+        ),
+        "indikator": lambda: services_hapus.indikator_delete(actor=request.user, indikator=obj),
+    }[jenis]
+    try:
+        service()
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    else:
+        messages.success(request, _("Dihapus dari rencana."))
+    return redirect("planning:rencana-opd", opd.pk, ta.tahun)
