@@ -42,3 +42,25 @@ def test_operator_edits_pagu_and_cash_plan_on_a_phone(browser, live_server, live
     kas = [r.anggaran_kas for r in RencanaBulanan.objects.filter(sub_kegiatan=sub)]
     assert kas == [Decimal(20_000_000)] * 12
     ctx.close()
+
+
+def test_operator_adds_a_sub_kegiatan_found_by_search(browser, live_server, live_world):
+    a = live_world.a
+    ctx = browser.new_context(
+        viewport={"width": 360, "height": 800}, is_mobile=True, has_touch=True
+    )
+    page = ctx.new_page()
+    login(page, live_server.url, "operator_opd.a")
+    page.goto(
+        f"{live_server.url}/rencana/{a.dinkes.pk}/2026/tambah/"
+        f"?tingkat=sub_kegiatan&induk={a.kegiatan.pk}"
+    )
+    page.get_by_label("Cari di nomenklatur (kode atau nama)").fill("Lainnya")
+    page.wait_for_selector("#hasil >> text=1.02.02.2.01.0003")
+    assert page.locator("#hasil li").count() == 1  # htmx narrowed the list as one typed
+    assert no_horizontal_scroll(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tambah 1.02.02.2.01.0003").click()
+    page.wait_for_selector("text=Sub kegiatan ditambahkan")
+    assert SubKegiatan.objects.filter(opd=a.dinkes, kode="1.02.02.2.01.0003").exists()
+    ctx.close()
