@@ -33,6 +33,7 @@ def plan_content(*, opd_id: int, tahun_anggaran: TahunAnggaran) -> dict:
         content["subs"][str(sub.pk)] = {
             "kode": sub.kode,
             "nama": sub.nama,
+            "klasifikasi": sub.klasifikasi,
             "pagu_murni": _s(sub.pagu_murni),
             "pagu_perubahan": _s(sub.pagu_perubahan),
             "sumber_dana": sub.sumber_dana.nama if sub.sumber_dana else "",
@@ -51,6 +52,7 @@ def plan_content(*, opd_id: int, tahun_anggaran: TahunAnggaran) -> dict:
     for ind in Indikator.objects.filter(sub_kegiatan__in=subs).order_by("id"):
         content["subs"][str(ind.sub_kegiatan_id)]["indikator"][str(ind.pk)] = {
             "nama": ind.nama,
+            "klasifikasi": ind.klasifikasi,
             "satuan": ind.satuan,
             "rumus": ind.rumus,
             "target": [_s(t) for t in (ind.target_tahunan, *ind.targets_triwulan)],

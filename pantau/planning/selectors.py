@@ -39,9 +39,12 @@ def sub_kegiatan_visible(*, user) -> QuerySet[SubKegiatan]:
 
 def plan_subs_for_opd(*, user, opd, tahun_anggaran: TahunAnggaran) -> QuerySet[SubKegiatan]:
     """The sub kegiatan of one OPD's plan for a year (with kegiatan and program), in scope."""
+    from pantau.organisations.rahasia import rahasia_visible_q
+
     return (
         sub_kegiatan_visible(user=user)
         .filter(opd=opd, tahun_anggaran=tahun_anggaran)
+        .filter(rahasia_visible_q(user))
         .select_related("kegiatan__program", "sumber_dana", "tahun_anggaran")
         .order_by("kegiatan__program__kode", "kegiatan__kode", "kode")
     )
@@ -112,12 +115,17 @@ def plan_tree(*, user, opd, tahun_anggaran: TahunAnggaran) -> list:
     """Programs of the OPD and year with their kegiatan and sub kegiatan (empty ones too)."""
     from django.db.models import Prefetch
 
+    from pantau.organisations.rahasia import rahasia_visible_q
     from pantau.planning.models import Kegiatan, Program
 
     scope = scope_for(user)
     if not scope.can_read_opd(opd):
         return []
-    subs = SubKegiatan.objects.select_related("tahun_anggaran", "sumber_dana").order_by("kode")
+    subs = (
+        SubKegiatan.objects.filter(rahasia_visible_q(user))
+        .select_related("tahun_anggaran", "sumber_dana")
+        .order_by("kode")
+    )
     kegiatan = Kegiatan.objects.order_by("kode").prefetch_related(
         Prefetch("sub_kegiatan_set", queryset=subs)
     )
@@ -141,8 +149,30 @@ def nomenklatur_search(*, tahun: int, tingkat: str, induk_kode: str = "", q: str
     return list(qs.order_by("kode")[:20])
 
 
-def indikator_for_sub(*, sub: SubKegiatan) -> list:
-    """The indicators of a sub kegiatan the caller has reached through access checks."""
+def indikator_for_sub(*, user, sub: SubKegiatan) -> list:
+    """The indicators of a sub kegiatan the caller has reached through access checks, without
+    the `rahasia` ones the user may not read."""
+    from pantau.organisations.rahasia import rahasia_visible_q
     from pantau.planning.models import Indikator
 
-    return list(Indikator.objects.filter(sub_kegiatan=sub).order_by("id"))
+    return list(
+        Indikator.objects.filter(sub_kegiatan=sub).filter(rahasia_visible_q(user)).order_by("id")
+    )
+
+
+def content_visible_to(*, user, opd, content: dict | None) -> dict | None:
+    """A plan snapshot without the `rahasia` sub kegiatan (and indicators) the user may not
+    read: the difference never shows what the tree would hide."""
+    from pantau.organisations.rahasia import rahasia_readers
+
+    if content is None or rahasia_readers(user, opd.pemda_id) or opd.pk in scope_for(user).opd_ids:
+        return content
+    subs = {}
+    for key, sub in content["subs"].items():
+        if sub.get("klasifikasi") == "rahasia":
+            continue
+        indikator = {
+            k: v for k, v in sub.get("indikator", {}).items() if v.get("klasifikasi") != "rahasia"
+        }
+        subs[key] = {**sub, "indikator": indikator}
+    return {**content, "subs": subs}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pantau.organisations.access import access_opd, scope_for
+from pantau.organisations.rahasia import audit_rahasia_list, audit_rahasia_read
 from pantau.planning import services_dokumen as sd
 from pantau.planning import services_hapus
 from pantau.planning.choices import JenisDokumen, Rumus, StatusDokumen
@@ -19,6 +20,7 @@ from pantau.planning.guard import plan_edit_refusal
 from pantau.planning.plan_content import plan_diff
 from pantau.planning.selectors import (
     access_sub_kegiatan_in_plan,
+    content_visible_to,
     dokumen_list,
     indikator_for_sub,
     nomenklatur_search,
@@ -71,12 +73,17 @@ def rencana_opd(request, opd_id: int, tahun: int):
     opd, ta = _opd_year(request, opd_id, tahun)
     subs = list(plan_subs_for_opd(user=request.user, opd=opd, tahun_anggaran=ta))
     tree = plan_tree(user=request.user, opd=opd, tahun_anggaran=ta)
+    audit_rahasia_list(user=request.user, objs=subs, where="rencana OPD")
     docs = dokumen_list(opd=opd, tahun_anggaran=ta)
     latest = docs[0] if docs else None
     diff = None
     if latest is not None:
         before, after = sd.dokumen_content_for_diff(latest)
-        diff = plan_diff(before, after) if before is not None else None
+        if before is not None:
+            diff = plan_diff(
+                content_visible_to(user=request.user, opd=opd, content=before),
+                content_visible_to(user=request.user, opd=opd, content=after),
+            )
     can_edit = sd.can_edit_plan(request.user, opd)
     refusal = plan_edit_refusal(opd_id=opd.pk, tahun_anggaran_id=ta.pk)
     context = {
@@ -168,6 +175,7 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
     sub = access_sub_kegiatan_in_plan(user=request.user, opd=opd, tahun_anggaran=ta, pk=sub_id)
     if not sd.can_edit_plan(request.user, opd):
         raise Http404
+    audit_rahasia_read(user=request.user, obj=sub, where="ubah rencana sub kegiatan")
     docs = dokumen_list(opd=opd, tahun_anggaran=ta)
     latest = docs[0] if docs else None
     revisi = latest and latest.jenis != JenisDokumen.MURNI and latest.status == StatusDokumen.DRAFT
@@ -259,7 +267,7 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
         "values": values,
         "errors": errors,
         "masters": list(masters.values()),
-        "indikator": indikator_for_sub(sub=sub),
+        "indikator": indikator_for_sub(user=request.user, sub=sub),
         "wilayah": wilayah,
     }
     return render(
@@ -357,7 +365,9 @@ def rencana_indikator(request, opd_id: int, tahun: int, sub_id: int, ind_id: int
         raise Http404
     ind = None
     if ind_id is not None:
-        ind = next((i for i in indikator_for_sub(sub=sub) if i.pk == ind_id), None)
+        ind = next(
+            (i for i in indikator_for_sub(user=request.user, sub=sub) if i.pk == ind_id), None
+        )
         if ind is None:
             raise Http404
     errors: list[str] = []
@@ -410,7 +420,9 @@ def rencana_hapus(request, opd_id: int, tahun: int):
             found[("kegiatan", str(kegiatan.pk))] = kegiatan
             for sub in kegiatan.sub_kegiatan_set.all():
                 found[("sub_kegiatan", str(sub.pk))] = sub
-                for ind in indikator_for_sub(sub=sub) if jenis == "indikator" else []:
+                for ind in (
+                    indikator_for_sub(user=request.user, sub=sub) if jenis == "indikator" else []
+                ):
                     found[("indikator", str(ind.pk))] = ind
     obj = found.get((jenis, pk))
     if obj is None:

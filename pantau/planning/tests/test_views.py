@@ -245,3 +245,31 @@ class TestIndicators:
         assert c.post(url, self._data()).status_code == 404
         url = reverse("planning:indikator-tambah", args=[a.dinkes.pk, YEAR, a.sub_pupr.pk])
         assert c.post(url, self._data()).status_code == 404
+
+
+class TestRahasia:
+    def test_a_rahasia_sub_kegiatan_is_hidden_from_bappeda_in_tree_and_difference(
+        self, client, world
+    ):
+        from conftest import classify
+        from pantau.audit.models import AuditEvent
+        from pantau.planning.services_dokumen import (
+            dokumen_revisi_open,
+            dokumen_transition,
+            dokumen_usulan_set,
+        )
+
+        a = world.a
+        classify(a, a.sub2, "rahasia")
+        doc = dokumen_create(actor=None, tahun_anggaran=a.ta, opd=a.dinkes)
+        for name in ("ajukan", "validasi", "kunci"):
+            doc = dokumen_transition(actor=None, dokumen=doc, name=name)
+        v2 = dokumen_revisi_open(actor=None, dokumen=doc, jenis="pergeseran")
+        rows = [(Decimal(20_000_000), Decimal(m * 8 if m < 12 else 100)) for m in range(1, 13)]
+        dokumen_usulan_set(actor=None, dokumen=v2, sub_kegiatan=a.sub2, pagu=240_000_000, rows=rows)
+        url = reverse("planning:rencana-opd", args=[a.dinkes.pk, YEAR])
+        body = _client(client, world, "verifikator").get(url).content.decode()
+        assert a.sub2.kode not in body and a.sub.kode in body
+        body = _client(client, world, "operator_opd").get(url).content.decode()
+        assert f'data-diff-row="{a.sub2.kode}"' in body
+        assert AuditEvent.objects.filter(action="rahasia.read").exists()
