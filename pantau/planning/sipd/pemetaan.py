@@ -226,3 +226,20 @@ def pemetaan_csv(pemda: Pemda) -> str:
 
 
 __all__ = ["Pemetaan", "pemetaan_csv", "pemetaan_for", "pemetaan_sipd_set"]
+
+
+def pemetaan_pemda(*, user) -> Pemda:
+    """The pemda whose SIPD mapping the user edits (admin or verifikator there), or 404."""
+    from django.http import Http404
+
+    from pantau.organisations.selectors import pemda_list_for_user
+
+    pemda = next((p for p in pemda_list_for_user(user=user) if can_edit(user, p)), None)
+    if pemda is None:
+        raise Http404
+    return pemda
+
+
+def pemetaan_settings(pemda: Pemda) -> PemetaanSipd:
+    """The pemda's settings row, or the defaults (unsaved) when none was saved yet."""
+    return PemetaanSipd.objects.filter(pemda=pemda).first() or PemetaanSipd(pemda=pemda)

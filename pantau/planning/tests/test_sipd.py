@@ -645,6 +645,9 @@ class TestSipdDryRunAndImport:
         assert (ind.satuan, ind.rumus, ind.target_tahunan) == ("%", 3, Decimal("85.5"))
         assert AuditEvent.objects.filter(action="plan.import", pemda_id=a.pemda.pk).count() == 2
         assert not SubKegiatan.objects.filter(pemda=sipd.world.b.pemda, tahun_anggaran__tahun=2027)
+        from pantau.evaluation import rollup
+
+        assert rollup.check() == []  # the roll-ups followed the import (plan_import's hand-off)
 
     def test_import_is_all_or_nothing_over_opds(self, sipd):
         a = sipd.world.a
@@ -709,3 +712,60 @@ class TestSipdImportCommand:
                 "sipd_import", str(path), "--pemda", "74.07", "--tahun", "2027", stdout=out
             )
         assert "id_sub_skpd 77" in out.getvalue()
+
+
+class TestPemetaanSipdScreen:
+    URL = "/rencana/sipd/pemetaan/"
+
+    def post(self, client, sipd, nilai, tahap="perubahan"):
+        return client.post(
+            self.URL,
+            {"tahap": tahap, "jenis_kas": "belanja", "rumus_bawaan": "1", "nilai": nilai},
+        )
+
+    def test_anonymous_is_sent_to_sign_in(self, client, sipd):
+        assert client.get(self.URL).status_code == 302
+
+    @pytest.mark.parametrize("role", ["operator_opd", "kepala_opd", "pimpinan", "auditor"])
+    def test_other_roles_get_404(self, client, sipd, role):
+        client.force_login(sipd.world.a.users[role])
+        assert client.get(self.URL).status_code == 404
+        assert self.post(client, sipd, "").status_code == 404
+        assert PemetaanSipdNilai.objects.filter(pemda=sipd.world.a.pemda).count() == 8
+
+    def test_admin_sees_and_saves_the_mapping(self, client, sipd):
+        client.force_login(sipd.world.a.users["admin"])
+        page = client.get(self.URL).content.decode()
+        assert "unit,1432,1.02.0.00.0.00.01.0000" in page
+        assert 'for="id_nilai"' in page
+        response = self.post(client, sipd, "jenis,nilai_sipd,tujuan\ndana,Hibah,PAD\n")
+        assert response.status_code == 302
+        rows = PemetaanSipdNilai.objects.filter(pemda=sipd.world.a.pemda)
+        assert [(r.jenis, r.nilai_sipd, r.sumber_dana.kode) for r in rows] == [
+            ("dana", "Hibah", "PAD")
+        ]
+        assert PemetaanSipd.objects.get(pemda=sipd.world.a.pemda).tahap == "perubahan"
+
+    def test_a_wrong_row_is_shown_and_nothing_changes(self, client, sipd):
+        client.force_login(sipd.world.a.users["verifikator"])
+        response = self.post(client, sipd, "jenis,nilai_sipd,tujuan\nunit,1,9.99\n")
+        assert response.status_code == 200
+        assert "baris 2, kolom tujuan: OPD berkode 9.99 tidak ada di pemda ini." in (
+            response.content.decode()
+        )
+        assert PemetaanSipdNilai.objects.filter(pemda=sipd.world.a.pemda).count() == 8
+        assert PemetaanSipd.objects.get(pemda=sipd.world.a.pemda).tahap == "murni"
+
+    def test_each_admin_edits_only_their_pemda(self, client, sipd):
+        client.force_login(sipd.world.b.users["admin"])
+        assert "1432" not in client.get(self.URL).content.decode()
+        self.post(client, sipd, "jenis,nilai_sipd,tujuan\nunit,1432,1.02.0.00.0.00.01.0000\n")
+        row = PemetaanSipdNilai.objects.get(pemda=sipd.world.b.pemda)
+        assert row.opd == sipd.world.b.dinkes
+        assert PemetaanSipdNilai.objects.filter(pemda=sipd.world.a.pemda).count() == 8
+
+    def test_csv_download(self, client, sipd):
+        client.force_login(sipd.world.a.users["admin"])
+        response = client.get("/rencana/sipd/pemetaan.csv")
+        assert response["Content-Type"].startswith("text/csv")
+        assert response.content.decode() == pemetaan_csv(sipd.world.a.pemda)
