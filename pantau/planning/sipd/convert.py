@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from pantau.core.numbers import format_rupiah
 from pantau.core.tabular import CellErrors
 from pantau.organisations.models import Opd
 from pantau.planning import codes
@@ -328,7 +329,11 @@ class _Run:
                         "Jumlah pagudana kode_sbl %(s)s (Rp %(t)s) tidak sama dengan pagu "
                         "(Rp %(p)s)."
                     )
-                    % {"s": sub.outcome.kode_sbl, "t": total, "p": sub.pagu},
+                    % {
+                        "s": sub.outcome.kode_sbl,
+                        "t": format_rupiah(total),
+                        "p": format_rupiah(sub.pagu),
+                    },
                     sub,
                 )
             main = max(sub.dana, key=lambda d: d[1])[0]
@@ -360,7 +365,11 @@ class _Run:
                     "Jumlah anggaran kas bulan_1–bulan_12 kode_sbl %(s)s (Rp %(t)s) tidak sama "
                     "dengan pagu (Rp %(p)s)."
                 )
-                % {"s": sub.outcome.kode_sbl, "t": total, "p": sub.pagu},
+                % {
+                    "s": sub.outcome.kode_sbl,
+                    "t": format_rupiah(total),
+                    "p": format_rupiah(sub.pagu),
+                },
             )
             sub.failed, sub.outcome.status = True, "galat"
             return

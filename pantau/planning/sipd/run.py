@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pantau.audit.services import audit_record
 from pantau.core.errors import error_messages
 from pantau.core.tabular import CellError, CellErrors
 from pantau.organisations.models import Pemda
@@ -65,11 +66,22 @@ def _tahun_anggaran(pemda: Pemda, tahun: int) -> TahunAnggaran:
     return ta
 
 
-def _check_actor(actor, pemda: Pemda) -> None:
-    if actor is not None and not can_edit(actor, pemda):
-        raise ValidationError(
-            _("Hanya admin atau verifikator pemda ini yang dapat mengimpor data SIPD.")
+def _check_actor(actor, pemda: Pemda, action: str) -> None:
+    """Only an admin or verifikator of the pemda imports SIPD data (all of its OPDs at once); a
+    refusal is audited in its own transaction, so the attempt stays on record."""
+    if actor is None or can_edit(actor, pemda):
+        return
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="sipd.ditolak",
+            obj=pemda,
+            pemda_id=pemda.pk,
+            changes={"_summary": {"langkah": action}},
         )
+    raise ValidationError(
+        _("Hanya admin atau verifikator pemda ini yang dapat mengimpor data SIPD.")
+    )
 
 
 def _import_all(actor, ta, plans, errors: CellErrors, result: SipdResult, progress, offset, total):
@@ -89,7 +101,7 @@ def _import_all(actor, ta, plans, errors: CellErrors, result: SipdResult, progre
 def sipd_dry_run(*, actor, pemda: Pemda, tahun: int, records: SipdRecords, progress=None):
     """Every record's outcome and every error, by table, record and field; nothing is written
     (the plan import runs on the valid records and is rolled back)."""
-    _check_actor(actor, pemda)
+    _check_actor(actor, pemda, "uji_coba")
     ta = _tahun_anggaran(pemda, tahun)
     mapping = pemetaan_for(pemda)
     total = len(records)
@@ -115,21 +127,21 @@ def sipd_dry_run(*, actor, pemda: Pemda, tahun: int, records: SipdRecords, progr
     return result
 
 
-@transaction.atomic
 def sipd_import(*, actor, pemda: Pemda, tahun: int, records: SipdRecords, progress=None):
-    """Import the plan of every OPD in the records, all or nothing: refused with every error
-    when one record is wrong."""
-    _check_actor(actor, pemda)
-    ta = _tahun_anggaran(pemda, tahun)
-    mapping = pemetaan_for(pemda)
-    conversion = sipd_convert(records, mapping, tahun, progress)
-    if conversion.errors:
-        raise conversion.errors.as_validation_error()
-    total = len(records) + len(conversion.plans)
-    result = SipdResult(conversion.outcomes, [])
-    _import_all(
-        actor, ta, conversion.plans, conversion.errors, result, progress, len(records), total
-    )
-    if conversion.errors:
-        raise conversion.errors.as_validation_error()
-    return result
+    """Import the plan of every OPD in the records, all or nothing (one transaction): refused
+    with every error when one record is wrong."""
+    _check_actor(actor, pemda, "impor")
+    with transaction.atomic():
+        ta = _tahun_anggaran(pemda, tahun)
+        mapping = pemetaan_for(pemda)
+        conversion = sipd_convert(records, mapping, tahun, progress)
+        if conversion.errors:
+            raise conversion.errors.as_validation_error()
+        total = len(records) + len(conversion.plans)
+        result = SipdResult(conversion.outcomes, [])
+        _import_all(
+            actor, ta, conversion.plans, conversion.errors, result, progress, len(records), total
+        )
+        if conversion.errors:
+            raise conversion.errors.as_validation_error()
+        return result

@@ -218,6 +218,11 @@ class TestSipdRead:
         with pytest.raises(ValidationError, match="lembar bernama tabel SIPD"):
             sipd_read([("sipd.xlsx", out.getvalue())])
 
+    def test_workbook_rows_are_limited_across_sheets(self):
+        limits = Limits.from_settings(max_rows=6)  # 4 + 4 + 3 + 3 + 5 records and 5 headers
+        with pytest.raises(ValidationError, match="Terlalu banyak baris"):
+            sipd_read([("sipd.xlsx", as_xlsx(sipd_data()))], limits=limits)
+
     def test_json_size_is_limited(self, settings):
         limits = Limits.from_settings(max_bytes=100)
         with pytest.raises(ValidationError, match="terlalu besar"):
@@ -435,7 +440,7 @@ class TestSipdToPlan:
             (
                 lambda d: kas_row(d, S3).update(bulan_12=1),
                 f"Lembar data_anggaran_kas, baris 5, kolom bulan_1: Jumlah anggaran kas "
-                f"bulan_1–bulan_12 kode_sbl {S3} (Rp 800000001) tidak sama dengan pagu",
+                f"bulan_1–bulan_12 kode_sbl {S3} (Rp 800.000.001) tidak sama dengan pagu (Rp 800.000.000)",
             ),
             (
                 lambda d: kas_row(d, S3).update(bulan_3="12,5,0"),
@@ -500,6 +505,25 @@ class TestPemetaanSipd:
         assert "unit,1432,1.02.0.00.0.00.01.0000" in text
         assert "rumus,%,3" in text
         assert AuditEvent.objects.filter(action="pemetaan_sipd.set").count() == 1
+
+    def test_json_form_reads_like_the_csv(self, sipd):
+        from pantau.planning.sipd.pemetaan import parse_json
+
+        data = parse_json(
+            json.dumps(
+                {
+                    "tahap": "murni",
+                    "nilai": [
+                        {"jenis": "unit", "nilai_sipd": 1432, "tujuan": "1.02.0.00.0.00.01.0000"}
+                    ],
+                }
+            )
+        )
+        assert data["nilai"] == [
+            {"baris": 1, "jenis": "unit", "nilai_sipd": "1432", "tujuan": "1.02.0.00.0.00.01.0000"}
+        ]
+        with pytest.raises(ValidationError, match="daftar 'nilai'"):
+            parse_json('{"nilai": 3}')
 
     @pytest.mark.parametrize(
         ("row", "fragment"),
@@ -676,6 +700,8 @@ class TestSipdDryRunAndImport:
                 records=sipd_read(as_json(sipd_data())),
             )
         assert not ta27_subs(a).exists()
+        refusal = AuditEvent.objects.get(action="sipd.ditolak")
+        assert (refusal.actor, refusal.pemda_id) == (a.users["operator_opd"], a.pemda.pk)
 
     def test_year_not_opened_is_refused(self, sipd):
         with pytest.raises(ValidationError, match="belum dibuka"):
