@@ -136,7 +136,9 @@ def queue_reports(*, user, antrian: Antrian) -> QuerySet[Realisasi]:
             | Q(opd__nama__icontains=text)
             | Q(opd__singkatan__icontains=text)
         )
-    return qs.select_related("opd", "sub_kegiatan", "periode__tahun_anggaran").order_by(*ORDER)
+    return qs.select_related(
+        "opd", "sub_kegiatan__tahun_anggaran", "periode__tahun_anggaran"
+    ).order_by(*ORDER)
 
 
 def approval_count(*, user) -> int:

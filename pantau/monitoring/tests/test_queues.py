@@ -491,3 +491,37 @@ class TestComplianceOrder:
         login(client, world.a.users["verifikator"])
         page = client.get(reverse("monitoring:kepatuhan"), {"tahun": 2026, "bulan": 1}).text
         assert "Urutan: yang terburuk lebih dulu" in page
+
+
+class TestPaging:
+    def test_pages_keep_the_filter(self, client, world, monkeypatch):
+        a = world.a
+        first = report(a, a.sub, step="approve")
+        second = report(a, a.sub2, step="approve")
+        report(a, a.sub_pupr, step="approve")  # filtered out by the search
+        monkeypatch.setattr(queues, "PAGE_SIZE", 1)
+        login(client, a.users["verifikator"])
+        url = reverse("monitoring:antrian-verifikasi")
+        one = client.get(url, {"q": "1.02.02"}).text
+        assert f'data-laporan="{first.pk}"' in one and f'data-laporan="{second.pk}"' not in one
+        assert "halaman=2" in one and "q=1.02.02" in one
+        two = client.get(url, {"q": "1.02.02", "halaman": 2}).text
+        assert f'data-laporan="{second.pk}"' in two and f'data-laporan="{first.pk}"' not in two
+
+    def test_the_queue_page_does_not_query_per_report(self, client, world):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        a = world.a
+        login(client, a.users["verifikator"])
+        url = reverse("monitoring:antrian-verifikasi")
+        report(a, a.sub, step="approve")
+        client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as few:
+            client.get(url)
+        report(a, a.sub2, step="approve")
+        report(a, a.sub_pupr, step="approve")
+        report(a, a.sub, bulan=2, step="approve")
+        with CaptureQueriesContext(connection) as more:
+            assert "data-laporan" in client.get(url).text
+        assert len(more.captured_queries) == len(few.captured_queries)
