@@ -10,6 +10,8 @@ urlpatterns = [
     ),
     path("akun/", v.akun_list, name="akun-list"),
     path("akun/baru/", v.akun_baru, name="akun-baru"),
+    path("akun/impor/", v.akun_impor, name="akun-impor"),
+    path("akun/templat.csv", v.akun_templat, name="akun-templat"),
     path("akun/<int:pk>/", v.akun_detail, name="akun-detail"),
     path("akun/<int:pk>/aktif/", v.akun_aktif, name="akun-aktif"),
     path("akun/<int:pk>/reset-sandi/", v.akun_reset_sandi, name="akun-reset-sandi"),

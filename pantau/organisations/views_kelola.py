@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from pantau.core.errors import error_messages
 from pantau.core.forms import add_service_errors
 from pantau.core.numbers import int_param
 from pantau.organisations import selectors_kelola as sel
+from pantau.organisations import services_akun_impor as impor
 from pantau.organisations import services_kelola as svc
 from pantau.organisations.choices import Role
 from pantau.organisations.forms_kelola import (
@@ -321,4 +323,73 @@ def opd_pecah(request, pk: int):
         request,
         "organisations/kelola_opd_pecah.html",
         _ctx(request, pemda, form=form, opd=opd, jumlah=jumlah),
+    )
+
+
+# --- accounts from a CSV ---------------------------------------------------------------------
+
+
+def _counts(result) -> dict:
+    if result is None:
+        return {}
+    return {f"n_{k}": result.count(k) for k in ("baru", "diubah", "tetap", "galat")}
+
+
+@login_required
+def akun_templat(request):
+    pemda = _pemda(request)  # admins only, like the import itself
+    response = HttpResponse(impor.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="templat-akun-{pemda.kode}.csv"'
+    return response
+
+
+@never_cache
+@login_required
+def akun_impor(request):
+    """Upload, dry run (each row's outcome and every problem), then the real import of the same
+    text (carried in the page, re-checked in full before anything is written)."""
+    pemda = _pemda(request)
+    result, content, refused = None, "", []
+    if request.method == "POST":
+        upload = request.FILES.get("berkas")
+        if upload is not None:
+            if upload.size > impor.MAX_BYTES:
+                refused.append(_("Berkas terlalu besar (maksimum 1 MB)."))
+            else:
+                raw = upload.read()
+                content = raw.decode("utf-8-sig", errors="replace")
+                data = raw
+        else:
+            content = request.POST.get("isi", "")[: impor.MAX_BYTES]
+            data = content.encode("utf-8")
+        if content and not refused:
+            real = request.POST.get("langkah") == "impor"
+            try:
+                result = impor.account_import(
+                    actor=request.user, pemda=pemda, content=data, dry_run=not real
+                )
+            except ValidationError as exc:
+                refused += error_messages(exc)
+            else:
+                if result.written:
+                    return render(
+                        request,
+                        "organisations/akun_impor_selesai.html",
+                        _ctx(request, pemda, result=result, **_counts(result)),
+                    )
+        elif not refused:
+            refused.append(_("Pilih berkas CSV."))
+    return render(
+        request,
+        "organisations/akun_impor.html",
+        _ctx(
+            request,
+            pemda,
+            result=result,
+            content=content,
+            refused=refused,
+            columns=impor.COLUMNS,
+            roles=Role.values,
+            **_counts(result),
+        ),
     )
