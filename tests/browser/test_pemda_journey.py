@@ -67,3 +67,20 @@ def test_first_run_then_the_admin_creates_an_account(
     user = get_user_model().objects.get(username="siti.dinkes")
     assert user.check_password(temp)
     assert Membership.objects.get(user=user).opd.singkatan == "Dinkes"
+
+    # many at once: the dry run lists each row, nothing is written yet
+    phone.goto(f"{base}/kelola/akun/impor/")
+    csv = (
+        "nama_pengguna;nama_depan;nama_belakang;email;peran;kode_opd;jabatan\n"
+        "budi.dinkes;Budi;;;kepala_opd;1.02.0.00.0.00.01.0000;Kepala Dinas\n"
+        "wa.bappeda;Wa Ode;;bukan-email;verifikator;;\n"
+    ).encode()
+    phone.set_input_files(
+        "#berkas", files=[{"name": "akun.csv", "mimeType": "text/csv", "buffer": csv}]
+    )
+    phone.get_by_role("button", name="Periksa (belum menyimpan)").click()
+    phone.wait_for_selector("text=Hasil pemeriksaan")
+    assert "baris 3, kolom email" in phone.locator("body").inner_text()
+    assert no_horizontal_scroll(phone)
+    _shot(phone, "akun-impor")
+    assert not get_user_model().objects.filter(username="budi.dinkes").exists()
