@@ -26,9 +26,17 @@ class PasswordChangeRequiredMiddleware:
 
     @staticmethod
     def _must_change(request, user) -> bool:
-        # once per session: the flag is set by an admin's reset, which ends every session
-        if SESSION_KEY not in request.session:
-            from pantau.organisations.selectors_kelola import must_change_password
-
-            request.session[SESSION_KEY] = must_change_password(user=user)
+        # read once per session, at sign-in (remember_password_flag); an admin's reset changes
+        # the password hash, which ends every open session, so the flag cannot go stale
+        if SESSION_KEY not in request.session:  # a session from before this feature
+            remember_password_flag(request=request, user=user)
         return request.session[SESSION_KEY]
+
+
+def remember_password_flag(sender=None, *, request, user, **kwargs) -> None:
+    """At sign-in (Django's `user_logged_in`): note in the session whether the person must
+    first choose a new password."""
+    from pantau.organisations.selectors_kelola import must_change_password
+
+    if request is not None and hasattr(request, "session"):
+        request.session[SESSION_KEY] = must_change_password(user=user)
