@@ -189,7 +189,10 @@ def setup_code_get_or_make() -> str:
         return path.read_text(encoding="ascii").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     code = "-".join(secrets.token_hex(3).upper() for _i in range(4))  # 96 bits
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another request made it a moment ago
+        return path.read_text(encoding="ascii").strip()
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(code + "\n")
     return code

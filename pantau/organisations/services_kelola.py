@@ -55,6 +55,10 @@ def account_check(*, actor, pemda: Pemda, user) -> None:
         raise PermissionDenied(_("Akun ini tidak dapat Anda kelola."))
 
 
+def _is_self(actor, user) -> bool:
+    return actor is not None and getattr(actor, "pk", None) == user.pk
+
+
 def _temporary_password() -> str:
     # 4 groups of 4 from an alphabet without look-alikes: easy to read out, ~80 bits
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -161,6 +165,10 @@ def account_update(
     email = email.strip()
     _check_person(username=None, email=email)
     _check_role(pemda=pemda, role=role, opd=opd)
+    if _is_self(actor, user) and role != Role.ADMIN and not actor.is_superuser:
+        raise ValidationError(
+            {"role": _("Anda tidak dapat melepas peran admin Anda sendiri; minta admin lain.")}
+        )
     user = User.objects.select_for_update().get(pk=user.pk)
     before = {k: getattr(user, k) for k in ("first_name", "last_name", "email")}
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
@@ -191,7 +199,7 @@ def account_set_active(*, actor, pemda: Pemda, user, aktif: bool):
     """Deactivate (the person can no longer sign in; their name stays on every trail) or
     reactivate an account."""
     account_check(actor=actor, pemda=pemda, user=user)
-    if actor is not None and actor.pk == user.pk and not aktif:
+    if _is_self(actor, user) and not aktif:
         raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == aktif:

@@ -173,6 +173,13 @@ class TestAccountChanges:
                 actor=_admin(world), pemda=world.a.pemda, user=_admin(world), aktif=False
             )
 
+    def test_admin_cannot_drop_their_own_admin_role(self, world):
+        admin = _admin(world)
+        with pytest.raises(ValidationError) as exc:
+            svc.account_update(actor=admin, pemda=world.a.pemda, user=admin, role="auditor")
+        assert "role" in exc.value.message_dict
+        assert Membership.objects.get(user=admin).role == "admin"
+
     def test_password_reset_sets_temporary_and_must_change(self, world):
         user = world.a.users["operator_opd"]
         temp = svc.account_password_reset(actor=_admin(world), pemda=world.a.pemda, user=user)
