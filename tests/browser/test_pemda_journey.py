@@ -71,10 +71,10 @@ def test_first_run_then_the_admin_creates_an_account(
     # many at once: the dry run lists each row, nothing is written yet
     phone.goto(f"{base}/kelola/akun/impor/")
     csv = (
-        "nama_pengguna;nama_depan;nama_belakang;email;peran;kode_opd;jabatan\n"
-        "budi.dinkes;Budi;;;kepala_opd;1.02.0.00.0.00.01.0000;Kepala Dinas\n"
-        "wa.bappeda;Wa Ode;;bukan-email;verifikator;;\n"
-    ).encode()
+        b"nama_pengguna;nama_depan;nama_belakang;email;peran;kode_opd;jabatan\n"
+        b"budi.dinkes;Budi;;;kepala_opd;1.02.0.00.0.00.01.0000;Kepala Dinas\n"
+        b"wa.bappeda;Wa Ode;;bukan-email;verifikator;;\n"
+    )
     phone.set_input_files(
         "#berkas", files=[{"name": "akun.csv", "mimeType": "text/csv", "buffer": csv}]
     )
