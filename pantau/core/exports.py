@@ -7,7 +7,7 @@ This module only writes them (decision 0024):
 - XLSX with XlsxWriter in constant-memory mode into a temporary file that is then streamed: a
   title block (title, pemda, filter, time of export in the pemda's zone), the header row frozen
   with an autofilter, Rupiah as `#,##0`, percentages as `0.00"%"` (the figure as the page shows
-  it, 87.5 for 87,5 %, so the cell holds the very number of the page), dates as dates. Text is
+  it, 87.5 for 87,5 %, to two decimals: `rounded`), dates as dates. Text is
   always written as a string (never a formula, a URL or a number).
 - CSV streamed row by row, UTF-8 with a BOM (Excel reads the encoding from it), comma separated;
   with `pemisah=titik-koma` semicolon separated with a decimal comma, as an Excel set to
@@ -25,7 +25,7 @@ import tempfile
 import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
@@ -38,6 +38,7 @@ FORMATS = ("xlsx", "csv")
 KINDS = ("text", "money", "percent", "number", "date")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
+CENT = Decimal("0.01")
 TITLE_ROWS = 5  # title, pemda, filter, time of export, an empty row; then the header
 
 
@@ -118,6 +119,15 @@ def response(tabel: Tabel, fmt: str, *, semicolon: bool = False):
 # --- XLSX ------------------------------------------------------------------------------------
 
 
+def rounded(kolom: Kolom, value):
+    """A percentage as the file carries it: two decimals, half up (the precision the ranking
+    scores with; the page shows one). Stored percentages have two already; a computed ratio
+    (Decimal division) is cut here, the same in XLSX and CSV. Other numbers stay as they are."""
+    if kolom.jenis == "percent" and isinstance(value, Decimal):
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return value
+
+
 def _number(value):
     """A number cell's value: Decimal and int as a number, None as an empty cell."""
     if value is None or value == "":
@@ -180,7 +190,7 @@ def _write_cell(sheet, r: int, c: int, kolom: Kolom, value, formats) -> None:
     elif kolom.jenis == "date":
         sheet.write_datetime(r, c, value, formats["date"])
     else:
-        sheet.write_number(r, c, _number(value), formats[kolom.jenis])
+        sheet.write_number(r, c, _number(rounded(kolom, value)), formats[kolom.jenis])
 
 
 def xlsx_response(tabel: Tabel) -> FileResponse:
@@ -207,7 +217,7 @@ def csv_value(kolom: Kolom, value, *, semicolon: bool = False):
     if kolom.jenis == "date":
         return value.isoformat()
     if kolom.jenis in {"money", "percent", "number"}:
-        text = str(value)
+        text = str(rounded(kolom, value))
         return text.replace(".", ",") if semicolon else text
     return safe_cell(str(value))
 

@@ -1,0 +1,417 @@
+"""Downloads of the evaluation lists (issue 11 §5, decision 0024): a dashboard drill-down (every
+row, not one page), the OPD ranking of the dashboard, the OPD list with its progress and one
+OPD's plan tree. Each reads through the page's own selectors with the page's parameters (the
+helpers of the page views), so a file holds the page's rows, order and figures; what the user
+may not read is absent as on the page (evaluation.terbaca)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from pantau.audit.services_ekspor import ekspor_record
+from pantau.core.exports import Kolom, Tabel, format_of, response, semicolon_of
+from pantau.core.numbers import int_param
+from pantau.evaluation import kelompok as program_group
+from pantau.evaluation.choices import Dasar
+from pantau.evaluation.periods import bulan_dipilih
+from pantau.evaluation.progress import Progress
+from pantau.evaluation.selectors import dashboard_for, ketepatan_opd, rincian_for
+from pantau.evaluation.selectors_ekspor import rincian_semua
+from pantau.evaluation.selectors_opd import opd_progress, plan_tree_for_opd
+from pantau.evaluation.views import _pemda_and_period
+from pantau.monitoring.models import BULAN
+from pantau.organisations.access import access_opd
+from pantau.organisations.choices import JenisOpd
+from pantau.organisations.selectors import opd_list_for_user, pemda_list_for_user
+from pantau.planning.selectors import tahun_anggaran_list, tahun_anggaran_pick
+
+_CENT = Decimal("0.01")  # the score as the page shows it (2 decimals)
+
+PROGRESS_KOLOM = (
+    (_l("Pagu (Rp)"), "money", 18),
+    (_l("Realisasi (Rp)"), "money", 18),
+    (_l("Realisasi keuangan (%)"), "percent", 12),
+    (_l("Fisik (%)"), "percent", 10),
+    (_l("Rencana fisik (%)"), "percent", 10),
+    (_l("Serapan terhadap rencana kas (%)"), "percent", 12),
+)
+
+
+def _kolom(*specs) -> list[Kolom]:
+    return [Kolom(str(judul), jenis, lebar) for spec in specs for judul, jenis, lebar in spec]
+
+
+def _progress(p: Progress) -> tuple:
+    return (
+        p.pagu,
+        p.realisasi,
+        p.persen_keuangan,
+        p.fisik,
+        p.target_fisik,
+        p.serapan_terhadap_rencana,
+    )
+
+
+def _fmt(request) -> str:
+    fmt = format_of(request)
+    if fmt is None:
+        raise _BadFormatError
+    return fmt
+
+
+class _BadFormatError(Exception):
+    pass
+
+
+def _refuse_bad_format(view):
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _BadFormatError:
+            return HttpResponseBadRequest(_("Format unduhan tidak dikenal."))
+
+    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+    return wrapped
+
+
+def _dasar_label(dasar: str) -> str:
+    return _("dilaporkan") if dasar == Dasar.DILAPORKAN else _("terverifikasi")
+
+
+def _send(request, *, daftar, fmt, tabel, baris, saringan, pemda, opd_id=None):
+    ekspor_record(
+        actor=request.user,
+        daftar=daftar,
+        format=fmt,
+        saringan=saringan,
+        jumlah_baris=len(baris),
+        pemda_id=pemda.pk,
+        opd_id=opd_id,
+    )
+    tabel.pemda, tabel.zona_waktu = pemda.nama, pemda.zona_waktu
+    return response(tabel, fmt, semicolon=semicolon_of(request))
+
+
+# --- dashboard drill-down ---------------------------------------------------------------------
+
+RINCIAN_SUB_KOLOM = (
+    (_l("Kode sub kegiatan"), "text", 22),
+    (_l("Sub kegiatan"), "text", 50),
+    (_l("OPD"), "text", 16),
+    (_l("Pagu (Rp)"), "money", 18),
+    (_l("Realisasi (Rp)"), "money", 18),
+    (_l("Fisik (%)"), "percent", 10),
+    (_l("Rencana fisik (%)"), "percent", 10),
+    (_l("Rencana kas (Rp)"), "money", 18),
+    (_l("Status fisik"), "text", 14),
+    (_l("Melebihi pagu"), "text", 10),
+    (_l("Sudah melapor"), "text", 10),
+)
+RINCIAN_INDIKATOR_KOLOM = (
+    (_l("Indikator"), "text", 50),
+    (_l("OPD"), "text", 16),
+    (_l("Satuan"), "text", 12),
+    (_l("Target"), "number", 12),
+    (_l("Realisasi"), "number", 12),
+    (_l("Capaian (%)"), "percent", 12),
+    (_l("Kategori"), "text", 16),
+    (_l("Catatan"), "text", 30),
+)
+
+
+def _ya(value) -> str:
+    return _("ya") if value else _("tidak")
+
+
+def _rincian_rows(rincian, rows) -> tuple[list[Kolom], list[tuple]]:
+    if rincian.jenis == "indikator":
+        return _kolom(RINCIAN_INDIKATOR_KOLOM), [
+            (
+                r.indikator.nama,
+                r.opd.singkatan or r.opd.nama,
+                r.indikator.satuan,
+                r.target,
+                r.realisasi,
+                r.hasil.persen,
+                str(r.kategori.label) if r.kategori and r.hasil.persen is not None else "",
+                str(r.catatan_label) if r.hasil.persen is None else "",
+            )
+            for r in rows
+        ]
+    return _kolom(RINCIAN_SUB_KOLOM), [
+        (
+            r.sub_kegiatan.kode,
+            r.sub_kegiatan.nama,
+            r.opd.singkatan or r.opd.nama,
+            r.pagu,
+            r.realisasi,
+            r.fisik,
+            r.target_fisik,
+            r.rencana_kas,
+            r.status_fisik,
+            _ya(r.melebihi_pagu),
+            _ya(r.dilaporkan),
+        )
+        for r in rows
+    ]
+
+
+@login_required
+@_refuse_bad_format
+def rincian_unduh(request, jenis: str):
+    """Every row behind one dashboard figure, as the drill-down page lists them."""
+    fmt = _fmt(request)
+    pemda, ta, period, dasar, kalender = _pemda_and_period(request)
+    if ta is None:
+        raise Http404
+    kelompok = program_group.kelompok_parse(request.GET.get("program"))
+    kecamatan = (request.GET.get("kecamatan") or "")[:20] or None
+    data = rincian_for(
+        user=request.user,
+        tahun_anggaran=ta,
+        bulan=period.bulan_akhir,
+        jenis=jenis,
+        opd_id=int_param(request.GET.get("opd")),
+        kecamatan=kecamatan,
+        dasar=dasar,
+        kalender=kalender,
+        catatan=request.GET.get("catatan"),
+        kelompok=kelompok,
+    )
+    kolom, baris = _rincian_rows(data, rincian_semua(user=request.user, rincian=data))
+    saringan = [(_("Tahun"), str(ta.tahun)), (_("Periode"), str(period.label))]
+    saringan.append((_("Angka"), _dasar_label(dasar)))
+    if kelompok:
+        saringan.append((_("Program"), str(program_group.label(kelompok))))
+    if data.opd:
+        saringan.append((_("OPD"), data.opd.singkatan or data.opd.nama))
+    if data.kecamatan:
+        saringan.append((_("Kecamatan"), data.kecamatan.nama))
+    if data.catatan:
+        saringan.append((_("Catatan"), data.catatan_label))
+    tabel = Tabel(judul=_("Rincian %(j)s") % {"j": jenis}, kolom=kolom, baris=baris)
+    tabel.saringan = saringan
+    return _send(
+        request,
+        daftar=f"evaluation:rincian:{jenis}",
+        fmt=fmt,
+        tabel=tabel,
+        baris=baris,
+        saringan={
+            "tahun": ta.tahun,
+            "periode": period.kode,
+            "dasar": dasar,
+            "program": kelompok,
+            "opd": data.opd.pk if data.opd else None,
+            "kecamatan": kecamatan,
+            "catatan": data.catatan,
+        },
+        pemda=pemda,
+        opd_id=data.opd.pk if data.opd else None,
+    )
+
+
+# --- ranking ----------------------------------------------------------------------------------
+
+PERINGKAT_KOLOM = (
+    (_l("Peringkat"), "number", 10),
+    (_l("Kode OPD"), "text", 24),
+    (_l("OPD"), "text", 45),
+    (_l("Skor"), "number", 10),
+    (_l("Capaian indikator (%)"), "percent", 12),
+    (_l("Serapan terhadap rencana kas (%)"), "percent", 12),
+    (_l("Fisik terhadap rencana (%)"), "percent", 12),
+    (_l("Laporan tepat waktu (%)"), "percent", 12),
+    (_l("Realisasi keuangan (%)"), "percent", 12),
+    (_l("Fisik (%)"), "percent", 10),
+    (_l("Sub kegiatan kritis"), "number", 10),
+    (_l("Komponen tidak terdefinisi"), "text", 30),
+)
+
+
+@login_required
+@_refuse_bad_format
+def peringkat_unduh(request):
+    """The OPD ranking of the dashboard, with the same year, period, basis and programme group."""
+    fmt = _fmt(request)
+    pemda, ta, period, dasar, kalender = _pemda_and_period(request)
+    if ta is None:
+        raise Http404
+    years = list(tahun_anggaran_list(user=request.user, pemda=pemda))
+    kelompok = program_group.kelompok_parse(request.GET.get("program"))
+    _periode, ketepatan = ketepatan_opd(user=request.user, tahun_anggaran=ta, kelompok=kelompok)
+    board = dashboard_for(
+        user=request.user,
+        tahun_anggaran=ta,
+        bulan=period.bulan_akhir,
+        ketepatan=ketepatan,
+        tahun_lalu=next((y for y in years if y.tahun == ta.tahun - 1), None),
+        bulan_awal=period.bulan_awal,
+        dasar=dasar,
+        kalender=kalender,
+        kelompok=kelompok,
+    )
+    baris = [
+        (
+            r.skor.peringkat if r.skor else None,
+            r.opd.kode,
+            r.opd.nama,
+            r.skor.nilai.quantize(_CENT) if r.skor and r.skor.nilai is not None else None,
+            r.capaian,
+            r.serapan_terhadap_rencana,
+            r.fisik_terhadap_rencana,
+            r.ketepatan,
+            r.progress.persen_keuangan,
+            r.progress.fisik,
+            r.kritis,
+            r.skor.catatan_label if r.skor else _("tanpa anggaran"),
+        )
+        for r in board.opd_rows
+    ]
+    saringan = [
+        (_("Tahun"), str(ta.tahun)),
+        (_("Periode"), str(period.label)),
+        (_("Angka"), _dasar_label(dasar)),
+    ]
+    if kelompok:
+        saringan.append((_("Program"), str(program_group.label(kelompok))))
+    tabel = Tabel(
+        judul=_("Peringkat OPD"), kolom=_kolom(PERINGKAT_KOLOM), baris=baris, saringan=saringan
+    )
+    return _send(
+        request,
+        daftar="evaluation:peringkat",
+        fmt=fmt,
+        tabel=tabel,
+        baris=baris,
+        saringan={"tahun": ta.tahun, "periode": period.kode, "dasar": dasar, "program": kelompok},
+        pemda=pemda,
+    )
+
+
+# --- OPD list and OPD plan tree -----------------------------------------------------------------
+
+OPD_KOLOM = (
+    (_l("Kode OPD"), "text", 24),
+    (_l("OPD"), "text", 45),
+    (_l("Singkatan"), "text", 14),
+    (_l("Jumlah sub kegiatan"), "number", 10),
+)
+
+
+@login_required
+@_refuse_bad_format
+def opd_list_unduh(request):
+    """The OPD list of one pemda with each OPD's progress, filtered as the page is."""
+    fmt = _fmt(request)
+    q = request.GET.get("q", "").strip()[:100]
+    jenis = request.GET.get("jenis", "")
+    jenis = jenis if jenis in JenisOpd.values else ""
+    dasar = Dasar.parse(request.GET.get("dasar"))
+    pemda = pemda_list_for_user(user=request.user).first()
+    if pemda is None:
+        raise Http404
+    ta = tahun_anggaran_pick(user=request.user, pemda=pemda, tahun=request.GET.get("tahun"))
+    if ta is None:
+        raise Http404
+    bulan, _kalender = bulan_dipilih(ta, request.GET.get("bulan"))
+    progress = opd_progress(user=request.user, tahun_anggaran=ta, bulan=bulan, dasar=dasar)
+    opds = [
+        o for o in opd_list_for_user(user=request.user, q=q, jenis=jenis) if o.pemda_id == pemda.pk
+    ]
+    baris = []
+    for opd in opds:
+        p = progress.get(opd.id, Progress())
+        baris.append((opd.kode, opd.nama, opd.singkatan, p.jumlah_sub, *_progress(p)))
+    saringan = [
+        (_("Tahun"), str(ta.tahun)),
+        (_("Bulan"), str(BULAN[bulan - 1])),
+        (_("Angka"), _dasar_label(dasar)),
+    ]
+    if q:
+        saringan.append((_("Cari"), q))
+    if jenis:
+        saringan.append((_("Jenis"), str(JenisOpd(jenis).label)))
+    tabel = Tabel(
+        judul=_("Daftar OPD"),
+        kolom=_kolom(OPD_KOLOM, PROGRESS_KOLOM),
+        baris=baris,
+        saringan=saringan,
+    )
+    return _send(
+        request,
+        daftar="organisations:opd-list",
+        fmt=fmt,
+        tabel=tabel,
+        baris=baris,
+        saringan={"tahun": ta.tahun, "bulan": bulan, "dasar": dasar, "q": q, "jenis": jenis},
+        pemda=pemda,
+    )
+
+
+POHON_KOLOM = (
+    (_l("Tingkat"), "text", 12),
+    (_l("Kode"), "text", 24),
+    (_l("Nama"), "text", 50),
+    (_l("Kecamatan"), "text", 16),
+    (_l("Sumber dana"), "text", 12),
+)
+
+
+@login_required
+@_refuse_bad_format
+def opd_detail_unduh(request, pk: int):
+    """One OPD's plan tree (program, kegiatan, sub kegiatan, in the page's order) with progress."""
+    fmt = _fmt(request)
+    opd = access_opd(request.user, pk)
+    ta = tahun_anggaran_pick(user=request.user, pemda=opd.pemda, tahun=request.GET.get("tahun"))
+    if ta is None:
+        raise Http404
+    dasar = Dasar.parse(request.GET.get("dasar"))
+    bulan, _kalender = bulan_dipilih(ta, request.GET.get("bulan"))
+    tree = plan_tree_for_opd(
+        user=request.user, opd=opd, tahun_anggaran=ta, bulan=bulan, dasar=dasar
+    )
+    baris = []
+    for pn in tree:
+        baris.append((_("Program"), pn.obj.kode, pn.obj.nama, "", "", *_progress(pn.progress)))
+        for kn in pn.children:
+            baris.append((_("Kegiatan"), kn.obj.kode, kn.obj.nama, "", "", *_progress(kn.progress)))
+            for sn in kn.children:
+                sub = sn.obj
+                baris.append(
+                    (
+                        _("Sub kegiatan"),
+                        sub.kode,
+                        sub.nama,
+                        sub.kecamatan.nama if sub.kecamatan else "",
+                        sub.sumber_dana.kode if sub.sumber_dana else "",
+                        *_progress(sn.progress),
+                    )
+                )
+    tabel = Tabel(
+        judul=_("Rencana dan kemajuan OPD"),
+        kolom=_kolom(POHON_KOLOM, PROGRESS_KOLOM),
+        baris=baris,
+        saringan=[
+            (_("OPD"), opd.singkatan or opd.nama),
+            (_("Tahun"), str(ta.tahun)),
+            (_("Bulan"), str(BULAN[bulan - 1])),
+            (_("Angka"), _dasar_label(dasar)),
+        ],
+    )
+    return _send(
+        request,
+        daftar="organisations:opd-detail",
+        fmt=fmt,
+        tabel=tabel,
+        baris=baris,
+        saringan={"opd": opd.pk, "tahun": ta.tahun, "bulan": bulan, "dasar": dasar},
+        pemda=opd.pemda,
+        opd_id=opd.pk,
+    )
