@@ -57,7 +57,7 @@ class TestXlsx:
         assert sheet["B7"].value == 1234567.89 and sheet["B7"].number_format == "#,##0"
         assert sheet["C7"].value == 87.5 and sheet["C7"].number_format == '0.00"%"'
         assert sheet["C8"].value == 66.67  # a computed ratio: two decimals, half up
-        assert sheet["E7"].value == dt.datetime(2026, 6, 30)
+        assert sheet["E7"].value.date() == dt.date(2026, 6, 30)
         assert sheet["B8"].value is None and sheet["D9"].value == 0
 
     def test_formula_text_is_a_string_cell_never_a_formula(self):
