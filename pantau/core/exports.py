@@ -69,6 +69,7 @@ class Tabel:
     zona_waktu: str = "Asia/Makassar"
     saringan: list[tuple[str, str]] = field(default_factory=list)  # (label, value) in words
     nama_berkas: str = ""  # the file name's stem; from the title and the filter when empty
+    lembar: str = ""  # the sheet's name (31 characters at most); the title when empty
     dibuat: dt.datetime | None = None
 
     def waktu(self) -> dt.datetime:
@@ -151,7 +152,7 @@ def write_xlsx(tabel: Tabel, target) -> int:
             "remove_timezone": True,
         },
     )
-    sheet = book.add_worksheet(sheet_name(tabel.judul))
+    sheet = book.add_worksheet(sheet_name(tabel.lembar or tabel.judul))
     bold = book.add_format({"bold": True})
     formats = {
         "text": book.add_format({"text_wrap": False}),

@@ -108,7 +108,7 @@ RINCIAN_SUB_KOLOM = (
     (_l("Fisik (%)"), "percent", 10),
     (_l("Rencana fisik (%)"), "percent", 10),
     (_l("Rencana kas (Rp)"), "money", 18),
-    (_l("Status fisik"), "text", 14),
+    (_l("Peringatan"), "text", 30),
     (_l("Melebihi pagu"), "text", 10),
     (_l("Sudah melapor"), "text", 10),
 )
@@ -122,6 +122,29 @@ RINCIAN_INDIKATOR_KOLOM = (
     (_l("Kategori"), "text", 16),
     (_l("Catatan"), "text", 30),
 )
+
+
+RINCIAN_JUDUL = {
+    "sub": _l("Sub kegiatan di balik pagu, realisasi dan fisik"),
+    "kritis": _l("Sub kegiatan kritis"),
+    "uang": _l("Uang terserap tanpa kemajuan fisik"),
+    "kas": _l("Realisasi di atas rencana kas"),
+    "belum": _l("Sub kegiatan yang belum melapor"),
+    "melebihi": _l("Realisasi melebihi pagu yang berlaku"),
+    "indikator": _l("Indikator di balik capaian"),
+}
+
+
+def _peringatan(r) -> str:
+    """The warnings of a roll-up row in words, most serious first (as the page's badges)."""
+    words = []
+    if r.status_fisik == "kritis":
+        words.append(_("Kritis"))
+    if r.uang_tanpa_fisik:
+        words.append(_("Uang tanpa fisik"))
+    if r.di_atas_rencana_kas:
+        words.append(_("Di atas rencana kas"))
+    return ", ".join(words)
 
 
 def _ya(value) -> str:
@@ -153,7 +176,7 @@ def _rincian_rows(rincian, rows) -> tuple[list[Kolom], list[tuple]]:
             r.fisik,
             r.target_fisik,
             r.rencana_kas,
-            r.status_fisik,
+            _peringatan(r),
             _ya(r.melebihi_pagu),
             _ya(r.dilaporkan),
         )
@@ -194,8 +217,13 @@ def rincian_unduh(request, jenis: str):
         saringan.append((_("Kecamatan"), data.kecamatan.nama))
     if data.catatan:
         saringan.append((_("Catatan"), data.catatan_label))
-    tabel = Tabel(judul=_("Rincian %(j)s") % {"j": jenis}, kolom=kolom, baris=baris)
-    tabel.saringan = saringan
+    tabel = Tabel(
+        judul=str(RINCIAN_JUDUL[jenis]),
+        lembar=_("Rincian %(jenis)s") % {"jenis": jenis},
+        kolom=kolom,
+        baris=baris,
+        saringan=saringan,
+    )
     return _send(
         request,
         daftar=f"evaluation:rincian:{jenis}",

@@ -214,3 +214,48 @@ def test_pages_link_their_downloads_with_the_filters(client, hidden):
     )
     listing = client.get(_url("organisations:opd-list", q="dinas", **OPD_JUNE)).content.decode()
     assert "/opd/unduh/?q=dinas&amp;tahun=2026&amp;bulan=6&amp;format=xlsx" in listing
+
+
+def test_indicator_drill_down_export(client, world, clock):
+    """The indicators behind the achievement: the page's rows with their achievement (two
+    decimals in the file, full precision on the page before display rounding) and category; an
+    indicator of a rahasia sub kegiatan is absent for the verifier and there for a reader."""
+    from pantau.monitoring.models import PeriodeLaporan
+    from pantau.monitoring.services import realisasi_indikator_save
+    from pantau.planning.choices import Rumus
+    from pantau.planning.services import indikator_create
+
+    clock.set("2026-04-20 09:00")
+    march = PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=3)
+    for sub, nama, nilai in (
+        (world.a.sub, "Cakupan imunisasi", "90999.96"),
+        (world.a.sub2, "Indikator canary rahasia", "50000"),
+    ):
+        ind = indikator_create(
+            actor=None,
+            induk=sub,
+            nama=nama,
+            satuan="orang",
+            rumus=Rumus.TREN_POSITIF,
+            target_tahunan=Decimal(400_000),
+            **{f"target_tw{q}": Decimal(100_000) for q in range(1, 5)},
+        )
+        realisasi_indikator_save(actor=None, indikator=ind, periode=march, nilai=Decimal(nilai))
+        verified(world.a, sub, 3, 0, 10)
+    classify(world.a, world.a.sub2, "rahasia")
+    query = {"tahun": 2026, "periode": 3}
+    for role, names in (
+        ("verifikator", ["Cakupan imunisasi"]),
+        ("pimpinan", ["Cakupan imunisasi", "Indikator canary rahasia"]),
+    ):
+        _login(client, world.a.users[role])
+        page = client.get(_url("evaluation:rincian", "indikator", **query))
+        shown = list(page.context["page"])
+        url = _url("evaluation:rincian-unduh", "indikator", format="xlsx", **query)
+        header, rows, _raw = _table(client.get(url), "xlsx")
+        assert [r[0] for r in rows] == [r.indikator.nama for r in shown]
+        assert sorted(r[0] for r in rows) == sorted(names)
+        imunisasi = next(r for r in rows if r[0] == "Cakupan imunisasi")
+        assert dec(imunisasi[header.index("Capaian (%)")]) == Decimal(91)
+        assert imunisasi[header.index("Kategori")] == "Tinggi"
+        assert dec(imunisasi[header.index("Realisasi")]) == Decimal("90999.96")
