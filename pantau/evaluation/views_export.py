@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from pantau.audit.services_ekspor import ekspor_record
 from pantau.core.exports import Kolom, Tabel, format_of, response, semicolon_of
@@ -33,12 +33,12 @@ from pantau.planning.selectors import tahun_anggaran_list, tahun_anggaran_pick
 _CENT = Decimal("0.01")  # the score as the page shows it (2 decimals)
 
 PROGRESS_KOLOM = (
-    (_l("Pagu (Rp)"), "money", 18),
-    (_l("Realisasi (Rp)"), "money", 18),
-    (_l("Realisasi keuangan (%)"), "percent", 12),
-    (_l("Fisik (%)"), "percent", 10),
-    (_l("Rencana fisik (%)"), "percent", 10),
-    (_l("Serapan terhadap rencana kas (%)"), "percent", 12),
+    (gettext_lazy("Pagu (Rp)"), "money", 18),
+    (gettext_lazy("Realisasi (Rp)"), "money", 18),
+    (gettext_lazy("Realisasi keuangan (%)"), "percent", 12),
+    (gettext_lazy("Fisik (%)"), "percent", 10),
+    (gettext_lazy("Rencana fisik (%)"), "percent", 10),
+    (gettext_lazy("Serapan terhadap rencana kas (%)"), "percent", 12),
 )
 
 
@@ -100,38 +100,38 @@ def _send(request, *, daftar, fmt, tabel, baris, saringan, pemda, opd_id=None):
 # --- dashboard drill-down ---------------------------------------------------------------------
 
 RINCIAN_SUB_KOLOM = (
-    (_l("Kode sub kegiatan"), "text", 22),
-    (_l("Sub kegiatan"), "text", 50),
-    (_l("OPD"), "text", 16),
-    (_l("Pagu (Rp)"), "money", 18),
-    (_l("Realisasi (Rp)"), "money", 18),
-    (_l("Fisik (%)"), "percent", 10),
-    (_l("Rencana fisik (%)"), "percent", 10),
-    (_l("Rencana kas (Rp)"), "money", 18),
-    (_l("Peringatan"), "text", 30),
-    (_l("Melebihi pagu"), "text", 10),
-    (_l("Sudah melapor"), "text", 10),
+    (gettext_lazy("Kode sub kegiatan"), "text", 22),
+    (gettext_lazy("Sub kegiatan"), "text", 50),
+    (gettext_lazy("OPD"), "text", 16),
+    (gettext_lazy("Pagu (Rp)"), "money", 18),
+    (gettext_lazy("Realisasi (Rp)"), "money", 18),
+    (gettext_lazy("Fisik (%)"), "percent", 10),
+    (gettext_lazy("Rencana fisik (%)"), "percent", 10),
+    (gettext_lazy("Rencana kas (Rp)"), "money", 18),
+    (gettext_lazy("Peringatan"), "text", 30),
+    (gettext_lazy("Melebihi pagu"), "text", 10),
+    (gettext_lazy("Sudah melapor"), "text", 10),
 )
 RINCIAN_INDIKATOR_KOLOM = (
-    (_l("Indikator"), "text", 50),
-    (_l("OPD"), "text", 16),
-    (_l("Satuan"), "text", 12),
-    (_l("Target"), "number", 12),
-    (_l("Realisasi"), "number", 12),
-    (_l("Capaian (%)"), "percent", 12),
-    (_l("Kategori"), "text", 16),
-    (_l("Catatan"), "text", 30),
+    (gettext_lazy("Indikator"), "text", 50),
+    (gettext_lazy("OPD"), "text", 16),
+    (gettext_lazy("Satuan"), "text", 12),
+    (gettext_lazy("Target"), "number", 12),
+    (gettext_lazy("Realisasi"), "number", 12),
+    (gettext_lazy("Capaian (%)"), "percent", 12),
+    (gettext_lazy("Kategori"), "text", 16),
+    (gettext_lazy("Catatan"), "text", 30),
 )
 
 
 RINCIAN_JUDUL = {
-    "sub": _l("Sub kegiatan di balik pagu, realisasi dan fisik"),
-    "kritis": _l("Sub kegiatan kritis"),
-    "uang": _l("Uang terserap tanpa kemajuan fisik"),
-    "kas": _l("Realisasi di atas rencana kas"),
-    "belum": _l("Sub kegiatan yang belum melapor"),
-    "melebihi": _l("Realisasi melebihi pagu yang berlaku"),
-    "indikator": _l("Indikator di balik capaian"),
+    "sub": gettext_lazy("Sub kegiatan di balik pagu, realisasi dan fisik"),
+    "kritis": gettext_lazy("Sub kegiatan kritis"),
+    "uang": gettext_lazy("Uang terserap tanpa kemajuan fisik"),
+    "kas": gettext_lazy("Realisasi di atas rencana kas"),
+    "belum": gettext_lazy("Sub kegiatan yang belum melapor"),
+    "melebihi": gettext_lazy("Realisasi melebihi pagu yang berlaku"),
+    "indikator": gettext_lazy("Indikator di balik capaian"),
 }
 
 
@@ -247,18 +247,18 @@ def rincian_unduh(request, jenis: str):
 # --- ranking ----------------------------------------------------------------------------------
 
 PERINGKAT_KOLOM = (
-    (_l("Peringkat"), "number", 10),
-    (_l("Kode OPD"), "text", 24),
-    (_l("OPD"), "text", 45),
-    (_l("Skor"), "number", 10),
-    (_l("Capaian indikator (%)"), "percent", 12),
-    (_l("Serapan terhadap rencana kas (%)"), "percent", 12),
-    (_l("Fisik terhadap rencana (%)"), "percent", 12),
-    (_l("Laporan tepat waktu (%)"), "percent", 12),
-    (_l("Realisasi keuangan (%)"), "percent", 12),
-    (_l("Fisik (%)"), "percent", 10),
-    (_l("Sub kegiatan kritis"), "number", 10),
-    (_l("Komponen tidak terdefinisi"), "text", 30),
+    (gettext_lazy("Peringkat"), "number", 10),
+    (gettext_lazy("Kode OPD"), "text", 24),
+    (gettext_lazy("OPD"), "text", 45),
+    (gettext_lazy("Skor"), "number", 10),
+    (gettext_lazy("Capaian indikator (%)"), "percent", 12),
+    (gettext_lazy("Serapan terhadap rencana kas (%)"), "percent", 12),
+    (gettext_lazy("Fisik terhadap rencana (%)"), "percent", 12),
+    (gettext_lazy("Laporan tepat waktu (%)"), "percent", 12),
+    (gettext_lazy("Realisasi keuangan (%)"), "percent", 12),
+    (gettext_lazy("Fisik (%)"), "percent", 10),
+    (gettext_lazy("Sub kegiatan kritis"), "number", 10),
+    (gettext_lazy("Komponen tidak terdefinisi"), "text", 30),
 )
 
 
@@ -325,10 +325,10 @@ def peringkat_unduh(request):
 # --- OPD list and OPD plan tree -----------------------------------------------------------------
 
 OPD_KOLOM = (
-    (_l("Kode OPD"), "text", 24),
-    (_l("OPD"), "text", 45),
-    (_l("Singkatan"), "text", 14),
-    (_l("Jumlah sub kegiatan"), "number", 10),
+    (gettext_lazy("Kode OPD"), "text", 24),
+    (gettext_lazy("OPD"), "text", 45),
+    (gettext_lazy("Singkatan"), "text", 14),
+    (gettext_lazy("Jumlah sub kegiatan"), "number", 10),
 )
 
 
@@ -383,11 +383,11 @@ def opd_list_unduh(request):
 
 
 POHON_KOLOM = (
-    (_l("Tingkat"), "text", 12),
-    (_l("Kode"), "text", 24),
-    (_l("Nama"), "text", 50),
-    (_l("Kecamatan"), "text", 16),
-    (_l("Sumber dana"), "text", 12),
+    (gettext_lazy("Tingkat"), "text", 12),
+    (gettext_lazy("Kode"), "text", 24),
+    (gettext_lazy("Nama"), "text", 50),
+    (gettext_lazy("Kecamatan"), "text", 16),
+    (gettext_lazy("Sumber dana"), "text", 12),
 )
 
 

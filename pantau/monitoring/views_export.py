@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from pantau.audit.services_ekspor import ekspor_record
 from pantau.core.exports import Kolom, Tabel, format_of, response, semicolon_of
@@ -67,16 +67,16 @@ def _periode_daftar(opd, tahun, bulan):
 
 
 DAFTAR_KOLOM = (
-    (_l("Kode sub kegiatan"), "text", 22),
-    (_l("Sub kegiatan"), "text", 50),
-    (_l("Pagu (Rp)"), "money", 18),
-    (_l("Status"), "text", 20),
-    (_l("Realisasi keuangan (Rp)"), "money", 18),
-    (_l("Realisasi fisik (%)"), "percent", 12),
-    (_l("Fisik bulan lalu (%)"), "percent", 12),
-    (_l("Jumlah bukti"), "number", 10),
-    (_l("Kekurangan"), "text", 30),
-    (_l("Kendala"), "text", 40),
+    (gettext_lazy("Kode sub kegiatan"), "text", 22),
+    (gettext_lazy("Sub kegiatan"), "text", 50),
+    (gettext_lazy("Pagu (Rp)"), "money", 18),
+    (gettext_lazy("Status"), "text", 20),
+    (gettext_lazy("Realisasi keuangan (Rp)"), "money", 18),
+    (gettext_lazy("Realisasi fisik (%)"), "percent", 12),
+    (gettext_lazy("Fisik bulan lalu (%)"), "percent", 12),
+    (gettext_lazy("Jumlah bukti"), "number", 10),
+    (gettext_lazy("Kekurangan"), "text", 30),
+    (gettext_lazy("Kendala"), "text", 40),
 )
 
 
@@ -130,14 +130,14 @@ def daftar_unduh(request):
 
 
 KEPATUHAN_KOLOM = (
-    (_l("Kode OPD"), "text", 24),
-    (_l("OPD"), "text", 45),
-    (_l("Keadaan"), "text", 26),
-    (_l("Jumlah sub kegiatan"), "number", 12),
-    (_l("Tepat waktu"), "number", 10),
-    (_l("Terlambat"), "number", 10),
-    (_l("Belum"), "number", 10),
-    (_l("Tidak melapor"), "number", 10),
+    (gettext_lazy("Kode OPD"), "text", 24),
+    (gettext_lazy("OPD"), "text", 45),
+    (gettext_lazy("Keadaan"), "text", 26),
+    (gettext_lazy("Jumlah sub kegiatan"), "number", 12),
+    (gettext_lazy("Tepat waktu"), "number", 10),
+    (gettext_lazy("Terlambat"), "number", 10),
+    (gettext_lazy("Belum"), "number", 10),
+    (gettext_lazy("Tidak melapor"), "number", 10),
 )
 
 

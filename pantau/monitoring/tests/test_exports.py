@@ -169,3 +169,11 @@ class TestKepatuhanExport:
         event = AuditEvent.objects.get(action="daftar.ekspor")
         assert event.object_id == "monitoring:kepatuhan" and event.changes["format"] == "xlsx"
         assert event.pemda_id == june.a.pemda.pk
+
+
+def test_an_english_user_gets_english_headers(client, june, settings):
+    _login(client, june.a.users["operator_opd"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    header, rows = csv_table(_daftar(client, "csv", bulan=6))
+    assert header[:3] == ["Sub-activity code", "Sub-activity", "Budget (Rp)"]
+    assert rows[0][header.index("Status")] == "Verified"
