@@ -158,7 +158,8 @@ def write_xlsx(tabel: Tabel, target) -> int:
         "text": book.add_format({"text_wrap": False}),
         "money": book.add_format({"num_format": "#,##0"}),
         "percent": book.add_format({"num_format": '0.00"%"'}),
-        "number": book.add_format({"num_format": "#,##0.##"}),
+        "number": book.add_format({"num_format": "#,##0"}),
+        "pecahan": book.add_format({"num_format": "#,##0.00##"}),  # a number with decimals
         "date": book.add_format({"num_format": "dd/mm/yyyy"}),
     }
     header = book.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"})
@@ -191,7 +192,11 @@ def _write_cell(sheet, r: int, c: int, kolom: Kolom, value, formats) -> None:
     elif kolom.jenis == "date":
         sheet.write_datetime(r, c, value, formats["date"])
     else:
-        sheet.write_number(r, c, _number(rounded(kolom, value)), formats[kolom.jenis])
+        value = rounded(kolom, value)
+        style = kolom.jenis
+        if style == "number" and isinstance(value, Decimal) and value != value.to_integral():
+            style = "pecahan"
+        sheet.write_number(r, c, _number(value), formats[style])
 
 
 def xlsx_response(tabel: Tabel) -> FileResponse:
@@ -218,7 +223,8 @@ def csv_value(kolom: Kolom, value, *, semicolon: bool = False):
     if kolom.jenis == "date":
         return value.isoformat()
     if kolom.jenis in {"money", "percent", "number"}:
-        text = str(rounded(kolom, value))
+        value = rounded(kolom, value)
+        text = format(value, "f") if isinstance(value, Decimal) else str(value)
         return text.replace(".", ",") if semicolon else text
     return safe_cell(str(value))
 

@@ -59,6 +59,7 @@ class TestXlsx:
         assert sheet["C8"].value == 66.67  # a computed ratio: two decimals, half up
         assert sheet["E7"].value.date() == dt.date(2026, 6, 30)
         assert sheet["B8"].value is None and sheet["D9"].value == 0
+        assert sheet["D7"].number_format == "#,##0"
 
     def test_formula_text_is_a_string_cell_never_a_formula(self):
         sheet = xlsx_sheet(response(_tabel(), "xlsx"))
@@ -117,6 +118,14 @@ def test_safe_filename_is_ascii_without_path_characters():
     assert name == "kepatuhan-dinas-kesehatan-juni-2026.csv"
     assert safe_filename("../..", "xlsx") == "unduhan.xlsx"
     assert safe_filename("x" * 500, "csv") == "x" * 90 + ".csv"
+
+
+def test_decimals_never_in_exponent_form():
+    rows = [("a", Decimal("1E+2"), Decimal("0E-8"), Decimal("12.5"), None)]
+    _header, got = csv_table(csv_response(_tabel(rows=rows)))
+    assert got[0][1:4] == ["100", "0.00", "12.5"]
+    sheet = xlsx_sheet(response(_tabel(rows=rows), "xlsx"))
+    assert sheet["D7"].value == 12.5 and sheet["D7"].number_format == "#,##0.00##"
 
 
 def test_unknown_format_is_refused():
