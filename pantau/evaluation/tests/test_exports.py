@@ -259,3 +259,31 @@ def test_indicator_drill_down_export(client, world, clock):
         assert dec(imunisasi[header.index("Capaian (%)")]) == Decimal(91)
         assert imunisasi[header.index("Kategori")] == "Tinggi"
         assert dec(imunisasi[header.index("Realisasi")]) == Decimal("90999.96")
+
+
+def test_query_count_does_not_grow_with_the_rows(client, hidden):
+    """A download reads in a fixed number of queries, like its page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pantau.planning.services import sub_kegiatan_create
+
+    _login(client, hidden.a.users["pimpinan"])
+    urls = [
+        EXPORTS[name](hidden) + "&format=xlsx" for name in ("rincian", "opd-detail", "opd-list")
+    ]
+
+    def counts():
+        out = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            out.append(len(ctx.captured_queries))
+        return out
+
+    before = counts()
+    sub = sub_kegiatan_create(  # the last code the test nomenclature has
+        actor=None, kegiatan=hidden.a.kegiatan, kode="1.02.02.2.01.0003", pagu_murni=Decimal(10**6)
+    )
+    verified(hidden.a, sub, 6, 100_000, 10)
+    assert counts() == before
