@@ -184,6 +184,7 @@ def kepatuhan_unduh(request):
     )
     tabel = Tabel(
         judul=_("Kepatuhan laporan"),
+        nama_berkas=f"{_('Kepatuhan laporan')} {periode}",
         kolom=_kolom(KEPATUHAN_KOLOM),
         baris=baris,
         pemda=pemda.nama,

@@ -170,6 +170,13 @@ class TestKepatuhanExport:
         assert event.object_id == "monitoring:kepatuhan" and event.changes["format"] == "xlsx"
         assert event.pemda_id == june.a.pemda.pk
 
+    def test_file_name(self, client, june):
+        _login(client, june.a.users["verifikator"])
+        response = _kepatuhan(client, "csv", tahun=2026, bulan=6)
+        assert response["Content-Disposition"] == (
+            'attachment; filename="kepatuhan-laporan-juni-2026.csv"'
+        )
+
 
 def test_an_english_user_gets_english_headers(client, june, settings):
     _login(client, june.a.users["operator_opd"])
