@@ -29,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -109,12 +110,16 @@ def _stem(tabel: Tabel) -> str:
 
 
 def response(tabel: Tabel, fmt: str, *, semicolon: bool = False):
-    """The download of `tabel` in `fmt` ("xlsx" or "csv")."""
+    """The download of `tabel` in `fmt` ("xlsx" or "csv"), never kept by a cache (it holds what
+    one person may read)."""
     if fmt == "xlsx":
-        return xlsx_response(tabel)
-    if fmt == "csv":
-        return csv_response(tabel, semicolon=semicolon)
-    return HttpResponseBadRequest(_("Format unduhan tidak dikenal."))
+        res = xlsx_response(tabel)
+    elif fmt == "csv":
+        res = csv_response(tabel, semicolon=semicolon)
+    else:
+        return HttpResponseBadRequest(_("Format unduhan tidak dikenal."))
+    patch_cache_control(res, private=True, no_store=True)
+    return res
 
 
 # --- XLSX ------------------------------------------------------------------------------------

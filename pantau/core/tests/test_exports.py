@@ -83,6 +83,7 @@ class TestXlsx:
     def test_the_response_is_an_attachment_with_a_safe_name(self):
         res = response(_tabel(), "xlsx")
         assert res["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert res["Cache-Control"] == "private, no-store"
         assert res["Content-Disposition"] == (
             'attachment; filename="laporan-bulanan-dinkes-juni-2026.xlsx"'
         )
