@@ -6,6 +6,7 @@ may not read is absent as on the page (evaluation.terbaca)."""
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
@@ -69,18 +70,18 @@ class _BadFormatError(Exception):
 
 
 def _refuse_bad_format(view):
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except _BadFormatError:
             return HttpResponseBadRequest(_("Format unduhan tidak dikenal."))
 
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
     return wrapped
 
 
 def _dasar_label(dasar: str) -> str:
-    return _("dilaporkan") if dasar == Dasar.DILAPORKAN else _("terverifikasi")
+    return str(Dasar(dasar).label)
 
 
 def _send(request, *, daftar, fmt, tabel, baris, saringan, pemda, opd_id=None):
