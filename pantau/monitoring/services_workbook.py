@@ -545,14 +545,19 @@ def realisasi_workbook_import(
         return result
     changes = plan.new or plan.changed or plan.new_ind or plan.changed_ind
     if changes:
-        _write(actor, tahun_anggaran, plan, filename)
+        ind_ids = _write(actor, tahun_anggaran, plan, filename)
+        # Reports are written as drafts, which count on no basis (as in `realisasi_save`): the
+        # roll-ups move when they are submitted. Indicator values count at once.
+        if ind_ids:
+            handoff.emit(topics.INDICATOR_VALUES_CHANGED, indikator_ids=ind_ids)
     result.applied = True
     if progress is not None:
         progress(1, 1)
     return result
 
 
-def _write(actor, ta: TahunAnggaran, plan: _Plan, filename: str) -> None:
+def _write(actor, ta: TahunAnggaran, plan: _Plan, filename: str) -> set[int]:
+    """Bulk writes and their audit events; the ids of the indicators whose values changed."""
     now = timezone.now()
     Realisasi.objects.bulk_create(plan.new, batch_size=1000)
     changed = [obj for obj, _b, _k in plan.changed]
@@ -609,12 +614,7 @@ def _write(actor, ta: TahunAnggaran, plan: _Plan, filename: str) -> None:
             }
         },
     )
-    sub_ids = {o.sub_kegiatan_id for o in plan.new} | {o.sub_kegiatan_id for o in changed}
-    if sub_ids:
-        handoff.emit(topics.REPORTS_CHANGED, sub_ids=sub_ids)
-    ind_ids = {o.indikator_id for o in plan.new_ind} | {o.indikator_id for o in changed_ind}
-    if ind_ids:
-        handoff.emit(topics.INDICATOR_VALUES_CHANGED, indikator_ids=ind_ids)
+    return {o.indikator_id for o in plan.new_ind} | {o.indikator_id for o in changed_ind}
 
 
 def _diff(before: dict, obj, fields: list[str]) -> dict:
