@@ -322,7 +322,9 @@ class _Planner:
             out.append(
                 (
                     "fisik",
-                    _("Realisasi fisik harus di antara 0 dan 100% dengan paling banyak 2 desimal."),
+                    _(
+                        "Realisasi fisik harus di antara 0 dan 100 persen, dengan paling banyak 2 desimal."
+                    ),
                 )
             )
         return out
