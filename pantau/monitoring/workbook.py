@@ -348,6 +348,27 @@ def _cell(values: tuple, index: dict[str, int], key: str):
     return values[i] if i is not None and i < len(values) else None
 
 
+def _labels() -> dict[str, str]:
+    """The names of the read cells in messages, in the active language (once per row would be
+    three catalogue look-ups a row)."""
+    from django.utils.translation import get_language
+
+    language = get_language()
+    if _LABELS.get("_language") != language:
+        _LABELS.clear()
+        _LABELS.update(
+            _language=language,
+            bulan=_("Bulan"),
+            keuangan=_("Realisasi keuangan"),
+            fisik=_("Realisasi fisik"),
+            nilai=_("Nilai indikator"),
+        )
+    return _LABELS
+
+
+_LABELS: dict[str, str] = {}
+
+
 def _read_row(sheet: str, number: int, values: tuple, index, errors: CellErrors) -> Row:
     def col(key: str) -> str:
         return column_letter(index[key] + 1) if key in index else ""
@@ -359,15 +380,14 @@ def _read_row(sheet: str, number: int, values: tuple, index, errors: CellErrors)
     for key, text in (("opd", opd), ("kode", kode)):
         if not text:
             errors.add(sheet, number, col(key), _("Kode wajib diisi."))
-    bulan = errors.check(sheet, number, col("bulan"), read_month, get("bulan"), label=_("Bulan"))
+    labels = _labels()
+    bulan = errors.check(
+        sheet, number, col("bulan"), read_month, get("bulan"), label=labels["bulan"]
+    )
     if sheet == SHEET_REALISASI:
-        figures = ("keuangan", "fisik")
-        labels = {"keuangan": _("Realisasi keuangan"), "fisik": _("Realisasi fisik")}
-        texts = ("kendala", "tindak_lanjut")
+        figures, texts = ("keuangan", "fisik"), ("kendala", "tindak_lanjut")
     else:
-        figures = ("nilai",)
-        labels = {"nilai": _("Nilai indikator")}
-        texts = ("indikator", "catatan")
+        figures, texts = ("nilai",), ("indikator", "catatan")
     out: dict = {k: read_text(get(k)) for k in texts}
     blank = all(is_empty(get(k)) for k in figures) and not any(
         out[k] for k in texts if k != "indikator"
