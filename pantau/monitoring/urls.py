@@ -1,11 +1,13 @@
 from django.urls import path
 
-from pantau.monitoring import views
+from pantau.monitoring import views, views_workbook
 
 app_name = "monitoring"
 urlpatterns = [
     path("", views.daftar, name="daftar"),
     path("grid/", views.grid, name="grid"),
+    path("impor-realisasi/", views_workbook.impor, name="impor-realisasi"),
+    path("impor-realisasi/templat/", views_workbook.templat, name="templat-realisasi"),
     path("kepatuhan/", views.kepatuhan, name="kepatuhan"),
     path("periode/buka/", views.buka_periode, name="buka-periode"),
     path("laporan/<int:sub_id>/<int:bulan>/", views.laporan, name="laporan"),
