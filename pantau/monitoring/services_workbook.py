@@ -658,8 +658,8 @@ def _write(actor, ta: TahunAnggaran, plan: _Plan, filename: str) -> set[int]:
 
 
 def _insert(model, objs: list, now) -> None:
-    """New rows in one executemany per thousand. `bulk_create` spent most of a 10,000-row
-    import preparing each value of each row through its field (B3); here each column's
+    """New rows with COPY (PostgreSQL) or one executemany per thousand (SQLite). `bulk_create`
+    spent most of a 10,000-row import preparing each value of each row through its field (B3); here each column's
     converter is chosen once. The objects were checked as `full_clean` would (figures, digits,
     choices are set by the import itself); their primary keys are not read back."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -677,11 +677,17 @@ def _insert(model, objs: list, now) -> None:
             converters.append(lambda o, a=f.attname: getattr(o, a))
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: the fastest way in, same transaction
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for o in objs:
+                    copy.write_row([c(o) for c in converters])
+            return
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model
         for start in range(0, len(objs), 1000):
-            chunk = objs[start : start + 1000]
-            cursor.executemany(sql, [[c(o) for c in converters] for o in chunk])
+            cursor.executemany(
+                sql, [[c(o) for c in converters] for o in objs[start : start + 1000]]
+            )
 
 
 def _diff(before: dict, obj, fields: list[str]) -> dict:
