@@ -4,7 +4,7 @@ parse of the same file (every cell of the Realisasi sheet read as a value). Targ
 
 Builds its own throwaway SQLite database under var/bench/b3 (or DATABASE_URL when given): the
 nomenclature of the demo, one OPD per bidang urusan, the year's plan through `plan_import`
-(~1,600 sub kegiatan), then a workbook of 10,000 rows (sub kegiatan × months, through the
+(1,852 sub kegiatan), then a workbook of 10,000 rows (sub kegiatan × months, through the
 export builder). Each timed import runs in a transaction that is rolled back, so every run
 imports into the same empty year. The idempotent second import (every row `tetap`) is timed too.
 
