@@ -279,8 +279,15 @@ def test_round_trip_into_an_empty_pemda_gives_identical_files(world, op, january
     """Export A → import into B (same plan codes) → export B: the same bytes."""
     from pantau.organisations.services import opd_update  # noqa: F401 - world has the plan
 
+    for tenant in (world.a, world.b):  # the same plan in both pemdas, an indicator included
+        indikator_create(
+            actor=None, induk=tenant.sub, nama="Jumlah posyandu aktif", satuan="unit",
+            rumus=Rumus.TREN_POSITIF, target_tahunan=Decimal(40), target_tw1=Decimal(10),
+            target_tw2=Decimal(10), target_tw3=Decimal(10), target_tw4=Decimal(10),
+        )  # fmt: skip
     rows = [_row(), _row(SUB2, "Januari", "2.000.000,50", "1,25", kendala="Cuaca")]
-    assert _run(world, op, _xlsx(rows)).applied
+    values = [[OPD, SUB, "Jumlah posyandu aktif", "unit", "Januari", "7,5", "dua baru"]]
+    assert _run(world, op, _xlsx(rows, ind_rows=values)).applied
     a = realisasi_workbook_data(
         user=world.a.users["admin"], tahun_anggaran=world.a.ta, opd=world.a.dinkes, filled=True
     )
@@ -294,6 +301,7 @@ def test_round_trip_into_an_empty_pemda_gives_identical_files(world, op, january
     b = realisasi_workbook_data(
         user=world.b.users["admin"], tahun_anggaran=world.b.ta, opd=world.b.dinkes, filled=True
     )
+    assert len(a.realisasi) == 2 and len(a.indikator) == 1
     assert a.realisasi == b.realisasi and a.indikator == b.indikator
     b.judul = a.judul
     assert build_xlsx(b) == exported
