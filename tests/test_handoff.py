@@ -207,6 +207,41 @@ def _s_realisasi_import(world, clock):
     _verified_january(world)
 
 
+def _s_realisasi_workbook_import(world, clock):
+    import io
+
+    from openpyxl import Workbook
+
+    from pantau.monitoring.services_workbook import realisasi_workbook_import
+    from pantau.monitoring.workbook import INDIKATOR_COLUMNS, REALISASI_COLUMNS
+
+    clock.set("2026-02-05 10:00")
+    _indicator(world)
+
+    def workbook(keuangan, nilai):
+        book = Workbook()
+        book.active.title = "Realisasi"
+        book.active.append([h for _k, h in REALISASI_COLUMNS])
+        opd, sub = world.a.dinkes.kode, world.a.sub.kode
+        book.active.append([opd, sub, "", None, "Januari", keuangan, 5, None, None])
+        sheet = book.create_sheet("Indikator")
+        sheet.append([h for _k, h in INDIKATOR_COLUMNS])
+        sheet.append([opd, sub, "Jumlah puskesmas yang dibangun", "unit", "Januari", nilai, None])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    for keuangan, nilai in ((30_000_000, 1), (35_000_000, 2)):  # new, then changed drafts
+        result = realisasi_workbook_import(
+            workbook(keuangan, nilai),
+            "r.xlsx",
+            actor=world.a.users["operator_opd"],
+            tahun_anggaran=world.a.ta,
+            opd=world.a.dinkes,
+        )
+        assert result.applied, result.errors
+
+
 def _s_realisasi_transition(world, clock):
     from pantau.monitoring.models import PeriodeLaporan
     from pantau.monitoring.services import realisasi_save

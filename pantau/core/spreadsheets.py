@@ -299,3 +299,74 @@ def csv_text(rows, *, delimiter: str = ",") -> str:
         writer.writerow(row)
         out.write(line.getvalue()[:-2] + "\n")
     return out.getvalue()
+
+
+# --- reading a named sheet of a workbook (the import templates) ------------------------------
+
+SheetBudget = _Budget  # one budget for every sheet of a file: the cell limit is for the file
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
+_FORMULA = re.compile(
+    rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3})(\d+)\"(?:\s[^>]*)?(?<!/)>\s*<(?:\w+:)?f[\s>/]"
+)
+
+
+def sheet_values(sheet, limits: Limits, budget: _Budget) -> Iterator[tuple[int, tuple]]:
+    """(row number, raw values) of a read-only sheet, streamed under the limits: the declared
+    dimension is checked first and then ignored, every row counts against `budget`, and a
+    damaged sheet is refused like a damaged file. Empty rows are not skipped."""
+    if sheet.max_row and sheet.max_column:
+        _refuse_sheet(
+            limits,
+            sheet.max_row - (sheet.min_row or 1) + 1,
+            sheet.max_column - (sheet.min_column or 1) + 1,
+        )
+    sheet.reset_dimensions()
+    try:
+        # read-only rows come in order, a missing row as an empty tuple: count them
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            budget.take(len(values))
+            yield number, values
+    except ValidationError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a valid zip
+        raise _invalid_xlsx() from exc
+
+
+def sheet_marks(content: bytes, worksheet_path: str) -> tuple[list[tuple[str, int, str, int]], set]:
+    """What openpyxl's read-only mode does not show of a sheet: its merged ranges
+    (first column, first row, last column, last row) and the cells holding a formula
+    ({(column letters, row)}), read from the sheet's XML (its size is bounded by the guard)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        try:
+            xml = book.read(worksheet_path.lstrip("/"))
+        except KeyError:
+            return [], set()
+    merges = [
+        (m[1].decode(), int(m[2]), (m[3] or m[1]).decode(), int(m[4] or m[2]))
+        for m in _MERGE.finditer(xml)
+    ]
+    formulas = {(m[1].decode(), int(m[2])) for m in _FORMULA.finditer(xml)}
+    return merges, formulas
+
+
+def deterministic_xlsx(content: bytes) -> bytes:
+    """The same workbook with every zip entry dated 1980-01-01 and the document's modification
+    time set to its creation time, so that the same data gives the same bytes."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                created = re.search(rb"<dcterms:created[^>]*>([^<]*)<", data)
+                if created:
+                    data = re.sub(
+                        rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + created[1] + rb"\2", data
+                    )
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, data)
+    return out.getvalue()

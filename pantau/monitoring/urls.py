@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pantau.monitoring import views, views_antrian, views_export
+from pantau.monitoring import views, views_antrian, views_export, views_workbook
 
 
 app_name = "monitoring"
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.daftar, name="daftar"),
     path("unduh/", views_export.daftar_unduh, name="daftar-unduh"),
     path("grid/", views.grid, name="grid"),
+    path("impor-realisasi/", views_workbook.impor, name="impor-realisasi"),
+    path("impor-realisasi/templat/", views_workbook.templat, name="templat-realisasi"),
     path("kepatuhan/", views.kepatuhan, name="kepatuhan"),
     path("antrian/persetujuan/", views_antrian.persetujuan, name="antrian-persetujuan"),
     path("antrian/verifikasi/", views_antrian.verifikasi, name="antrian-verifikasi"),
