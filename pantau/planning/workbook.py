@@ -80,7 +80,9 @@ COLUMNS = {
 TINGKAT = {"Program": "program", "Kegiatan": "kegiatan", "Sub Kegiatan": "sub_kegiatan"}
 TINGKAT_LABEL = {v: k for k, v in TINGKAT.items()}
 SATUAN = ["%", "unit", "orang", "dokumen", "kegiatan", "paket", "km", "m", "m2", "lokasi"]
-FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # document dates: the same bytes for the same plan
+FIXED_TIME = dt.datetime(
+    2000, 1, 1, tzinfo=dt.UTC
+)  # document dates: the same bytes for the same plan
 
 
 def _cell(value):
