@@ -22,7 +22,7 @@ import time
 import _django
 
 
-class _Rollback(Exception):
+class _RollbackError(Exception):
     pass
 
 
@@ -79,8 +79,8 @@ def main() -> None:
                 elapsed = time.perf_counter() - start
                 written = SubKegiatan.objects.filter(tahun_anggaran=target).count()
                 assert written == subs, (written, subs)
-                raise _Rollback(elapsed)
-        except _Rollback as done:
+                raise _RollbackError(elapsed)
+        except _RollbackError as done:
             return done.args[0]
 
     parse_times, import_times = [], []

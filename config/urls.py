@@ -23,6 +23,7 @@ urlpatterns = [
     path("monitoring/", include("pantau.monitoring.urls")),
     path("dasbor/", include("pantau.evaluation.urls")),
     path("notifikasi/", include("pantau.notifications.urls")),
+    path("impor/", include("pantau.planning.urls_impor")),
     path("satu-data/", include("pantau.opendata.urls_kelola")),
     # CKAN Action API: no trailing slash and no redirect on these paths (docs/opendata-interop §4)
     path("api", api.version),

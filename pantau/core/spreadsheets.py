@@ -244,6 +244,7 @@ class Sheet:
     title: str
     merged: list[str]
     rows: Iterator[tuple[int, tuple]]
+    size: int = 0  # rows, once counted by the reader
 
 
 def xlsx_sheets(

@@ -441,9 +441,15 @@ class _Reader:
         out.outcome = BARU if stored is None else TETAP if stored == rows else DIUBAH
 
 
-def _read(content: bytes, filename: str, ta: TahunAnggaran, allowed: list[Opd]) -> _Reader:
+def _read(
+    content: bytes, filename: str, ta: TahunAnggaran, allowed: list[Opd], progress=None
+) -> _Reader:
     limits = Limits.from_settings()
-    sheets = {s.title: s for s in _sheets(content, filename, limits)}
+    sheets = {}
+    for sheet in _sheets(content, filename, limits):
+        rows = list(sheet.rows)
+        sheets[sheet.title] = Sheet(sheet.title, sheet.merged, iter(rows))
+        sheet.size = len(rows)
     reader = _Reader(ta, allowed)
     heads = {}
     for name in COLUMNS:
@@ -472,9 +478,16 @@ def _read(content: bytes, filename: str, ta: TahunAnggaran, allowed: list[Opd]) 
         INDIKATOR: reader.indikator,
         RENCANA: reader.rencana,
     }
+    total = sum(sheets[name].size for name in COLUMNS) + 1  # the services' check: one more step
+    done = 0
     for name, handler in handlers.items():
         for number, raw in sheets[name].rows:
             handler(number, raw)
+            done += 1
+            if progress and done % 200 == 0:
+                progress(done, total)
+    if progress:
+        progress(done, total)
     for (opd_id, _k), spec in reader.programs.items():
         reader.result.trees.setdefault(opd_id, []).append(spec)
     return reader
@@ -507,11 +520,11 @@ def _services_check(reader: _Reader, *, actor) -> None:
 
 
 def plan_file_dry_run(
-    *, actor, content: bytes, filename: str, tahun_anggaran: TahunAnggaran
+    *, actor, content: bytes, filename: str, tahun_anggaran: TahunAnggaran, progress=None
 ) -> PlanFileResult:
     """Every row's outcome and every error of the file; nothing is written."""
     allowed = importable_opds(actor, tahun_anggaran.pemda_id)
-    reader = _read(content, filename, tahun_anggaran, allowed)
+    reader = _read(content, filename, tahun_anggaran, allowed, progress)
     if not reader.err:
         _services_check(reader, actor=actor)
     return reader.result
@@ -531,13 +544,13 @@ def _audit_refusal(actor, ta: TahunAnggaran, foreign: set[str]) -> None:
 
 
 def plan_file_import(
-    *, actor, content: bytes, filename: str, tahun_anggaran: TahunAnggaran
+    *, actor, content: bytes, filename: str, tahun_anggaran: TahunAnggaran, progress=None
 ) -> PlanFileResult:
     """The real import: the dry run's checks, then every OPD's tree in one transaction. Any
     error and nothing is written (ValidationError with the errors by place); rows of an OPD
     outside the importer's scope are refused and the refusal is audited."""
     allowed = importable_opds(actor, tahun_anggaran.pemda_id)
-    reader = _read(content, filename, tahun_anggaran, allowed)
+    reader = _read(content, filename, tahun_anggaran, allowed, progress)
     if reader.result.foreign:
         _audit_refusal(actor, tahun_anggaran, reader.result.foreign)
     if reader.err:
