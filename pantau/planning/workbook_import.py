@@ -384,12 +384,8 @@ class _Reader:
         induk = table[level].get((opd.pk, induk_kode)) if (opd and level) else None
         if opd and level and induk is None:
             self.missing_parent(INDIKATOR, number, "C", induk_kode)
-        if (
-            opd
-            and level
-            and self.duplicate((INDIKATOR, opd.pk, level, induk_kode, nama), INDIKATOR, number)
-        ):
-            pass
+        if opd and level:
+            self.duplicate((INDIKATOR, opd.pk, level, induk_kode, nama), INDIKATOR, number)
         if len(e) > before or induk is None:
             out.outcome = GALAT
             return
@@ -525,12 +521,14 @@ def plan_file_dry_run(
     """Every row's outcome and every error of the file; nothing is written."""
     allowed = importable_opds(actor, tahun_anggaran.pemda_id)
     reader = _read(content, filename, tahun_anggaran, allowed, progress)
+    if reader.result.foreign:  # trying another OPD's rows is recorded even in a dry run
+        _audit_refusal(actor, tahun_anggaran, reader.result.foreign, dry_run=True)
     if not reader.err:
         _services_check(reader, actor=actor)
     return reader.result
 
 
-def _audit_refusal(actor, ta: TahunAnggaran, foreign: set[str]) -> None:
+def _audit_refusal(actor, ta: TahunAnggaran, foreign: set[str], *, dry_run: bool = False) -> None:
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -539,7 +537,7 @@ def _audit_refusal(actor, ta: TahunAnggaran, foreign: set[str]) -> None:
             object_id=str(ta.pk),
             object_repr=str(ta),
             pemda_id=ta.pemda_id,
-            changes={"_summary": {"opd_lain": sorted(foreign)}},
+            changes={"_summary": {"opd_lain": sorted(foreign), "uji_coba": dry_run}},
         )
 
 

@@ -170,6 +170,16 @@ class TestImport:
         event = AuditEvent.objects.get(action="plan.import_refused")
         assert event.changes["_summary"]["opd_lain"] == [world.a.pupr.kode]
 
+    def test_dry_run_with_rows_of_another_opd_is_audited_too(self, world):
+        operator = world.a.users["operator_opd"]
+        data = plan_workbook(tahun_anggaran=world.a.ta, opds=_opds(world.a.ta))
+        dry = plan_file_dry_run(
+            actor=operator, content=data, filename="r.xlsx", tahun_anggaran=world.a.ta
+        )
+        assert dry.foreign == {world.a.pupr.kode}
+        event = AuditEvent.objects.get(action="plan.import_refused")
+        assert event.changes["_summary"]["uji_coba"] is True
+
 
 FAULTS = {
     "text_in_number": (SUB, {"D2": "enam ratus juta"}, "", (SUB, 2, "D")),
