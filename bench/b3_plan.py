@@ -2,7 +2,8 @@
 same file.
 
 The workbook is the export of the demo pemda's whole plan of its latest year (every OPD: about
-1,470 sub kegiatan with indicators and twelve months of cash plan, `planning.workbook`). It is
+1,470 sub kegiatan with indicators and twelve months of cash plan, `planning.workbook`), with
+the kecamatan/desa columns emptied (they name the demo pemda's own regions). It is
 imported into an empty pemda with the same OPD codes (`plan_file_import`: the guard, the
 template check, every cell read and checked, the services' rules, the writes and the audit),
 inside a transaction rolled back after each run, and the import is checked to have written every
@@ -24,6 +25,21 @@ import _django
 
 class _RollbackError(Exception):
     pass
+
+
+def _without_wilayah(content: bytes) -> bytes:
+    """Kecamatan and desa codes belong to the demo pemda's own regions, which the empty pemda
+    does not have (they would rightly be refused): the columns are emptied, the rest kept."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content))
+    sheet = book["Sub Kegiatan"]
+    for row in sheet.iter_rows(min_row=2, min_col=7, max_col=8):
+        for cell in row:
+            cell.value = None
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def main() -> None:
@@ -48,7 +64,7 @@ def main() -> None:
         build_demo(today=dt.date.today(), log=lambda *a: None)  # noqa: DTZ011 - a demo date
     ta = TahunAnggaran.objects.order_by("-tahun").first()
     opds = list(Opd.objects.filter(pemda_id=ta.pemda_id).order_by("kode"))
-    content = plan_workbook(tahun_anggaran=ta, opds=opds)
+    content = _without_wilayah(plan_workbook(tahun_anggaran=ta, opds=opds))
     subs = SubKegiatan.objects.filter(tahun_anggaran=ta).count()
 
     def parse() -> int:

@@ -217,7 +217,8 @@ class _Reader:
                 % {"k": kode},
             )
             return None
-        self.existing.setdefault(opd.pk, _Existing.load(self.ta, opd))
+        if opd.pk not in self.existing:  # loaded once per OPD
+            self.existing[opd.pk] = _Existing.load(self.ta, opd)
         return opd
 
     def code(self, sheet, number, col, value, tingkat) -> str | None:
