@@ -46,6 +46,10 @@ EXPECTED = {
         "immediate": [],
         "after_commit": ["pantau.notifications.services.notify_transition"],
     },
+    "monitoring.reports_verified_in_bulk": {
+        "immediate": [],
+        "after_commit": ["pantau.notifications.services.notify_bulk_verify"],
+    },
     "monitoring.period_reopened": {
         "immediate": [],
         "after_commit": ["pantau.notifications.services.notify_reopen"],
@@ -216,6 +220,29 @@ def _s_realisasi_transition(world, clock):
         fisik=Decimal(5),
     )
     verify_report(world.a, report)
+
+
+def _s_realisasi_verify_bulk(world, clock):
+    from pantau.monitoring.models import PeriodeLaporan, Realisasi
+    from pantau.monitoring.queues import version_token
+    from pantau.monitoring.services import realisasi_save, realisasi_transition
+    from pantau.monitoring.services_antrian import realisasi_verify_bulk
+
+    clock.set("2026-02-05 10:00")
+    report = realisasi_save(
+        actor=world.a.users["operator_opd"],
+        sub_kegiatan=world.a.sub,
+        periode=PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=1),
+        keuangan=Decimal(30_000_000),
+        fisik=Decimal(5),
+    )
+    realisasi_transition(actor=world.a.users["operator_opd"], realisasi=report, name="submit")
+    realisasi_transition(actor=world.a.users["kepala_opd"], realisasi=report, name="approve")
+    report = Realisasi.objects.get(pk=report.pk)
+    [result] = realisasi_verify_bulk(
+        actor=world.a.users["verifikator"], items=[(report.pk, version_token(report))]
+    )
+    assert result.ok
 
 
 def _s_realisasi_indikator_save(world, clock):

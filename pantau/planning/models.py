@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -14,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from pantau.core.classification import Terklasifikasi
 from pantau.core.models import TenantModel, TimestampedModel
 from pantau.planning import codes
-from pantau.planning.choices import JenisIndikator, Rumus, TahapAnggaran, TingkatNomenklatur
+from pantau.planning.choices import (
+    JenisIndikator,
+    JenisPemetaanSipd,
+    Rumus,
+    TahapAnggaran,
+    TingkatNomenklatur,
+)
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 PERCENT = {"max_digits": 6, "decimal_places": 2}
@@ -417,3 +424,106 @@ class ImportJob(TenantModel):
     @property
     def berjalan(self) -> bool:
         return self.status in {self.Status.ANTRI, self.Status.BERJALAN}
+
+
+class PemetaanSipd(TenantModel):
+    """How one pemda's SIPD records are read (decision 0023): one row per pemda."""
+
+    tahap = models.CharField(
+        _("tahap data SIPD"),
+        max_length=10,
+        choices=TahapAnggaran.choices,
+        default=TahapAnggaran.MURNI,
+        help_text=_(
+            "Murni: kolom pagu adalah pagu murni. Perubahan: pagumurni adalah pagu murni, pagu "
+            "adalah pagu perubahan, dan anggaran kas adalah rencana versi perubahan."
+        ),
+    )
+    jenis_kas = models.CharField(
+        _("jenis baris anggaran kas"),
+        max_length=50,
+        default="belanja",
+        help_text=_("Nilai kolom type di data_anggaran_kas yang merupakan rencana kas belanja."),
+    )
+    rumus_bawaan = models.PositiveSmallIntegerField(
+        _("rumus capaian bawaan"), choices=Rumus.choices, default=Rumus.TREN_POSITIF
+    )
+
+    class Meta:
+        verbose_name = _("pemetaan SIPD")
+        verbose_name_plural = _("pemetaan SIPD")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pemda"],
+                name="pemetaan_sipd_satu_per_pemda",
+                violation_error_message=_("Pemda ini sudah punya pemetaan SIPD."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Pemetaan SIPD %(pemda)s") % {"pemda": self.pemda}
+
+
+class PemetaanSipdNilai(TenantModel):
+    """One SIPD value of a pemda and the Pantau row (or formula) it stands for."""
+
+    jenis = models.CharField(_("jenis"), max_length=10, choices=JenisPemetaanSipd.choices)
+    nilai_sipd = models.CharField(_("nilai SIPD"), max_length=200)
+    opd = models.ForeignKey(
+        "organisations.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sumber_dana = models.ForeignKey(
+        SumberDana, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    wilayah = models.ForeignKey(
+        "organisations.Wilayah",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rumus = models.PositiveSmallIntegerField(
+        _("rumus capaian"), choices=Rumus.choices, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["jenis", "nilai_sipd"]
+        verbose_name = _("nilai pemetaan SIPD")
+        verbose_name_plural = _("nilai pemetaan SIPD")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pemda", "jenis", "nilai_sipd"],
+                name="pemetaan_sipd_nilai_unik",
+                violation_error_message=_("Nilai SIPD ini sudah dipetakan untuk jenis tersebut."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(jenis="unit", opd__isnull=False, sumber_dana__isnull=True)
+                    | Q(jenis="dana", sumber_dana__isnull=False, opd__isnull=True)
+                    | Q(jenis__in=["kecamatan", "desa"], wilayah__isnull=False, opd__isnull=True)
+                    | Q(jenis="rumus", rumus__isnull=False, opd__isnull=True)
+                ),
+                name="pemetaan_sipd_nilai_tujuan_sesuai_jenis",
+                violation_error_message=_("Tujuan pemetaan tidak sesuai dengan jenisnya."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jenis}: {self.nilai_sipd}"
+
+    def clean(self) -> None:
+        from pantau.organisations.choices import TingkatWilayah
+
+        errors = {}
+        if self.opd_id and self.opd.pemda_id != self.pemda_id:
+            errors["opd"] = _("OPD milik pemda lain.")
+        if self.wilayah_id:
+            expected = (
+                TingkatWilayah.KECAMATAN
+                if self.jenis == JenisPemetaanSipd.KECAMATAN
+                else TingkatWilayah.DESA_KELURAHAN
+            )
+            if self.wilayah.pemda_id != self.pemda_id or self.wilayah.tingkat != expected:
+                errors["wilayah"] = _("Pilih wilayah pemda ini pada tingkat yang sesuai.")
+        if errors:
+            raise ValidationError(errors)

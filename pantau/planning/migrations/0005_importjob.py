@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0010_pemda_logo_raster_only'),
-        ('planning', '0003_pesan_batasan'),
+        ('planning', '0004_pemetaan_sipd'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
