@@ -23,6 +23,7 @@ urlpatterns = [
     path("monitoring/", include("pantau.monitoring.urls")),
     path("dasbor/", include("pantau.evaluation.urls")),
     path("notifikasi/", include("pantau.notifications.urls")),
+    path("impor/", include("pantau.planning.urls_impor")),
     path("rencana/sipd/", include("pantau.planning.urls_sipd")),
     path("satu-data/", include("pantau.opendata.urls_kelola")),
     path("kelola/", include("pantau.organisations.urls_kelola")),

@@ -140,22 +140,32 @@ def _invalid_xlsx() -> ValidationError:
     )
 
 
-def open_xlsx(content: bytes, limits: Limits):
+def _sheet_names(book: zipfile.ZipFile) -> list[str]:
+    return sorted(
+        (n for n in book.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
+        key=lambda n: int(re.sub(r"\D", "", n)),
+    )
+
+
+def open_xlsx(content: bytes, limits: Limits, *, all_sheets: bool = False, data_only: bool = True):
     """An openpyxl read-only workbook of `content`, after the zip and the first sheet's declared
-    size passed the limits (refused with a ValidationError otherwise)."""
+    size (every sheet's with `all_sheets`) passed the limits (refused with a ValidationError
+    otherwise). `data_only=False` keeps formulas as their text ("=SUM(A1:A3)") so that an import
+    can refuse them."""
     from openpyxl import load_workbook
 
     check_size(len(content), limits)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as book:
             _check_zip(book, limits)
-            name = _first_sheet_name(book)
-            if name:
-                _check_dimension(book, name, limits)
+            names = _sheet_names(book) if all_sheets else [_first_sheet_name(book)]
+            for name in names:
+                if name:
+                    _check_dimension(book, name, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError) as exc:
         raise _invalid_xlsx() from exc
     try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or non-XLSX file
         raise _invalid_xlsx() from exc
 
@@ -236,6 +246,67 @@ def xlsx_sheet_values(content: bytes, limits: Limits | None = None):
     try:
         for sheet in book.worksheets:
             yield sheet.title, rows(sheet)
+    finally:
+        book.close()
+
+
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?)\"")
+
+
+def _merged_refs(book, path: str) -> list[str]:
+    """The merged ranges of one sheet, read from its XML in chunks (read-only mode does not
+    expose them; `<mergeCells>` follows the sheet data, so the whole part is scanned)."""
+    refs: list[str] = []
+    tail = b""
+    with book._archive.open(path) as fh:
+        while chunk := fh.read(256 * 1024):
+            data = tail + chunk
+            refs += [m.decode() for m in MERGE_CELL.findall(data)]
+            cut = data.rfind(b"<")
+            tail = data[cut:] if cut >= 0 and b">" not in data[cut:] else b""
+    return refs
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook being streamed: its title, its merged ranges and its rows as
+    (row number the spreadsheet shows, raw cell values)."""
+
+    title: str
+    merged: list[str]
+    rows: Iterator[tuple[int, tuple]]
+    size: int = 0  # rows, once counted by the reader
+
+
+def xlsx_sheets(
+    content: bytes, limits: Limits | None = None, *, data_only: bool = False
+) -> Iterator[Sheet]:
+    """Every sheet of a workbook, streamed under the limits (one budget for the whole file):
+    raw values (numbers, dates, text; formulas as their text unless `data_only`), with the row
+    numbers kept and empty rows skipped."""
+    limits = limits or Limits.from_settings()
+    book = open_xlsx(content, limits, all_sheets=True, data_only=data_only)
+    budget = _Budget(limits)
+
+    def rows(sheet) -> Iterator[tuple[int, tuple]]:
+        sheet.reset_dimensions()
+        try:
+            for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
+                budget.take(len(raw))
+                if any(v is not None and (not isinstance(v, str) or v.strip()) for v in raw):
+                    yield number, raw
+        except ValidationError:
+            raise
+        except Exception as exc:  # a damaged sheet inside a valid zip
+            raise _invalid_xlsx() from exc
+
+    try:
+        for sheet in book.worksheets:
+            try:
+                merged = _merged_refs(book, sheet._worksheet_path)
+            except (KeyError, OSError, zipfile.BadZipFile) as exc:
+                raise _invalid_xlsx() from exc
+            yield Sheet(sheet.title, merged, rows(sheet))
     finally:
         book.close()
 

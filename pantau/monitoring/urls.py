@@ -2,7 +2,6 @@ from django.urls import path
 
 from pantau.monitoring import views, views_antrian, views_export, views_workbook
 
-
 app_name = "monitoring"
 urlpatterns = [
     path("", views.daftar, name="daftar"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -364,6 +365,65 @@ class Indikator(Terklasifikasi, TenantModel):
         from pantau.planning.validation import check_indikator
 
         check_indikator(self)
+
+
+class ImportJob(TenantModel):
+    """One uploaded file and its import: dry run first, then (on request) the real import, both
+    run in the task queue. `kind` names the importer in `planning.jobs.KINDS` (rencana today;
+    realisation and SIPD imports register their own); the file stays in private storage."""
+
+    class Status(models.TextChoices):
+        ANTRI = "antri", _("antri")
+        BERJALAN = "berjalan", _("berjalan")
+        SELESAI = "selesai", _("selesai")
+        GAGAL = "gagal", _("gagal")
+
+    class Mode(models.TextChoices):
+        UJI = "uji", _("uji coba")
+        IMPOR = "impor", _("impor")
+
+    tahun_anggaran = models.ForeignKey(TahunAnggaran, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey(
+        "organisations.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    kind = models.CharField(_("jenis"), max_length=30)
+    nama_berkas = models.CharField(_("nama berkas"), max_length=200)
+    berkas = models.CharField(_("berkas (penyimpanan privat)"), max_length=200)
+    mode = models.CharField(_("tahap"), max_length=10, choices=Mode.choices, default=Mode.UJI)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ANTRI
+    )
+    progress_done = models.PositiveIntegerField(_("selesai"), default=0)
+    progress_total = models.PositiveIntegerField(_("jumlah"), default=0)
+    hasil = models.JSONField(_("hasil"), default=dict, blank=True)
+    pesan = models.TextField(_("pesan"), blank=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
+        indexes = [models.Index(fields=["pemda", "user"], name="importjob_pemda_user")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.nama_berkas}"
+
+    @property
+    def persen(self) -> int:
+        if not self.progress_total:
+            return 100 if self.status == self.Status.SELESAI else 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def berjalan(self) -> bool:
+        return self.status in {self.Status.ANTRI, self.Status.BERJALAN}
 
 
 class PemetaanSipd(TenantModel):
