@@ -1,6 +1,8 @@
 """`make bench`: every benchmark, on the embedded database and on PostgreSQL when reachable.
 
 B2: the public JSON listing against Datasette (bench/b2.py).
+B3 (realisation part): a 10,000-row realisation workbook imported vs openpyxl's read-only parse
+of the same file (bench/b3_realisasi.py; its own throwaway database per run).
 B6: first load of the dashboard, the report form and the portal pages on a phone, Lighthouse
 mobile profile, production configuration (bench/b6.py; its results in var/bench/b6.json).
 B1 (docs/quality.md) at regency scale (1 pemda) and province scale (18 pemda), 2 fiscal years each, one process per
@@ -78,12 +80,52 @@ def run_b1(database: str, scale: str, repeat: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def run_b3(results: list, *, postgres: bool) -> bool:
+    """B3 (realisation part) on SQLite and, when it answers, on PostgreSQL (a fresh database
+    each run). True when a target is missed or a run failed."""
+    print("== B3: impor buku kerja realisasi 10.000 baris vs parse read-only openpyxl")
+    failed = False
+    runs = [("sqlite", {"DATABASE_URL": ""})]
+    if postgres and pg_ready("pantau_b3_realisasi"):
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute('DROP DATABASE IF EXISTS "pantau_b3_realisasi"')
+            conn.execute('CREATE DATABASE "pantau_b3_realisasi"')
+        runs.append(("postgresql", {"DATABASE_URL": f"{PG_SERVER}/pantau_b3_realisasi"}))
+    for name, extra in runs:
+        env = {**os.environ, **extra}
+        done = subprocess.run(
+            [sys.executable, str(HERE / "b3_realisasi.py")],
+            env=env,
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            failed = True
+            print(f"B3 {name:10} GAGAL\n{done.stderr[-2000:]}")
+            continue
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        results.append(r)
+        ok = r["ratio"] <= r["target"] and r["ratio_reimport"] <= r["target"]
+        failed |= not ok
+        print(
+            f"B3 {name:10} {r['rows']} rows  import {r['import_s']:.2f} s  re-import "
+            f"{r['reimport_s']:.2f} s  openpyxl {r['reference_s']:.2f} s  ratio {r['ratio']:.2f} / "
+            f"{r['ratio_reimport']:.2f} (≤ {r['target']})  {'ok' if ok else 'MISSED'}"
+        )
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", action="append", choices=sorted(SCALES))
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--only", nargs="+", default=["b1", "b2", "b6"], choices=["b1", "b2", "b6"])
+    parser.add_argument(
+        "--only", nargs="+", default=["b1", "b2", "b3", "b6"], choices=["b1", "b2", "b3", "b6"]
+    )
     args = parser.parse_args()
     scales = args.scale or ["regency", "province"]
     OUT.mkdir(parents=True, exist_ok=True)
@@ -152,6 +194,8 @@ def main() -> int:
                     f"datasette {r['datasette_rps']:7.1f} req/s  ratio {r['ratio']:5.2f} (≥ 1.0)  "
                     f"{'ok' if ok else 'MISSED'}"
                 )
+    if "b3" in args.only:
+        failed |= run_b3(results, postgres=not args.no_postgres)
     if "b6" in args.only:
         print("== B6: muat pertama di ponsel (Lighthouse, profil seluler, konfigurasi produksi)")
         done = subprocess.run([sys.executable, str(HERE / "b6.py")], cwd=ROOT)  # prints its lines

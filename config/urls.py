@@ -24,7 +24,11 @@ urlpatterns = [
     path("rencana/", include("pantau.planning.urls")),
     path("dasbor/", include("pantau.evaluation.urls")),
     path("notifikasi/", include("pantau.notifications.urls")),
+    path("impor/", include("pantau.planning.urls_impor")),
+    path("rencana/sipd/", include("pantau.planning.urls_sipd")),
     path("satu-data/", include("pantau.opendata.urls_kelola")),
+    path("kelola/", include("pantau.organisations.urls_kelola")),
+    path("akun/", include("pantau.organisations.urls_akun")),
     # CKAN Action API: no trailing slash and no redirect on these paths (docs/opendata-interop §4)
     path("api", api.version),
     path("api/", api.version),

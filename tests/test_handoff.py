@@ -51,6 +51,10 @@ EXPECTED = {
         "immediate": [],
         "after_commit": ["pantau.notifications.services.notify_transition"],
     },
+    "monitoring.reports_verified_in_bulk": {
+        "immediate": [],
+        "after_commit": ["pantau.notifications.services.notify_bulk_verify"],
+    },
     "monitoring.period_reopened": {
         "immediate": [],
         "after_commit": ["pantau.notifications.services.notify_reopen"],
@@ -256,6 +260,41 @@ def _s_realisasi_import(world, clock):
     _verified_january(world)
 
 
+def _s_realisasi_workbook_import(world, clock):
+    import io
+
+    from openpyxl import Workbook
+
+    from pantau.monitoring.services_workbook import realisasi_workbook_import
+    from pantau.monitoring.workbook import INDIKATOR_COLUMNS, REALISASI_COLUMNS
+
+    clock.set("2026-02-05 10:00")
+    _indicator(world)
+
+    def workbook(keuangan, nilai):
+        book = Workbook()
+        book.active.title = "Realisasi"
+        book.active.append([h for _k, h in REALISASI_COLUMNS])
+        opd, sub = world.a.dinkes.kode, world.a.sub.kode
+        book.active.append([opd, sub, "", None, "Januari", keuangan, 5, None, None])
+        sheet = book.create_sheet("Indikator")
+        sheet.append([h for _k, h in INDIKATOR_COLUMNS])
+        sheet.append([opd, sub, "Jumlah puskesmas yang dibangun", "unit", "Januari", nilai, None])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    for keuangan, nilai in ((30_000_000, 1), (35_000_000, 2)):  # new, then changed drafts
+        result = realisasi_workbook_import(
+            workbook(keuangan, nilai),
+            "r.xlsx",
+            actor=world.a.users["operator_opd"],
+            tahun_anggaran=world.a.ta,
+            opd=world.a.dinkes,
+        )
+        assert result.applied, result.errors
+
+
 def _s_realisasi_transition(world, clock):
     from pantau.monitoring.models import PeriodeLaporan
     from pantau.monitoring.services import realisasi_save
@@ -269,6 +308,29 @@ def _s_realisasi_transition(world, clock):
         fisik=Decimal(5),
     )
     verify_report(world.a, report)
+
+
+def _s_realisasi_verify_bulk(world, clock):
+    from pantau.monitoring.models import PeriodeLaporan, Realisasi
+    from pantau.monitoring.queues import version_token
+    from pantau.monitoring.services import realisasi_save, realisasi_transition
+    from pantau.monitoring.services_antrian import realisasi_verify_bulk
+
+    clock.set("2026-02-05 10:00")
+    report = realisasi_save(
+        actor=world.a.users["operator_opd"],
+        sub_kegiatan=world.a.sub,
+        periode=PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=1),
+        keuangan=Decimal(30_000_000),
+        fisik=Decimal(5),
+    )
+    realisasi_transition(actor=world.a.users["operator_opd"], realisasi=report, name="submit")
+    realisasi_transition(actor=world.a.users["kepala_opd"], realisasi=report, name="approve")
+    report = Realisasi.objects.get(pk=report.pk)
+    [result] = realisasi_verify_bulk(
+        actor=world.a.users["verifikator"], items=[(report.pk, version_token(report))]
+    )
+    assert result.ok
 
 
 def _s_realisasi_indikator_save(world, clock):

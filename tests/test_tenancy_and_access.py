@@ -67,10 +67,15 @@ class TestViews:
     def login(self, client, user):
         assert client.login(username=user.username, password=PASSWORD)
 
-    @pytest.mark.parametrize("name", ["core:home", "organisations:opd-list"])
+    @pytest.mark.parametrize("name", ["organisations:opd-list"])
     def test_anonymous_redirected_to_login(self, client, name):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+    def test_empty_install_leads_to_the_first_run_screen(self, client, db):
+        # no pemda yet: the first-run screen (decision 0019) instead of the sign-in page
+        response = client.get(reverse("core:home"))
+        assert response.status_code == 302 and response.url == reverse("core:pasang")
 
     def test_anonymous_opd_detail_redirected(self, client, world):
         response = client.get(reverse("organisations:opd-detail", args=[world.a.dinkes.pk]))

@@ -186,3 +186,20 @@ class RupiahField(AngkaField):
             "a": format_money(Decimal(1250000)),
             "b": format_money(Decimal("1250000.50")),
         }
+
+
+class BootstrapFormMixin:
+    """Bootstrap's classes on every widget of a form (form-control, form-select,
+    form-check-input), so that templates render fields with `as_field_group` only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs.setdefault("class", css)

@@ -140,22 +140,32 @@ def _invalid_xlsx() -> ValidationError:
     )
 
 
-def open_xlsx(content: bytes, limits: Limits):
+def _sheet_names(book: zipfile.ZipFile) -> list[str]:
+    return sorted(
+        (n for n in book.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
+        key=lambda n: int(re.sub(r"\D", "", n)),
+    )
+
+
+def open_xlsx(content: bytes, limits: Limits, *, all_sheets: bool = False, data_only: bool = True):
     """An openpyxl read-only workbook of `content`, after the zip and the first sheet's declared
-    size passed the limits (refused with a ValidationError otherwise)."""
+    size (every sheet's with `all_sheets`) passed the limits (refused with a ValidationError
+    otherwise). `data_only=False` keeps formulas as their text ("=SUM(A1:A3)") so that an import
+    can refuse them."""
     from openpyxl import load_workbook
 
     check_size(len(content), limits)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as book:
             _check_zip(book, limits)
-            name = _first_sheet_name(book)
-            if name:
-                _check_dimension(book, name, limits)
+            names = _sheet_names(book) if all_sheets else [_first_sheet_name(book)]
+            for name in names:
+                if name:
+                    _check_dimension(book, name, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError) as exc:
         raise _invalid_xlsx() from exc
     try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or non-XLSX file
         raise _invalid_xlsx() from exc
 
@@ -205,6 +215,98 @@ def xlsx_rows(content: bytes, limits: Limits | None = None) -> Iterator[list[str
             raise
         except Exception as exc:  # a damaged sheet inside a valid zip (truncated XML and so on)
             raise _invalid_xlsx() from exc
+    finally:
+        book.close()
+
+
+def xlsx_sheet_values(content: bytes, limits: Limits | None = None):
+    """Every sheet of a workbook as `(title, rows)`, each row its raw cell values (int, float,
+    Decimal, date, str or None; trailing empty cells dropped, empty rows skipped) with the
+    row number the spreadsheet shows. Streamed in read-only mode under one budget of rows and
+    cells for the whole workbook, after the zip passed `open_xlsx`'s checks."""
+    limits = limits or Limits.from_settings()
+    book = open_xlsx(content, limits)
+    budget = _Budget(limits)
+
+    def rows(sheet) -> Iterator[tuple[int, list]]:
+        sheet.reset_dimensions()  # stream what is there, not what the file declares
+        try:
+            for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
+                budget.take(len(raw))
+                cells = list(raw)
+                while cells and (cells[-1] is None or cells[-1] == ""):
+                    cells.pop()
+                if any(not (c is None or (isinstance(c, str) and not c.strip())) for c in cells):
+                    yield number, cells
+        except ValidationError:
+            raise
+        except Exception as exc:  # a damaged sheet inside a valid zip
+            raise _invalid_xlsx() from exc
+
+    try:
+        for sheet in book.worksheets:
+            yield sheet.title, rows(sheet)
+    finally:
+        book.close()
+
+
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?)\"")
+
+
+def _merged_refs(book, path: str) -> list[str]:
+    """The merged ranges of one sheet, read from its XML in chunks (read-only mode does not
+    expose them; `<mergeCells>` follows the sheet data, so the whole part is scanned)."""
+    refs: list[str] = []
+    tail = b""
+    with book._archive.open(path) as fh:
+        while chunk := fh.read(256 * 1024):
+            data = tail + chunk
+            refs += [m.decode() for m in MERGE_CELL.findall(data)]
+            cut = data.rfind(b"<")
+            tail = data[cut:] if cut >= 0 and b">" not in data[cut:] else b""
+    return refs
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook being streamed: its title, its merged ranges and its rows as
+    (row number the spreadsheet shows, raw cell values)."""
+
+    title: str
+    merged: list[str]
+    rows: Iterator[tuple[int, tuple]]
+    size: int = 0  # rows, once counted by the reader
+
+
+def xlsx_sheets(
+    content: bytes, limits: Limits | None = None, *, data_only: bool = False
+) -> Iterator[Sheet]:
+    """Every sheet of a workbook, streamed under the limits (one budget for the whole file):
+    raw values (numbers, dates, text; formulas as their text unless `data_only`), with the row
+    numbers kept and empty rows skipped."""
+    limits = limits or Limits.from_settings()
+    book = open_xlsx(content, limits, all_sheets=True, data_only=data_only)
+    budget = _Budget(limits)
+
+    def rows(sheet) -> Iterator[tuple[int, tuple]]:
+        sheet.reset_dimensions()
+        try:
+            for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
+                budget.take(len(raw))
+                if any(v is not None and (not isinstance(v, str) or v.strip()) for v in raw):
+                    yield number, raw
+        except ValidationError:
+            raise
+        except Exception as exc:  # a damaged sheet inside a valid zip
+            raise _invalid_xlsx() from exc
+
+    try:
+        for sheet in book.worksheets:
+            try:
+                merged = _merged_refs(book, sheet._worksheet_path)
+            except (KeyError, OSError, zipfile.BadZipFile) as exc:
+                raise _invalid_xlsx() from exc
+            yield Sheet(sheet.title, merged, rows(sheet))
     finally:
         book.close()
 
@@ -267,4 +369,75 @@ def csv_text(rows, *, delimiter: str = ",") -> str:
         line.truncate()
         writer.writerow(row)
         out.write(line.getvalue()[:-2] + "\n")
+    return out.getvalue()
+
+
+# --- reading a named sheet of a workbook (the import templates) ------------------------------
+
+SheetBudget = _Budget  # one budget for every sheet of a file: the cell limit is for the file
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
+_FORMULA = re.compile(
+    rb"<(?:\w+:)?c\s+r=\"([A-Z]{1,3})(\d+)\"(?:\s[^>]*)?(?<!/)>\s*<(?:\w+:)?f[\s>/]"
+)
+
+
+def sheet_values(sheet, limits: Limits, budget: _Budget) -> Iterator[tuple[int, tuple]]:
+    """(row number, raw values) of a read-only sheet, streamed under the limits: the declared
+    dimension is checked first and then ignored, every row counts against `budget`, and a
+    damaged sheet is refused like a damaged file. Empty rows are not skipped."""
+    if sheet.max_row and sheet.max_column:
+        _refuse_sheet(
+            limits,
+            sheet.max_row - (sheet.min_row or 1) + 1,
+            sheet.max_column - (sheet.min_column or 1) + 1,
+        )
+    sheet.reset_dimensions()
+    try:
+        # read-only rows come in order, a missing row as an empty tuple: count them
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            budget.take(len(values))
+            yield number, values
+    except ValidationError:
+        raise
+    except Exception as exc:  # a damaged sheet inside a valid zip
+        raise _invalid_xlsx() from exc
+
+
+def sheet_marks(content: bytes, worksheet_path: str) -> tuple[list[tuple[str, int, str, int]], set]:
+    """What openpyxl's read-only mode does not show of a sheet: its merged ranges
+    (first column, first row, last column, last row) and the cells holding a formula
+    ({(column letters, row)}), read from the sheet's XML (its size is bounded by the guard)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        try:
+            xml = book.read(worksheet_path.lstrip("/"))
+        except KeyError:
+            return [], set()
+    merges = [
+        (m[1].decode(), int(m[2]), (m[3] or m[1]).decode(), int(m[4] or m[2]))
+        for m in _MERGE.finditer(xml)
+    ]
+    formulas = {(m[1].decode(), int(m[2])) for m in _FORMULA.finditer(xml)}
+    return merges, formulas
+
+
+def deterministic_xlsx(content: bytes) -> bytes:
+    """The same workbook with every zip entry dated 1980-01-01 and the document's modification
+    time set to its creation time, so that the same data gives the same bytes."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                created = re.search(rb"<dcterms:created[^>]*>([^<]*)<", data)
+                if created:
+                    data = re.sub(
+                        rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + created[1] + rb"\2", data
+                    )
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, data)
     return out.getvalue()

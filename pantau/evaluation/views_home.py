@@ -6,6 +6,7 @@ from pantau.evaluation.periods import bulan_dipilih, label_angka
 from pantau.evaluation.progress import total
 from pantau.evaluation.selectors_opd import opd_progress
 from pantau.monitoring.models import BULAN
+from pantau.monitoring.queues import queue_counts
 from pantau.organisations.selectors import (
     memberships_for_user,
     opd_list_for_user,
@@ -46,5 +47,6 @@ def home(request):
         "memberships": memberships_for_user(user=request.user),
         "summaries": summaries,
         "opds": opd_list_for_user(user=request.user)[:6],
+        **queue_counts(user=request.user),
     }
     return render(request, "evaluation/home.html", context)

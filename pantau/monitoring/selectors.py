@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
@@ -297,6 +298,13 @@ class ComplianceRow:
     tidak_ada: int = 0
 
     @property
+    def persen_tepat_waktu(self) -> Decimal:
+        """The share of the OPD's sub kegiatan reported on time (0 to 100)."""
+        if not self.jumlah_sub:
+            return Decimal(0)
+        return (Decimal(100) * self.tepat_waktu / self.jumlah_sub).quantize(Decimal("0.1"))
+
+    @property
     def keadaan(self) -> str:
         """lengkap (all submitted on time), terlambat (all in, some late), kurang (missing)."""
         if self.jumlah_sub == 0:
@@ -349,15 +357,21 @@ def compliance(*, user, periode: PeriodeLaporan) -> list[ComplianceRow]:
             row.belum = not_in
         else:
             row.tidak_ada = not_in
-    # Worst first: Bappeda starts with the OPDs that did not report.
-    order = {
-        "tidak_lengkap": 0,
-        "terlambat": 1,
-        "berjalan": 2,
-        "tepat_waktu": 3,
-        "tanpa_rencana": 4,
-    }
-    return sorted(rows.values(), key=lambda r: (order[r.keadaan], -r.tidak_ada, r.opd.kode))
+    return sorted(rows.values(), key=compliance_order)
+
+
+def compliance_order(row: ComplianceRow) -> tuple:
+    """Worst first (the rule printed on the page and in the user guide): OPDs with a plan
+    before those without; then the most reports missing after the cut-off; then the most
+    submitted late; then the lowest share submitted on time; then the OPD's name."""
+    return (
+        row.jumlah_sub == 0,
+        -row.tidak_ada,
+        -row.terlambat,
+        row.persen_tepat_waktu,
+        row.opd.nama.casefold(),
+        row.opd.pk,
+    )
 
 
 def missing_reports_by_opd(*, pemda, today: dt.date):

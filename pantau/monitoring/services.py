@@ -211,6 +211,15 @@ def realisasi_transition(*, actor, realisasi: Realisasi, name: str, catatan: str
     Allowed only to the step's role in the report's OPD and pemda; the rules are checked again
     on submit and verify; every step is written to the trail and the audit log.
     """
+    obj = _step(actor=actor, realisasi=realisasi, name=name, catatan=catatan)
+    handoff.emit(topics.REPORTS_CHANGED, sub_ids=[obj.sub_kegiatan_id])
+    handoff.emit(topics.TRANSITION_DONE, realisasi=obj, name=name, actor=actor, catatan=catatan)
+    return obj
+
+
+def _step(*, actor, realisasi: Realisasi, name: str, catatan: str) -> Realisasi:
+    """One workflow step, checked and written with its trail and audit event (no hand-off: the
+    caller announces it, one report or a whole bulk run at once)."""
     obj = (
         Realisasi.objects.select_for_update()
         .select_related("sub_kegiatan__tahun_anggaran", "opd__pemda", "periode__tahun_anggaran")
@@ -260,8 +269,6 @@ def realisasi_transition(*, actor, realisasi: Realisasi, name: str, catatan: str
         aktor_label=actor.get_username(),
         catatan=catatan,
     )
-    handoff.emit(topics.REPORTS_CHANGED, sub_ids=[obj.sub_kegiatan_id])
-    handoff.emit(topics.TRANSITION_DONE, realisasi=obj, name=name, actor=actor, catatan=catatan)
     return obj
 
 

@@ -18,3 +18,7 @@ PERIOD_REOPENED = declare(
     "monitoring.period_reopened",
     "A closed period was reopened for one OPD (opening).",
 )
+REPORTS_VERIFIED_IN_BULK = declare(
+    "monitoring.reports_verified_in_bulk",
+    "Bappeda verified these reports in one bulk run (realisasi_ids, actor).",
+)

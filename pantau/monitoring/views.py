@@ -20,7 +20,7 @@ from pantau.core.errors import error_messages
 from pantau.core.numbers import int_param
 from pantau.core.templatetags.pantau import persen
 from pantau.core.uploads import refused_message
-from pantau.monitoring import selectors, services
+from pantau.monitoring import queues, selectors, services, views_antrian
 from pantau.monitoring.evidence import open_private
 from pantau.monitoring.forms import BarisGridForm, LaporanForm
 from pantau.monitoring.models import BULAN
@@ -79,6 +79,7 @@ def daftar(request):
         "counts": counts,
         "can_edit": can_edit(request.user, opd),
         "months": list(enumerate(BULAN, start=1)),
+        **queues.queue_counts(user=request.user),
         "opds": opd_list_for_user(user=request.user)
         if role_for(request.user, opd) not in {Role.OPERATOR_OPD, Role.KEPALA_OPD}
         else None,
@@ -226,6 +227,7 @@ def _render_form(request, sub, periode, *, form=None, status=200):
         if report
         else [],
         "ketepatan": ketepatan(report.diajukan_pada if report else None, periode, sub.opd.pemda),
+        **views_antrian.queue_context(request, report),
     }
     return render(request, "monitoring/laporan_form.html", context, status=status)
 
@@ -234,6 +236,7 @@ def _render_form(request, sub, periode, *, form=None, status=200):
 @require_POST
 def langkah(request, pk: int):
     report = selectors.access_realisasi(request.user, pk)
+    queued = views_antrian.after_step(request, report)  # the next report, before this one leaves
     try:
         services.realisasi_transition(
             actor=request.user,
@@ -244,8 +247,16 @@ def langkah(request, pk: int):
     except ValidationError as exc:
         for message in error_messages(exc):
             messages.error(request, message)
+        back = views_antrian.back_to_report(request, report)
+        if back:
+            return redirect(back)
     else:
         messages.success(request, _("Status laporan diperbarui."))
+        if queued is not None:
+            url, empty = queued
+            if empty:
+                messages.info(request, _("Tidak ada lagi laporan yang menunggu di antrian ini."))
+            return redirect(url)
     nxt = request.POST.get("next", "")
     if nxt.startswith("/") and not nxt.startswith("//"):
         return redirect(nxt)

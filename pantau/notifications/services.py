@@ -22,11 +22,23 @@ log = logging.getLogger(__name__)
 
 def notify_transition(*, realisasi, name: str, actor, catatan: str) -> None:
     """`monitoring.transition_done`, after commit: queue the notices of a workflow step."""
-    if name not in {"return_opd", "return_bappeda", "verify"}:
+    if name not in {"submit", "approve", "return_opd", "return_bappeda", "verify"}:
         return
     from pantau.notifications.tasks import send_transition_notice
 
     send_transition_notice(realisasi.pk, name, actor.pk if actor else None, catatan)
+
+
+def notify_bulk_verify(*, realisasi_ids: list[int], actor) -> None:
+    """`monitoring.reports_verified_in_bulk`, after commit: one notice task per OPD of the run."""
+    from pantau.monitoring.models import Realisasi
+    from pantau.notifications.tasks import send_bulk_verify_notice
+
+    by_opd: dict[int, list[int]] = {}
+    for pk, opd_id in Realisasi.objects.filter(pk__in=realisasi_ids).values_list("pk", "opd_id"):
+        by_opd.setdefault(opd_id, []).append(pk)
+    for opd_id, ids in sorted(by_opd.items()):
+        send_bulk_verify_notice(opd_id, sorted(ids), actor.pk if actor else None)
 
 
 def notify_reopen(*, opening) -> None:
@@ -175,7 +187,13 @@ def _send_emails(ids: list[int]) -> int:
 def transition_notice(
     *, realisasi_id: int, name: str, catatan: str, actor_id: int | None = None
 ) -> list[Notifikasi]:
-    """The notices of a workflow step; the person who took it is named with their position."""
+    """The notices of a workflow step; the person who took it is named with their position.
+    A submission goes to the OPD's head and an approval to Bappeda (`notices_antrian`), a return
+    or a verification to the OPD."""
+    if name in {"submit", "approve"}:
+        from pantau.notifications.services_antrian import waiting_notice
+
+        return waiting_notice(realisasi_id=realisasi_id, name=name, actor_id=actor_id)
     from django.contrib.auth import get_user_model
 
     from pantau.monitoring.models import Realisasi

@@ -16,6 +16,13 @@ def send_transition_notice(realisasi_id: int, name: str, actor_id: int | None, c
 
 
 @db_task(retries=3, retry_delay=60)
+def send_bulk_verify_notice(opd_id: int, realisasi_ids: list[int], actor_id: int | None) -> int:
+    from pantau.notifications.services_antrian import bulk_verify_notice
+
+    return len(bulk_verify_notice(opd_id=opd_id, realisasi_ids=realisasi_ids, actor_id=actor_id))
+
+
+@db_task(retries=3, retry_delay=60)
 def send_reopen_notice(opening_id: int) -> int:
     return len(services.reopen_notice(opening_id=opening_id))
 

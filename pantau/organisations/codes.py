@@ -54,6 +54,27 @@ def validate_nip(value: str) -> None:
         )
 
 
+TELEPON = re.compile(r"^(?:\+62|62|0)8\d{8,11}$|^(?:\+62|62|0)[2-79]\d{6,9}$")
+
+
+def normalise_phone(value: str) -> str:
+    """An Indonesian phone number without spaces, dashes, dots or brackets
+    ("0812-3456-7890", "+62 812 3456 7890", "(0404) 21234")."""
+    return re.sub(r"[\s\-.()]", "", value or "")
+
+
+def validate_phone(value: str) -> None:
+    if value and not TELEPON.match(normalise_phone(value)):
+        raise ValidationError(
+            _(
+                "Nomor telepon '%(t)s' tidak sah: tulis seperti 081234567890, +6281234567890 "
+                "atau (0404) 21234."
+            ),
+            params={"t": value},
+            code="invalid",
+        )
+
+
 def validate_timezone(value: str) -> None:
     try:
         zoneinfo.ZoneInfo(value)

@@ -360,3 +360,67 @@ class Pulau(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kode} {self.nama}"
+
+
+class Profil(TimestampedModel):
+    """What a person adds to their account: NIP and phone, and whether they must choose a new
+    password at their next sign-in (after an admin set a temporary one). The name and e-mail
+    stay on the user, the position on `Membership.jabatan` (per pemda)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profil",
+        verbose_name=_("pengguna"),
+    )
+    nip = models.CharField(_("NIP"), max_length=18, blank=True, validators=[codes.validate_nip])
+    telepon = models.CharField(
+        _("telepon"), max_length=20, blank=True, validators=[codes.validate_phone]
+    )
+    wajib_ganti_sandi = models.BooleanField(_("wajib ganti kata sandi"), default=False)
+
+    class Meta:
+        verbose_name = _("profil")
+        verbose_name_plural = _("profil")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def clean(self) -> None:
+        self.telepon = codes.normalise_phone(self.telepon)
+
+
+class JenisRiwayatOpd(models.TextChoices):
+    LEBUR = "lebur", _("Peleburan")
+    PECAH = "pecah", _("Pemecahan")
+
+
+class OpdRiwayat(TenantModel):
+    """One reorganisation of OPDs (a merge or a split): which OPDs went into which, when, by
+    whom and on what legal basis. The OPDs before stay (inactive) with their plans and
+    reports; this row links them to the OPDs after."""
+
+    jenis = models.CharField(_("jenis"), max_length=10, choices=JenisRiwayatOpd.choices)
+    asal = models.ManyToManyField(Opd, related_name="riwayat_sebagai_asal", verbose_name=_("asal"))
+    hasil = models.ManyToManyField(
+        Opd, related_name="riwayat_sebagai_hasil", verbose_name=_("hasil")
+    )
+    tanggal = models.DateField(_("tanggal berlaku"))
+    dasar_hukum = models.CharField(_("dasar hukum"), max_length=300)
+    catatan = models.TextField(_("catatan"), blank=True)
+    oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+
+    class Meta:
+        ordering = ["-tanggal", "-id"]
+        verbose_name = _("riwayat OPD")
+        verbose_name_plural = _("riwayat OPD")
+
+    def __str__(self) -> str:
+        return f"{self.get_jenis_display()} {self.tanggal:%Y-%m-%d}"

@@ -42,3 +42,13 @@ class StatusDokumen(models.TextChoices):
     DIAJUKAN = "diajukan", _("Diajukan kepala OPD")
     DIVALIDASI = "divalidasi", _("Divalidasi Bappeda")
     DIKUNCI = "dikunci", _("Dikunci (DPA)")
+
+
+class JenisPemetaanSipd(models.TextChoices):
+    """What a SIPD value of a mapping row stands for (docs/user-guide.md, "Impor dari SIPD")."""
+
+    UNIT = "unit", _("Unit SIPD (id_sub_skpd / kode_sub_skpd) → OPD")
+    DANA = "dana", _("Sumber dana SIPD (kodedana / namadana) → sumber dana")
+    KECAMATAN = "kecamatan", _("Kecamatan SIPD (idcamat / camatteks) → kecamatan")
+    DESA = "desa", _("Desa/kelurahan SIPD (idlurah / lurahteks) → desa/kelurahan")
+    RUMUS = "rumus", _("Satuan indikator SIPD (satuanoutput) → rumus capaian")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +18,7 @@ from pantau.planning import codes
 from pantau.planning.choices import (
     JenisDokumen,
     JenisIndikator,
+    JenisPemetaanSipd,
     Rumus,
     StatusDokumen,
     TahapAnggaran,
@@ -364,6 +367,168 @@ class Indikator(Terklasifikasi, TenantModel):
         from pantau.planning.validation import check_indikator
 
         check_indikator(self)
+
+
+class ImportJob(TenantModel):
+    """One uploaded file and its import: dry run first, then (on request) the real import, both
+    run in the task queue. `kind` names the importer in `planning.jobs.KINDS` (rencana today;
+    realisation and SIPD imports register their own); the file stays in private storage."""
+
+    class Status(models.TextChoices):
+        ANTRI = "antri", _("antri")
+        BERJALAN = "berjalan", _("berjalan")
+        SELESAI = "selesai", _("selesai")
+        GAGAL = "gagal", _("gagal")
+
+    class Mode(models.TextChoices):
+        UJI = "uji", _("uji coba")
+        IMPOR = "impor", _("impor")
+
+    tahun_anggaran = models.ForeignKey(TahunAnggaran, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey(
+        "organisations.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    kind = models.CharField(_("jenis"), max_length=30)
+    nama_berkas = models.CharField(_("nama berkas"), max_length=200)
+    berkas = models.CharField(_("berkas (penyimpanan privat)"), max_length=200)
+    mode = models.CharField(_("tahap"), max_length=10, choices=Mode.choices, default=Mode.UJI)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ANTRI
+    )
+    progress_done = models.PositiveIntegerField(_("selesai"), default=0)
+    progress_total = models.PositiveIntegerField(_("jumlah"), default=0)
+    hasil = models.JSONField(_("hasil"), default=dict, blank=True)
+    pesan = models.TextField(_("pesan"), blank=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
+        indexes = [models.Index(fields=["pemda", "user"], name="importjob_pemda_user")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.nama_berkas}"
+
+    @property
+    def persen(self) -> int:
+        if not self.progress_total:
+            return 100 if self.status == self.Status.SELESAI else 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def berjalan(self) -> bool:
+        return self.status in {self.Status.ANTRI, self.Status.BERJALAN}
+
+
+class PemetaanSipd(TenantModel):
+    """How one pemda's SIPD records are read (decision 0023): one row per pemda."""
+
+    tahap = models.CharField(
+        _("tahap data SIPD"),
+        max_length=10,
+        choices=TahapAnggaran.choices,
+        default=TahapAnggaran.MURNI,
+        help_text=_(
+            "Murni: kolom pagu adalah pagu murni. Perubahan: pagumurni adalah pagu murni, pagu "
+            "adalah pagu perubahan, dan anggaran kas adalah rencana versi perubahan."
+        ),
+    )
+    jenis_kas = models.CharField(
+        _("jenis baris anggaran kas"),
+        max_length=50,
+        default="belanja",
+        help_text=_("Nilai kolom type di data_anggaran_kas yang merupakan rencana kas belanja."),
+    )
+    rumus_bawaan = models.PositiveSmallIntegerField(
+        _("rumus capaian bawaan"), choices=Rumus.choices, default=Rumus.TREN_POSITIF
+    )
+
+    class Meta:
+        verbose_name = _("pemetaan SIPD")
+        verbose_name_plural = _("pemetaan SIPD")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pemda"],
+                name="pemetaan_sipd_satu_per_pemda",
+                violation_error_message=_("Pemda ini sudah punya pemetaan SIPD."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Pemetaan SIPD %(pemda)s") % {"pemda": self.pemda}
+
+
+class PemetaanSipdNilai(TenantModel):
+    """One SIPD value of a pemda and the Pantau row (or formula) it stands for."""
+
+    jenis = models.CharField(_("jenis"), max_length=10, choices=JenisPemetaanSipd.choices)
+    nilai_sipd = models.CharField(_("nilai SIPD"), max_length=200)
+    opd = models.ForeignKey(
+        "organisations.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sumber_dana = models.ForeignKey(
+        SumberDana, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    wilayah = models.ForeignKey(
+        "organisations.Wilayah",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rumus = models.PositiveSmallIntegerField(
+        _("rumus capaian"), choices=Rumus.choices, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["jenis", "nilai_sipd"]
+        verbose_name = _("nilai pemetaan SIPD")
+        verbose_name_plural = _("nilai pemetaan SIPD")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pemda", "jenis", "nilai_sipd"],
+                name="pemetaan_sipd_nilai_unik",
+                violation_error_message=_("Nilai SIPD ini sudah dipetakan untuk jenis tersebut."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(jenis="unit", opd__isnull=False, sumber_dana__isnull=True)
+                    | Q(jenis="dana", sumber_dana__isnull=False, opd__isnull=True)
+                    | Q(jenis__in=["kecamatan", "desa"], wilayah__isnull=False, opd__isnull=True)
+                    | Q(jenis="rumus", rumus__isnull=False, opd__isnull=True)
+                ),
+                name="pemetaan_sipd_nilai_tujuan_sesuai_jenis",
+                violation_error_message=_("Tujuan pemetaan tidak sesuai dengan jenisnya."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jenis}: {self.nilai_sipd}"
+
+    def clean(self) -> None:
+        from pantau.organisations.choices import TingkatWilayah
+
+        errors = {}
+        if self.opd_id and self.opd.pemda_id != self.pemda_id:
+            errors["opd"] = _("OPD milik pemda lain.")
+        if self.wilayah_id:
+            expected = (
+                TingkatWilayah.KECAMATAN
+                if self.jenis == JenisPemetaanSipd.KECAMATAN
+                else TingkatWilayah.DESA_KELURAHAN
+            )
+            if self.wilayah.pemda_id != self.pemda_id or self.wilayah.tingkat != expected:
+                errors["wilayah"] = _("Pilih wilayah pemda ini pada tingkat yang sesuai.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class DokumenRencana(TenantModel):

@@ -57,6 +57,8 @@ def test_return_notifies_operator_after_commit(
 def test_verify_notifies_operator_and_head(world, submitted, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         realisasi_transition(actor=world.a.users["kepala_opd"], realisasi=submitted, name="approve")
+    Notifikasi.objects.all().delete()  # the approval's notice to Bappeda: test_queue_notices
+    with django_capture_on_commit_callbacks(execute=True):
         realisasi_transition(actor=world.a.users["verifikator"], realisasi=submitted, name="verify")
     users = set(Notifikasi.objects.values_list("user__username", flat=True))
     assert users == {"operator_opd.a", "kepala_opd.a"}

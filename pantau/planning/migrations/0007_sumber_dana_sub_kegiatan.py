@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0010_pemda_logo_raster_only'),
-        ('planning', '0004_dokumen_rencana'),
+        ('planning', '0006_dokumen_rencana'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0010_pemda_logo_raster_only'),
-        ('planning', '0003_pesan_batasan'),
+        ('planning', '0005_importjob'),
     ]
 
     operations = [

@@ -1,0 +1,26 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from pantau.organisations import views_akun as v
+
+app_name = "akun"
+urlpatterns = [
+    path("profil/", v.profil, name="profil"),
+    path("sandi/", v.SandiGantiView.as_view(), name="sandi"),
+    path("sandi/lupa/", v.SandiLupaView.as_view(), name="sandi-lupa"),
+    path(
+        "sandi/lupa/terkirim/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="organisations/sandi_lupa_terkirim.html"
+        ),
+        name="sandi-lupa-terkirim",
+    ),
+    path("sandi/reset/<uidb64>/<token>/", v.SandiResetView.as_view(), name="sandi-reset"),
+    path(
+        "sandi/reset/selesai/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="organisations/sandi_reset_selesai.html"
+        ),
+        name="sandi-reset-selesai",
+    ),
+]

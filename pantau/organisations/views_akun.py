@@ -1,0 +1,95 @@
+"""Every user's own account pages (`/akun/`): the profile, changing the password, and the
+forgotten-password reset by e-mail (Django's views with Pantau's templates; the new password
+is written by `services_kelola.password_set`, audited)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+
+from pantau.core.forms import add_service_errors
+from pantau.organisations import selectors_kelola as sel
+from pantau.organisations import services_kelola as svc
+from pantau.organisations.forms_kelola import ProfilForm
+from pantau.organisations.middleware import SESSION_KEY
+from pantau.organisations.selectors import memberships_for_user
+
+
+@login_required
+def profil(request):
+    user = request.user
+    p = sel.profil_for(user=user)
+    memberships = list(memberships_for_user(user=user))
+    form = ProfilForm(
+        request.POST or None,
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "nip": p.nip,
+            "telepon": p.telepon,
+            "jabatan": memberships[0].jabatan if memberships else "",
+        },
+    )
+    if not memberships:
+        del form.fields["jabatan"]
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            svc.profil_update(actor=user, user=user, **d)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Profil disimpan."))
+            return redirect("akun:profil")
+    return render(request, "organisations/profil.html", {"form": form, "memberships": memberships})
+
+
+class SandiGantiView(auth_views.PasswordChangeView):
+    template_name = "organisations/sandi_ganti.html"
+    success_url = reverse_lazy("akun:profil")
+
+    def form_valid(self, form):
+        try:
+            svc.password_set(
+                actor=self.request.user,
+                user=self.request.user,
+                password=form.cleaned_data["new_password1"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        update_session_auth_hash(self.request, self.request.user)
+        self.request.session[SESSION_KEY] = False
+        messages.success(self.request, _("Kata sandi diganti."))
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class SandiLupaView(auth_views.PasswordResetView):
+    template_name = "organisations/sandi_lupa.html"
+    email_template_name = "organisations/email/sandi_reset.txt"
+    subject_template_name = "organisations/email/sandi_reset_subjek.txt"
+    success_url = reverse_lazy("akun:sandi-lupa-terkirim")
+
+
+class SandiResetView(auth_views.PasswordResetConfirmView):
+    template_name = "organisations/sandi_reset.html"
+    success_url = reverse_lazy("akun:sandi-reset-selesai")
+
+    def form_valid(self, form):
+        try:
+            svc.password_set(
+                actor=None, user=form.user, password=form.cleaned_data["new_password1"], how="reset"
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())

@@ -1,0 +1,132 @@
+"""The import page: upload -> dry run (task queue, immediate in tests) -> report -> import;
+scope of the jobs; template download; the upload guard."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pantau.audit.models import AuditEvent
+from pantau.planning.models import ImportJob, SubKegiatan
+from pantau.planning.workbook import SUB, plan_workbook
+
+pytestmark = pytest.mark.django_db
+CAPTURE = None
+
+
+@pytest.fixture(autouse=True)
+def _run_queued(django_capture_on_commit_callbacks):
+    # the job is queued after the commit of its request; huey runs it at once in tests
+    global CAPTURE
+    CAPTURE = django_capture_on_commit_callbacks
+
+
+def _post(client, url, data=None):
+    with CAPTURE(execute=True):
+        return client.post(url, data or {})
+
+
+def _upload(client, world, content, name="rencana.xlsx"):
+    return _post(
+        client,
+        reverse("impor:index"),
+        {
+            "kind": "rencana",
+            "tahun_anggaran": world.a.ta.pk,
+            "berkas": SimpleUploadedFile(name, content),
+        },
+    )
+
+
+def _changed_pagu(world) -> bytes:
+    book = load_workbook(
+        io.BytesIO(plan_workbook(tahun_anggaran=world.a.ta, opds=[world.a.dinkes]))
+    )
+    book[SUB]["D3"] = 300_000_005  # sub 0002 has no cash plan: its pagu may change alone
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class TestImporPage:
+    def test_upload_dry_run_then_import(self, client, world):
+        client.force_login(world.a.users["operator_opd"])
+        response = _upload(client, world, _changed_pagu(world))
+        job = ImportJob.objects.get()
+        assert response.url == reverse("impor:detail", args=[job.pk])
+        assert (job.mode, job.status, job.hasil["counts"]["diubah"]) == ("uji", "selesai", 1)
+        world.a.sub2.refresh_from_db()
+        assert world.a.sub2.pagu_murni == 300_000_000  # the dry run wrote nothing
+        page = client.get(response.url)
+        assert "Impor sekarang" in page.content.decode()
+        _post(client, reverse("impor:jalankan", args=[job.pk]))
+        job.refresh_from_db()
+        assert (job.mode, job.status) == ("impor", "selesai")
+        world.a.sub2.refresh_from_db()
+        assert world.a.sub2.pagu_murni == 300_000_005
+
+    def test_errors_listed_downloadable_and_import_refused(self, client, world):
+        client.force_login(world.a.users["operator_opd"])
+        book = load_workbook(
+            io.BytesIO(plan_workbook(tahun_anggaran=world.a.ta, opds=[world.a.dinkes]))
+        )
+        book[SUB]["D2"] = "banyak"
+        out = io.BytesIO()
+        book.save(out)
+        _upload(client, world, out.getvalue())
+        job = ImportJob.objects.get()
+        page = client.get(reverse("impor:detail", args=[job.pk])).content.decode()
+        assert "Sub Kegiatan" in page and "banyak" in page and "Impor sekarang" not in page
+        csv = client.get(reverse("impor:galat-csv", args=[job.pk])).content.decode()
+        assert "Sub Kegiatan,2,D," in csv
+        _post(client, reverse("impor:jalankan", args=[job.pk]))
+        job.refresh_from_db()
+        assert job.mode == "uji"  # refused: a dry run with errors cannot be imported
+
+    def test_htmx_poll_returns_the_status_partial(self, client, world):
+        client.force_login(world.a.users["operator_opd"])
+        _upload(client, world, _changed_pagu(world))
+        job = ImportJob.objects.get()
+        part = client.get(reverse("impor:detail", args=[job.pk]), HTTP_HX_REQUEST="true")
+        assert part.content.decode().startswith('<div id="impor-status"')
+
+    def test_other_users_job_is_404(self, client, world):
+        client.force_login(world.a.users["operator_opd"])
+        _upload(client, world, _changed_pagu(world))
+        job = ImportJob.objects.get()
+        client.force_login(world.a.users["kepala_opd"])
+        assert client.get(reverse("impor:detail", args=[job.pk])).status_code == 404
+        client.force_login(world.b.users["admin"])
+        assert client.get(reverse("impor:detail", args=[job.pk])).status_code == 404
+        client.force_login(world.a.users["admin"])
+        assert client.get(reverse("impor:detail", args=[job.pk])).status_code == 200
+
+    def test_template_download_for_own_opd_only(self, client, world):
+        client.force_login(world.a.users["operator_opd"])
+        response = client.get(reverse("impor:templat"), {"tahun": 2026})
+        book = load_workbook(io.BytesIO(response.content))
+        assert {r[0] for r in book[SUB].iter_rows(min_row=2, values_only=True)} == {
+            world.a.dinkes.kode
+        }
+        client.force_login(world.a.users["auditor"])
+        assert client.get(reverse("impor:templat")).status_code == 404
+
+    def test_not_a_spreadsheet_fails_with_a_message(self, client, world):
+        client.force_login(world.a.users["operator_opd"])
+        _upload(client, world, b"just text", name="catatan.txt")
+        job = ImportJob.objects.get()
+        assert job.status == "gagal" and "bukan lembar kerja" in job.pesan
+        assert AuditEvent.objects.filter(action="impor.uji.gagal").exists()
+
+    def test_too_large_upload_refused_before_anything_is_kept(self, client, world, settings):
+        settings.UPLOAD_MAX_MB = 1
+        settings.UPLOAD_MAX_REQUEST_MB = 1
+        client.force_login(world.a.users["operator_opd"])
+        response = _upload(client, world, b"PK" + b"0" * (2 * 1024 * 1024))
+        assert response.status_code == 200 and "terlalu besar" in response.content.decode()
+        assert not ImportJob.objects.exists()
+        assert SubKegiatan.objects.filter(tahun_anggaran=world.a.ta).count() == 3

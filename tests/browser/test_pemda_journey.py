@@ -1,0 +1,86 @@
+"""Issue 11 §1-2 on a 360 px phone: an empty install leads to the first-run screen, the server
+operator's code installs the pemda, the first admin signs in and creates an account; no page
+scrolls sideways and every target is large enough (the layout watch of conftest.py)."""
+
+import pytest
+
+from tests.browser.support import ARTIFACTS, no_horizontal_scroll
+
+pytestmark = pytest.mark.browser
+SANDI = "Wakatobi-Pasang-2026"
+
+
+def _shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"pemda-{name}.png"), full_page=True)
+
+
+def test_first_run_then_the_admin_creates_an_account(
+    phone, live_server, transactional_db, settings, tmp_path
+):
+    from django.contrib.auth import get_user_model
+
+    from pantau.monitoring import services_pasang as pasang
+    from pantau.organisations.models import Membership
+
+    settings.DATA_DIR = tmp_path / "data"
+    base = live_server.url
+    phone.goto(f"{base}/")
+    phone.wait_for_url(f"{base}/pasang/")
+    assert no_horizontal_scroll(phone)
+    _shot(phone, "pasang")
+    phone.fill("#id_kode", pasang.setup_code_get_or_make())
+    phone.fill("#id_tahun", "2026")
+    phone.fill("#id_admin_first_name", "Wa Ode")
+    phone.fill("#id_admin_last_name", "Sari")
+    phone.fill("#id_admin_username", "sari.kominfo")
+    phone.fill("#id_admin_password", SANDI)
+    phone.fill("#id_admin_password2", SANDI)
+    phone.get_by_role("button", name="Pasang").click()
+    phone.wait_for_url(f"{base}/masuk/", timeout=120_000)
+    assert "terpasang" in phone.locator("body").inner_text()
+
+    phone.get_by_label("Nama pengguna").fill("sari.kominfo")
+    phone.get_by_label("Kata sandi").fill(SANDI)
+    phone.get_by_role("button", name="Masuk").click()
+    phone.wait_for_url(f"{base}/")
+    phone.goto(f"{base}/kelola/opd/baru/")
+    phone.fill("#id_kode", "1.02.0.00.0.00.01.0000")
+    phone.fill("#id_nama", "Dinas Kesehatan")
+    phone.fill("#id_singkatan", "Dinkes")
+    phone.select_option("#id_jenis", "dinas")
+    phone.get_by_role("button", name="Tambah OPD").click()
+    phone.wait_for_selector("text=OPD Dinas Kesehatan ditambahkan.")
+
+    phone.goto(f"{base}/kelola/akun/baru/")
+    assert no_horizontal_scroll(phone)
+    _shot(phone, "akun-baru")
+    phone.fill("#id_username", "siti.dinkes")
+    phone.fill("#id_first_name", "Siti")
+    phone.fill("#id_email", "siti@wakatobikab.go.id")
+    phone.select_option("#id_role", "operator_opd")
+    phone.select_option("#id_opd", label="Dinas Kesehatan")
+    phone.get_by_role("button", name="Buat akun").click()
+    temp = phone.locator("[data-sandi-sementara]").inner_text().strip()
+    assert no_horizontal_scroll(phone)
+    _shot(phone, "akun-dibuat")
+    user = get_user_model().objects.get(username="siti.dinkes")
+    assert user.check_password(temp)
+    assert Membership.objects.get(user=user).opd.singkatan == "Dinkes"
+
+    # many at once: the dry run lists each row, nothing is written yet
+    phone.goto(f"{base}/kelola/akun/impor/")
+    csv = (
+        b"nama_pengguna;nama_depan;nama_belakang;email;peran;kode_opd;jabatan\n"
+        b"budi.dinkes;Budi;;;kepala_opd;1.02.0.00.0.00.01.0000;Kepala Dinas\n"
+        b"wa.bappeda;Wa Ode;;bukan-email;verifikator;;\n"
+    )
+    phone.set_input_files(
+        "#berkas", files=[{"name": "akun.csv", "mimeType": "text/csv", "buffer": csv}]
+    )
+    phone.get_by_role("button", name="Periksa (belum menyimpan)").click()
+    phone.wait_for_selector("text=Hasil pemeriksaan")
+    assert "baris 3, kolom email" in phone.locator("body").inner_text()
+    assert no_horizontal_scroll(phone)
+    _shot(phone, "akun-impor")
+    assert not get_user_model().objects.filter(username="budi.dinkes").exists()
