@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("opd/", include("pantau.evaluation.urls_opd")),
     path("monitoring/", include("pantau.monitoring.urls")),
+    path("rencana/", include("pantau.planning.urls")),
     path("dasbor/", include("pantau.evaluation.urls")),
     path("notifikasi/", include("pantau.notifications.urls")),
     path("impor/", include("pantau.planning.urls_impor")),

@@ -37,6 +37,11 @@ EXPECTED = {
         "immediate": ["pantau.monitoring.budget.realised_beyond_pagu"],
         "after_commit": [],
     },
+    "planning.plan_removed": {"immediate": [f"{EV}.plan_removed"], "after_commit": []},
+    "planning.dokumen_transition": {
+        "immediate": [],
+        "after_commit": ["pantau.notifications.services.notify_dokumen"],
+    },
     "monitoring.reports_changed": {"immediate": [f"{EV}.reports_changed"], "after_commit": []},
     "monitoring.indicator_values_changed": {
         "immediate": [f"{EV}.indicators_changed"],
@@ -201,6 +206,54 @@ def _s_plan_import(world, clock):
     spec = {"kode": "1.03.03.2.01.0001", "pagu_murni": Decimal(120_000_000)}
     tree = [{"kode": "1.03.03", "kegiatan": [{"kode": "1.03.03.2.01", "sub_kegiatan": [spec]}]}]
     plan_import(actor=None, tahun_anggaran=world.a.ta, opd=world.a.dinkes, programs=tree)
+
+
+def _s_dokumen_transition(world, clock):
+    from pantau.planning.services_dokumen import (
+        dokumen_create,
+        dokumen_revisi_open,
+        dokumen_transition,
+        dokumen_usulan_set,
+    )
+
+    a = world.a
+    doc = dokumen_create(actor=None, tahun_anggaran=a.ta, opd=a.dinkes)
+    for name in ("ajukan", "validasi", "kunci"):
+        doc = dokumen_transition(actor=None, dokumen=doc, name=name)
+    doc = dokumen_revisi_open(actor=None, dokumen=doc, jenis="perubahan")
+    rows = [(Decimal(30_000_000), Decimal(m * 8)) for m in range(1, 12)]
+    rows.append((Decimal(30_000_000), Decimal(100)))
+    dokumen_usulan_set(
+        actor=None, dokumen=doc, sub_kegiatan=a.sub2, pagu=Decimal(360_000_000), rows=rows
+    )
+    for name in ("ajukan", "validasi", "kunci"):  # applied on locking: the roll-ups follow
+        doc = dokumen_transition(actor=None, dokumen=doc, name=name)
+
+
+def _s_sub_kegiatan_delete(world, clock):
+    from pantau.planning.services_hapus import sub_kegiatan_delete
+
+    sub_kegiatan_delete(actor=None, sub_kegiatan=world.a.sub2)
+
+
+def _s_kegiatan_delete(world, clock):
+    from pantau.planning.services_hapus import kegiatan_delete, sub_kegiatan_delete
+
+    sub_kegiatan_delete(actor=None, sub_kegiatan=world.a.sub_pupr)
+    kegiatan_delete(actor=None, kegiatan=world.a.sub_pupr.kegiatan)
+
+
+def _s_program_delete(world, clock):
+    from pantau.planning.services_hapus import program_delete
+
+    _s_kegiatan_delete(world, clock)
+    program_delete(actor=None, program=world.a.sub_pupr.kegiatan.program)
+
+
+def _s_indikator_delete(world, clock):
+    from pantau.planning.services_hapus import indikator_delete
+
+    indikator_delete(actor=None, indikator=_indicator(world))
 
 
 def _s_realisasi_import(world, clock):

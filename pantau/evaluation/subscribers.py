@@ -24,6 +24,10 @@ def tahap_changed(*, tahun_anggaran, **_payload) -> None:
     rollup.refresh_year(tahun_anggaran)
 
 
+def plan_removed(*, tahun_anggaran) -> None:
+    rollup.refresh_year(tahun_anggaran)
+
+
 def thresholds_changed(*, pemda) -> None:
     from pantau.planning.models import TahunAnggaran
 
@@ -41,5 +45,6 @@ def subscribe_all() -> None:
     handoff.subscribe(planning.SUB_KEGIATAN_CHANGED, subs_changed)
     handoff.subscribe(planning.INDIKATOR_CHANGED, indicators_changed)
     handoff.subscribe(planning.TAHAP_CHANGED, tahap_changed)
+    handoff.subscribe(planning.PLAN_REMOVED, plan_removed)
     handoff.subscribe(monitoring.REPORTS_CHANGED, reports_changed)
     handoff.subscribe(monitoring.INDICATOR_VALUES_CHANGED, indicators_changed)

@@ -20,3 +20,8 @@ class NotificationsConfig(AppConfig):
         handoff.subscribe(topics.TRANSITION_DONE, notify_transition, after_commit=True)
         handoff.subscribe(topics.PERIOD_REOPENED, notify_reopen, after_commit=True)
         handoff.subscribe(topics.REPORTS_VERIFIED_IN_BULK, notify_bulk_verify, after_commit=True)
+
+        from pantau.notifications.services import notify_dokumen
+        from pantau.planning import topics as planning_topics
+
+        handoff.subscribe(planning_topics.DOKUMEN_TRANSITION, notify_dokumen, after_commit=True)

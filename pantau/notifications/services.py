@@ -80,6 +80,49 @@ def reopen_notice(*, opening_id: int) -> list[Notifikasi]:
     )
 
 
+def notify_dokumen(*, dokumen, name: str, actor, catatan: str) -> None:
+    """`planning.dokumen_transition`, after commit: queue the notice to the next person."""
+    from pantau.notifications.tasks import send_dokumen_notice
+
+    send_dokumen_notice(dokumen.pk, name, catatan)
+
+
+DOKUMEN_NOTICE_ROLES = {
+    "ajukan": {Role.VERIFIKATOR},
+    "validasi": {Role.VERIFIKATOR, Role.ADMIN},
+    "kunci": {Role.OPERATOR_OPD, Role.KEPALA_OPD},
+    "kembalikan": {Role.OPERATOR_OPD, Role.KEPALA_OPD},
+}
+
+
+@transaction.atomic
+def dokumen_notice(*, dokumen_id: int, name: str, catatan: str) -> list[Notifikasi]:
+    """Tell the next person about a plan version's step: Bappeda that it waits for validation
+    or locking, the OPD that it was locked or returned (with the note)."""
+    from pantau.planning.models import DokumenRencana
+
+    d = DokumenRencana.objects.select_related("opd", "tahun_anggaran").get(pk=dokumen_id)
+    args = {"opd": d.opd.singkatan, "v": d.versi, "t": d.tahun_anggaran.tahun}
+    texts = {
+        "ajukan": _("Rencana %(opd)s TA %(t)s versi %(v)s diajukan: menunggu validasi Bappeda."),
+        "validasi": _("Rencana %(opd)s TA %(t)s versi %(v)s divalidasi: siap dikunci."),
+        "kunci": _("Rencana %(opd)s TA %(t)s versi %(v)s dikunci sebagai DPA dan berlaku."),
+        "kembalikan": _("Rencana %(opd)s TA %(t)s versi %(v)s dikembalikan dengan catatan: %(c)s"),
+    }
+    isi = texts[name] % {**args, "c": catatan}
+    roles = DOKUMEN_NOTICE_ROLES[name]
+    opd_id = d.opd_id if name in {"kunci", "kembalikan"} else None
+    users = recipients(pemda_id=d.pemda_id, opd_id=opd_id, roles=roles)
+    return notifikasi_create(
+        users=users,
+        pemda_id=d.pemda_id,
+        judul=isi[:200],
+        isi=isi,
+        url=reverse("planning:rencana-opd", args=[d.opd_id, d.tahun_anggaran.tahun]),
+        kunci=f"dokumen:{d.pk}:{name}:{d.updated_at.timestamp():.0f}",
+    )
+
+
 def recipients(*, pemda_id: int, opd_id: int | None, roles: set[str]):
     qs = Membership.objects.filter(pemda_id=pemda_id, role__in=roles, user__is_active=True)
     if opd_id is not None:

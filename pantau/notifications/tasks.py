@@ -27,6 +27,11 @@ def send_reopen_notice(opening_id: int) -> int:
     return len(services.reopen_notice(opening_id=opening_id))
 
 
+@db_task(retries=3, retry_delay=60)
+def send_dokumen_notice(dokumen_id: int, name: str, catatan: str) -> int:
+    return len(services.dokumen_notice(dokumen_id=dokumen_id, name=name, catatan=catatan))
+
+
 # Hourly: each pemda gets at most one reminder per OPD, period and day (deduplicated by key).
 @db_periodic_task(crontab(minute="5"))
 def send_reminders() -> int:

@@ -29,6 +29,21 @@ class JenisIndikator(models.TextChoices):
     OUTPUT = "output", _("Output (kegiatan / sub kegiatan)")
 
 
+class JenisDokumen(models.TextChoices):
+    """The kind of a plan version (docs/domain.md §6): the DPA, a shift, the amendment."""
+
+    MURNI = "murni", _("DPA murni")
+    PERGESERAN = "pergeseran", _("Pergeseran")
+    PERUBAHAN = "perubahan", _("APBD perubahan (DPPA)")
+
+
+class StatusDokumen(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    DIAJUKAN = "diajukan", _("Diajukan kepala OPD")
+    DIVALIDASI = "divalidasi", _("Divalidasi Bappeda")
+    DIKUNCI = "dikunci", _("Dikunci (DPA)")
+
+
 class JenisPemetaanSipd(models.TextChoices):
     """What a SIPD value of a mapping row stands for (docs/user-guide.md, "Impor dari SIPD")."""
 

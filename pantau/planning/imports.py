@@ -21,6 +21,7 @@ from pantau.core.numbers import to_decimal
 from pantau.organisations.models import Opd
 from pantau.planning import codes, topics
 from pantau.planning.choices import JenisIndikator, TahapAnggaran, TingkatNomenklatur
+from pantau.planning.guard import plan_write_guard
 from pantau.planning.models import (
     Indikator,
     Kegiatan,
@@ -159,6 +160,7 @@ def plan_import(
     changes nothing the second time."""
     if opd.pemda_id != tahun_anggaran.pemda_id:
         raise ValidationError(_("OPD dan tahun anggaran berasal dari pemda yang berbeda."))
+    plan_write_guard(opd_id=opd.pk, tahun_anggaran_id=tahun_anggaran.pk)  # decision 0020
     ta, year = tahun_anggaran, tahun_anggaran.tahun
     nomen = {n.kode: n for n in Nomenklatur.objects.filter(tahun=year)}
     have = _Existing.load(ta, opd)

@@ -16,9 +16,11 @@ from pantau.core.classification import Terklasifikasi
 from pantau.core.models import TenantModel, TimestampedModel
 from pantau.planning import codes
 from pantau.planning.choices import (
+    JenisDokumen,
     JenisIndikator,
     JenisPemetaanSipd,
     Rumus,
+    StatusDokumen,
     TahapAnggaran,
     TingkatNomenklatur,
 )
@@ -527,3 +529,80 @@ class PemetaanSipdNilai(TenantModel):
                 errors["wilayah"] = _("Pilih wilayah pemda ini pada tingkat yang sesuai.")
         if errors:
             raise ValidationError(errors)
+
+
+class DokumenRencana(TenantModel):
+    """One version of an OPD's plan for a fiscal year (DPA murni, a pergeseran, the DPPA) and
+    where it stands on its way to being locked (decision 0020).
+
+    A locked version keeps the plan as it was at locking (`isi`); a pergeseran or APBD-P holds
+    its changes as proposed content (`usulan`: sub kegiatan id -> pagu and 12 months of cash
+    plan and physical target) until it is locked, when the services apply them."""
+
+    tahun_anggaran = models.ForeignKey(TahunAnggaran, on_delete=models.PROTECT, related_name="+")
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.PROTECT, related_name="+")
+    versi = models.PositiveSmallIntegerField(_("versi"))
+    jenis = models.CharField(_("jenis"), max_length=12, choices=JenisDokumen.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=StatusDokumen.choices, default=StatusDokumen.DRAFT
+    )
+    catatan = models.TextField(_("catatan pengembalian"), blank=True)
+    usulan = models.JSONField(_("usulan perubahan"), default=dict, blank=True)
+    isi = models.JSONField(_("isi saat dikunci"), null=True, blank=True)
+    dikunci_pada = models.DateTimeField(_("dikunci pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["tahun_anggaran", "opd", "versi"]
+        verbose_name = _("dokumen rencana")
+        verbose_name_plural = _("dokumen rencana")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tahun_anggaran", "opd", "versi"],
+                name="dokumen_rencana_versi_unik",
+                violation_error_message=_("Versi rencana ini sudah ada untuk OPD dan tahun ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(versi__gte=1),
+                name="dokumen_rencana_versi_positif",
+                violation_error_message=_("Nomor versi rencana mulai dari 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Rencana %(opd)s TA %(tahun)s versi %(v)s") % {
+            "opd": self.opd.singkatan,
+            "tahun": self.tahun_anggaran.tahun,
+            "v": self.versi,
+        }
+
+
+class SumberDanaSubKegiatan(TenantModel):
+    """One funding source of a sub kegiatan with its amount, per budget version; the amounts of a
+    version add up to its pagu. `SubKegiatan.sumber_dana` stays the main (largest) source."""
+
+    sub_kegiatan = models.ForeignKey(
+        SubKegiatan, on_delete=models.CASCADE, related_name="sumber_dana_rinci"
+    )
+    tahap = models.CharField(_("versi"), max_length=10, choices=TahapAnggaran.choices)
+    sumber_dana = models.ForeignKey(SumberDana, on_delete=models.PROTECT, related_name="+")
+    jumlah = models.DecimalField(_("jumlah (Rp)"), **MONEY)
+
+    class Meta:
+        ordering = ["sub_kegiatan", "tahap", "-jumlah"]
+        verbose_name = _("sumber dana sub kegiatan")
+        verbose_name_plural = _("sumber dana sub kegiatan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub_kegiatan", "tahap", "sumber_dana"],
+                name="sumber_dana_sub_unik",
+                violation_error_message=_("Sumber dana ini sudah dicatat untuk sub kegiatan ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(jumlah__gte=0),
+                name="sumber_dana_sub_jumlah_tidak_negatif",
+                violation_error_message=_("Jumlah sumber dana tidak boleh negatif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_kegiatan.kode} {self.sumber_dana}"

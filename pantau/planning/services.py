@@ -21,6 +21,7 @@ from pantau.core.numbers import format_rupiah, to_decimal
 from pantau.organisations.models import Opd, Pemda
 from pantau.planning import codes, topics
 from pantau.planning.choices import JenisIndikator, TahapAnggaran
+from pantau.planning.guard import plan_write_guard
 from pantau.planning.models import (
     HUNDRED,
     Indikator,
@@ -30,6 +31,7 @@ from pantau.planning.models import (
     RencanaBulanan,
     SubKegiatan,
     SumberDana,
+    SumberDanaSubKegiatan,
     TahunAnggaran,
 )
 
@@ -195,6 +197,7 @@ def _check_same_pemda(*objs) -> None:
 @transaction.atomic
 def program_create(*, actor, tahun_anggaran: TahunAnggaran, opd: Opd, kode: str) -> Program:
     _check_same_pemda(tahun_anggaran, opd)
+    plan_write_guard(opd_id=opd.pk, tahun_anggaran_id=tahun_anggaran.pk)
     nomen = _nomenklatur_for(kode, "program", tahun_anggaran.tahun)
     program = Program(
         pemda_id=opd.pemda_id,
@@ -209,6 +212,7 @@ def program_create(*, actor, tahun_anggaran: TahunAnggaran, opd: Opd, kode: str)
 
 @transaction.atomic
 def kegiatan_create(*, actor, program: Program, kode: str) -> Kegiatan:
+    plan_write_guard(opd_id=program.opd_id, tahun_anggaran_id=program.tahun_anggaran_id)
     kode = codes.normalise(kode)
     codes.validate_child(kode, "kegiatan", program.kode)
     nomen = _nomenklatur_for(kode, "kegiatan", program.tahun_anggaran.tahun)
@@ -252,9 +256,10 @@ def _apply_sub_fields(sub: SubKegiatan, fields: dict) -> None:
 def sub_kegiatan_create(
     *, actor, kegiatan: Kegiatan, kode: str, pagu_murni, **fields
 ) -> SubKegiatan:
+    program = kegiatan.program
+    plan_write_guard(opd_id=program.opd_id, tahun_anggaran_id=program.tahun_anggaran_id)
     kode = codes.normalise(kode)
     codes.validate_child(kode, "sub_kegiatan", kegiatan.kode)
-    program = kegiatan.program
     nomen = _nomenklatur_for(kode, "sub_kegiatan", program.tahun_anggaran.tahun)
     sub = SubKegiatan(
         pemda_id=kegiatan.pemda_id,
@@ -273,21 +278,31 @@ def sub_kegiatan_create(
 
 @transaction.atomic
 def sub_kegiatan_update(
-    *, actor, sub_kegiatan: SubKegiatan, rencana: dict[str, list] | None = None, **fields
+    *,
+    actor,
+    sub_kegiatan: SubKegiatan,
+    rencana: dict[str, list] | None = None,
+    sumber: dict[str, list] | None = None,
+    **fields,
 ) -> SubKegiatan:
     """Change a sub kegiatan; a changed pagu may come with its new monthly plans (`rencana`,
-    version -> 12 rows). Afterwards the budget must still hold together: realisation within
-    the pagu in force and every stored plan summing to its version's pagu."""
+    version -> 12 rows) and funding sources (`sumber`, version -> [(SumberDana, jumlah)]).
+    Afterwards the budget must still hold together: realisation within the pagu in force and
+    every stored plan and set of funding sources summing to its version's pagu."""
     sub = (
         SubKegiatan.objects.select_for_update()
         .select_related("kegiatan__program", "tahun_anggaran")
         .get(pk=sub_kegiatan.pk)
     )
+    plan_write_guard(opd_id=sub.opd_id, tahun_anggaran_id=sub.tahun_anggaran_id)
     before = snapshot(sub)
     _apply_sub_fields(sub, fields)
     save_audited(actor=actor, obj=sub, action="sub_kegiatan.update", before=before)
     for tahap, rows in (rencana or {}).items():
         rencana_set(actor=actor, sub_kegiatan=sub, tahap=tahap, rows=rows)
+    for tahap, rows in (sumber or {}).items():
+        sumber_dana_rinci_set(actor=actor, sub_kegiatan=sub, tahap=tahap, rows=rows)
+    sub.refresh_from_db()
     errors = budget_consistency_errors(sub)
     if errors:
         raise ValidationError(errors)
@@ -318,7 +333,87 @@ def budget_consistency_errors(sub: SubKegiatan) -> list[str]:
                     "p": format_rupiah(sub.pagu_for(tahap)),
                 }
             )
+    sources = (
+        SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub)
+        .values("tahap")
+        .annotate(t=Sum("jumlah"))
+        .values_list("tahap", "t")
+    )
+    for tahap, total in sources:
+        if total != sub.pagu_for(tahap):
+            errors.append(
+                _(
+                    "Sumber dana versi %(v)s berjumlah Rp %(t)s, tidak sama dengan pagunya "
+                    "(Rp %(p)s); kirim rincian sumber dana baru bersama perubahan pagu."
+                )
+                % {
+                    "v": tahap,
+                    "t": format_rupiah(total),
+                    "p": format_rupiah(sub.pagu_for(tahap)),
+                }
+            )
     return errors
+
+
+@transaction.atomic
+def sumber_dana_rinci_set(
+    *, actor, sub_kegiatan: SubKegiatan, tahap: str, rows: list[tuple]
+) -> list[SumberDanaSubKegiatan]:
+    """Replace the funding sources of one budget version of a sub kegiatan: [(SumberDana,
+    jumlah)], each source once, adding up to the version's pagu; the largest becomes the main
+    source (`SubKegiatan.sumber_dana`). No rows: the version's sources are cleared."""
+    sub = (
+        SubKegiatan.objects.select_for_update()
+        .select_related("tahun_anggaran")
+        .get(pk=sub_kegiatan.pk)
+    )
+    plan_write_guard(opd_id=sub.opd_id, tahun_anggaran_id=sub.tahun_anggaran_id)
+    if tahap not in TahapAnggaran.values:
+        raise ValidationError(_("Versi anggaran tidak dikenal."))
+    if rows and tahap == TahapAnggaran.PERUBAHAN and sub.pagu_perubahan is None:
+        raise ValidationError(_("Isi pagu perubahan sebelum sumber dana versi perubahan."))
+    parsed = [(sd, to_decimal(j, label=_("jumlah sumber dana"))) for sd, j in rows]
+    errors = []
+    if len({sd.pk for sd, _j in parsed}) != len(parsed):
+        errors.append(_("Setiap sumber dana hanya boleh dicatat sekali."))
+    if any(j < 0 for _sd, j in parsed):
+        errors.append(_("Jumlah sumber dana tidak boleh negatif."))
+    total = sum((j for _sd, j in parsed), Decimal(0))
+    if parsed and total != sub.pagu_for(tahap):
+        errors.append(
+            _("Jumlah sumber dana (Rp %(t)s) harus sama dengan pagu (Rp %(p)s).")
+            % {"t": format_rupiah(total), "p": format_rupiah(sub.pagu_for(tahap))}
+        )
+    if errors:
+        raise ValidationError(errors)
+    old = {
+        r.sumber_dana.kode: str(r.jumlah)
+        for r in SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).select_related(
+            "sumber_dana"
+        )
+    }
+    SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).delete()
+    objs = [
+        SumberDanaSubKegiatan(
+            pemda_id=sub.pemda_id, sub_kegiatan=sub, tahap=tahap, sumber_dana=sd, jumlah=j
+        )
+        for sd, j in parsed
+    ]
+    for obj in objs:
+        obj.full_clean(exclude=["sub_kegiatan"])
+    SumberDanaSubKegiatan.objects.bulk_create(objs)
+    new = {sd.kode: str(j) for sd, j in parsed}
+    if parsed and (tahap == sub.tahun_anggaran.tahap or sub.sumber_dana_id is None):
+        main = max(parsed, key=lambda p: p[1])[0]
+        SubKegiatan.objects.filter(pk=sub.pk).update(sumber_dana=main)
+        new["_utama"] = main.kode
+    audit_record(
+        actor=actor,
+        action="sumber_dana_rinci.set",
+        obj=sub,
+        changes={"tahap": tahap, "sumber": [old, new]},
+    )
+    return objs
 
 
 # ---------------------------------------------------------------- monthly plan (anggaran kas, S-curve)
@@ -361,6 +456,7 @@ def rencana_set(
         .select_related("tahun_anggaran")
         .get(pk=sub_kegiatan.pk)
     )
+    plan_write_guard(opd_id=sub.opd_id, tahun_anggaran_id=sub.tahun_anggaran_id)
     if tahap not in TahapAnggaran.values:
         raise ValidationError(_("Versi anggaran tidak dikenal."))
     parsed = [
@@ -436,6 +532,7 @@ def indikator_create(
     else:
         opd_id, ta = induk.opd_id, induk.tahun_anggaran
         links = {"sub_kegiatan": induk}
+    plan_write_guard(opd_id=opd_id, tahun_anggaran_id=ta.pk)
     jenis = JenisIndikator.OUTCOME if isinstance(induk, Program) else JenisIndikator.OUTPUT
     ind = Indikator(
         pemda_id=induk.pemda_id,
@@ -469,6 +566,7 @@ def indikator_update(*, actor, indikator: Indikator, **fields) -> Indikator:
     if unknown:
         raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     ind = Indikator.objects.select_for_update().get(pk=indikator.pk)
+    plan_write_guard(opd_id=ind.opd_id, tahun_anggaran_id=ind.tahun_anggaran_id)
     before = snapshot(ind)
     for name in ("nama", "satuan", "rumus"):
         if name in fields:

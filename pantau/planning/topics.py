@@ -19,3 +19,12 @@ BUDGET_CHECK = declare(
     "Asked (collect) before a sub kegiatan's new budget is kept (sub_kegiatan): the errors "
     "that refuse it.",
 )
+DOKUMEN_TRANSITION = declare(
+    "planning.dokumen_transition",
+    "A step of a plan version was taken (dokumen, name, actor, catatan): the notices follow.",
+)
+PLAN_REMOVED = declare(
+    "planning.plan_removed",
+    "A program, kegiatan, sub kegiatan or indicator was deleted from a year's plan "
+    "(tahun_anggaran): the roll-ups of the year are rebuilt.",
+)

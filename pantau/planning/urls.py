@@ -1,0 +1,28 @@
+from django.urls import path
+
+from pantau.planning import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("", views.rencana_index, name="rencana"),
+    path("<int:opd_id>/<int:tahun>/", views.rencana_opd, name="rencana-opd"),
+    path("<int:opd_id>/<int:tahun>/dokumen/", views.rencana_dokumen_aksi, name="dokumen-aksi"),
+    path("<int:opd_id>/<int:tahun>/tambah/", views.rencana_tambah, name="tambah"),
+    path("<int:opd_id>/<int:tahun>/hapus/", views.rencana_hapus, name="hapus"),
+    path(
+        "<int:opd_id>/<int:tahun>/sub-kegiatan/<int:sub_id>/indikator/",
+        views.rencana_indikator,
+        name="indikator-tambah",
+    ),
+    path(
+        "<int:opd_id>/<int:tahun>/sub-kegiatan/<int:sub_id>/indikator/<int:ind_id>/",
+        views.rencana_indikator,
+        name="indikator-ubah",
+    ),
+    path(
+        "<int:opd_id>/<int:tahun>/sub-kegiatan/<int:sub_id>/",
+        views.rencana_sub_edit,
+        name="sub-kegiatan-edit",
+    ),
+]
