@@ -37,7 +37,7 @@ def _template(page, base, tmp_path):
 
 
 def _upload(page, path):
-    page.get_by_label("Berkas (.xlsx atau .zip berisi CSV)").set_input_files(path)
+    page.get_by_label("Berkas (.xlsx, .csv, .zip atau .json)").set_input_files(path)
     page.get_by_role("button", name="Uji coba").click()
 
 
