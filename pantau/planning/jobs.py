@@ -11,9 +11,12 @@ called at any time. `may_use(user, pemda_id, opd)` says who may upload a file of
 plan workbook (`rencana`) and SIPD (`sipd`) register here, the realisation workbook
 (`realisasi`) from monitoring's AppConfig.ready.
 
-Progress ticks are written with a plain update of the job row (bookkeeping of the queue, not a
-change of plan data: no audit event per tick); creating, starting and finishing a job are
-services with audit (`services_impor`).
+Progress ticks go to the `shared` cache (one SQLite file for every process, or Redis), not to
+the job row: an importer runs inside its own transaction, so a tick written to the row would
+stay invisible to the page polling it until the end. The last tick is also the job's heartbeat
+(stale jobs, `services_impor.import_jobs_fail_stale`); the final counts are written to the row
+when the job finishes. Creating, starting and finishing a job are services with audit
+(`services_impor`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -73,14 +77,46 @@ def checksum(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+PROGRESS_TTL = 14 * 24 * 3600
+
+
+def _key(job_id: int, part: str) -> str:
+    return f"impor:{job_id}:{part}"
+
+
 def _progress(job_id: int) -> Callable[[int, int], None]:
+    cache = caches["shared"]
+
     def tick(done: int, total: int) -> None:
-        # updated_at is the job's heartbeat: a running job whose heartbeat stops is stale
-        ImportJob.objects.filter(pk=job_id).update(
-            progress_done=done, progress_total=total, updated_at=timezone.now()
+        cache.set_many(
+            {
+                _key(job_id, "done"): int(done),
+                _key(job_id, "total"): int(total),
+                _key(job_id, "beat"): int(timezone.now().timestamp()),
+            },
+            PROGRESS_TTL,
         )
 
     return tick
+
+
+def progress_of(job_id: int) -> tuple[int, int] | None:
+    """The last (done, total) a running job reported, or None."""
+    got = caches["shared"].get_many([_key(job_id, "done"), _key(job_id, "total")])
+    if _key(job_id, "total") not in got:
+        return None
+    return got.get(_key(job_id, "done"), 0), got[_key(job_id, "total")]
+
+
+def heartbeat_of(job_id: int) -> int | None:
+    """When (epoch seconds) a running job last reported progress, or None."""
+    return caches["shared"].get(_key(job_id, "beat"))
+
+
+def with_live_progress(job: ImportJob) -> ImportJob:
+    if job.berjalan and (live := progress_of(job.pk)):
+        job.progress_done, job.progress_total = live
+    return job
 
 
 def run_job(job_id: int) -> ImportJob:
@@ -110,8 +146,16 @@ def run_job(job_id: int) -> ImportJob:
             **extra,
         )
     except ValidationError as exc:
-        return import_job_finish(actor=actor, job=job, hasil=None, pesan=error_messages(exc))
-    return import_job_finish(actor=actor, job=job, hasil=result.as_dict(), pesan=[])
+        return import_job_finish(
+            actor=actor,
+            job=job,
+            hasil=None,
+            pesan=error_messages(exc),
+            progress=progress_of(job.pk),
+        )
+    return import_job_finish(
+        actor=actor, job=job, hasil=result.as_dict(), pesan=[], progress=progress_of(job.pk)
+    )
 
 
 def _content(job: ImportJob) -> bytes:
@@ -265,4 +309,4 @@ def access_import_job(user, pk: int) -> ImportJob:
         raise Http404
     if job.user_id != user.pk and scope.role_in(job.pemda_id) != Role.ADMIN:
         raise Http404
-    return job
+    return with_live_progress(job)

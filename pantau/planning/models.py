@@ -390,6 +390,7 @@ class ImportJob(TenantModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("oleh"),
     )

@@ -104,9 +104,19 @@ def import_job_start(*, actor, job: ImportJob) -> ImportJob:
 
 
 @transaction.atomic
-def import_job_finish(*, actor, job: ImportJob, hasil: dict | None, pesan: list[str]) -> ImportJob:
-    """Record the outcome of a run: the result (dry run or import) or the refusal."""
+def import_job_finish(
+    *,
+    actor,
+    job: ImportJob,
+    hasil: dict | None,
+    pesan: list[str],
+    progress: tuple[int, int] | None = None,
+) -> ImportJob:
+    """Record the outcome of a run: the result (dry run or import) or the refusal, and the last
+    progress it reported."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if progress:
+        job.progress_done, job.progress_total = progress
     failed = hasil is None
     job.status = ImportJob.Status.GAGAL if failed else ImportJob.Status.SELESAI
     if not failed:
@@ -115,7 +125,17 @@ def import_job_finish(*, actor, job: ImportJob, hasil: dict | None, pesan: list[
     job.finished_at = timezone.now()
     if job.progress_total and not failed:
         job.progress_done = job.progress_total
-    job.save(update_fields=["status", "hasil", "pesan", "finished_at", "progress_done"])
+    job.save(
+        update_fields=[
+            "status",
+            "hasil",
+            "pesan",
+            "finished_at",
+            "progress_done",
+            "progress_total",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=actor,
         action=f"impor.{job.mode}.{job.status}",
@@ -132,8 +152,8 @@ STALE_MESSAGE = "Proses impor terhenti tanpa selesai (pekerja antrean berhenti a
 
 @transaction.atomic
 def import_jobs_fail_stale(*, actor=None, now: dt.datetime | None = None) -> list[int]:
-    """Mark failed every job left `berjalan` whose heartbeat (`updated_at`, refreshed by each
-    progress tick) is older than IMPORT_STALE_MINUTES: its worker died. Not re-queued: the run
+    """Mark failed every job left `berjalan` whose heartbeat (its last progress tick, or its
+    start) is older than IMPORT_STALE_MINUTES: its worker died. Not re-queued: the run
     was all-or-nothing, so nothing of it was kept, and a file that kills its worker would kill
     the next one too. The user uploads again."""
     now = now or timezone.now()
@@ -143,6 +163,9 @@ def import_jobs_fail_stale(*, actor=None, now: dt.datetime | None = None) -> lis
             status=ImportJob.Status.BERJALAN, updated_at__lt=limit
         )
     )
+    from pantau.planning.jobs import heartbeat_of
+
+    stale = [j for j in stale if (heartbeat_of(j.pk) or 0) < limit.timestamp()]
     for job in stale:
         job.status = ImportJob.Status.GAGAL
         job.pesan = _(STALE_MESSAGE)
