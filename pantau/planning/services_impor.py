@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pantau.audit.services import audit_record
 from pantau.core.storage import remove, store
@@ -147,7 +148,10 @@ def import_job_finish(
     return job
 
 
-STALE_MESSAGE = "Proses impor terhenti tanpa selesai (pekerja antrean berhenti atau dimulai ulang); tidak ada yang disimpan. Unggah berkasnya lagi."  # noqa: E501
+STALE_MESSAGE = gettext_lazy(
+    "Proses impor terhenti tanpa selesai (pekerja antrean berhenti atau dimulai ulang); "
+    "tidak ada yang disimpan. Unggah berkasnya lagi."
+)
 
 
 @transaction.atomic
@@ -168,7 +172,7 @@ def import_jobs_fail_stale(*, actor=None, now: dt.datetime | None = None) -> lis
     stale = [j for j in stale if (heartbeat_of(j.pk) or 0) < limit.timestamp()]
     for job in stale:
         job.status = ImportJob.Status.GAGAL
-        job.pesan = _(STALE_MESSAGE)
+        job.pesan = str(STALE_MESSAGE)
         job.finished_at = now
         job.full_clean()
         job.save(update_fields=["status", "pesan", "finished_at", "updated_at"])

@@ -195,7 +195,7 @@ class TestRobustness:
         stale.refresh_from_db()
         live.refresh_from_db()
         assert (stale.status, live.status) == ("gagal", "berjalan")
-        assert stale.pesan == STALE_MESSAGE and stale.finished_at
+        assert stale.pesan == str(STALE_MESSAGE) and stale.finished_at
         assert AuditEvent.objects.filter(action="impor.stale").count() == 1
         assert import_jobs_fail_stale() == []  # once
 
