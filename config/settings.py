@@ -216,6 +216,10 @@ else:
         "immediate": TASKS_IMMEDIATE,
     }
 HUEY["consumer"] = {"workers": 2, "worker_type": "thread"}
+# Import jobs (decision 0021): a running job whose progress has not moved for this long is
+# failed (its worker died); uploaded files are removed this many days after the job ended.
+IMPORT_STALE_MINUTES = int(os.environ.get("PANTAU_IMPORT_STALE_MINUTES", "30"))
+IMPORT_RETENTION_DAYS = int(os.environ.get("PANTAU_IMPORT_RETENTION_DAYS", "7"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -219,37 +219,6 @@ def xlsx_rows(content: bytes, limits: Limits | None = None) -> Iterator[list[str
         book.close()
 
 
-def xlsx_sheet_values(content: bytes, limits: Limits | None = None):
-    """Every sheet of a workbook as `(title, rows)`, each row its raw cell values (int, float,
-    Decimal, date, str or None; trailing empty cells dropped, empty rows skipped) with the
-    row number the spreadsheet shows. Streamed in read-only mode under one budget of rows and
-    cells for the whole workbook, after the zip passed `open_xlsx`'s checks."""
-    limits = limits or Limits.from_settings()
-    book = open_xlsx(content, limits)
-    budget = _Budget(limits)
-
-    def rows(sheet) -> Iterator[tuple[int, list]]:
-        sheet.reset_dimensions()  # stream what is there, not what the file declares
-        try:
-            for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1):
-                budget.take(len(raw))
-                cells = list(raw)
-                while cells and (cells[-1] is None or cells[-1] == ""):
-                    cells.pop()
-                if any(not (c is None or (isinstance(c, str) and not c.strip())) for c in cells):
-                    yield number, cells
-        except ValidationError:
-            raise
-        except Exception as exc:  # a damaged sheet inside a valid zip
-            raise _invalid_xlsx() from exc
-
-    try:
-        for sheet in book.worksheets:
-            yield sheet.title, rows(sheet)
-    finally:
-        book.close()
-
-
 MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?)\"")
 
 

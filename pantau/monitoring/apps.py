@@ -15,3 +15,8 @@ class MonitoringConfig(AppConfig):
 
         handoff.subscribe(topics.BUDGET_CHECK, realised_beyond_pagu)
         handoff.subscribe(topics.TAHAP_CHANGED, audit_over_budget)
+
+        # The realisation workbook is a kind of the one import-job page (decision 0022).
+        from pantau.monitoring.jobs import register_realisasi
+
+        register_realisasi()

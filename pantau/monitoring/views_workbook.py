@@ -1,39 +1,24 @@
-"""The realisation workbook page (decision 0022): download the template or the export, upload a
-file for a dry run, confirm the import. Synchronous for now; the lead moves it onto the shared
-import-job page (`realisasi_workbook_dry_run` / `realisasi_workbook_import` are its two
-functions)."""
+"""The realisation workbook page (decision 0022): download the template or the export; the upload
+form posts to the one import-job page (`/impor/`, kind `realisasi`, `monitoring.jobs`), where
+the dry run and the import run in the task queue."""
 
 from __future__ import annotations
 
-import secrets
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from pantau.core.errors import error_messages
 from pantau.core.numbers import int_param
-from pantau.core.storage import open_private, remove, store
-from pantau.core.uploads import refused_message
 from pantau.monitoring.models import BULAN
 from pantau.monitoring.selectors_workbook import realisasi_workbook_data
-from pantau.monitoring.services_workbook import (
-    realisasi_workbook_dry_run,
-    realisasi_workbook_import,
-)
 from pantau.monitoring.workbook import build_csv, build_xlsx
 from pantau.monitoring.workflow import can_edit
 from pantau.organisations.access import access_opd, scope_for
 from pantau.organisations.selectors import opd_list_for_user, pemda_list_for_user
 from pantau.planning.selectors import tahun_anggaran_pick
 
-SESSION_KEY = "impor_realisasi"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHOWN_ROWS = 300
 
 
 def _where(request):
@@ -86,13 +71,8 @@ def templat(request):
     return response
 
 
-def _forget(request) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending:
-        remove(pending["name"])
-
-
 @login_required
+@require_GET
 def impor(request):
     opd, pemda = _where(request)
     ta = _year(request, pemda)
@@ -102,66 +82,5 @@ def impor(request):
         "ta": ta,
         "may_import": opd is not None and can_edit(request.user, opd),
         "months": list(enumerate(BULAN, start=1)),
-        "shown": SHOWN_ROWS,
     }
-    if request.method != "POST":
-        return render(request, "monitoring/impor_realisasi.html", context)
-    if not context["may_import"]:
-        raise PermissionDenied(_("Hanya operator OPD ini yang dapat mengimpor laporannya."))
-    refused = refused_message(request)
-    if refused:
-        messages.error(request, refused)
-        return redirect(f"{reverse('monitoring:impor-realisasi')}?opd={opd.pk}&tahun={ta.tahun}")
-    if request.POST.get("langkah") == "impor":
-        return _confirm(request, context)
-    _forget(request)
-    upload = request.FILES.get("berkas")
-    if upload is None:
-        context["file_errors"] = [_("Pilih berkas XLSX atau CSV yang akan diunggah.")]
-        return render(request, "monitoring/impor_realisasi.html", context, status=400)
-    content = upload.read()
-    try:
-        result = realisasi_workbook_dry_run(
-            content, upload.name, actor=request.user, tahun_anggaran=ta, opd=opd
-        )
-    except ValidationError as exc:
-        context["file_errors"] = error_messages(exc)
-        return render(request, "monitoring/impor_realisasi.html", context, status=400)
-    context.update(result=result, counts=result.counts(), filename=upload.name)
-    if result.ok:
-        token = secrets.token_urlsafe(16)
-        request.session[SESSION_KEY] = {
-            "name": store(content, suffix=".impor"),
-            "token": token,
-            "filename": upload.name,
-            "opd": opd.pk,
-            "ta": ta.pk,
-        }
-        context["token"] = token
-    return render(request, "monitoring/impor_realisasi.html", context)
-
-
-def _confirm(request, context):
-    opd, ta = context["opd"], context["ta"]
-    pending = request.session.get(SESSION_KEY)
-    if (
-        not pending
-        or pending["token"] != request.POST.get("token")
-        or (pending["opd"], pending["ta"]) != (opd.pk, ta.pk)
-    ):
-        context["file_errors"] = [_("Uji coba ini sudah kedaluwarsa; unggah berkasnya lagi.")]
-        return render(request, "monitoring/impor_realisasi.html", context, status=400)
-    content = open_private(pending["name"]).read_bytes()
-    try:
-        result = realisasi_workbook_import(
-            content, pending["filename"], actor=request.user, tahun_anggaran=ta, opd=opd
-        )
-    except ValidationError as exc:
-        context["file_errors"] = error_messages(exc)
-        return render(request, "monitoring/impor_realisasi.html", context, status=400)
-    finally:
-        _forget(request)
-    context.update(result=result, counts=result.counts(), filename=pending["filename"])
-    if result.applied:
-        context["done"] = True
     return render(request, "monitoring/impor_realisasi.html", context)

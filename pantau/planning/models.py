@@ -392,12 +392,16 @@ class ImportJob(TenantModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("oleh"),
     )
     kind = models.CharField(_("jenis"), max_length=30)
     nama_berkas = models.CharField(_("nama berkas"), max_length=200)
-    berkas = models.CharField(_("berkas (penyimpanan privat)"), max_length=200)
+    # empty once the file was removed after the retention period (planning.tasks)
+    berkas = models.CharField(_("berkas (penyimpanan privat)"), max_length=200, blank=True)
+    # the file's SHA-256 at upload: the real import refuses a file that differs from it
+    sha256 = models.CharField(_("checksum SHA-256"), max_length=64, blank=True)
     mode = models.CharField(_("tahap"), max_length=10, choices=Mode.choices, default=Mode.UJI)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ANTRI

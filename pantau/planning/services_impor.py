@@ -1,15 +1,22 @@
-"""Writes of import jobs: create (the upload), start (the real import after a dry run), finish."""
+"""Writes of import jobs: create (the upload), start (the real import after a dry run), finish;
+and the queue's housekeeping: stale jobs failed, old files removed (decision 0021)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pantau.audit.services import audit_record
-from pantau.core.storage import store
+from pantau.core.storage import remove, store
 from pantau.organisations.access import scope_for
+from pantau.organisations.models import Opd
 from pantau.planning.models import ImportJob, TahunAnggaran
 
 
@@ -21,10 +28,17 @@ def _enqueue(job_id: int) -> None:
 
 @transaction.atomic
 def import_job_create(
-    *, actor, tahun_anggaran: TahunAnggaran, kind: str, filename: str, content: bytes
+    *,
+    actor,
+    tahun_anggaran: TahunAnggaran,
+    kind: str,
+    filename: str,
+    content: bytes,
+    opd=None,
 ) -> ImportJob:
-    """Keep the uploaded file privately and queue its dry run."""
-    from pantau.planning.jobs import KINDS
+    """Keep the uploaded file privately (with its checksum) and queue its dry run. `opd` is the
+    OPD a kind registered with `needs_opd` imports for (default: the uploader's own OPD)."""
+    from pantau.planning.jobs import KINDS, checksum
 
     if kind not in KINDS:
         raise ValidationError(_("Jenis impor tidak dikenal."))
@@ -32,14 +46,24 @@ def import_job_create(
     if tahun_anggaran.pemda_id not in scope.roles:
         raise ValidationError(_("Tahun anggaran ini bukan milik pemda Anda."))
     own = sorted(scope.opd_ids)
+    if opd is None and own and tahun_anggaran.pemda_id not in scope.pemda_ids:
+        opd = Opd.objects.get(pk=own[0])  # an OPD-bound uploader imports for its own OPD
+    if opd is not None and opd.pemda_id != tahun_anggaran.pemda_id:
+        raise ValidationError(_("OPD ini bukan milik pemda tahun anggaran tersebut."))
+    spec = KINDS[kind]
+    if spec.needs_opd and opd is None:
+        raise ValidationError(_("Pilih OPD yang laporannya diimpor."))
+    if not spec.may_use(actor, tahun_anggaran.pemda_id, opd):
+        raise ValidationError(_("Anda tidak berwenang mengimpor berkas jenis ini."))
     job = ImportJob(
         pemda_id=tahun_anggaran.pemda_id,
         tahun_anggaran=tahun_anggaran,
-        opd_id=own[0] if own and tahun_anggaran.pemda_id not in scope.pemda_ids else None,
+        opd=opd,
         user=actor,
         kind=kind,
         nama_berkas=filename[:200],
         berkas=store(content, suffix=".unggah"),
+        sha256=checksum(content),
     )
     job.full_clean()
     job.save()
@@ -60,6 +84,8 @@ def import_job_start(*, actor, job: ImportJob) -> ImportJob:
     """The real import of a file whose dry run found no error."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     counts = (job.hasil or {}).get("counts", {})
+    if job.mode == ImportJob.Mode.IMPOR:  # a second click: the import runs once
+        raise ValidationError(_("Impor berkas ini sudah dijalankan."))
     if (
         job.mode != ImportJob.Mode.UJI
         or job.status != ImportJob.Status.SELESAI
@@ -79,9 +105,19 @@ def import_job_start(*, actor, job: ImportJob) -> ImportJob:
 
 
 @transaction.atomic
-def import_job_finish(*, actor, job: ImportJob, hasil: dict | None, pesan: list[str]) -> ImportJob:
-    """Record the outcome of a run: the result (dry run or import) or the refusal."""
+def import_job_finish(
+    *,
+    actor,
+    job: ImportJob,
+    hasil: dict | None,
+    pesan: list[str],
+    progress: tuple[int, int] | None = None,
+) -> ImportJob:
+    """Record the outcome of a run: the result (dry run or import) or the refusal, and the last
+    progress it reported."""
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if progress:
+        job.progress_done, job.progress_total = progress
     failed = hasil is None
     job.status = ImportJob.Status.GAGAL if failed else ImportJob.Status.SELESAI
     if not failed:
@@ -90,7 +126,17 @@ def import_job_finish(*, actor, job: ImportJob, hasil: dict | None, pesan: list[
     job.finished_at = timezone.now()
     if job.progress_total and not failed:
         job.progress_done = job.progress_total
-    job.save(update_fields=["status", "hasil", "pesan", "finished_at", "progress_done"])
+    job.save(
+        update_fields=[
+            "status",
+            "hasil",
+            "pesan",
+            "finished_at",
+            "progress_done",
+            "progress_total",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=actor,
         action=f"impor.{job.mode}.{job.status}",
@@ -100,3 +146,70 @@ def import_job_finish(*, actor, job: ImportJob, hasil: dict | None, pesan: list[
         changes={"_summary": {"counts": (hasil or {}).get("counts"), "galat": len(pesan)}},
     )
     return job
+
+
+STALE_MESSAGE = gettext_lazy(
+    "Proses impor terhenti tanpa selesai (pekerja antrean berhenti atau dimulai ulang); "
+    "tidak ada yang disimpan. Unggah berkasnya lagi."
+)
+
+
+@transaction.atomic
+def import_jobs_fail_stale(*, actor=None, now: dt.datetime | None = None) -> list[int]:
+    """Mark failed every job left `berjalan` whose heartbeat (its last progress tick, or its
+    start) is older than IMPORT_STALE_MINUTES: its worker died. Not re-queued: the run
+    was all-or-nothing, so nothing of it was kept, and a file that kills its worker would kill
+    the next one too. The user uploads again."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    stale = list(
+        ImportJob.objects.select_for_update().filter(
+            status=ImportJob.Status.BERJALAN, updated_at__lt=limit
+        )
+    )
+    from pantau.planning.jobs import heartbeat_of
+
+    stale = [j for j in stale if (heartbeat_of(j.pk) or 0) < limit.timestamp()]
+    for job in stale:
+        job.status = ImportJob.Status.GAGAL
+        job.pesan = str(STALE_MESSAGE)
+        job.finished_at = now
+        job.full_clean()
+        job.save(update_fields=["status", "pesan", "finished_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="impor.stale",
+            obj=job,
+            pemda_id=job.pemda_id,
+            opd_id=job.opd_id,
+            changes={"_summary": {"mode": job.mode}},
+        )
+    return [j.pk for j in stale]
+
+
+@transaction.atomic
+def import_files_purge(*, actor=None, now: dt.datetime | None = None) -> list[int]:
+    """Remove the uploaded files of jobs finished (or failed) more than IMPORT_RETENTION_DAYS
+    ago, and of jobs created that long ago that never finished; the job rows and their results
+    stay. A dry run whose file is gone can no longer be imported (the user uploads again)."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    old = list(
+        ImportJob.objects.select_for_update()
+        .exclude(berkas="")
+        .filter(Q(finished_at__lt=limit) | Q(finished_at__isnull=True, created_at__lt=limit))
+    )
+    for job in old:
+        name = job.berkas
+        transaction.on_commit(lambda name=name: remove(name))
+        job.berkas = ""
+        job.full_clean()
+        job.save(update_fields=["berkas", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="impor.berkas_dihapus",
+            obj=job,
+            pemda_id=job.pemda_id,
+            opd_id=job.opd_id,
+        )
+    return [j.pk for j in old]

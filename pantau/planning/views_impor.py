@@ -14,16 +14,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pantau.core.errors import error_messages
+from pantau.core.numbers import int_param
 from pantau.core.spreadsheets import Limits, csv_text, safe_cell
 from pantau.core.uploads import refused_message
-from pantau.organisations.selectors import pemda_list_for_user
+from pantau.organisations.access import access_opd, scope_for
+from pantau.organisations.selectors import opd_list_for_user, pemda_list_for_user
 from pantau.planning import selectors
-from pantau.planning.jobs import KINDS, access_import_job, import_jobs_for
+from pantau.planning.jobs import KINDS, access_import_job, import_jobs_for, kinds_for
 from pantau.planning.services_impor import import_job_create, import_job_start
 from pantau.planning.workbook import plan_csv_zip, plan_workbook
 from pantau.planning.workbook_import import importable_opds
 
 PER_PAGE = 50
+SHOWN_ROWS = 200
 
 
 def _pemda(request):
@@ -33,10 +36,27 @@ def _pemda(request):
     return pemda
 
 
+def _opd(request, pemda):
+    """The OPD the upload is for (`?opd=` / the form's `opd`): any OPD in the user's scope of
+    this pemda; 404 otherwise (the same answer for missing and not yours)."""
+    opd_id = int_param(request.POST.get("opd") or request.GET.get("opd"))
+    if not opd_id:
+        scope = scope_for(request.user)
+        if scope.opd_ids and pemda.pk not in scope.pemda_ids:  # an OPD role: its own OPD
+            return opd_list_for_user(user=request.user).filter(pemda=pemda).first()
+        return None
+    opd = access_opd(request.user, opd_id)
+    if opd.pemda_id != pemda.pk:
+        raise Http404
+    return opd
+
+
 @login_required
 def index(request):
     pemda = _pemda(request)
+    opd = _opd(request, pemda)
     years = list(selectors.tahun_anggaran_list(user=request.user, pemda=pemda))
+    kinds = kinds_for(request.user, pemda.pk, opd)
     if request.method == "POST":
         refused = refused_message(request)
         upload = request.FILES.get("berkas")
@@ -59,14 +79,18 @@ def index(request):
                     kind=kind,
                     filename=upload.name,
                     content=upload.read(),
+                    opd=opd,
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(error_messages(exc)))
             else:
                 return redirect("impor:detail", pk=job.pk)
+    chosen = request.GET.get("jenis") or request.POST.get("kind")
     context = {
         "years": years,
-        "kinds": [(k, v.label) for k, v in KINDS.items()],
+        "kinds": [(k, v.label, v.help) for k, v in kinds.items()],
+        "chosen": chosen if chosen in kinds else next(iter(kinds), ""),
+        "opd": opd,
         "jobs": import_jobs_for(user=request.user),
         "can_template": bool(importable_opds(request.user, pemda.pk)),
     }
@@ -101,6 +125,8 @@ def _report(request, job):
         "job": job,
         "kind": KINDS.get(job.kind),
         "page": page,
+        "rows": (job.hasil or {}).get("rows", [])[:SHOWN_ROWS],
+        "rows_total": len((job.hasil or {}).get("rows", [])),
         "counts": job.hasil.get("counts"),
         "pesan": job.pesan.splitlines(),
     }
@@ -119,6 +145,9 @@ def detail(request, pk: int):
 @require_POST
 def jalankan(request, pk: int):
     job = access_import_job(request.user, pk)
+    if job.mode == job.Mode.IMPOR:  # a second click (or a reload): the import runs once
+        messages.info(request, _("Impor berkas ini sudah dijalankan."))
+        return redirect("impor:detail", pk=job.pk)
     try:
         import_job_start(actor=request.user, job=job)
     except ValidationError as exc:

@@ -37,7 +37,7 @@ def _template(page, base, tmp_path):
 
 
 def _upload(page, path):
-    page.get_by_label("Berkas (.xlsx atau .zip berisi CSV)").set_input_files(path)
+    page.get_by_label("Berkas (.xlsx, .csv, .zip atau .json)").set_input_files(path)
     page.get_by_role("button", name="Uji coba").click()
 
 
@@ -67,7 +67,7 @@ def test_bad_cell_listed_by_place(operator, live_server, live_world, tmp_path):
     book.save(path)
     _upload(operator, path)
     operator.wait_for_selector("text=Unduh daftar kesalahan (CSV)")
-    row = operator.locator("tbody tr").first
+    row = operator.locator("#impor-galat tbody tr").first
     assert [c.inner_text() for c in row.locator("td").all()][:3] == ["Sub Kegiatan", "2", "D"]
     assert operator.get_by_role("button", name="Impor sekarang").count() == 0
     assert no_horizontal_scroll(operator)

@@ -171,14 +171,32 @@ def _sheet_records(table: str, rows, out: SipdRecords) -> None:
         out.tables[table].append(Record(table, number, values, source="sheet"))
 
 
+def _no_formulas(sheet):
+    for number, cells in sheet.rows:
+        for col, value in enumerate(cells, start=1):
+            if isinstance(value, str) and value.startswith("="):
+                raise ValidationError(
+                    _(
+                        "Lembar %(t)s baris %(n)s kolom %(c)s: rumus tidak dapat diimpor; isi nilainya."
+                    )
+                    % {"t": sheet.title, "n": number, "c": col}
+                )
+        yield number, list(cells)
+
+
 def read_xlsx(content: bytes, limits: spreadsheets.Limits) -> SipdRecords:
     out = SipdRecords()
     seen = False
-    for title, rows in spreadsheets.xlsx_sheet_values(content, limits):
-        table = title.strip().lower()
+    for sheet in spreadsheets.xlsx_sheets(content, limits):
+        table = sheet.title.strip().lower()
         if table in FIELDS:
             seen = True
-            _sheet_records(table, rows, out)
+            if sheet.merged:
+                raise ValidationError(
+                    _("Lembar %(t)s: sel gabungan (%(r)s) tidak dapat diimpor; pisahkan dulu.")
+                    % {"t": sheet.title, "r": ", ".join(sheet.merged[:5])}
+                )
+            _sheet_records(table, _no_formulas(sheet), out)
     if not seen:
         raise ValidationError(
             _("Lembar kerja tidak berisi lembar bernama tabel SIPD (%(tables)s).")
