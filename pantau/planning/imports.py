@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record
 from pantau.core import handoff
+from pantau.core.bulk import insert_rows
 from pantau.core.errors import error_messages
 from pantau.core.numbers import to_decimal
 from pantau.organisations.models import Opd
@@ -160,7 +164,7 @@ def plan_import(
     if opd.pemda_id != tahun_anggaran.pemda_id:
         raise ValidationError(_("OPD dan tahun anggaran berasal dari pemda yang berbeda."))
     ta, year = tahun_anggaran, tahun_anggaran.tahun
-    nomen = {n.kode: n for n in Nomenklatur.objects.filter(tahun=year)}
+    nomen = {n.kode: n for n in Nomenklatur.objects.filter(tahun=year, kode__in=_codes(programs))}
     have = _Existing.load(ta, opd)
     col = _Collector()
     out = _Plan()
@@ -252,6 +256,17 @@ def plan_import(
     return result
 
 
+def _codes(programs: list[dict]) -> set[str]:
+    """Every code the tree names, normalised (the nomenclature rows to load, not the year's)."""
+    out = set()
+    for p in programs:
+        out.add(codes.normalise(p["kode"]))
+        for k in p.get("kegiatan", []):
+            out.add(codes.normalise(k["kode"]))
+            out.update(codes.normalise(s["kode"]) for s in k.get("sub_kegiatan", []))
+    return out
+
+
 def _sub_row(col, out: _Plan, have: _Existing, s_spec, s_ref, kegiatan, opd, ta) -> None:
     fields = {k: v for k, v in s_spec.items() if k not in {"kode", "rencana", "indikator"}}
     unknown = set(fields) - SUB_KEGIATAN_FIELDS
@@ -338,7 +353,7 @@ def _write_changes(actor, out: _Plan) -> PlanImportResult:
         audit_record(actor=actor, action="sub_kegiatan.update", obj=sub, changes=changes)
     for sub, tahap, rows in out.changed_rencana:
         RencanaBulanan.objects.filter(sub_kegiatan=sub, tahap=tahap).delete()
-        RencanaBulanan.objects.bulk_create(rows)
+        insert_rows(RencanaBulanan, rows)
         audit_record(actor=actor, action="rencana.set", obj=sub, changes={"tahap": tahap})
     for ind, changes in out.changed_indikator:
         Indikator.objects.bulk_update([ind], list(changes))
@@ -354,7 +369,7 @@ def _write_changes(actor, out: _Plan) -> PlanImportResult:
     )
 
 
-def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[RencanaBulanan]:
+def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[SimpleNamespace]:
     """The 12 plan rows of one version, checked like `rencana_set` does."""
     if tahap not in TahapAnggaran.values:
         col.errors.append(
@@ -377,10 +392,11 @@ def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[Rencan
     col.errors.extend(
         f"{sub.kode}: {m}" for m in check_rencana(pagu=sub.pagu_for(tahap), rows=parsed)
     )
-    out = [
-        RencanaBulanan(
+    out = [  # plain records (`pantau.core.bulk`); the key is set once the sub kegiatan has one
+        SimpleNamespace(
             pemda_id=sub.pemda_id,
             sub_kegiatan=sub,
+            sub_kegiatan_id=sub.pk,
             tahap=tahap,
             bulan=m,
             anggaran_kas=kas,
@@ -388,9 +404,29 @@ def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[Rencan
         )
         for m, (kas, fisik) in enumerate(parsed, start=1)
     ]
-    for row in out:
-        col.check(sub.kode, row)  # decimal places
+    for kas, fisik in parsed:  # decimal places: what clean_fields() finds on each row
+        col.errors.extend(f"{sub.kode}: {m}" for m in rencana_value_errors(str(kas), str(fisik)))
     return out
+
+
+def rencana_value_errors(kas: str, fisik: str) -> tuple[str, ...]:
+    """The messages `clean_fields()` gives a monthly plan row with these two figures (as text:
+    `1.0` and `1.00` differ in decimal places). The row's other fields are set by the import
+    itself (`tahap` checked above, `bulan` 1–12, the keys), so these two are what can fail; a
+    cash plan repeats the same figures, so each pair is checked once (decided by the same
+    fields' validators; the tests compare with `clean_fields` on whole rows)."""
+    return _value_errors(kas, fisik, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _value_errors(kas: str, fisik: str, _language: str) -> tuple[str, ...]:
+    row = RencanaBulanan(tahap=TahapAnggaran.MURNI, bulan=1, anggaran_kas=Decimal(kas))
+    row.target_fisik = Decimal(fisik)
+    try:
+        row.clean_fields(exclude=[*SKIP, "pemda", "tahap", "bulan"])
+    except ValidationError as exc:
+        return tuple(error_messages(exc))
+    return ()
 
 
 def _write(programs, kegiatan, subs, rencana, indikator) -> None:
@@ -403,7 +439,7 @@ def _write(programs, kegiatan, subs, rencana, indikator) -> None:
     SubKegiatan.objects.bulk_create(subs, batch_size=500)
     for r in rencana:
         r.sub_kegiatan_id = r.sub_kegiatan.pk
-    RencanaBulanan.objects.bulk_create(rencana, batch_size=1000)
+    insert_rows(RencanaBulanan, rencana)  # checked above; no key read back
     for ind in indikator:
         ind.program_id = ind.program.pk if ind.program else None
         ind.kegiatan_id = ind.kegiatan.pk if ind.kegiatan else None
