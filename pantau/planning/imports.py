@@ -92,6 +92,9 @@ class _Existing:
 
     @classmethod
     def load(cls, ta: TahunAnggaran, opd: Opd) -> _Existing:
+        programs = {p.kode: p for p in Program.objects.filter(tahun_anggaran=ta, opd=opd)}
+        if not programs:  # kegiatan, sub kegiatan and indicators all hang below a program
+            return cls(programs={}, kegiatan={}, subs={}, rencana={}, indikator={})
         subs = {
             s.kode: s
             for s in SubKegiatan.objects.filter(tahun_anggaran=ta, opd=opd).select_related(
@@ -114,7 +117,7 @@ class _Existing:
             )
             indikator.setdefault((level, ind.induk.kode, ind.nama), ind)
         return cls(
-            programs={p.kode: p for p in Program.objects.filter(tahun_anggaran=ta, opd=opd)},
+            programs=programs,
             kegiatan={
                 k.kode: k
                 for k in Kegiatan.objects.filter(program__tahun_anggaran=ta, program__opd=opd)
@@ -418,15 +421,21 @@ def rencana_value_errors(kas: str, fisik: str) -> tuple[str, ...]:
     return _value_errors(kas, fisik, get_language())
 
 
+_KAS = RencanaBulanan._meta.get_field("anggaran_kas")
+_FISIK = RencanaBulanan._meta.get_field("target_fisik")
+
+
 @lru_cache(maxsize=4096)
 def _value_errors(kas: str, fisik: str, _language: str) -> tuple[str, ...]:
-    row = RencanaBulanan(tahap=TahapAnggaran.MURNI, bulan=1, anggaran_kas=Decimal(kas))
-    row.target_fisik = Decimal(fisik)
-    try:
-        row.clean_fields(exclude=[*SKIP, "pemda", "tahap", "bulan"])
-    except ValidationError as exc:
-        return tuple(error_messages(exc))
-    return ()
+    """What `clean_fields` runs for each of the two fields: `clean()` (to_python, validate, the
+    validators), its messages in field order."""
+    out: list[str] = []
+    for f, value in ((_KAS, kas), (_FISIK, fisik)):
+        try:
+            f.clean(Decimal(value), None)
+        except ValidationError as exc:
+            out.extend(error_messages(exc))
+    return tuple(out)
 
 
 def _write(programs, kegiatan, subs, rencana, indikator) -> None:
