@@ -54,13 +54,37 @@ class PlanImportResult:
 class _Collector:
     def __init__(self) -> None:
         self.errors: list[str] = []
+        self._references: dict[tuple, tuple[str, ...]] = {}
 
     def check(self, where: str, obj) -> None:
+        """`clean_fields()` then `clean()`, as `full_clean` runs them (without the keys the
+        import sets itself). The references a file repeats (sumber dana, kecamatan, desa) are
+        checked once per value: the field's own `clean()` (exists, within `limit_choices_to`)
+        does not depend on the row, so its answer for a value is the answer for every row."""
+        refs = [f for f in obj._meta.concrete_fields if f.name in FK_FIELDS]
+        messages: list[str] = []
         try:
-            obj.clean_fields(exclude=SKIP)
-            obj.clean()
+            obj.clean_fields(exclude=[*SKIP, *(f.name for f in refs)])
         except ValidationError as exc:
-            self.errors.extend(f"{where}: {m}" for m in error_messages(exc))
+            messages += error_messages(exc)
+        for f in refs:
+            raw = getattr(obj, f.attname)
+            if f.blank and raw in f.empty_values:
+                continue
+            key = (f.model._meta.label, f.name, raw)
+            if key not in self._references:
+                try:
+                    f.clean(raw, obj)
+                    self._references[key] = ()
+                except ValidationError as exc:
+                    self._references[key] = tuple(error_messages(exc))
+            messages += self._references[key]
+        if not messages:
+            try:
+                obj.clean()
+            except ValidationError as exc:
+                messages += error_messages(exc)
+        self.errors.extend(f"{where}: {m}" for m in messages)
 
 
 def _indikator(spec: dict, *, induk_field: str, induk, opd: Opd, ta: TahunAnggaran) -> Indikator:
@@ -384,10 +408,10 @@ def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[Simple
             f"{sub.kode}: " + _("Isi pagu perubahan sebelum rencana versi perubahan.")
         )
         return []
+    kas_label, fisik_label = _("anggaran kas"), _("target fisik")
     try:
         parsed = [
-            (to_decimal(k, label=_("anggaran kas")), to_decimal(f, label=_("target fisik")))
-            for k, f in rows
+            (to_decimal(k, label=kas_label), to_decimal(f, label=fisik_label)) for k, f in rows
         ]
     except ValidationError as exc:
         col.errors.extend(f"{sub.kode}: {m}" for m in error_messages(exc))

@@ -131,3 +131,29 @@ def test_rencana_figures_with_too_many_places_are_refused():
     assert rencana_value_errors("1.001", "10") != ()
     assert rencana_value_errors("1", "10.123") != ()
     assert rencana_value_errors("1.00", "10.00") == ()
+
+
+def test_references_checked_once_per_value_give_clean_fields_messages(world):
+    from pantau.planning.imports import _Collector
+
+    def clean_fields_messages(obj):
+        try:
+            obj.clean_fields(exclude=SKIP)
+            obj.clean()
+        except ValidationError as exc:
+            from pantau.core.errors import error_messages
+
+            return sorted(error_messages(exc))
+        return []
+
+    sub = SubKegiatan.objects.get(pk=world.a.sub.pk)
+    col = _Collector()
+    col.check("x", sub)
+    assert col.errors == []
+    for bad in (999_999, 999_998):
+        sub.sumber_dana_id = bad
+        col = _Collector()
+        col.check("x", sub)
+        col.check("x", sub)  # the second time from the cache
+        expected = clean_fields_messages(sub)
+        assert expected and sorted(col.errors) == sorted(f"x: {m}" for m in expected * 2)
