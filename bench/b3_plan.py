@@ -116,6 +116,7 @@ def main() -> None:
                 "openpyxl_read_only_s": round(p, 3),
                 "import_s": round(i, 3),
                 "ratio": round(i / p, 2),
+                "target": 3.0,
             }
         )
     )

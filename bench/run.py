@@ -3,6 +3,9 @@
 B2: the public JSON listing against Datasette (bench/b2.py).
 B3 (realisation part): a 10,000-row realisation workbook imported vs openpyxl's read-only parse
 of the same file (bench/b3_realisasi.py; its own throwaway database per run).
+B3 (plan part): the demo pemda's whole plan workbook (1,474 sub kegiatan) imported into an empty
+pemda vs openpyxl's read-only parse (bench/b3_plan.py; the demo in var/bench/b3_plan/ and the
+PostgreSQL database pantau_b3_plan, built on first use, each import rolled back).
 B6: first load of the dashboard, the report form and the portal pages on a phone, Lighthouse
 mobile profile, production configuration (bench/b6.py; its results in var/bench/b6.json).
 B1 (docs/quality.md) at regency scale (1 pemda) and province scale (18 pemda), 2 fiscal years each, one process per
@@ -114,6 +117,47 @@ def run_b3(results: list, *, postgres: bool) -> bool:
             f"B3 {name:10} {r['rows']} rows  import {r['import_s']:.2f} s  re-import "
             f"{r['reimport_s']:.2f} s  openpyxl {r['reference_s']:.2f} s  ratio {r['ratio']:.2f} / "
             f"{r['ratio_reimport']:.2f} (≤ {r['target']})  {'ok' if ok else 'MISSED'}"
+        )
+    return failed | run_b3_plan(results, postgres=postgres)
+
+
+def run_b3_plan(results: list, *, postgres: bool) -> bool:
+    """B3 (plan part) on SQLite and, when it answers, on PostgreSQL. True when missed or failed."""
+    print("== B3: impor buku kerja rencana (1.474 sub kegiatan) vs parse read-only openpyxl")
+    failed = False
+    data_dir = OUT / "b3_plan"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    runs = [("sqlite", {"DATABASE_URL": "", "PANTAU_DATA_DIR": str(data_dir)})]
+    if postgres and pg_ready("pantau_b3_plan"):
+        runs.append(
+            (
+                "postgresql",
+                {"DATABASE_URL": f"{PG_SERVER}/pantau_b3_plan", "PANTAU_DATA_DIR": str(data_dir)},
+            )
+        )
+    for name, extra in runs:
+        env = {**os.environ, **extra}
+        migrate = [sys.executable, "-m", "django", "migrate", "-v0"]
+        subprocess.run(migrate, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"}, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, str(HERE / "b3_plan.py"), "--repeat", "5"],
+            env=env,
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            failed = True
+            print(f"B3 {name:10} GAGAL\n{done.stderr[-2000:]}")
+            continue
+        r = json.loads(done.stdout.strip().splitlines()[-1]) | {"database": name}
+        results.append(r)
+        ok = r["ratio"] <= r["target"]
+        failed |= not ok
+        print(
+            f"B3 {name:10} {r['sub_kegiatan']} sub kegiatan  import {r['import_s']:.2f} s  "
+            f"openpyxl {r['openpyxl_read_only_s']:.2f} s  ratio {r['ratio']:.2f} "
+            f"(≤ {r['target']})  {'ok' if ok else 'MISSED'}"
         )
     return failed
 

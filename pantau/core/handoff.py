@@ -17,7 +17,9 @@ declared topic has exactly the subscribers it is meant to have.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -57,10 +59,49 @@ def subscribe(name: str, fn: Callable, *, after_commit: bool = False) -> None:
         target.append(fn)
 
 
+class _Pending(threading.local):
+    topics: dict[str, dict[str, set]] | None = None
+
+
+_pending = _Pending()
+
+
+def _mergeable(payload: dict) -> bool:
+    return bool(payload) and all(isinstance(v, list | tuple | set) for v in payload.values())
+
+
+@contextmanager
+def coalesced() -> Iterator[None]:
+    """Bulk writes (a whole plan workbook): an emit inside the block whose payload is only lists
+    of ids (`sub_ids=[...]`) is held, and at the block's end each topic is emitted once with the
+    union of its ids, still inside the surrounding transaction. Subscribers answer from the raw
+    rows (the roll-ups), so one call with the union leaves the same state as one call per emit;
+    other emits run at once. An exception drops what was held (the transaction rolls back).
+    Nested blocks: the outermost one emits."""
+    if _pending.topics is not None:
+        yield
+        return
+    _pending.topics = {}
+    try:
+        yield
+        held, _pending.topics = _pending.topics, None
+        for name, payload in held.items():
+            emit(name, **{key: sorted(ids) for key, ids in payload.items()})
+    finally:
+        _pending.topics = None
+
+
 def emit(name: str, /, **payload) -> None:
     """Hand the payload to every subscriber of the topic: the immediate ones now, the others
-    after the commit of the surrounding transaction."""
+    after the commit of the surrounding transaction (inside `coalesced()`, at the block's end)."""
     topic = _topic(name)
+    if _pending.topics is not None and _mergeable(payload):
+        held = _pending.topics.setdefault(name, {})
+        if held and set(held) != set(payload):
+            raise ValueError(f"hand-off topic {name!r} emitted with different payload keys")
+        for key, ids in payload.items():
+            held.setdefault(key, set()).update(ids)
+        return
     for fn in list(topic.immediate):
         fn(**payload)
     for fn in list(topic.after_commit):

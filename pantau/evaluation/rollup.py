@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace as Row
 
 from django.db import transaction
 from django.db.models import Q
 
+from pantau.core.bulk import insert_rows
 from pantau.evaluation.choices import Dasar
 from pantau.evaluation.models import RingkasanOpd, RingkasanSubKegiatan
 from pantau.evaluation.warnings import (
@@ -93,7 +95,7 @@ def counted_figures(status, keuangan, fisik, keuangan_resmi, fisik_resmi):
     return {Dasar.TERVERIFIKASI: official, Dasar.DILAPORKAN: reported}
 
 
-def compute_subs(sub_ids: Iterable[int]) -> list[RingkasanSubKegiatan]:
+def compute_subs(sub_ids: Iterable[int]) -> list[Row]:
     """The month rows (both bases) of the given sub kegiatan, from the raw rows (4 queries)."""
     from pantau.monitoring.models import Realisasi
     from pantau.planning.models import RencanaBulanan, SubKegiatan
@@ -165,7 +167,7 @@ def _budget_months(sub, plans: dict) -> list[tuple]:
     return out
 
 
-def _sub_months(sub, dasar, reported: dict, budget: list, ambang) -> list[RingkasanSubKegiatan]:
+def _sub_months(sub, dasar, reported: dict, budget: list, ambang) -> list[Row]:
     """Twelve month rows of one sub kegiatan on one basis."""
     rows, spent, last_fisik = [], ZERO, ZERO
     for bulan, (pagu, kas, target, target_akhir) in enumerate(budget, start=1):
@@ -174,7 +176,7 @@ def _sub_months(sub, dasar, reported: dict, budget: list, ambang) -> list[Ringka
         if figures is not None:
             spent += figures[0]
             last_fisik = figures[1]
-        row = RingkasanSubKegiatan(
+        row = Row(
             pemda_id=sub.pemda_id,
             tahun_anggaran_id=sub.tahun_anggaran_id,
             opd_id=sub.opd_id,
@@ -202,7 +204,7 @@ def _sub_months(sub, dasar, reported: dict, budget: list, ambang) -> list[Ringka
     return rows
 
 
-def _set_warning(row: RingkasanSubKegiatan, ambang: Ambang, target_akhir: Decimal) -> None:
+def _set_warning(row: Row, ambang: Ambang, target_akhir: Decimal) -> None:
     """The row's physical status and its most serious warning (evaluation.warnings)."""
     row.status_fisik = status_fisik(
         row.target_fisik, row.fisik, ambang, proyeksi=row.proyeksi_fisik, target_akhir=target_akhir
@@ -219,14 +221,14 @@ def _set_warning(row: RingkasanSubKegiatan, ambang: Ambang, target_akhir: Decima
     )
 
 
-def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
-    """OPD month rows summed from sub kegiatan month rows."""
-    out: dict[tuple[int, int, int], RingkasanOpd] = {}
+def aggregate_opd(rows: Iterable) -> list[Row]:
+    """OPD month rows summed from sub kegiatan month rows (computed or stored)."""
+    out: dict[tuple[int, int, str, int], Row] = {}
     for r in rows:
         key = (r.opd_id, r.tahun_anggaran_id, r.dasar, r.bulan)
         o = out.get(key)
         if o is None:
-            o = out[key] = RingkasanOpd(
+            o = out[key] = Row(
                 pemda_id=r.pemda_id,
                 opd_id=r.opd_id,
                 tahun_anggaran_id=r.tahun_anggaran_id,
@@ -255,9 +257,10 @@ def aggregate_opd(rows: Iterable[RingkasanSubKegiatan]) -> list[RingkasanOpd]:
 
 
 def _replace(stale, rows: list) -> None:
-    """Replace the roll-up rows selected by `stale` with freshly computed ones."""
+    """Replace the roll-up rows selected by `stale` with freshly computed ones (derived rows:
+    written as plain column values, `pantau.core.bulk`)."""
     stale.delete()
-    stale.model.objects.bulk_create(rows, batch_size=2000)
+    insert_rows(stale.model, rows)
 
 
 class _Deferred(threading.local):
@@ -301,7 +304,7 @@ def refresh_subs(sub_ids: Iterable[int]) -> None:
     with transaction.atomic():
         rows = compute_subs(ids)
         _replace(RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=ids), rows)
-        refresh_opds({(r.opd_id, r.tahun_anggaran_id) for r in rows})
+        refresh_opds({(r.opd_id, r.tahun_anggaran_id) for r in rows}, fresh=(ids, rows))
 
 
 def refresh_reports(sub_ids: Iterable[int]) -> None:
@@ -324,18 +327,22 @@ def refresh_reports(sub_ids: Iterable[int]) -> None:
     )
 
 
-def refresh_opds(pairs: Iterable[tuple[int, int]]) -> None:
-    """Recompute the OPD month rows of these (opd, fiscal year) pairs from their sub rows."""
+def refresh_opds(pairs: Iterable[tuple[int, int]], *, fresh: tuple | None = None) -> None:
+    """Recompute the OPD month rows of these (opd, fiscal year) pairs from their sub rows.
+    `fresh` = (sub ids, their rows just computed): those are summed from memory, only the other
+    sub rows of the OPDs are read back."""
     pairs = set(pairs)
     if not pairs:
         return
     where = Q()
     for opd_id, ta_id in pairs:
         where |= Q(opd_id=opd_id, tahun_anggaran_id=ta_id)
-    _replace(
-        RingkasanOpd.objects.filter(where),
-        aggregate_opd(RingkasanSubKegiatan.objects.filter(where)),
-    )
+    stored = RingkasanSubKegiatan.objects.filter(where)
+    rows: list = []
+    if fresh is not None:
+        ids, rows = fresh
+        stored = stored.exclude(sub_kegiatan_id__in=ids)
+    _replace(RingkasanOpd.objects.filter(where), aggregate_opd([*rows, *stored]))
 
 
 def refresh_year(tahun_anggaran) -> None:
@@ -454,7 +461,6 @@ def quarter_target(ind, triwulan: int) -> Decimal | None:
 def compute_indicators(ind_ids: Iterable[int]):
     """The quarter rows (both bases) of the given indicators, from the raw rows (4 queries)."""
     from pantau.evaluation.achievement import capaian, realisasi_periode
-    from pantau.evaluation.models import RingkasanIndikator
     from pantau.monitoring.models import RealisasiIndikator
     from pantau.planning.models import Indikator
 
@@ -477,7 +483,7 @@ def compute_indicators(ind_ids: Iterable[int]):
                 target = quarter_target(ind, tw)
                 result = capaian(ind.rumus, target, realisasi_periode(ind.rumus, series))
                 rows.append(
-                    RingkasanIndikator(
+                    Row(
                         pemda_id=ind.pemda_id,
                         tahun_anggaran_id=ind.tahun_anggaran_id,
                         opd_id=ind.opd_id,

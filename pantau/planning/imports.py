@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record
 from pantau.core import handoff
+from pantau.core.bulk import insert_rows
 from pantau.core.errors import error_messages
 from pantau.core.numbers import to_decimal
 from pantau.organisations.models import Opd
@@ -51,13 +55,37 @@ class PlanImportResult:
 class _Collector:
     def __init__(self) -> None:
         self.errors: list[str] = []
+        self._references: dict[tuple, tuple[str, ...]] = {}
 
     def check(self, where: str, obj) -> None:
+        """`clean_fields()` then `clean()`, as `full_clean` runs them (without the keys the
+        import sets itself). The references a file repeats (sumber dana, kecamatan, desa) are
+        checked once per value: the field's own `clean()` (exists, within `limit_choices_to`)
+        does not depend on the row, so its answer for a value is the answer for every row."""
+        refs = [f for f in obj._meta.concrete_fields if f.name in FK_FIELDS]
+        messages: list[str] = []
         try:
-            obj.clean_fields(exclude=SKIP)
-            obj.clean()
+            obj.clean_fields(exclude=[*SKIP, *(f.name for f in refs)])
         except ValidationError as exc:
-            self.errors.extend(f"{where}: {m}" for m in error_messages(exc))
+            messages += error_messages(exc)
+        for f in refs:
+            raw = getattr(obj, f.attname)
+            if f.blank and raw in f.empty_values:
+                continue
+            key = (f.model._meta.label, f.name, raw)
+            if key not in self._references:
+                try:
+                    f.clean(raw, obj)
+                    self._references[key] = ()
+                except ValidationError as exc:
+                    self._references[key] = tuple(error_messages(exc))
+            messages += self._references[key]
+        if not messages:
+            try:
+                obj.clean()
+            except ValidationError as exc:
+                messages += error_messages(exc)
+        self.errors.extend(f"{where}: {m}" for m in messages)
 
 
 def _indikator(spec: dict, *, induk_field: str, induk, opd: Opd, ta: TahunAnggaran) -> Indikator:
@@ -89,6 +117,9 @@ class _Existing:
 
     @classmethod
     def load(cls, ta: TahunAnggaran, opd: Opd) -> _Existing:
+        programs = {p.kode: p for p in Program.objects.filter(tahun_anggaran=ta, opd=opd)}
+        if not programs:  # kegiatan, sub kegiatan and indicators all hang below a program
+            return cls(programs={}, kegiatan={}, subs={}, rencana={}, indikator={})
         subs = {
             s.kode: s
             for s in SubKegiatan.objects.filter(tahun_anggaran=ta, opd=opd).select_related(
@@ -111,7 +142,7 @@ class _Existing:
             )
             indikator.setdefault((level, ind.induk.kode, ind.nama), ind)
         return cls(
-            programs={p.kode: p for p in Program.objects.filter(tahun_anggaran=ta, opd=opd)},
+            programs=programs,
             kegiatan={
                 k.kode: k
                 for k in Kegiatan.objects.filter(program__tahun_anggaran=ta, program__opd=opd)
@@ -162,7 +193,7 @@ def plan_import(
         raise ValidationError(_("OPD dan tahun anggaran berasal dari pemda yang berbeda."))
     plan_write_guard(opd_id=opd.pk, tahun_anggaran_id=tahun_anggaran.pk)  # decision 0020
     ta, year = tahun_anggaran, tahun_anggaran.tahun
-    nomen = {n.kode: n for n in Nomenklatur.objects.filter(tahun=year)}
+    nomen = {n.kode: n for n in Nomenklatur.objects.filter(tahun=year, kode__in=_codes(programs))}
     have = _Existing.load(ta, opd)
     col = _Collector()
     out = _Plan()
@@ -254,6 +285,17 @@ def plan_import(
     return result
 
 
+def _codes(programs: list[dict]) -> set[str]:
+    """Every code the tree names, normalised (the nomenclature rows to load, not the year's)."""
+    out = set()
+    for p in programs:
+        out.add(codes.normalise(p["kode"]))
+        for k in p.get("kegiatan", []):
+            out.add(codes.normalise(k["kode"]))
+            out.update(codes.normalise(s["kode"]) for s in k.get("sub_kegiatan", []))
+    return out
+
+
 def _sub_row(col, out: _Plan, have: _Existing, s_spec, s_ref, kegiatan, opd, ta) -> None:
     fields = {k: v for k, v in s_spec.items() if k not in {"kode", "rencana", "indikator"}}
     unknown = set(fields) - SUB_KEGIATAN_FIELDS
@@ -340,7 +382,7 @@ def _write_changes(actor, out: _Plan) -> PlanImportResult:
         audit_record(actor=actor, action="sub_kegiatan.update", obj=sub, changes=changes)
     for sub, tahap, rows in out.changed_rencana:
         RencanaBulanan.objects.filter(sub_kegiatan=sub, tahap=tahap).delete()
-        RencanaBulanan.objects.bulk_create(rows)
+        insert_rows(RencanaBulanan, rows)
         audit_record(actor=actor, action="rencana.set", obj=sub, changes={"tahap": tahap})
     for ind, changes in out.changed_indikator:
         Indikator.objects.bulk_update([ind], list(changes))
@@ -356,7 +398,7 @@ def _write_changes(actor, out: _Plan) -> PlanImportResult:
     )
 
 
-def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[RencanaBulanan]:
+def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[SimpleNamespace]:
     """The 12 plan rows of one version, checked like `rencana_set` does."""
     if tahap not in TahapAnggaran.values:
         col.errors.append(
@@ -368,10 +410,10 @@ def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[Rencan
             f"{sub.kode}: " + _("Isi pagu perubahan sebelum rencana versi perubahan.")
         )
         return []
+    kas_label, fisik_label = _("anggaran kas"), _("target fisik")
     try:
         parsed = [
-            (to_decimal(k, label=_("anggaran kas")), to_decimal(f, label=_("target fisik")))
-            for k, f in rows
+            (to_decimal(k, label=kas_label), to_decimal(f, label=fisik_label)) for k, f in rows
         ]
     except ValidationError as exc:
         col.errors.extend(f"{sub.kode}: {m}" for m in error_messages(exc))
@@ -379,10 +421,11 @@ def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[Rencan
     col.errors.extend(
         f"{sub.kode}: {m}" for m in check_rencana(pagu=sub.pagu_for(tahap), rows=parsed)
     )
-    out = [
-        RencanaBulanan(
+    out = [  # plain records (`pantau.core.bulk`); the key is set once the sub kegiatan has one
+        SimpleNamespace(
             pemda_id=sub.pemda_id,
             sub_kegiatan=sub,
+            sub_kegiatan_id=sub.pk,
             tahap=tahap,
             bulan=m,
             anggaran_kas=kas,
@@ -390,9 +433,35 @@ def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[Rencan
         )
         for m, (kas, fisik) in enumerate(parsed, start=1)
     ]
-    for row in out:
-        col.check(sub.kode, row)  # decimal places
+    for kas, fisik in parsed:  # decimal places: what clean_fields() finds on each row
+        col.errors.extend(f"{sub.kode}: {m}" for m in rencana_value_errors(str(kas), str(fisik)))
     return out
+
+
+def rencana_value_errors(kas: str, fisik: str) -> tuple[str, ...]:
+    """The messages `clean_fields()` gives a monthly plan row with these two figures (as text:
+    `1.0` and `1.00` differ in decimal places). The row's other fields are set by the import
+    itself (`tahap` checked above, `bulan` 1–12, the keys), so these two are what can fail; a
+    cash plan repeats the same figures, so each pair is checked once (decided by the same
+    fields' validators; the tests compare with `clean_fields` on whole rows)."""
+    return _value_errors(kas, fisik, get_language())
+
+
+_KAS = RencanaBulanan._meta.get_field("anggaran_kas")
+_FISIK = RencanaBulanan._meta.get_field("target_fisik")
+
+
+@lru_cache(maxsize=4096)
+def _value_errors(kas: str, fisik: str, _language: str) -> tuple[str, ...]:
+    """What `clean_fields` runs for each of the two fields: `clean()` (to_python, validate, the
+    validators), its messages in field order."""
+    out: list[str] = []
+    for f, value in ((_KAS, kas), (_FISIK, fisik)):
+        try:
+            f.clean(Decimal(value), None)
+        except ValidationError as exc:
+            out.extend(error_messages(exc))
+    return tuple(out)
 
 
 def _write(programs, kegiatan, subs, rencana, indikator) -> None:
@@ -405,7 +474,7 @@ def _write(programs, kegiatan, subs, rencana, indikator) -> None:
     SubKegiatan.objects.bulk_create(subs, batch_size=500)
     for r in rencana:
         r.sub_kegiatan_id = r.sub_kegiatan.pk
-    RencanaBulanan.objects.bulk_create(rencana, batch_size=1000)
+    insert_rows(RencanaBulanan, rencana)  # checked above; no key read back
     for ind in indikator:
         ind.program_id = ind.program.pk if ind.program else None
         ind.kegiatan_id = ind.kegiatan.pk if ind.kegiatan else None

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record
+from pantau.core import handoff
 from pantau.core.errors import error_messages
 from pantau.core.spreadsheets import Limits, Sheet, check_size, csv_rows, xlsx_sheets
 from pantau.core.tabular import (
@@ -554,7 +555,7 @@ def plan_file_import(
         _audit_refusal(actor, tahun_anggaran, reader.result.foreign)
     if reader.err:
         raise reader.err.as_validation_error()
-    with transaction.atomic():
+    with transaction.atomic(), handoff.coalesced():  # one roll-up refresh for the whole file
         for opd_id, tree in reader.result.trees.items():
             opd = Opd.objects.get(pk=opd_id)
             plan_import(actor=actor, tahun_anggaran=tahun_anggaran, opd=opd, programs=tree)
