@@ -116,7 +116,7 @@ def _fill_template(path):
     book["Indikator"].append(
         [kode, "Sub Kegiatan", SUB_A, "Puskesmas yang dibangun", "unit", 4, "1", "0", "0", "0", "1"]
     )
-    fisik = ["0", "0", "5", "10", "20", "35", "50", "65", "80", "90", "95", "100"]
+    fisik = ["2", "4", "5", "10", "20", "35", "50", "65", "80", "90", "95", "100"]
     rencana = book["Rencana Bulanan"]
     rencana.append([kode, SUB_A, "murni", *["12.500.000"] * 12, *fisik])
     rencana.append([kode, SUB_B, "murni", *["1.250.000"] * 12, *fisik])
@@ -236,6 +236,7 @@ def test_first_day_of_a_new_pemda(
     page.goto(f"{base}/rencana/{dinkes.pk}/2026/")
     _plan_step(page, "Validasi", "Divalidasi")
     _plan_step(page, "Kunci sebagai DPA", "Dikunci")
+    page.wait_for_selector("text=sudah dikunci sebagai DPA")
     doc_shot(page, "rencana-dikunci")
     assert DokumenRencana.objects.get(opd=dinkes).status == "dikunci"
     sign_out(page, base)
@@ -247,7 +248,7 @@ def test_first_day_of_a_new_pemda(
     page.goto(f"{base}/monitoring/laporan/{sub_a.pk}/1/")
     page.wait_for_selector("form[data-offline-form]")
     page.get_by_label("Realisasi keuangan bulan ini (Rp)").fill("12.000.000")
-    page.get_by_label("Realisasi fisik kumulatif (%)").fill("0")
+    page.get_by_label("Realisasi fisik kumulatif (%)").fill("2,5")
     page.get_by_label("Foto lapangan dan dokumen").set_input_files(
         [{"name": "lokasi.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
     )
@@ -281,6 +282,10 @@ def test_first_day_of_a_new_pemda(
     # 4. the verified figures on the OPD page and the dashboard
     page.goto(f"{base}/opd/{dinkes.pk}/?bulan=1")
     page.wait_for_selector("text=Rp 12.000.000")
+    ringkasan = page.locator(".card", has_text="Ringkasan TA 2026").first.inner_text()
+    # fisik weighted by pagu: 150 jt x 2,5% over 168 jt; the plan is 2% in January for both
+    assert "Rp 12.000.000 (7,1%)" in ringkasan and "2,2% / 2,0%" in ringkasan, ringkasan
+    assert "1 dari 2 sub kegiatan sudah melapor" in ringkasan, ringkasan
     doc_shot(page, "opd")
     page.goto(f"{base}/dasbor/?bulan=1")
     realisasi = page.locator(".figure-card", has_text="Realisasi keuangan")
