@@ -291,5 +291,8 @@ def test_first_day_of_a_new_pemda(
     realisasi = page.locator(".figure-card", has_text="Realisasi keuangan")
     assert "Rp 12,0 jt" in realisasi.inner_text(), realisasi.inner_text()
     page.wait_for_selector(f"a:has-text('{OPD1['nama']}')")
+    page.locator("#grafik-kurva").scroll_into_view_if_needed()  # charts draw when near
+    page.wait_for_selector("#grafik-kurva svg")
+    page.evaluate("window.scrollTo(0, 0)")
     doc_shot(page, "dasbor")
     ctx.close()
