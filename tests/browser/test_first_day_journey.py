@@ -132,7 +132,7 @@ def _plan_import(page, base, tmp_path):
     download.value.save_as(path)
     assert load_workbook(path)["Sub Kegiatan"].max_row == 1  # an empty OPD: headers only
     _fill_template(path)
-    page.get_by_label("Berkas (.xlsx atau .zip berisi CSV)").set_input_files(path)
+    page.locator("#berkas").set_input_files(path)  # its label names the formats accepted
     page.get_by_role("button", name="Uji coba").click()
     page.wait_for_selector("text=Impor sekarang")
     body = page.locator("main").inner_text()
