@@ -68,6 +68,9 @@ class SandiGantiView(auth_views.PasswordChangeView):
             return self.form_invalid(form)
         update_session_auth_hash(self.request, self.request.user)
         self.request.session[SESSION_KEY] = False
+        # a warning "ganti kata sandi sementara" left by a request made meanwhile (the page's
+        # own background requests) is no longer true: drop it before saying it is done
+        list(messages.get_messages(self.request))
         messages.success(self.request, _("Kata sandi diganti."))
         return HttpResponseRedirect(self.get_success_url())
 

@@ -40,6 +40,11 @@ def plan_edit_refusal(*, opd_id: int, tahun_anggaran_id: int, lock: bool = False
     doc = latest_dokumen(opd_id=opd_id, tahun_anggaran_id=tahun_anggaran_id, lock=lock)
     if doc is None:
         return None
+    if doc.status == StatusDokumen.DIKUNCI:
+        return _(
+            "Rencana ini tidak dapat diubah: versi %(v)s sudah dikunci sebagai DPA. Perubahan "
+            "dibuat dalam versi pergeseran atau APBD perubahan."
+        ) % {"v": doc.versi}
     if doc.status != StatusDokumen.DRAFT:
         return _(
             "Rencana ini tidak dapat diubah: versi %(v)s berstatus %(s)s. Minta dokumen "

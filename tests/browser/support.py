@@ -18,11 +18,13 @@ page by page. `LAYOUT_CHECK` is the same check as a function, for tests that cal
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from conftest import PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DOC_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "img"
 
 LAYOUT_CHECK = (Path(__file__).with_name("layout_check.js")).read_text()
 
@@ -63,12 +65,37 @@ def layout_problems() -> list[str]:
     return out
 
 
-def login(page, base, username):
+def login(page, base, username, password=PASSWORD):
     page.goto(f"{base}/masuk/")
     page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{base}/")
+
+
+def sign_in_first_time(page, base, username, temporary, new_password):
+    """A new account's first sign-in: the temporary password an admin handed over, then the
+    forced change to the person's own (every other page leads to the change until then)."""
+    page.goto(f"{base}/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(temporary)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{base}/akun/sandi/")
+    page.fill("#id_old_password", temporary)
+    page.fill("#id_new_password1", new_password)
+    page.fill("#id_new_password2", new_password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ganti kata sandi").click()
+    said = page.locator("main").inner_text()
+    assert "Kata sandi diganti." in said, page.url
+    assert "Ganti kata sandi sementara" not in said  # no stale warning beside it
+
+
+def doc_shot(page, name):
+    """A phone-size picture for the user guide (docs/img/memulai-<name>.png), taken only when
+    PANTAU_SCREENSHOTS=1, so that an ordinary test run never rewrites the docs."""
+    if os.environ.get("PANTAU_SCREENSHOTS") == "1":
+        page.screenshot(path=str(DOC_IMAGES / f"memulai-{name}.png"), full_page=True)
 
 
 def sign_out(page, base):
