@@ -3,10 +3,8 @@ else: every page but the password change, sign-out and static files leads there.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 SESSION_KEY = "pantau_wajib_ganti_sandi"
 
@@ -20,7 +18,8 @@ class PasswordChangeRequiredMiddleware:
         if user is not None and user.is_authenticated and self._must_change(request, user):
             allowed = (reverse("akun:sandi"), reverse("logout"), "/static/", "/i18n/", "/sw.js")
             if not request.path.startswith(allowed):
-                messages.warning(request, _("Ganti kata sandi sementara Anda sebelum melanjutkan."))
+                # no flash message here: a background request (the service worker, a poll)
+                # would leave it behind for a later page; the password page says it itself
                 return redirect("akun:sandi")
         return self.get_response(request)
 

@@ -56,6 +56,12 @@ class SandiGantiView(auth_views.PasswordChangeView):
     template_name = "organisations/sandi_ganti.html"
     success_url = reverse_lazy("akun:profil")
 
+    def get_context_data(self, **kwargs):
+        # a temporary password set by the admin: say why every page leads here
+        return super().get_context_data(
+            wajib_ganti=bool(self.request.session.get(SESSION_KEY)), **kwargs
+        )
+
     def form_valid(self, form):
         try:
             svc.password_set(
@@ -68,9 +74,6 @@ class SandiGantiView(auth_views.PasswordChangeView):
             return self.form_invalid(form)
         update_session_auth_hash(self.request, self.request.user)
         self.request.session[SESSION_KEY] = False
-        # a warning "ganti kata sandi sementara" left by a request made meanwhile (the page's
-        # own background requests) is no longer true: drop it before saying it is done
-        list(messages.get_messages(self.request))
         messages.success(self.request, _("Kata sandi diganti."))
         return HttpResponseRedirect(self.get_success_url())
 

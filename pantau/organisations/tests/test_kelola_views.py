@@ -163,6 +163,7 @@ class TestTemporaryPasswordMustBeChanged:
         assert client.login(username="siti.dinkes", password=temp)
         response = client.get(reverse("monitoring:daftar"))
         assert response.status_code == 302 and response["Location"] == reverse("akun:sandi")
+        assert "sementara" in client.get(reverse("akun:sandi")).content.decode()
         response = client.post(
             reverse("akun:sandi"),
             {
@@ -173,7 +174,10 @@ class TestTemporaryPasswordMustBeChanged:
         )
         assert response.status_code == 302
         assert not Profil.objects.get(user__username="siti.dinkes").wajib_ganti_sandi
-        assert client.get(reverse("monitoring:daftar")).status_code == 200
+        page = client.get(reverse("monitoring:daftar"))
+        assert page.status_code == 200
+        # the redirects before the change left no stale "change your temporary password"
+        assert "sementara" not in page.content.decode()
         assert AuditEvent.objects.filter(action="user.password_change").exists()
 
 
