@@ -205,7 +205,7 @@ def _s_plan_import(world, clock):
 
     spec = {"kode": "1.03.03.2.01.0001", "pagu_murni": Decimal(120_000_000)}
     tree = [{"kode": "1.03.03", "kegiatan": [{"kode": "1.03.03.2.01", "sub_kegiatan": [spec]}]}]
-    plan_import(actor=None, tahun_anggaran=world.a.ta, opd=world.a.dinkes, programs=tree)
+    plan_import(actor=None, tahun_anggaran=world.a.ta, opd=world.a.pupr, programs=tree)
 
 
 def _s_dokumen_transition(world, clock):

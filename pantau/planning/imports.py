@@ -35,7 +35,12 @@ from pantau.planning.models import (
     SubKegiatan,
     TahunAnggaran,
 )
-from pantau.planning.services import INDIKATOR_TARGETS, SUB_KEGIATAN_FIELDS, check_rencana
+from pantau.planning.services import (
+    INDIKATOR_TARGETS,
+    SUB_KEGIATAN_FIELDS,
+    budget_consistency_errors,
+    check_rencana,
+)
 
 FK_FIELDS = {"sumber_dana", "kecamatan", "desa"}
 SKIP = ["pemda", "opd", "tahun_anggaran", "program", "kegiatan", "sub_kegiatan", "nomenklatur"]
@@ -259,12 +264,10 @@ def plan_import(
         raise ValidationError(col.errors[:100])
     _write(out.programs, out.kegiatan, out.subs, out.rencana, out.indikator)
     result = _write_changes(actor, out)
-    errors = [
-        f"{sub.kode}: {m}"
-        for sub, _c in out.changed_subs
-        for m in handoff.collect(topics.BUDGET_CHECK, sub_kegiatan=sub)
+    errors = [  # the rule of sub_kegiatan_update (decision 0020): realised, cash plans, sources
+        f"{sub.kode}: {m}" for sub, _c in out.changed_subs for m in budget_consistency_errors(sub)
     ]
-    if errors:  # realised beyond a lowered pagu, say: the layers above refuse, all is undone
+    if errors:  # realised beyond a lowered pagu, sources not adding up: all is undone
         raise ValidationError(errors[:100])
     touched = {s.pk for s in out.subs} | {s.pk for s, _c in out.changed_subs}
     touched |= {s.pk for s, _t, _r in out.changed_rencana}

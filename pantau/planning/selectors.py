@@ -112,11 +112,12 @@ def wilayah_choices(*, pemda: Pemda) -> list:
 
 
 def plan_tree(*, user, opd, tahun_anggaran: TahunAnggaran) -> list:
-    """Programs of the OPD and year with their kegiatan and sub kegiatan (empty ones too)."""
+    """Programs of the OPD and year with their kegiatan and sub kegiatan (empty ones too); the
+    indicators of programs and kegiatan the user may read in `indikator_list`."""
     from django.db.models import Prefetch
 
     from pantau.organisations.rahasia import rahasia_visible_q
-    from pantau.planning.models import Kegiatan, Program
+    from pantau.planning.models import Indikator, Kegiatan, Program
 
     scope = scope_for(user)
     if not scope.can_read_opd(opd):
@@ -126,22 +127,35 @@ def plan_tree(*, user, opd, tahun_anggaran: TahunAnggaran) -> list:
         .select_related("tahun_anggaran", "sumber_dana")
         .order_by("kode")
     )
+    indikator = Indikator.objects.filter(rahasia_visible_q(user)).order_by("id")
     kegiatan = Kegiatan.objects.order_by("kode").prefetch_related(
-        Prefetch("sub_kegiatan_set", queryset=subs)
+        Prefetch("sub_kegiatan_set", queryset=subs),
+        Prefetch("indikator_set", queryset=indikator, to_attr="indikator_list"),
     )
     return list(
         Program.objects.filter(opd=opd, tahun_anggaran=tahun_anggaran)
         .order_by("kode")
-        .prefetch_related(Prefetch("kegiatan_set", queryset=kegiatan))
+        .prefetch_related(
+            Prefetch("kegiatan_set", queryset=kegiatan),
+            Prefetch("indikator_set", queryset=indikator, to_attr="indikator_list"),
+        )
     )
 
 
-def nomenklatur_search(*, tahun: int, tingkat: str, induk_kode: str = "", q: str = "", exclude=()):
+def nomenklatur_search(
+    *, tahun: int, tingkat: str, induk_kode: str = "", q: str = "", exclude=(), bidang=()
+):
     """Up to 20 nomenclature rows of the year and level, under the parent code, matching the
-    words of `q` in code or name; codes already in the plan left out."""
+    words of `q` in code or name; codes already in the plan left out; when `bidang` is given
+    (the OPD's bidang urusan, `validation.opd_bidang_urusan`), only codes under one of them."""
     from pantau.planning.models import Nomenklatur
 
     qs = Nomenklatur.objects.filter(tahun=tahun, tingkat=tingkat).exclude(kode__in=list(exclude))
+    if bidang:
+        under = Q()
+        for b in bidang:
+            under |= Q(kode__startswith=f"{b}.")
+        qs = qs.filter(under)
     if induk_kode:
         qs = qs.filter(kode__startswith=f"{induk_kode}.")
     for word in q.split()[:5]:
@@ -152,11 +166,25 @@ def nomenklatur_search(*, tahun: int, tingkat: str, induk_kode: str = "", q: str
 def indikator_for_sub(*, user, sub: SubKegiatan) -> list:
     """The indicators of a sub kegiatan the caller has reached through access checks, without
     the `rahasia` ones the user may not read."""
-    from pantau.organisations.rahasia import rahasia_visible_q
-    from pantau.planning.models import Indikator
+    return indikator_for_induk(user=user, induk=sub)
 
+
+def indikator_for_induk(*, user, induk) -> list:
+    """The indicators of a program, kegiatan or sub kegiatan the caller has reached through
+    access checks (`plan_tree`, `access_sub_kegiatan_in_plan`), without the `rahasia` ones the
+    user may not read."""
+    from pantau.organisations.rahasia import rahasia_visible_q
+    from pantau.planning.models import Indikator, Kegiatan, Program
+
+    field = (
+        "program"
+        if isinstance(induk, Program)
+        else "kegiatan"
+        if isinstance(induk, Kegiatan)
+        else "sub_kegiatan"
+    )
     return list(
-        Indikator.objects.filter(sub_kegiatan=sub).filter(rahasia_visible_q(user)).order_by("id")
+        Indikator.objects.filter(**{field: induk}).filter(rahasia_visible_q(user)).order_by("id")
     )
 
 

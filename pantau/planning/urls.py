@@ -21,6 +21,16 @@ urlpatterns = [
         name="indikator-ubah",
     ),
     path(
+        "<int:opd_id>/<int:tahun>/<tingkat>/<int:induk_id>/indikator/",
+        views.rencana_indikator_induk,
+        name="indikator-induk-tambah",
+    ),
+    path(
+        "<int:opd_id>/<int:tahun>/<tingkat>/<int:induk_id>/indikator/<int:ind_id>/",
+        views.rencana_indikator_induk,
+        name="indikator-induk-ubah",
+    ),
+    path(
         "<int:opd_id>/<int:tahun>/sub-kegiatan/<int:sub_id>/",
         views.rencana_sub_edit,
         name="sub-kegiatan-edit",

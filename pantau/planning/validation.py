@@ -5,6 +5,7 @@ Every message is in Bahasa Indonesia through gettext, so English users read it i
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,28 @@ from pantau.planning import codes
 from pantau.planning.choices import JenisIndikator, Rumus
 
 HUNDRED = Decimal("100")
+BIDANG = re.compile(r"\b([1-8]\.\d{2})\b")
+# Nomenclature shared by every urusan (SIPD writes it as X.XX...; docs/domain.md §3.2).
+LINTAS_URUSAN = "X.XX"
+
+
+def opd_bidang_urusan(opd) -> list[str]:
+    """The bidang urusan an OPD holds, from its `bidang_urusan` field ("2.16; 2.20; 2.21",
+    names after the code allowed). Empty when the field is empty: then nothing is restricted."""
+    return BIDANG.findall(opd.bidang_urusan or "")
+
+
+def bidang_urusan_error(kode: str, opd) -> str | None:
+    """Why a plan code (program, kegiatan or sub kegiatan) may not be in this OPD's plan: its
+    bidang urusan (U.BB) is not one the OPD holds. Cross-urusan codes (X.XX) are allowed for
+    every OPD, and an OPD without recorded bidang urusan is not restricted."""
+    bidang = opd_bidang_urusan(opd)
+    prefix = ".".join((kode or "").strip().split(".")[:2])
+    if not bidang or prefix.upper() == LINTAS_URUSAN or prefix in bidang:
+        return None
+    return _(
+        "Kode %(kode)s berada di bidang urusan %(b)s, di luar bidang urusan %(opd)s (%(daftar)s)."
+    ) % {"kode": kode, "b": prefix, "opd": opd.singkatan or opd.nama, "daftar": ", ".join(bidang)}
 
 
 def _check_nomenklatur(obj, tingkat: str, errors: dict) -> None:
@@ -49,6 +72,10 @@ def check_program(program) -> None:
     _check_nomenklatur(program, "program", errors)
     if program.opd_id and program.opd.pemda_id != program.pemda_id:
         errors.setdefault("opd", []).append(_("OPD milik pemda lain."))
+    if program.opd_id and program.kode:
+        message = bidang_urusan_error(program.kode, program.opd)
+        if message:
+            errors.setdefault("kode", []).append(message)
     if program.tahun_anggaran_id and program.tahun_anggaran.pemda_id != program.pemda_id:
         errors.setdefault("tahun_anggaran", []).append(_("Tahun anggaran milik pemda lain."))
     _raise(errors)

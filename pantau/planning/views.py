@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,7 @@ from pantau.planning.selectors import (
     access_sub_kegiatan_in_plan,
     content_visible_to,
     dokumen_list,
+    indikator_for_induk,
     indikator_for_sub,
     nomenklatur_search,
     plan_subs_for_opd,
@@ -41,6 +43,7 @@ from pantau.planning.services import (
     sub_kegiatan_create,
     sub_kegiatan_update,
 )
+from pantau.planning.validation import opd_bidang_urusan
 
 BULAN = range(1, 13)
 
@@ -347,6 +350,7 @@ def rencana_tambah(request, opd_id: int, tahun: int):
             induk_kode=parent.kode if parent else "",
             q=q,
             exclude=existing,
+            bidang=opd_bidang_urusan(opd),
         ),
         "refusal": plan_edit_refusal(opd_id=opd.pk, tahun_anggaran_id=ta.pk),
     }
@@ -361,12 +365,37 @@ def rencana_indikator(request, opd_id: int, tahun: int, sub_id: int, ind_id: int
     quarterly targets."""
     opd, ta = _opd_year(request, opd_id, tahun)
     sub = access_sub_kegiatan_in_plan(user=request.user, opd=opd, tahun_anggaran=ta, pk=sub_id)
+    back = reverse("planning:sub-kegiatan-edit", args=[opd.pk, ta.tahun, sub.pk])
+    return _indikator_form(request, opd, ta, sub, ind_id, back)
+
+
+@login_required
+def rencana_indikator_induk(
+    request, opd_id: int, tahun: int, tingkat: str, induk_id: int, ind_id: int | None = None
+):
+    """Add or change an indicator of a program (outcome) or a kegiatan (output) of this plan."""
+    opd, ta = _opd_year(request, opd_id, tahun)
+    induk = None
+    for program in plan_tree(user=request.user, opd=opd, tahun_anggaran=ta):
+        if tingkat == "program" and program.pk == induk_id:
+            induk = program
+        for kegiatan in program.kegiatan_set.all():
+            if tingkat == "kegiatan" and kegiatan.pk == induk_id:
+                induk = kegiatan
+    if induk is None:
+        raise Http404
+    back = reverse("planning:rencana-opd", args=[opd.pk, ta.tahun])
+    return _indikator_form(request, opd, ta, induk, ind_id, back)
+
+
+def _indikator_form(request, opd, ta, induk, ind_id: int | None, back: str):
     if not sd.can_edit_plan(request.user, opd):
         raise Http404
     ind = None
     if ind_id is not None:
         ind = next(
-            (i for i in indikator_for_sub(user=request.user, sub=sub) if i.pk == ind_id), None
+            (i for i in indikator_for_induk(user=request.user, induk=induk) if i.pk == ind_id),
+            None,
         )
         if ind is None:
             raise Http404
@@ -381,21 +410,22 @@ def rencana_indikator(request, opd_id: int, tahun: int, sub_id: int, ind_id: int
             data = {**values, "rumus": rumus, "nama": values["nama"][:500]}
             data["satuan"] = values["satuan"][:50]
             if ind is None:
-                indikator_create(actor=request.user, induk=sub, **data)
+                indikator_create(actor=request.user, induk=induk, **data)
             else:
                 indikator_update(actor=request.user, indikator=ind, **data)
         except ValidationError as exc:
             errors = exc.messages
         else:
             messages.success(request, _("Indikator tersimpan."))
-            return redirect("planning:sub-kegiatan-edit", opd.pk, ta.tahun, sub.pk)
+            return redirect(back)
     else:
         values = {f: ("" if ind is None else getattr(ind, f)) for f in fields}
         values = {k: ("" if v is None else v) for k, v in values.items()}
     context = {
         "opd": opd,
         "ta": ta,
-        "sub": sub,
+        "induk": induk,
+        "back": back,
         "ind": ind,
         "values": values,
         "errors": errors,
@@ -416,8 +446,12 @@ def rencana_hapus(request, opd_id: int, tahun: int):
     found = {}
     for program in plan_tree(user=request.user, opd=opd, tahun_anggaran=ta):
         found[("program", str(program.pk))] = program
+        for ind in program.indikator_list:
+            found[("indikator", str(ind.pk))] = ind
         for kegiatan in program.kegiatan_set.all():
             found[("kegiatan", str(kegiatan.pk))] = kegiatan
+            for ind in kegiatan.indikator_list:
+                found[("indikator", str(ind.pk))] = ind
             for sub in kegiatan.sub_kegiatan_set.all():
                 found[("sub_kegiatan", str(sub.pk))] = sub
                 for ind in (

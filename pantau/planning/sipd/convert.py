@@ -23,6 +23,7 @@ from pantau.planning.models import Indikator, Nomenklatur
 from pantau.planning.sipd.pemetaan import Pemetaan, key
 from pantau.planning.sipd.reader import BL, DANA, INDIKATOR, KAS, LOKASI, MONTH_FIELDS
 from pantau.planning.sipd.values import inactive, number, text
+from pantau.planning.validation import bidang_urusan_error
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -168,16 +169,9 @@ class _Run:
             )
         else:
             outcome.opd = opd.nama
-            bidang = [
-                b.strip() for b in opd.bidang_urusan.replace(",", ";").split(";") if b.strip()
-            ]
-            if bidang and kode and ".".join(kode.split(".")[:2]) not in bidang:
-                self.error(
-                    record,
-                    "kode_sub_giat",
-                    _("Sub kegiatan %(k)s di luar bidang urusan %(opd)s (%(b)s).")
-                    % {"k": kode, "opd": opd.singkatan or opd.nama, "b": opd.bidang_urusan},
-                )
+            message = bidang_urusan_error(kode, opd) if kode else None
+            if message:  # the rule of planning/validation.py, checked here per record
+                self.error(record, "kode_sub_giat", message)
         spec, pagu = self.pagu(record)
         outcome.pagu = pagu
         if len(self.errors) > before or pagu is None or kegiatan is None or opd is None:

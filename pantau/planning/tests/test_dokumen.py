@@ -143,6 +143,8 @@ class TestTransitions:
 
 def _every_write(world, write):
     a = world.a
+    a.dinkes.bidang_urusan = "1.02; 1.03"  # the writes below add a PU program to the Dinkes
+    a.dinkes.save(update_fields=["bidang_urusan"])
     if write == "kegiatan_create":  # a program without that kegiatan, made before any document
         a.spare = ps.program_create(actor=None, tahun_anggaran=a.ta, opd=a.dinkes, kode="1.03.03")
     return {

@@ -13,6 +13,14 @@ from pantau.planning.models import Program
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _dinkes_holds_pu_too(world):
+    """`tree()` puts a PU program (1.03.03) into the Dinkes: here it holds both bidang urusan
+    (the bidang-urusan rule itself is tested in test_bidang_urusan.py)."""
+    world.a.dinkes.bidang_urusan = "1.02; 1.03"
+    world.a.dinkes.save(update_fields=["bidang_urusan"])
+
+
 TWELVE = [(Decimal(10_000_000), Decimal(m * 8)) for m in range(1, 12)] + [
     (Decimal(10_000_000), Decimal(100))
 ]

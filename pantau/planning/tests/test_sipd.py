@@ -405,7 +405,7 @@ class TestSipdToPlan:
                 lambda d: d["data_sub_keg_bl"][2].update(
                     id_sub_skpd=1432, kode_sub_skpd="1.02.0.00.0.00.01.0000"
                 ),
-                "Sub kegiatan 1.03.03.2.01.0001 di luar bidang urusan Dinkes-a (1.02).",
+                "Kode 1.03.03.2.01.0001 berada di bidang urusan 1.03, di luar bidang urusan Dinkes-a (1.02).",
             ),
             (
                 lambda d: d["data_dana_sub_keg"][0].update(kodedana="9.9", namadana="Hibah"),

@@ -93,6 +93,57 @@ class TestSumberDanaRinciSet:
             )
 
 
+class TestPlanImportChecksTheSources:
+    """The bulk path runs the rule of `sub_kegiatan_update` (`budget_consistency_errors`)."""
+
+    def _tree(self, pagu):
+        sub = {"kode": "1.02.02.2.01.0002", "pagu_murni": Decimal(pagu)}
+        kegiatan = {"kode": "1.02.02.2.01", "sub_kegiatan": [sub]}
+        return [{"kode": "1.02.02", "kegiatan": [kegiatan]}]
+
+    def test_a_pagu_change_against_stored_sources_is_refused_and_nothing_changes(
+        self, world, masters
+    ):
+        from pantau.audit.models import AuditEvent
+        from pantau.planning.imports import plan_import
+
+        sub = world.a.sub2
+        ps.sumber_dana_rinci_set(
+            actor=None, sub_kegiatan=sub, tahap="murni", rows=[(masters["DAU"], 300_000_000)]
+        )
+        events = AuditEvent.objects.count()
+        with pytest.raises(ValidationError) as exc:
+            plan_import(
+                actor=None,
+                tahun_anggaran=world.a.ta,
+                opd=world.a.dinkes,
+                programs=self._tree(250_000_000),
+            )
+        assert any(
+            m.startswith("1.02.02.2.01.0002: Sumber dana versi murni") for m in exc.value.messages
+        )
+        assert SubKegiatan.objects.get(pk=sub.pk).pagu_murni == Decimal(300_000_000)
+        assert AuditEvent.objects.count() == events
+
+    def test_the_same_pagu_or_no_sources_imports(self, world, masters):
+        from pantau.planning.imports import plan_import
+
+        a = world.a
+        ps.sumber_dana_rinci_set(
+            actor=None, sub_kegiatan=a.sub2, tahap="murni", rows=[(masters["DAU"], 300_000_000)]
+        )
+        result = plan_import(
+            actor=None, tahun_anggaran=a.ta, opd=a.dinkes, programs=self._tree(300_000_000)
+        )
+        assert result.updated == 0
+        SumberDanaSubKegiatan.objects.all().delete()
+        result = plan_import(
+            actor=None, tahun_anggaran=a.ta, opd=a.dinkes, programs=self._tree(250_000_000)
+        )
+        assert result.updated == 1
+        assert SubKegiatan.objects.get(pk=a.sub2.pk).pagu_murni == Decimal(250_000_000)
+
+
 class TestSourcesInARevision:
     def test_a_pergeseran_moves_the_sources_on_locking_and_shows_them(self, world, masters):
         a = world.a

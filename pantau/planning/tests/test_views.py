@@ -162,6 +162,10 @@ class TestAddFromNomenclature:
         body = r.content.decode()
         assert r.status_code == 200 and "<html" not in body
         assert "1.02.02.2.01.0003" in body and "1.02.02.2.01.0001" not in body
+        r = c.get(url, {"tingkat": "program"})  # 1.03.03 is outside the Dinkes' bidang urusan
+        assert "1.03.03" not in r.content.decode() and "1.02.02</span>" not in r.content.decode()
+        a.dinkes.bidang_urusan = "1.02; 1.03"
+        a.dinkes.save(update_fields=["bidang_urusan"])
         r = c.get(url, {"tingkat": "program"})
         assert "1.03.03" in r.content.decode() and "1.02.02</span>" not in r.content.decode()
 
