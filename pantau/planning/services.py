@@ -314,44 +314,32 @@ def budget_consistency_errors(sub: SubKegiatan) -> list[str]:
     """Why the sub kegiatan's budget cannot be kept: the layers above answer for what they hold
     (monitoring: realised beyond the pagu), planning for its cash plans."""
     errors = handoff.collect(topics.BUDGET_CHECK, sub_kegiatan=sub)
-    sums = (
-        RencanaBulanan.objects.filter(sub_kegiatan=sub)
-        .values("tahap")
-        .annotate(t=Sum("anggaran_kas"))
-        .values_list("tahap", "t")
+    checks = (
+        (
+            RencanaBulanan.objects.filter(sub_kegiatan=sub),
+            "anggaran_kas",
+            _(
+                "Rencana kas versi %(v)s berjumlah Rp %(t)s, tidak sama dengan pagunya (Rp %(p)s); "
+                "kirim rencana kas baru bersama perubahan pagu."
+            ),
+        ),
+        (
+            SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub),
+            "jumlah",
+            _(
+                "Sumber dana versi %(v)s berjumlah Rp %(t)s, tidak sama dengan pagunya "
+                "(Rp %(p)s); kirim rincian sumber dana baru bersama perubahan pagu."
+            ),
+        ),
     )
-    for tahap, total in sums:
-        if total != sub.pagu_for(tahap):
-            errors.append(
-                _(
-                    "Rencana kas versi %(v)s berjumlah Rp %(t)s, tidak sama dengan pagunya (Rp %(p)s); "
-                    "kirim rencana kas baru bersama perubahan pagu."
+    for rows, amount, message in checks:
+        sums = rows.values("tahap").annotate(t=Sum(amount)).values_list("tahap", "t")
+        for tahap, total in sums:
+            pagu = sub.pagu_for(tahap)
+            if total != pagu:
+                errors.append(
+                    message % {"v": tahap, "t": format_rupiah(total), "p": format_rupiah(pagu)}
                 )
-                % {
-                    "v": tahap,
-                    "t": format_rupiah(total),
-                    "p": format_rupiah(sub.pagu_for(tahap)),
-                }
-            )
-    sources = (
-        SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub)
-        .values("tahap")
-        .annotate(t=Sum("jumlah"))
-        .values_list("tahap", "t")
-    )
-    for tahap, total in sources:
-        if total != sub.pagu_for(tahap):
-            errors.append(
-                _(
-                    "Sumber dana versi %(v)s berjumlah Rp %(t)s, tidak sama dengan pagunya "
-                    "(Rp %(p)s); kirim rincian sumber dana baru bersama perubahan pagu."
-                )
-                % {
-                    "v": tahap,
-                    "t": format_rupiah(total),
-                    "p": format_rupiah(sub.pagu_for(tahap)),
-                }
-            )
     return errors
 
 
