@@ -132,7 +132,19 @@ def run_job(job_id: int) -> ImportJob:
         job.refresh_from_db()
         return job
     kind = KINDS[job.kind]
-    actor = get_user_model().objects.filter(pk=job.user_id).first()
+    # the uploader's own rights, never the system's (None): a job whose uploader was removed
+    # or deactivated fails
+    actor = get_user_model().objects.filter(pk=job.user_id, is_active=True).first()
+    if actor is None:
+        return import_job_finish(
+            actor=None,
+            job=job,
+            hasil=None,
+            pesan=[
+                gettext("Akun pengunggah berkas ini tidak aktif lagi; tidak ada yang disimpan.")
+            ],
+            progress=None,
+        )
     fn = kind.dry_run if job.mode == ImportJob.Mode.UJI else kind.run
     extra = {"opd": job.opd} if kind.needs_opd else {}
     try:

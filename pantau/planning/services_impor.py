@@ -86,6 +86,14 @@ def import_job_start(*, actor, job: ImportJob) -> ImportJob:
     counts = (job.hasil or {}).get("counts", {})
     if job.mode == ImportJob.Mode.IMPOR:  # a second click: the import runs once
         raise ValidationError(_("Impor berkas ini sudah dijalankan."))
+    # the import writes as the person who uploaded the file and whose rights the dry run
+    # checked; someone else who can see the job (the pemda admin) does not run it in their name
+    if actor is None or job.user_id is None or actor.pk != job.user_id:
+        raise ValidationError(
+            _(
+                "Hanya pengunggah berkas ini yang dapat menjalankan impornya; unggah sendiri berkasnya."
+            )
+        )
     if (
         job.mode != ImportJob.Mode.UJI
         or job.status != ImportJob.Status.SELESAI

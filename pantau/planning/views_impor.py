@@ -129,6 +129,7 @@ def _report(request, job):
         "rows_total": len((job.hasil or {}).get("rows", [])),
         "counts": job.hasil.get("counts"),
         "pesan": job.pesan.splitlines(),
+        "own_job": job.user_id == request.user.pk,
     }
 
 

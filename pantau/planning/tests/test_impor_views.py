@@ -105,6 +105,37 @@ class TestImporPage:
         client.force_login(world.a.users["admin"])
         assert client.get(reverse("impor:detail", args=[job.pk])).status_code == 200
 
+    def test_only_the_uploader_runs_the_import(self, client, world):
+        # the admin sees the operator's job but does not run it (the writes would be recorded
+        # in the operator's name, with the operator's rights, while the admin clicked)
+        client.force_login(world.a.users["operator_opd"])
+        _upload(client, world, _changed_pagu(world))
+        job = ImportJob.objects.get()
+        client.force_login(world.a.users["admin"])
+        page = client.get(reverse("impor:detail", args=[job.pk])).content.decode()
+        assert "Impor sekarang" not in page
+        _post(client, reverse("impor:jalankan", args=[job.pk]))
+        job.refresh_from_db()
+        world.a.sub2.refresh_from_db()
+        assert job.mode == "uji" and world.a.sub2.pagu_murni == 300_000_000
+        assert not AuditEvent.objects.filter(action="impor.start").exists()
+
+    def test_a_job_of_a_deactivated_uploader_fails(self, client, world):
+        from pantau.planning.jobs import run_job
+
+        client.force_login(world.a.users["operator_opd"])
+        _upload(client, world, _changed_pagu(world))
+        job = ImportJob.objects.get()
+        _post(client, reverse("impor:jalankan", args=[job.pk]))  # queued and run
+        ImportJob.objects.filter(pk=job.pk).update(status="antri", mode="impor")
+        type(world.a.users["operator_opd"]).objects.filter(
+            pk=world.a.users["operator_opd"].pk
+        ).update(is_active=False)
+        SubKegiatan.objects.filter(pk=world.a.sub2.pk).update(pagu_murni=300_000_000)
+        job = run_job(job.pk)
+        world.a.sub2.refresh_from_db()
+        assert job.status == "gagal" and world.a.sub2.pagu_murni == 300_000_000
+
     def test_template_download_for_own_opd_only(self, client, world):
         client.force_login(world.a.users["operator_opd"])
         response = client.get(reverse("impor:templat"), {"tahun": 2026})
