@@ -1,5 +1,5 @@
 """The one rule every write of the plan obeys: a plan version on its way to approval, or
-locked, is not edited (decision 0020).
+locked, is not edited (decision 0020); nor is the plan of an OPD that is no longer active.
 
 No plan document for the OPD and year: editable as before documents existed (the demo, older
 data). The latest version decides: a murni draft is edited directly; a submitted, validated or
@@ -37,6 +37,14 @@ def plan_edit_refusal(*, opd_id: int, tahun_anggaran_id: int, lock: bool = False
     """Why the plan of this OPD and year cannot be edited directly now, or None."""
     if _applying.get() == (opd_id, tahun_anggaran_id):
         return None
+    from pantau.organisations.models import Opd
+
+    if not Opd.objects.filter(pk=opd_id, aktif=True).exists():
+        # a deactivated OPD (merged or split away) keeps its plan as it was, readable
+        return _(
+            "Rencana ini tidak dapat diubah: OPD-nya sudah tidak aktif (dilebur, dipecah atau "
+            "dinonaktifkan); rencananya disimpan sebagai riwayat."
+        )
     doc = latest_dokumen(opd_id=opd_id, tahun_anggaran_id=tahun_anggaran_id, lock=lock)
     if doc is None:
         return None
@@ -49,7 +57,7 @@ def plan_edit_refusal(*, opd_id: int, tahun_anggaran_id: int, lock: bool = False
         return _(
             "Rencana ini tidak dapat diubah: versi %(v)s berstatus %(s)s. Minta dokumen "
             "dikembalikan, atau buka versi pergeseran/perubahan setelah dikunci."
-        ) % {"v": doc.versi, "s": doc.get_status_display().lower()}
+        ) % {"v": doc.versi, "s": doc.get_status_display()}
     if doc.jenis != JenisDokumen.MURNI:
         return _(
             "Rencana versi %(v)s (%(j)s) masih draf: perubahan dicatat sebagai usulan versi itu "

@@ -213,6 +213,17 @@ class TestGuard:
             dokumen_create(actor=None, tahun_anggaran=world.a.ta, opd=world.a.dinkes)
         run()
 
+    @pytest.mark.parametrize("write", WRITES)
+    def test_the_plan_of_a_deactivated_opd_is_kept_as_it_was(self, world, write):
+        # a merged, split or deactivated OPD's plan is history: no path writes it
+        run = _every_write(world, write)[write]
+        type(world.a.dinkes).objects.filter(pk=world.a.dinkes.pk).update(aktif=False)
+        count = AuditEvent.objects.count()
+        with pytest.raises(ValidationError, match="tidak aktif"):
+            run()
+        assert AuditEvent.objects.count() == count
+        assert SubKegiatan.objects.get(pk=world.a.sub2.pk).pptk_nama == ""
+
     def test_indikator_update_is_guarded(self, world):
         ind = _every_write(world, "indikator_create")["indikator_create"]()
         doc = dokumen_create(actor=None, tahun_anggaran=world.a.ta, opd=world.a.dinkes)
