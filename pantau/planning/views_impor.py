@@ -113,9 +113,22 @@ def templat(request):
     else:
         body = plan_workbook(tahun_anggaran=ta, opds=opds)
         mime, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    _audit_rahasia_in_plan(request.user, ta, opds)
     response = HttpResponse(body, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="rencana-{ta.tahun}.{ext}"'
     return response
+
+
+def _audit_rahasia_in_plan(user, ta, opds) -> None:
+    """The plan file holds every sub kegiatan and indicator of these OPDs (the user may read
+    them all: their own OPD, or the admin): each rahasia one is a recorded read, as on the
+    pages (docs/domain.md §16.3)."""
+    from pantau.organisations.rahasia import audit_rahasia_list
+    from pantau.planning.models import Indikator, SubKegiatan
+
+    for model in (SubKegiatan, Indikator):
+        secret = list(model.objects.filter(tahun_anggaran=ta, opd__in=opds, klasifikasi="rahasia"))
+        audit_rahasia_list(user=user, objs=secret, where="buku kerja rencana")
 
 
 def _report(request, job):

@@ -105,6 +105,16 @@ class TestImporPage:
         client.force_login(world.a.users["admin"])
         assert client.get(reverse("impor:detail", args=[job.pk])).status_code == 200
 
+    def test_the_plan_file_records_each_rahasia_read(self, client, world):
+        from conftest import classify
+
+        classify(world.a, world.a.sub2, "rahasia")
+        client.force_login(world.a.users["operator_opd"])
+        response = client.get(reverse("impor:templat"), {"tahun": 2026})
+        assert response.status_code == 200
+        reads = AuditEvent.objects.filter(action="rahasia.read", object_id=str(world.a.sub2.pk))
+        assert reads.filter(actor=world.a.users["operator_opd"]).exists()
+
     def test_only_the_uploader_runs_the_import(self, client, world):
         # the admin sees the operator's job but does not run it (the writes would be recorded
         # in the operator's name, with the operator's rights, while the admin clicked)
