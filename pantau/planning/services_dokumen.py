@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from pantau.audit.services import audit_record
 from pantau.core import handoff
-from pantau.core.numbers import to_decimal
+from pantau.core.numbers import format_rupiah, to_decimal
 from pantau.organisations.access import scope_for
 from pantau.organisations.choices import Role
 from pantau.organisations.models import Opd
@@ -262,6 +262,8 @@ def dokumen_transition(
     if name == "kembalikan" and not catatan:
         raise ValidationError(_("Tulis catatan: apa yang harus diperbaiki."))
     old = doc.status
+    if name in {"ajukan", "kunci"} and (error := pergeseran_total_error(doc)):
+        raise ValidationError(error)
     if name == "kunci":
         _apply_and_snapshot(actor, doc)
     doc.status = step.target
@@ -271,6 +273,34 @@ def dokumen_transition(
     _audit(actor, doc, name, {"status": [old, doc.status], "catatan": catatan})
     handoff.emit(topics.DOKUMEN_TRANSITION, dokumen=doc, name=name, actor=actor, catatan=catatan)
     return doc
+
+
+def pergeseran_total_error(doc: DokumenRencana) -> str | None:
+    """A pergeseran shifts money between the OPD's sub kegiatan without a Perda Perubahan
+    (docs/domain.md §5): the OPD's total pagu stays what it was. Only an APBD-P changes it."""
+    if doc.jenis != JenisDokumen.PERGESERAN or not doc.usulan:
+        return None
+    tahap = usulan_tahap(doc)
+    subs = SubKegiatan.objects.filter(
+        opd_id=doc.opd_id,
+        tahun_anggaran_id=doc.tahun_anggaran_id,
+        pk__in=list(map(int, doc.usulan)),
+    ).in_bulk()
+    change = sum(
+        (
+            Decimal(entry["pagu"]) - subs[int(key)].pagu_for(tahap)
+            for key, entry in doc.usulan.items()
+            if int(key) in subs
+        ),
+        Decimal(0),
+    )
+    if not change:
+        return None
+    return _(
+        "Pergeseran mengubah jumlah pagu OPD sebesar Rp %(d)s: pergeseran hanya memindahkan "
+        "anggaran antarsub kegiatan, jumlahnya harus tetap. Perubahan jumlah pagu dibuat dalam "
+        "APBD perubahan."
+    ) % {"d": format_rupiah(change)}
 
 
 def _apply_and_snapshot(actor, doc: DokumenRencana) -> None:

@@ -248,31 +248,51 @@ class TestRevisions:
         v1 = _locked(world)
         v2 = dokumen_revisi_open(actor=_u(world, "operator_opd"), dokumen=v1, jenis="pergeseran")
         assert (v2.versi, v2.status) == (2, "draft")
-        dokumen_usulan_set(
-            actor=_u(world, "operator_opd"),
-            dokumen=v2,
-            sub_kegiatan=a.sub,
-            pagu=Decimal(480_000_000),
-            rows=_rows(480_000_000),
-        )
+        # 120 million moved from one sub kegiatan to the other: the OPD's total stays
+        for sub, pagu in ((a.sub, 480_000_000), (a.sub2, 420_000_000)):
+            dokumen_usulan_set(
+                actor=_u(world, "operator_opd"),
+                dokumen=v2,
+                sub_kegiatan=sub,
+                pagu=Decimal(pagu),
+                rows=_rows(pagu),
+            )
         v2 = dokumen_transition(actor=_u(world, "kepala_opd"), dokumen=v2, name="ajukan")
         v2 = dokumen_transition(actor=_u(world, "verifikator"), dokumen=v2, name="validasi")
         assert SubKegiatan.objects.get(pk=a.sub.pk).pagu_murni == Decimal(600_000_000)
         before, after = dokumen_content_for_diff(v2)
         diff = plan_diff(before, after)
-        assert [r["kode"] for r in diff["rows"]] == [a.sub.kode]
-        row = diff["rows"][0]
+        rows = {r["kode"]: r for r in diff["rows"]}
+        assert set(rows) == {a.sub.kode, a.sub2.kode}
+        row = rows[a.sub.kode]
         assert (row["pagu_sebelum"], row["pagu_sesudah"]) == (
             Decimal(600_000_000),
             Decimal(480_000_000),
         )
         assert len(row["bulan"]) == 12
-        assert diff["selisih"] == Decimal(-120_000_000)
+        assert diff["selisih"] == Decimal(0)
         dokumen_transition(actor=_u(world, "verifikator"), dokumen=v2, name="kunci")
         sub = SubKegiatan.objects.get(pk=a.sub.pk)
         assert sub.pagu_murni == Decimal(480_000_000)
+        assert SubKegiatan.objects.get(pk=a.sub2.pk).pagu_murni == Decimal(420_000_000)
         kas = sum(r.anggaran_kas for r in RencanaBulanan.objects.filter(sub_kegiatan=sub))
         assert kas == Decimal(480_000_000)
+
+    def test_a_pergeseran_that_changes_the_opd_total_is_not_submitted(self, world):
+        a = world.a
+        v2 = dokumen_revisi_open(actor=None, dokumen=_locked(world), jenis="pergeseran")
+        dokumen_usulan_set(
+            actor=None, dokumen=v2, sub_kegiatan=a.sub, pagu=480_000_000, rows=_rows(480_000_000)
+        )
+        with pytest.raises(ValidationError, match="jumlahnya harus tetap"):
+            dokumen_transition(actor=_u(world, "kepala_opd"), dokumen=v2, name="ajukan")
+        v2.refresh_from_db()
+        assert v2.status == "draft"
+        # nor locked, if it somehow got that far
+        DokumenRencana.objects.filter(pk=v2.pk).update(status="divalidasi")
+        with pytest.raises(ValidationError, match="APBD perubahan"):
+            dokumen_transition(actor=_u(world, "verifikator"), dokumen=v2, name="kunci")
+        assert SubKegiatan.objects.get(pk=a.sub.pk).pagu_murni == Decimal(600_000_000)
 
     def test_an_apbd_p_sets_the_perubahan_pagu_and_moves_the_year_on_locking(self, world):
         a = world.a

@@ -146,6 +146,7 @@ class TestPlanImportChecksTheSources:
 
 class TestSourcesInARevision:
     def test_a_pergeseran_moves_the_sources_on_locking_and_shows_them(self, world, masters):
+        # the same pagu, paid from other sources (a pergeseran keeps the OPD's total)
         a = world.a
         ps.sumber_dana_rinci_set(
             actor=None, sub_kegiatan=a.sub, tahap="murni", rows=[(masters["DAU"], 600_000_000)]
@@ -159,20 +160,20 @@ class TestSourcesInARevision:
                 actor=None,
                 dokumen=v2,
                 sub_kegiatan=a.sub,
-                pagu=500_000_000,
-                rows=_rows(500_000_000),
+                pagu=600_000_000,
+                rows=_rows(600_000_000),
             )
         v2 = dokumen_usulan_set(
             actor=None,
             dokumen=v2,
             sub_kegiatan=a.sub,
-            pagu=500_000_000,
-            rows=_rows(500_000_000),
-            sumber=[(masters["DAU"], 300_000_000), (masters["PAD"], 200_000_000)],
+            pagu=600_000_000,
+            rows=_rows(600_000_000),
+            sumber=[(masters["DAU"], 300_000_000), (masters["PAD"], 300_000_000)],
         )
         row = plan_diff(*dokumen_content_for_diff(v2))["rows"][0]
         assert row["rincian_sebelum"] == {"DAU": Decimal(600_000_000)}
-        assert row["rincian_sesudah"] == {"DAU": Decimal(300_000_000), "PAD": Decimal(200_000_000)}
+        assert row["rincian_sesudah"] == {"DAU": Decimal(300_000_000), "PAD": Decimal(300_000_000)}
         assert SumberDanaSubKegiatan.objects.get(sub_kegiatan=a.sub).jumlah == Decimal(600_000_000)
         for name in ("ajukan", "validasi", "kunci"):
             v2 = dokumen_transition(actor=None, dokumen=v2, name=name)
@@ -181,7 +182,7 @@ class TestSourcesInARevision:
                 "sumber_dana__kode", "jumlah"
             )
         )
-        assert amounts == {"DAU": Decimal(300_000_000), "PAD": Decimal(200_000_000)}
+        assert amounts == {"DAU": Decimal(300_000_000), "PAD": Decimal(300_000_000)}
 
 
 def test_the_edit_screen_saves_sources_and_location(client, world, masters):
