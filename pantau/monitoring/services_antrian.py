@@ -22,6 +22,7 @@ from pantau.audit.services import audit_record
 from pantau.core import handoff
 from pantau.core.errors import error_messages
 from pantau.monitoring import topics
+from pantau.monitoring.choices import StatusRealisasi
 from pantau.monitoring.models import Realisasi
 from pantau.monitoring.queues import version_token
 from pantau.monitoring.selectors import access_realisasi
@@ -51,7 +52,9 @@ def _one(actor, pk: int, seen: str, catatan: str) -> Hasil:
         .get(pk=pk)
     )
     if version_token(current) != seen:
-        if seen.split(".", 1)[0] != current.status:
+        shown_status = seen.split(".", 1)[0]
+        # a status the list could have shown (not a forged token) that is no longer the one
+        if shown_status in StatusRealisasi.values and shown_status != current.status:
             pesan = _(
                 "Laporan ini berubah sejak daftar ditampilkan: sekarang berstatus %(s)s. "
                 "Tidak diverifikasi."

@@ -288,6 +288,13 @@ class TestBulkVerify:
             str(secret.pk),
         }
 
+    def test_a_forged_token_is_refused_without_claiming_a_status_change(self, world):
+        a = world.a
+        r = report(a, a.sub, step="approve")
+        results = realisasi_verify_bulk(actor=a.users["verifikator"], items=[(r.pk, "hacked")])
+        assert not results[0].ok and "sekarang berstatus" not in results[0].pesan
+        assert Realisasi.objects.get(pk=r.pk).status == "disetujui"
+
     def test_a_report_the_user_may_not_read_is_refused_like_a_missing_one(self, world):
         a = world.a
         secret = report(a, a.sub2, step="approve")
