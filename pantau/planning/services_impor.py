@@ -112,6 +112,22 @@ def import_job_start(*, actor, job: ImportJob) -> ImportJob:
     return job
 
 
+def rows_with_errors_marked(hasil: dict) -> dict:
+    """Every importer's result, told the same way: a row that has an error in the list is a
+    `galat` row, whatever outcome the importer had noted for it before the error was found
+    (a later check, a merged cell below it), and the counts say so."""
+    where = {(e.get("sheet"), e.get("row")) for e in hasil.get("errors", []) if e.get("row")}
+    counts = dict(hasil.get("counts") or {})
+    for row in hasil.get("rows", []):
+        if (row.get("sheet"), row.get("row")) in where and row.get("outcome") != "galat":
+            before = row.get("outcome")
+            if counts.get(before):
+                counts[before] -= 1
+            counts["galat"] = counts.get("galat", 0) + 1
+            row["outcome"] = "galat"
+    return {**hasil, "counts": counts} if "counts" in hasil else hasil
+
+
 @transaction.atomic
 def import_job_finish(
     *,
@@ -129,7 +145,7 @@ def import_job_finish(
     failed = hasil is None
     job.status = ImportJob.Status.GAGAL if failed else ImportJob.Status.SELESAI
     if not failed:
-        job.hasil = hasil
+        job.hasil = rows_with_errors_marked(hasil)
     job.pesan = "\n".join(pesan)
     job.finished_at = timezone.now()
     if job.progress_total and not failed:

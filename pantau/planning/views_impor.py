@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pantau.core.errors import error_messages
@@ -131,6 +132,15 @@ def _audit_rahasia_in_plan(user, ta, opds) -> None:
         audit_rahasia_list(user=user, objs=secret, where="buku kerja rencana")
 
 
+OUTCOMES = {
+    "baru": gettext_lazy("baru"),
+    "diubah": gettext_lazy("diubah"),
+    "tetap": gettext_lazy("tetap"),
+    "galat": gettext_lazy("galat"),
+    "kosong": gettext_lazy("kosong"),
+}
+
+
 def _report(request, job):
     errors = (job.hasil or {}).get("errors", [])
     page = Paginator(errors, PER_PAGE).get_page(request.GET.get("hal"))
@@ -138,7 +148,10 @@ def _report(request, job):
         "job": job,
         "kind": KINDS.get(job.kind),
         "page": page,
-        "rows": (job.hasil or {}).get("rows", [])[:SHOWN_ROWS],
+        "rows": [
+            {**r, "hasil": OUTCOMES.get(r.get("outcome"), r.get("outcome"))}
+            for r in (job.hasil or {}).get("rows", [])[:SHOWN_ROWS]
+        ],
         "rows_total": len((job.hasil or {}).get("rows", [])),
         "counts": job.hasil.get("counts"),
         "pesan": job.pesan.splitlines(),

@@ -81,6 +81,7 @@ class TestImporPage:
         job = ImportJob.objects.get()
         page = client.get(reverse("impor:detail", args=[job.pk])).content.decode()
         assert "Sub Kegiatan" in page and "banyak" in page and "Impor sekarang" not in page
+        assert job.hasil["counts"]["galat"] >= 1  # the badge agrees with the error list
         csv = client.get(reverse("impor:galat-csv", args=[job.pk])).content.decode()
         assert "Sub Kegiatan,2,D," in csv
         _post(client, reverse("impor:jalankan", args=[job.pk]))
@@ -171,3 +172,24 @@ class TestImporPage:
         assert response.status_code == 200 and "terlalu besar" in response.content.decode()
         assert not ImportJob.objects.exists()
         assert SubKegiatan.objects.filter(tahun_anggaran=world.a.ta).count() == 3
+
+
+def test_rows_with_errors_are_counted_as_errors():
+    from pantau.planning.services_impor import rows_with_errors_marked
+
+    hasil = {
+        "counts": {"baru": 1, "diubah": 2, "tetap": 0, "galat": 0},
+        "rows": [
+            {"sheet": "Sub Kegiatan", "row": 2, "outcome": "diubah"},
+            {"sheet": "Sub Kegiatan", "row": 3, "outcome": "diubah"},
+            {"sheet": "Program", "row": 2, "outcome": "baru"},
+        ],
+        "errors": [
+            {"sheet": "Sub Kegiatan", "row": 3, "column": "D", "message": "x"},
+            {"sheet": "Sub Kegiatan", "row": 3, "column": "E", "message": "y"},
+            {"sheet": "", "row": None, "column": "", "message": "file"},
+        ],
+    }
+    out = rows_with_errors_marked(hasil)
+    assert out["counts"] == {"baru": 1, "diubah": 1, "tetap": 0, "galat": 1}
+    assert [r["outcome"] for r in out["rows"]] == ["diubah", "galat", "baru"]
