@@ -443,12 +443,35 @@ def rencana_value_errors(kas: str, fisik: str) -> tuple[str, ...]:
     `1.0` and `1.00` differ in decimal places). The row's other fields are set by the import
     itself (`tahap` checked above, `bulan` 1–12, the keys), so these two are what can fail; a
     cash plan repeats the same figures, so each pair is checked once (decided by the same
-    fields' validators; the tests compare with `clean_fields` on whole rows)."""
+    fields' validators; the tests compare with `clean_fields` on whole rows). Figures that
+    plainly fit both fields (`_fits`) need no field run: a cash plan's amounts are mostly
+    distinct, so the cache alone seldom hits."""
+    if _fits(kas, _KAS) and _fits(fisik, _FISIK):
+        return ()
     return _value_errors(kas, fisik, get_language())
 
 
 _KAS = RencanaBulanan._meta.get_field("anggaran_kas")
 _FISIK = RencanaBulanan._meta.get_field("target_fisik")
+
+
+def _fits(text: str, f) -> bool:
+    """True only when `f.clean()` accepts this figure: finite, at most `decimal_places` places,
+    no exponent above zero, at most `max_digits` digits of which at most `max_digits -
+    decimal_places` before the point (what `DecimalValidator` counts; the fields have no other
+    validator). False means "ask the field", never "invalid"."""
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return False
+    if not value.is_finite():
+        return False
+    _sign, digits, exponent = value.as_tuple()
+    return (
+        -f.decimal_places <= exponent <= 0
+        and len(digits) <= f.max_digits
+        and len(digits) + exponent <= f.max_digits - f.decimal_places
+    )
 
 
 @lru_cache(maxsize=4096)
