@@ -10,6 +10,8 @@ would). Primary keys are not read back. `created_at`/`updated_at` are set to now
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from django.db import connection, models
 from django.utils import timezone
 
@@ -17,32 +19,45 @@ from django.utils import timezone
 def insert_rows(model: type[models.Model], rows: list) -> None:
     if not rows:
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(timezone.now())
-    converters = []
-    for f in fields:
+    plain, stamped, converted = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
         if f.attname in {"created_at", "updated_at"}:
-            converters.append(lambda _o, v=stamp: v)
+            stamped.append(f)
         elif isinstance(f, models.JSONField):
-            converters.append(lambda o, f=f: f.get_db_prep_save(getattr(o, f.attname), connection))
+            converted.append((f, lambda v, f=f: f.get_db_prep_save(v, connection)))
         elif isinstance(f, models.DateTimeField):
-            converters.append(lambda o, a=f.attname: ops.adapt_datetimefield_value(getattr(o, a)))
+            converted.append((f, ops.adapt_datetimefield_value))
         elif isinstance(f, models.DateField):
-            converters.append(lambda o, a=f.attname: ops.adapt_datefield_value(getattr(o, a)))
+            converted.append((f, ops.adapt_datefield_value))
         else:  # numbers, text, booleans, keys and Decimals go to the driver as they are
-            converters.append(lambda o, a=f.attname: getattr(o, a))
+            plain.append(f)
+    # one C-level attrgetter per row for the plain columns (most of them), the stamps as one
+    # constant tuple, a converter call only for the few columns that need one
+    names = [f.attname for f in plain]
+    if len(names) >= 2:
+        take = attrgetter(*names)
+    else:
+        take = (lambda o, g=attrgetter(names[0]): (g(o),)) if names else (lambda _o: ())
+    stamps = (stamp,) * len(stamped)
+    others = [(attrgetter(f.attname), convert) for f, convert in converted]
+
+    def values(o) -> tuple:
+        return take(o) + stamps + tuple(convert(get(o)) for get, convert in others)
+
+    fields = plain + stamped + [f for f, _c in converted]
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for o in rows:
-                    copy.write_row([c(o) for c in converters])
+                    copy.write_row(values(o))
             return
         marks = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
         for start in range(0, len(rows), 1000):
-            cursor.executemany(
-                sql, [[c(o) for c in converters] for o in rows[start : start + 1000]]
-            )
+            cursor.executemany(sql, [values(o) for o in rows[start : start + 1000]])
