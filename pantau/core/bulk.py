@@ -16,11 +16,12 @@ from django.db import connection, models
 from django.utils import timezone
 
 
-def insert_rows(model: type[models.Model], rows: list) -> None:
-    if not rows:
-        return
+def _columns(model: type[models.Model]):
+    """The columns to insert (all but the key), the time stamped now, and a function giving a
+    row's values in that order."""
     ops = connection.ops
-    stamp = ops.adapt_datetimefield_value(timezone.now())
+    now = timezone.now()
+    stamp = ops.adapt_datetimefield_value(now)
     plain, stamped, converted = [], [], []
     for f in model._meta.concrete_fields:
         if f.primary_key:
@@ -48,7 +49,14 @@ def insert_rows(model: type[models.Model], rows: list) -> None:
     def values(o) -> tuple:
         return take(o) + stamps + tuple(convert(get(o)) for get, convert in others)
 
-    fields = plain + stamped + [f for f, _c in converted]
+    return plain + stamped + [f for f, _c in converted], now, values
+
+
+def insert_rows(model: type[models.Model], rows: list) -> None:
+    if not rows:
+        return
+    fields, _now, values = _columns(model)
+    ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(f.column) for f in fields)
     with connection.cursor() as cursor:
@@ -61,3 +69,39 @@ def insert_rows(model: type[models.Model], rows: list) -> None:
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
         for start in range(0, len(rows), 1000):
             cursor.executemany(sql, [values(o) for o in rows[start : start + 1000]])
+
+
+def insert_objects(model: type[models.Model], objs: list) -> None:
+    """Model instances whose keys are needed afterwards (parents of other rows): inserted with
+    the same column values as `insert_rows`, one `INSERT ... VALUES (...), ... RETURNING` per
+    batch, each instance given its key, its time stamps and its saved state, as `bulk_create`
+    does (which relies on the same order of the returned keys). Without RETURNING (SQLite
+    before 3.35) `bulk_create` itself."""
+    if not objs:
+        return
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objs, batch_size=500)
+        return
+    fields, now, values = _columns(model)
+    ops, pk = connection.ops, model._meta.pk
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    limit = connection.features.max_query_params
+    per = min(1000, limit // len(fields)) if limit else 1000
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    stamped = [f.attname for f in fields if f.attname in {"created_at", "updated_at"}]
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), per):
+            batch = objs[start : start + per]
+            sql = (
+                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from the model
+                + ", ".join([marks] * len(batch))
+                + f" RETURNING {ops.quote_name(pk.column)}"
+            )
+            cursor.execute(sql, [v for o in batch for v in values(o)])
+            keys = [row[0] for row in cursor.fetchall()]
+            for o, key in zip(batch, keys, strict=True):
+                setattr(o, pk.attname, key)
+                for name in stamped:
+                    setattr(o, name, now)
+                o._state.adding, o._state.db = False, connection.alias

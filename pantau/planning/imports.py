@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record
 from pantau.core import handoff
-from pantau.core.bulk import insert_rows
+from pantau.core.bulk import insert_objects, insert_rows
 from pantau.core.errors import error_messages
 from pantau.core.numbers import to_decimal
 from pantau.organisations.models import Opd
@@ -488,13 +488,13 @@ def _value_errors(kas: str, fisik: str, _language: str) -> tuple[str, ...]:
 
 
 def _write(programs, kegiatan, subs, rencana, indikator) -> None:
-    Program.objects.bulk_create(programs, batch_size=500)
+    insert_objects(Program, programs)  # checked above; keys read back (RETURNING)
     for k in kegiatan:
         k.program_id = k.program.pk
-    Kegiatan.objects.bulk_create(kegiatan, batch_size=500)
+    insert_objects(Kegiatan, kegiatan)
     for s in subs:
         s.kegiatan_id = s.kegiatan.pk
-    SubKegiatan.objects.bulk_create(subs, batch_size=500)
+    insert_objects(SubKegiatan, subs)
     for r in rencana:
         r.sub_kegiatan_id = r.sub_kegiatan.pk
     insert_rows(RencanaBulanan, rencana)  # checked above; no key read back
@@ -502,7 +502,7 @@ def _write(programs, kegiatan, subs, rencana, indikator) -> None:
         ind.program_id = ind.program.pk if ind.program else None
         ind.kegiatan_id = ind.kegiatan.pk if ind.kegiatan else None
         ind.sub_kegiatan_id = ind.sub_kegiatan.pk if ind.sub_kegiatan else None
-    Indikator.objects.bulk_create(indikator, batch_size=1000)
+    insert_objects(Indikator, indikator)
 
 
 __all__ = ["PlanImportResult", "TahapAnggaran", "plan_import"]
