@@ -76,10 +76,16 @@ def insert_objects(model: type[models.Model], objs: list) -> None:
     the same column values as `insert_rows`, one `INSERT ... VALUES (...), ... RETURNING` per
     batch, each instance given its key, its time stamps and its saved state, as `bulk_create`
     does (which relies on the same order of the returned keys). Without RETURNING (SQLite
-    before 3.35) `bulk_create` itself."""
+    before 3.35), or for a model with another field filled at save time, `bulk_create`."""
     if not objs:
         return
-    if not connection.features.can_return_rows_from_bulk_insert:
+    automatic = [  # a field filled at save time other than the two stamps: bulk_create knows
+        f
+        for f in model._meta.concrete_fields
+        if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+        and f.attname not in {"created_at", "updated_at"}
+    ]
+    if automatic or not connection.features.can_return_rows_from_bulk_insert:
         model.objects.bulk_create(objs, batch_size=500)
         return
     fields, now, values = _columns(model)
