@@ -75,8 +75,10 @@ def insert_objects(model: type[models.Model], objs: list) -> None:
     """Model instances whose keys are needed afterwards (parents of other rows): inserted with
     the same column values as `insert_rows`, one `INSERT ... VALUES (...), ... RETURNING` per
     batch, each instance given its key, its time stamps and its saved state, as `bulk_create`
-    does (which relies on the same order of the returned keys). Without RETURNING (SQLite
-    before 3.35), or for a model with another field filled at save time, `bulk_create`."""
+    does (which relies on the same order of the returned keys). On PostgreSQL `bulk_create`
+    itself: its `INSERT ... SELECT * FROM UNNEST(...) RETURNING` (Django 5.2) measured faster
+    there than a list of VALUES; also without RETURNING (SQLite before 3.35) and for a model
+    with another field filled at save time."""
     if not objs:
         return
     automatic = [  # a field filled at save time other than the two stamps: bulk_create knows
@@ -85,7 +87,11 @@ def insert_objects(model: type[models.Model], objs: list) -> None:
         if (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
         and f.attname not in {"created_at", "updated_at"}
     ]
-    if automatic or not connection.features.can_return_rows_from_bulk_insert:
+    if (
+        automatic
+        or connection.vendor == "postgresql"  # Django's own INSERT ... SELECT FROM UNNEST(...)
+        or not connection.features.can_return_rows_from_bulk_insert
+    ):
         model.objects.bulk_create(objs, batch_size=500)
         return
     fields, now, values = _columns(model)
