@@ -130,8 +130,16 @@ def compute_subs(sub_ids: Iterable[int]) -> list[Row]:
     for sub in subs:
         budget = _budget_months(sub, plans)
         ambang = Ambang.of(sub.opd.pemda)
-        for dasar in BASES:
-            rows += _sub_months(sub, dasar, reports[(sub.pk, dasar)], budget, ambang)
+        unreported: list = []  # a basis without counted reports: the plan's rows alone, the
+        for dasar in BASES:  # same on every such basis but for `dasar` (a new plan: both)
+            reported = reports[(sub.pk, dasar)]
+            if not reported and unreported:
+                rows += [Row(**{**vars(r), "dasar": dasar}) for r in unreported]
+                continue
+            months = _sub_months(sub, dasar, reported, budget, ambang)
+            if not reported:
+                unreported = months
+            rows += months
     return rows
 
 

@@ -230,3 +230,46 @@ def test_indicator_rollup_follows_values(world, clock):
     assert rollup.check() == []
     RingkasanIndikator.objects.filter(indikator=ind, dasar=V, triwulan=1).update(capaian=Decimal(1))
     assert [d.table for d in rollup.check()] == ["indikator"]
+
+
+def _rows_by_basis_alone(monkeypatch, ids) -> list[dict]:
+    """The month rows with each basis computed on its own (no basis copied from another)."""
+    out = []
+    for dasar in rollup.BASES:
+        with monkeypatch.context() as m:
+            m.setattr(rollup, "BASES", (dasar,))
+            out += [vars(r) for r in rollup.compute_subs(ids)]
+    return sorted(out, key=lambda r: (r["sub_kegiatan_id"], r["dasar"], r["bulan"]))
+
+
+def test_a_basis_without_reports_copied_equals_computed(world, clock, monkeypatch):
+    """`compute_subs` copies the plan-only rows of a sub kegiatan to the other basis when
+    neither has a counted report; with no report, a submitted one (counted on one basis only)
+    and a verified one, the rows equal each basis computed on its own."""
+    from conftest import verify_report
+    from pantau.monitoring.services import realisasi_transition
+
+    ids = [world.a.sub.pk, world.a.sub2.pk]
+
+    def same() -> None:
+        got = sorted(
+            (vars(r) for r in rollup.compute_subs(ids)),
+            key=lambda r: (r["sub_kegiatan_id"], r["dasar"], r["bulan"]),
+        )
+        assert len(got) == 48
+        assert got == _rows_by_basis_alone(monkeypatch, ids)
+
+    same()
+    clock.set("2026-02-05 10:00")
+    jan = PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=1)
+    report = realisasi_save(
+        actor=world.a.users["operator_opd"],
+        sub_kegiatan=world.a.sub,
+        periode=jan,
+        keuangan=Decimal(30_000_000),
+        fisik=Decimal(5),
+    )
+    realisasi_transition(actor=world.a.users["operator_opd"], realisasi=report, name="submit")
+    same()
+    verify_report(world.a, report, skip_submit=True)
+    same()
