@@ -49,71 +49,56 @@ def realisasi_workbook_data(
     indicators.sort(
         key=lambda i: (by_sub[i.sub_kegiatan_id].opd.kode, by_sub[i.sub_kegiatan_id].kode, i.nama)
     )
-    if filled:
-        _fill(data, tahun_anggaran, by_sub, indicators, months)
-    else:
-        for sub in subs:
-            pagu = sub.pagu_for(tahun_anggaran.tahap)
-            for m in months:
-                data.realisasi.append(
-                    [sub.opd.kode, sub.kode, sub.nama, pagu, MONTH_NAMES[m], None, None, None, None]
-                )
-        for ind in indicators:
-            sub = by_sub[ind.sub_kegiatan_id]
-            for m in months:
-                data.indikator.append(
-                    [sub.opd.kode, sub.kode, ind.nama, ind.satuan, MONTH_NAMES[m], None, None]
-                )
-    return data
-
-
-def _fill(data: WorkbookData, ta, by_sub: dict, indicators: list, months: list[int]) -> None:
-    reports = Realisasi.objects.filter(
-        sub_kegiatan_id__in=list(by_sub), periode__bulan__in=months
-    ).values_list(
-        "sub_kegiatan_id", "periode__bulan", "keuangan", "fisik", "kendala", "tindak_lanjut"
-    )
-    rows = []
-    for sub_id, m, keuangan, fisik, kendala, tindak_lanjut in reports:
-        sub = by_sub[sub_id]
-        rows.append(
-            (
-                (sub.opd.kode, sub.kode, m),
-                [
-                    sub.opd.kode,
-                    sub.kode,
-                    sub.nama,
-                    sub.pagu_for(ta.tahap),
-                    MONTH_NAMES[m],
-                    keuangan,
-                    fisik,
-                    kendala or None,
-                    tindak_lanjut or None,
-                ],
+    reports = _report_values(by_sub, months)
+    values = _indicator_values(indicators, months)
+    # the template carries what is already reported (a month verified or on its way shows its
+    # figures: filling it again would be refused), the export only those rows
+    for sub in subs:
+        pagu = sub.pagu_for(tahun_anggaran.tahap)
+        for m in months:
+            found = reports.get((sub.pk, m))
+            if found is None and filled:
+                continue
+            data.realisasi.append(
+                [sub.opd.kode, sub.kode, sub.nama, pagu, MONTH_NAMES[m], *(found or [None] * 4)]
             )
-        )
-    data.realisasi = [r for _k, r in sorted(rows, key=lambda r: r[0])]
-    order = {ind.pk: n for n, ind in enumerate(indicators)}
-    by_ind = {ind.pk: ind for ind in indicators}
-    values = RealisasiIndikator.objects.filter(
-        indikator_id__in=list(by_ind), periode__bulan__in=months
-    ).values_list("indikator_id", "periode__bulan", "nilai", "catatan")
-    rows = []
-    for ind_id, m, nilai, catatan in values:
-        ind = by_ind[ind_id]
+    for ind in indicators:
         sub = by_sub[ind.sub_kegiatan_id]
-        rows.append(
-            (
-                (order[ind_id], m),
+        for m in months:
+            found = values.get((ind.pk, m))
+            if found is None and filled:
+                continue
+            data.indikator.append(
                 [
                     sub.opd.kode,
                     sub.kode,
                     ind.nama,
                     ind.satuan,
                     MONTH_NAMES[m],
-                    nilai.normalize(),
-                    catatan or None,
-                ],
+                    *(found or [None] * 2),
+                ]
             )
-        )
-    data.indikator = [r for _k, r in sorted(rows, key=lambda r: r[0])]
+    return data
+
+
+def _report_values(by_sub: dict, months: list[int]) -> dict:
+    """(sub id, month) -> [keuangan, fisik, kendala, tindak lanjut] of the stored reports."""
+    reports = Realisasi.objects.filter(
+        sub_kegiatan_id__in=list(by_sub), periode__bulan__in=months
+    ).values_list(
+        "sub_kegiatan_id", "periode__bulan", "keuangan", "fisik", "kendala", "tindak_lanjut"
+    )
+    return {
+        (sub_id, m): [keuangan, fisik, kendala or None, tindak_lanjut or None]
+        for sub_id, m, keuangan, fisik, kendala, tindak_lanjut in reports
+    }
+
+
+def _indicator_values(indicators: list, months: list[int]) -> dict:
+    """(indicator id, month) -> [nilai, catatan] of the stored values."""
+    values = RealisasiIndikator.objects.filter(
+        indikator_id__in=[i.pk for i in indicators], periode__bulan__in=months
+    ).values_list("indikator_id", "periode__bulan", "nilai", "catatan")
+    return {
+        (ind_id, m): [nilai.normalize(), catatan or None] for ind_id, m, nilai, catatan in values
+    }

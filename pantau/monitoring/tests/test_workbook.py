@@ -122,6 +122,20 @@ class TestImport:
         assert "hanya draf" in _messages(result)[0]
         assert Realisasi.objects.get().keuangan == Decimal(10_000_000)
 
+    def test_the_template_carries_what_is_reported_and_goes_back_unchanged(
+        self, world, op, january
+    ):
+        _run(world, op, _xlsx([_row()]))
+        verify_report(world.a, Realisasi.objects.get())
+        data = realisasi_workbook_data(
+            user=op, tahun_anggaran=world.a.ta, opd=world.a.dinkes, bulan=1, filled=False
+        )
+        row = next(r for r in data.realisasi if r[1] == SUB)
+        assert (row[5], row[6]) == (Decimal(10_000_000), Decimal(5))  # not blank
+        assert next(r for r in data.realisasi if r[1] == SUB2)[5] is None  # not yet reported
+        result = _run(world, op, build_xlsx(data))
+        assert result.applied and result.counts()["tetap"] == 1 and not result.errors
+
     def test_blank_figures_are_skipped(self, world, op, january):
         result = _run(world, op, _xlsx([_row(keuangan=None, fisik=None), _row(SUB2)]))
         assert result.counts()["kosong"] == 1 and Realisasi.objects.count() == 1
