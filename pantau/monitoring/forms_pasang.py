@@ -26,7 +26,7 @@ class PasangForm(BootstrapFormMixin, forms.Form):
         ],
         initial="bawaan",
         required=False,  # not sent: the bundled file
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     wilayah_berkas = forms.FileField(
         label=_("Berkas wilayah (CSV)"),

@@ -316,6 +316,7 @@ def nomenklatur_upload_check(*, content: bytes) -> int:
     )
 
 
+@transaction.atomic
 def pemda_install_upload(
     *,
     actor,
