@@ -258,7 +258,9 @@ def wilayah_upload_check(
     for number, row in rows:
         message = codes.wilayah_kode_error(row["kode"], row["tingkat"], row["jenis"])
         if message:
-            fault(number, "kode", message)
+            fault(
+                number, "kode" if row["tingkat"] in codes.WILAYAH_PATTERNS else "tingkat", message
+            )
         if row["kode"] in seen:
             fault(
                 number,

@@ -130,6 +130,11 @@ class TestPemdaInstallUpload:
             in (errors["wilayah_berkas"])
         )
 
+    def test_unknown_level_refused_in_its_column(self):
+        content = BUTON + "74.04.01.2002,Wasuemba,dusun,,74.04.01\n"
+        errors = _refusal(content.encode())
+        assert any(m.startswith("Baris 6, kolom tingkat:") for m in errors["wilayah_berkas"])
+
     def test_no_kabupaten_row_refused(self):
         errors = _refusal((HEADER + "74.04.01,Pasarwajo,kecamatan,,74.04\n").encode())
         assert "tepat satu baris" in errors["wilayah_berkas"][0]
@@ -237,4 +242,15 @@ class TestFirstRunScreenUpload:
     def test_english_page(self, client):
         client.cookies["django_language"] = "en"
         page = client.get(reverse("core:pasang"), HTTP_ACCEPT_LANGUAGE="en")
-        assert page.status_code == 200
+        html = page.content.decode()
+        assert "Upload the pemda&#x27;s own wilayah file (CSV)" in html
+        assert "Shape of the wilayah file" in html
+
+    def test_english_refusal_names_row_and_column(self, client):
+        client.cookies["django_language"] = "en"
+        content = BUTON + "74.04.01,Dua,kecamatan,,74.04\n"
+        response = _post(client, wilayah_berkas=_file(content))
+        assert "Row 6, column kode: code 74.04.01 duplicated (already in row 3)." in (
+            response.content.decode()
+        )
+        assert _nothing_written()
