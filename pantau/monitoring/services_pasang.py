@@ -15,6 +15,7 @@ import csv
 import hmac
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pantau.core.spreadsheets import Limits, check_size, csv_rows
 from pantau.monitoring.services import tahun_anggaran_open
+from pantau.organisations import codes
 from pantau.organisations.choices import Role
 from pantau.organisations.models import Pemda
 from pantau.organisations.services import (
@@ -173,6 +176,181 @@ def pemda_install(
         nomenklatur=nomen.created + nomen.updated + nomen.unchanged,
         admin_username=admin.get_username(),
     )
+
+
+# --- an uploaded wilayah (and nomenclature) file from the first-run screen -----------------
+
+WILAYAH_COLUMNS = ("kode", "nama", "tingkat", "jenis", "kode_induk")
+NOMENKLATUR_COLUMNS = ("kode", "nomenklatur", "tingkat")
+ROOT_LEVELS = {"kabupaten", "kota", "provinsi"}
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # the whole of Indonesia's desa list is ~ 4 MB
+WILAYAH_MAX_ROWS = 20_000  # the largest provinsi has ~ 8,600 desa/kelurahan
+NOMENKLATUR_MAX_ROWS = 100_000
+
+
+def _upload_rows(
+    content: bytes, *, field: str, columns: tuple[str, ...], max_rows: int
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of an uploaded CSV under the upload guard (size, rows, cells), each with its
+    row number; a refusal is keyed by the form field."""
+    limits = Limits.from_settings(max_bytes=UPLOAD_MAX_BYTES, max_rows=max_rows)
+    try:
+        check_size(len(content), limits)
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(
+                _("Berkas bukan CSV teks UTF-8. Simpan ulang sebagai CSV UTF-8 lalu unggah lagi.")
+            ) from exc
+        if "\x00" in text:
+            raise ValidationError(_("Berkas bukan CSV (berisi data biner)."))
+        rows = csv_rows(text, ",", limits)
+        header = [h.strip().lower() for h in next(rows, [])]
+        missing = [c for c in columns if c not in header]
+        if missing:
+            raise ValidationError(
+                _("Baris 1: kolom %(m)s tidak ada. Judul kolom yang diminta: %(all)s.")
+                % {"m": ", ".join(missing), "all": ", ".join(columns)}
+            )
+        out = []
+        for number, cells in enumerate(rows, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            padded = cells + [""] * (len(header) - len(cells))
+            out.append((number, dict(zip(header, (c.strip() for c in padded), strict=False))))
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    if not out:
+        raise ValidationError({field: _("Berkas tidak memuat satu baris data pun.")})
+    return out
+
+
+def wilayah_upload_check(
+    *, content: bytes, pemda_kode: str = "", pemda_nama: str = ""
+) -> dict[str, str]:
+    """Check an uploaded wilayah file row by row before anything is written; returns the
+    pemda's row (kode, nama). A refusal names the row and the column of every fault."""
+    rows = _upload_rows(
+        content, field="wilayah_berkas", columns=WILAYAH_COLUMNS, max_rows=WILAYAH_MAX_ROWS
+    )
+    errors: list[str] = []
+    roots = [(n, r) for n, r in rows if r["tingkat"] in ROOT_LEVELS]
+    if len(roots) != 1:
+        raise ValidationError(
+            {
+                "wilayah_berkas": _(
+                    "Kolom tingkat: berkas harus memuat tepat satu baris kabupaten, kota atau "
+                    "provinsi (ada %(n)d)."
+                )
+                % {"n": len(roots)}
+            }
+        )
+    root_number, root = roots[0]
+    prefix = root["kode"] + "."
+    known = {r["kode"] for _n, r in rows}
+    seen: dict[str, int] = {}
+
+    def fault(number: int, column: str, message: str) -> None:
+        errors.append(
+            _("Baris %(n)d, kolom %(c)s: %(m)s") % {"n": number, "c": column, "m": message}
+        )
+
+    for number, row in rows:
+        message = codes.wilayah_kode_error(row["kode"], row["tingkat"], row["jenis"])
+        if message:
+            fault(
+                number, "kode" if row["tingkat"] in codes.WILAYAH_PATTERNS else "tingkat", message
+            )
+        if row["kode"] in seen:
+            fault(
+                number,
+                "kode",
+                _("kode %(k)s ganda (sudah ada di baris %(b)d).")
+                % {"k": row["kode"], "b": seen[row["kode"]]},
+            )
+        seen.setdefault(row["kode"], number)
+        if not row["nama"]:
+            fault(number, "nama", _("nama kosong."))
+        if number == root_number:
+            continue
+        if not row["kode"].startswith(prefix):
+            fault(
+                number,
+                "kode",
+                _("kode %(k)s bukan wilayah %(p)s (%(kp)s).")
+                % {"k": row["kode"], "p": root["nama"], "kp": root["kode"]},
+            )
+        if row["kode_induk"] not in known:
+            fault(
+                number,
+                "kode_induk",
+                _("kode induk %(k)s tidak ada di berkas.") % {"k": row["kode_induk"]},
+            )
+    if errors:
+        raise ValidationError({"wilayah_berkas": errors})
+    mismatch: dict[str, str] = {}
+    if pemda_kode.strip() and pemda_kode.strip() != root["kode"]:
+        mismatch["pemda_kode"] = _(
+            "Kode %(k)s tidak sama dengan kode pemda di berkas (baris %(n)d, kolom kode: %(f)s)."
+        ) % {"k": pemda_kode.strip(), "n": root_number, "f": root["kode"]}
+    if (
+        pemda_nama.strip()
+        and " ".join(pemda_nama.split()).casefold() != " ".join(root["nama"].split()).casefold()
+    ):
+        mismatch["pemda_nama"] = _(
+            "Nama %(k)s tidak sama dengan nama pemda di berkas (baris %(n)d, kolom nama: %(f)s)."
+        ) % {"k": pemda_nama.strip(), "n": root_number, "f": root["nama"]}
+    if mismatch:
+        raise ValidationError(mismatch)
+    return {"kode": root["kode"], "nama": root["nama"]}
+
+
+def nomenklatur_upload_check(*, content: bytes) -> int:
+    """An uploaded nomenclature file under the upload guard, with its columns; the rows
+    themselves are checked by `nomenklatur_load` before it writes."""
+    return len(
+        _upload_rows(
+            content,
+            field="nomenklatur_berkas",
+            columns=NOMENKLATUR_COLUMNS,
+            max_rows=NOMENKLATUR_MAX_ROWS,
+        )
+    )
+
+
+@transaction.atomic
+def pemda_install_upload(
+    *,
+    actor,
+    wilayah_content: bytes | None,
+    wilayah_nama_berkas: str = "",
+    pemda_kode: str = "",
+    pemda_nama: str = "",
+    nomenklatur_content: bytes | None = None,
+    nomenklatur_nama_berkas: str = "",
+    **install,
+) -> PasangResult:
+    """`pemda_install` from the first-run screen's uploads: the bundled files where none was
+    given. Every file is checked before anything is written, and the install is one
+    transaction, so a refusal leaves no half pemda."""
+    if wilayah_content is not None:
+        wilayah_upload_check(content=wilayah_content, pemda_kode=pemda_kode, pemda_nama=pemda_nama)
+    if nomenklatur_content is not None:
+        nomenklatur_upload_check(content=nomenklatur_content)
+    with tempfile.TemporaryDirectory(prefix="pantau-pasang-") as tmp:
+        if wilayah_content is not None:
+            install["wilayah_path"] = Path(tmp) / "wilayah.csv"
+            install["wilayah_path"].write_bytes(wilayah_content)
+            install["wilayah_sumber"] = _("Berkas unggahan %(f)s") % {
+                "f": wilayah_nama_berkas or "wilayah.csv"
+            }
+        if nomenklatur_content is not None:
+            install["nomenklatur_path"] = Path(tmp) / "nomenklatur.csv"
+            install["nomenklatur_path"].write_bytes(nomenklatur_content)
+            install["nomenklatur_sumber"] = _("Berkas unggahan %(f)s") % {
+                "f": nomenklatur_nama_berkas or "nomenklatur.csv"
+            }
+        return pemda_install(actor=actor, **install)
 
 
 # --- the one-time setup code of the first-run screen ---------------------------------------

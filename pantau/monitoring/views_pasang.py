@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from pantau.core.forms import add_service_errors
+from pantau.core.uploads import refused_message
 from pantau.monitoring import services_pasang as pasang
 from pantau.monitoring.forms_pasang import PasangForm
 
@@ -22,8 +23,12 @@ def pasang_view(request):
     if not pasang.install_needed():
         raise Http404
     pasang.setup_code_get_or_make()  # so that the operator can read it now
-    form = PasangForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refused = refused_message(request)
+    form = PasangForm(request.POST or None, request.FILES or None)
+    if refused:
+        form.is_valid()
+        form.add_error(None, refused)
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not pasang.setup_code_matches(data["kode"]):
             log.warning("pasang: wrong setup code from %s", request.META.get("REMOTE_ADDR"))
@@ -36,8 +41,16 @@ def pasang_view(request):
             )
         else:
             try:
-                result = pasang.pemda_install(
+                wilayah = data["wilayah_berkas"] if data["wilayah_pilihan"] == "unggah" else None
+                nomen = data["nomenklatur_berkas"]
+                result = pasang.pemda_install_upload(
                     actor=None,
+                    wilayah_content=wilayah.read() if wilayah else None,
+                    wilayah_nama_berkas=wilayah.name if wilayah else "",
+                    pemda_kode=data["pemda_kode"] if wilayah else "",
+                    pemda_nama=data["pemda_nama"] if wilayah else "",
+                    nomenklatur_content=nomen.read() if nomen else None,
+                    nomenklatur_nama_berkas=nomen.name if nomen else "",
                     tahun=data["tahun"],
                     admin_username=data["admin_username"],
                     admin_password=data["admin_password"],

@@ -84,3 +84,48 @@ def test_first_run_then_the_admin_creates_an_account(
     assert no_horizontal_scroll(phone)
     _shot(phone, "akun-impor")
     assert not get_user_model().objects.filter(username="budi.dinkes").exists()
+
+
+def test_first_run_installs_a_pemda_from_its_own_wilayah_file(
+    phone, live_server, transactional_db, settings, tmp_path
+):
+    """Another kabupaten than the bundled one: its wilayah file uploaded on a 360 px phone."""
+    from pantau.monitoring import services_pasang as pasang
+    from pantau.organisations.models import Pemda, Wilayah
+
+    settings.DATA_DIR = tmp_path / "data"
+    wilayah = tmp_path / "buton.csv"
+    wilayah.write_text(
+        "kode,nama,tingkat,jenis,kode_induk\n"
+        "74.04,Kabupaten Buton,kabupaten,,74\n"
+        "74.04.01,Pasarwajo,kecamatan,,74.04\n"
+        "74.04.01.2001,Kondowa,desa_kelurahan,desa,74.04.01\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "salah.csv"
+    bad.write_text(wilayah.read_text() + "74.07.01,Wangi-Wangi,kecamatan,,74.04\n")
+    base = live_server.url
+    phone.goto(f"{base}/pasang/")
+    phone.fill("#id_kode", pasang.setup_code_get_or_make())
+    phone.fill("#id_tahun", "2026")
+    phone.get_by_label("Unggah berkas wilayah pemda sendiri (CSV)").check()
+    phone.set_input_files("#id_wilayah_berkas", str(bad))
+    phone.fill("#id_pemda_kode", "74.04")
+    phone.fill("#id_admin_first_name", "La Ode")
+    phone.fill("#id_admin_username", "admin.buton")
+    phone.fill("#id_admin_password", SANDI)
+    phone.fill("#id_admin_password2", SANDI)
+    phone.get_by_role("button", name="Pasang").click()
+    phone.wait_for_selector("text=Baris 5, kolom kode")
+    assert no_horizontal_scroll(phone)
+    _shot(phone, "pasang-berkas-salah")
+    assert not Pemda.objects.exists()
+
+    phone.get_by_label("Unggah berkas wilayah pemda sendiri (CSV)").check()
+    phone.set_input_files("#id_wilayah_berkas", str(wilayah))
+    phone.fill("#id_admin_password", SANDI)
+    phone.fill("#id_admin_password2", SANDI)
+    phone.get_by_role("button", name="Pasang").click()
+    phone.wait_for_url(f"{base}/masuk/", timeout=120_000)
+    assert "Kabupaten Buton terpasang" in phone.locator("body").inner_text()
+    assert Wilayah.objects.filter(pemda__kode="74.04").count() == 3
