@@ -293,8 +293,6 @@ class _Reader:
             self.mark_faulty(opd, kode, PROGRAM, number)
             out.outcome = GALAT
             return
-        if out.outcome == GALAT:  # a formula in another cell
-            self.mark_faulty(opd, kode, PROGRAM, number)
         self.programs[(opd.pk, kode)] = {"kode": kode, "kegiatan": [], "indikator": []}
         self.place[(opd.pk, kode)] = (PROGRAM, number)
         if out.outcome != GALAT:
@@ -317,8 +315,6 @@ class _Reader:
             self.mark_faulty(opd, kode, KEGIATAN, number)
             out.outcome = GALAT
             return
-        if out.outcome == GALAT:
-            self.mark_faulty(opd, kode, KEGIATAN, number)
         spec = {"kode": kode, "sub_kegiatan": [], "indikator": []}
         parent["kegiatan"].append(spec)
         self.kegiatan[(opd.pk, kode)] = spec
@@ -355,7 +351,7 @@ class _Reader:
             "rencana": {},
             "indikator": [],
         }
-        self._sub_rules(number, spec)
+        self._sub_rules(number, spec, v)
         parent = self.kegiatan.get((opd.pk, codes.parent(kode)))
         if parent is None:
             self.missing_parent(SUB, number, "B", codes.parent(kode), opd)
@@ -371,10 +367,11 @@ class _Reader:
             fields = {k: spec[k] for k in spec if k not in {"kode", "rencana", "indikator"}}
             out.outcome = BARU if stored is None else DIUBAH if _diff(stored, fields) else TETAP
 
-    def _sub_rules(self, number: int, spec: dict) -> None:
+    def _sub_rules(self, number: int, spec: dict, v: dict) -> None:
         """The single-row rules of a sub kegiatan (validation.check_sub_kegiatan and the model's
         ranges), each at its cell and named by its column, so they come with the other cell
-        errors in the first round; the services' check stays as the last safety net."""
+        errors in the first round; the services' check stays as the last safety net. A cell
+        that could not be read (its error already listed) is not judged again here."""
         for col, name, label in (
             ("D", "pagu_murni", "Pagu Murni"),
             ("E", "pagu_perubahan", "Pagu Perubahan"),
@@ -389,7 +386,18 @@ class _Reader:
             if value is not None and not -bound <= value <= bound:
                 message = _("nilai harus di antara %(a)d dan %(b)d.") % {"a": -bound, "b": bound}
                 self._named(number, col, label, message)
-        if (spec["latitude"] is None) != (spec["longitude"] is None):
+        unread = {  # given, but refused by its reader or lookup
+            name
+            for name, header in (
+                ("latitude", "Lintang"),
+                ("longitude", "Bujur"),
+                ("kecamatan", "Kode Kecamatan"),
+            )
+            if spec[name] is None and not is_empty(v[header])
+        }
+        if not unread & {"latitude", "longitude"} and (spec["latitude"] is None) != (
+            spec["longitude"] is None
+        ):
             col = "J" if spec["longitude"] is None else "I"
             self._named(
                 number, col, COLUMNS[SUB][ord(col) - 65], _("Isi lintang dan bujur bersama-sama.")
@@ -397,9 +405,13 @@ class _Reader:
         kec, desa = spec["kecamatan"], spec["desa"]
         if kec is not None and kec.tingkat != TingkatWilayah.KECAMATAN:
             self._named(number, "G", "Kode Kecamatan", _("Pilih kecamatan dari pemda ini."))
-        if desa is not None and (
-            desa.tingkat != TingkatWilayah.DESA_KELURAHAN
-            or desa.induk_id != getattr(kec, "pk", None)
+        if (
+            desa is not None
+            and "kecamatan" not in unread
+            and (
+                desa.tingkat != TingkatWilayah.DESA_KELURAHAN
+                or desa.induk_id != getattr(kec, "pk", None)
+            )
         ):
             message = _("Desa/kelurahan harus berada di kecamatan yang dipilih.")
             self._named(number, "H", "Kode Desa", message)

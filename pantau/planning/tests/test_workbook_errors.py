@@ -144,3 +144,25 @@ class TestServicesCheckAtTheColumn:
         found = _errors(world, [(SUB, {"I2": "-5,1234567", "J2": 123})])
         (message,) = found[(SUB, 2, "I")]
         assert message.lower().startswith("lintang:"), found
+
+
+class TestNoFollowOnFromAnUnreadCell:
+    def test_unknown_kecamatan_does_not_also_blame_the_desa(self, world):
+        _wilayah(world)
+        found = _errors(world, [(SUB, {"G2": "74.07.99", "H2": "74.07.02.2001"})])
+        assert (SUB, 2, "G") in found
+        assert (SUB, 2, "H") not in found, found
+
+    def test_unreadable_lintang_does_not_also_ask_for_the_pair(self, world):
+        found = _errors(world, [(SUB, {"I2": "utara", "J2": 123})])
+        assert len(found[(SUB, 2, "I")]) == 1, found
+        assert not any("bersama-sama" in m for ms in found.values() for m in ms), found
+
+
+def test_messages_in_english_for_an_english_user(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        found = _errors(world, [(SUB, {"D2": "=1+1", "I2": 200, "J2": 1})])
+    assert any("has errors" in m for m in found[(RENCANA, 2, "B")]), found
+    assert any("must be between -90 and 90" in m for m in found[(SUB, 2, "I")]), found
