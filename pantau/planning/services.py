@@ -408,10 +408,11 @@ def sumber_dana_rinci_set(
 
 
 def rencana_problems(
-    *, pagu: Decimal, rows: list[tuple[Decimal, Decimal]]
+    *, pagu: Decimal | None, rows: list[tuple[Decimal, Decimal]]
 ) -> list[tuple[str, int | None, str]]:
     """`check_rencana`'s rules with their place: (what, month, message), what being "kas" (the
-    cash of that month), "fisik" (the target of that month) or "total" (the 12 months' sum)."""
+    cash of that month), "fisik" (the target of that month) or "total" (the 12 months' sum).
+    With no pagu (not known yet) the sum is not checked."""
     if len(rows) != 12:
         return [("total", None, _("Rencana bulanan harus berisi tepat 12 bulan."))]
     errors: list[tuple[str, int | None, str]] = []
@@ -419,7 +420,7 @@ def rencana_problems(
     negative = [m for m, (kas, _f) in enumerate(rows, start=1) if kas < 0]
     if negative:
         errors.append(("kas", negative[0], _("Anggaran kas tidak boleh negatif.")))
-    if total != pagu:
+    if pagu is not None and total != pagu:
         errors.append(
             (
                 "total",

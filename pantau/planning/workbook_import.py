@@ -491,7 +491,7 @@ class _Reader:
             self.missing_parent(RENCANA, number, "B", kode, opd)
         if opd:
             self.duplicate((RENCANA, opd.pk, kode, tahap), RENCANA, number)
-        rows = []
+        rows, read_from = [], len(e)  # the errors of the 12 months' cells from here
         for m in range(12):
             kas = e.check(
                 RENCANA, number, column_letter(4 + m), read_number, v[KAS[m]], label=KAS[m]
@@ -509,6 +509,10 @@ class _Reader:
             else:
                 for what, month, message in rencana_problems(pagu=pagu, rows=rows):
                     e.add(RENCANA, number, _rencana_column(what, month), message)
+        elif len(e) == read_from and opd and (opd.pk, kode) in self.faulty:
+            # the sub kegiatan row has errors: the rules that do not need its pagu, in this round
+            for what, month, message in rencana_problems(pagu=None, rows=rows):
+                e.add(RENCANA, number, _rencana_column(what, month), message)
         if len(e) > before or sub is None:
             out.outcome = GALAT
             return

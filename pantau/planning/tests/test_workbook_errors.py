@@ -166,3 +166,11 @@ def test_messages_in_english_for_an_english_user(world):
         found = _errors(world, [(SUB, {"D2": "=1+1", "I2": 200, "J2": 1})])
     assert any("has errors" in m for m in found[(RENCANA, 2, "B")]), found
     assert any("must be between -90 and 90" in m for m in found[(SUB, 2, "I")]), found
+
+
+def test_cash_plan_of_a_faulty_sub_still_checked_for_its_months(world):
+    # the sub kegiatan row has a bad NIP: its cash plan's pagu-free rules come in the same round
+    found = _errors(world, [(SUB, {"L2": "abc"}), (RENCANA, {"Q2": 5})])
+    assert (SUB, 2, "L") in found
+    assert any("berisi kesalahan" in m for m in found[(RENCANA, 2, "B")]), found
+    assert any("Bulan 2" in m for m in found[(RENCANA, 2, "Q")]), found
