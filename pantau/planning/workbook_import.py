@@ -504,7 +504,7 @@ class _Reader:
             pagu = sub["pagu_perubahan"] if tahap == TahapAnggaran.PERUBAHAN else sub["pagu_murni"]
             if pagu is None:
                 e.add(
-                    RENCANA, number, "E", _("Isi pagu perubahan sebelum rencana versi perubahan.")
+                    RENCANA, number, "C", _("Isi pagu perubahan sebelum rencana versi perubahan.")
                 )
             else:
                 for what, month, message in rencana_problems(pagu=pagu, rows=rows):

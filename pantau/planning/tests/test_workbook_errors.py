@@ -174,3 +174,9 @@ def test_cash_plan_of_a_faulty_sub_still_checked_for_its_months(world):
     assert (SUB, 2, "L") in found
     assert any("berisi kesalahan" in m for m in found[(RENCANA, 2, "B")]), found
     assert any("Bulan 2" in m for m in found[(RENCANA, 2, "Q")]), found
+
+
+def test_perubahan_plan_without_pagu_perubahan_at_its_versi_cell(world):
+    # the sub kegiatan has no Pagu Perubahan; its cash plan row is turned into version perubahan
+    found = _errors(world, [(RENCANA, {"C2": "perubahan"})])
+    assert any("pagu perubahan" in m for m in found[(RENCANA, 2, "C")]), found
