@@ -12,8 +12,9 @@ from decimal import Decimal
 from functools import lru_cache
 from types import SimpleNamespace
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -60,6 +61,8 @@ class PlanImportResult:
 class _Collector:
     def __init__(self) -> None:
         self.errors: list[str] = []
+        # index in `errors` -> the model field the message is about (a file maps it to its column)
+        self.field_of: dict[int, str] = {}
         self._references: dict[tuple, tuple[str, ...]] = {}
 
     def check(self, where: str, obj) -> None:
@@ -68,11 +71,13 @@ class _Collector:
         checked once per value: the field's own `clean()` (exists, within `limit_choices_to`)
         does not depend on the row, so its answer for a value is the answer for every row."""
         refs = [f for f in obj._meta.concrete_fields if f.name in FK_FIELDS]
-        messages: list[str] = []
+        messages: list[tuple[str, str]] = []  # (field, message)
         try:
             obj.clean_fields(exclude=[*SKIP, *(f.name for f in refs)])
-        except ValidationError as exc:
-            messages += error_messages(exc)
+        except ValidationError as exc:  # Django's own messages do not name the field: prefix it
+            for name, errors in exc.message_dict.items():
+                label = capfirst(obj._meta.get_field(name).verbose_name)
+                messages += [(name, f"{label}: {m}") for m in errors]
         for f in refs:
             raw = getattr(obj, f.attname)
             if f.blank and raw in f.empty_values:
@@ -84,13 +89,27 @@ class _Collector:
                     self._references[key] = ()
                 except ValidationError as exc:
                     self._references[key] = tuple(error_messages(exc))
-            messages += self._references[key]
+            messages += [(f.name, m) for m in self._references[key]]
         if not messages:
             try:
                 obj.clean()
             except ValidationError as exc:
-                messages += error_messages(exc)
-        self.errors.extend(f"{where}: {m}" for m in messages)
+                if hasattr(exc, "error_dict"):
+                    messages += [(n, m) for n, ms in exc.message_dict.items() for m in ms]
+                else:
+                    messages += [("", m) for m in exc.messages]
+        for name, message in messages:
+            if name and name != NON_FIELD_ERRORS:
+                self.field_of[len(self.errors)] = name
+            self.errors.append(f"{where}: {message}")
+
+    def error(self, limit: int = 100) -> ValidationError:
+        """The collected errors as one ValidationError; its `fields` lists, message by message,
+        the model field each is about ("" when none)."""
+        exc = ValidationError(self.errors[:limit])
+        shown = min(limit, len(self.errors))
+        exc.fields = [self.field_of.get(i, "") for i in range(shown)]  # type: ignore[attr-defined]
+        return exc
 
 
 def _indikator(spec: dict, *, induk_field: str, induk, opd: Opd, ta: TahunAnggaran) -> Indikator:
@@ -261,7 +280,7 @@ def plan_import(
                 if s_ref is not None:
                     _sub_row(col, out, have, s_spec, s_ref, kegiatan, opd, ta)
     if col.errors:
-        raise ValidationError(col.errors[:100])
+        raise col.error()
     _write(out.programs, out.kegiatan, out.subs, out.rencana, out.indikator)
     result = _write_changes(actor, out)
     errors = [  # the rule of sub_kegiatan_update (decision 0020): realised, cash plans, sources

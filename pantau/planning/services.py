@@ -407,31 +407,45 @@ def sumber_dana_rinci_set(
 # ---------------------------------------------------------------- monthly plan (anggaran kas, S-curve)
 
 
-def check_rencana(*, pagu: Decimal, rows: list[tuple[Decimal, Decimal]]) -> list[str]:
-    """Rules of a 12-month plan: Σ anggaran kas = pagu; target fisik 0–100, never decreasing."""
-    errors: list[str] = []
+def rencana_problems(
+    *, pagu: Decimal | None, rows: list[tuple[Decimal, Decimal]]
+) -> list[tuple[str, int | None, str]]:
+    """`check_rencana`'s rules with their place: (what, month, message), what being "kas" (the
+    cash of that month), "fisik" (the target of that month) or "total" (the 12 months' sum).
+    With no pagu (not known yet) the sum is not checked."""
     if len(rows) != 12:
-        return [_("Rencana bulanan harus berisi tepat 12 bulan.")]
+        return [("total", None, _("Rencana bulanan harus berisi tepat 12 bulan."))]
+    errors: list[tuple[str, int | None, str]] = []
     total = sum((kas for kas, _f in rows), Decimal(0))
-    if any(kas < 0 for kas, _f in rows):
-        errors.append(_("Anggaran kas tidak boleh negatif."))
-    if total != pagu:
+    negative = [m for m, (kas, _f) in enumerate(rows, start=1) if kas < 0]
+    if negative:
+        errors.append(("kas", negative[0], _("Anggaran kas tidak boleh negatif.")))
+    if pagu is not None and total != pagu:
         errors.append(
-            _("Jumlah anggaran kas 12 bulan (Rp %(total)s) harus sama dengan pagu (Rp %(pagu)s).")
-            % {"total": format_rupiah(total), "pagu": format_rupiah(pagu)}
+            (
+                "total",
+                None,
+                _(
+                    "Jumlah anggaran kas 12 bulan (Rp %(total)s) harus sama dengan pagu (Rp %(pagu)s)."
+                )
+                % {"total": format_rupiah(total), "pagu": format_rupiah(pagu)},
+            )
         )
     previous = Decimal(0)
     for month, (_kas, fisik) in enumerate(rows, start=1):
         if not Decimal(0) <= fisik <= HUNDRED:
-            errors.append(
-                _("Bulan %(m)d: target fisik harus di antara 0 dan 100%%.") % {"m": month}
-            )
+            message = _("Bulan %(m)d: target fisik harus di antara 0 dan 100%%.") % {"m": month}
+            errors.append(("fisik", month, message))
         elif fisik < previous:
-            errors.append(
-                _("Bulan %(m)d: target fisik kumulatif tidak boleh turun.") % {"m": month}
-            )
+            message = _("Bulan %(m)d: target fisik kumulatif tidak boleh turun.") % {"m": month}
+            errors.append(("fisik", month, message))
         previous = max(previous, fisik)
     return errors
+
+
+def check_rencana(*, pagu: Decimal, rows: list[tuple[Decimal, Decimal]]) -> list[str]:
+    """Rules of a 12-month plan: Σ anggaran kas = pagu; target fisik 0–100, never decreasing."""
+    return [message for _what, _month, message in rencana_problems(pagu=pagu, rows=rows)]
 
 
 @transaction.atomic

@@ -34,13 +34,15 @@ from pantau.core.tabular import (
     read_text,
 )
 from pantau.organisations.access import scope_for
-from pantau.organisations.choices import OPD_ROLES, Role
+from pantau.organisations.choices import OPD_ROLES, Role, TingkatWilayah
+from pantau.organisations.codes import validate_nip
 from pantau.organisations.models import Opd, Wilayah
 from pantau.planning import codes
 from pantau.planning.choices import TahapAnggaran
 from pantau.planning.imports import _diff, _Existing, plan_import
 from pantau.planning.models import Nomenklatur, SumberDana, TahunAnggaran
-from pantau.planning.services import check_rencana
+from pantau.planning.services import rencana_problems
+from pantau.planning.validation import bidang_urusan_error
 from pantau.planning.workbook import (
     COLUMNS,
     FISIK,
@@ -182,6 +184,8 @@ class _Reader:
         self.seen: set[tuple] = set()
         self.existing: dict[int, _Existing] = {}
         self.place: dict[tuple[int, str], tuple[str, int]] = {}  # (opd, kode) -> sheet, row
+        # rows of the file whose code was read but that hold errors: (opd, kode) -> sheet, row
+        self.faulty: dict[tuple[int, str], tuple[str, int]] = {}
 
     # one row of any sheet -----------------------------------------------------------
     def row(self, sheet: str, number: int, raw: tuple) -> tuple[dict, RowOutcome, Opd | None]:
@@ -252,8 +256,28 @@ class _Reader:
         self.seen.add(key)
         return False
 
-    def missing_parent(self, sheet, number, col, kode) -> None:
+    def missing_parent(self, sheet, number, col, kode, opd: Opd | None = None) -> None:
+        """The parent row of this row is not usable: outside the OPD's bidang urusan, in the
+        file but with errors of its own (said once, at its row), or not in the file."""
+        if opd is not None:
+            place = self.faulty.get((opd.pk, kode))
+            outside = bidang_urusan_error(kode, opd)
+            if place is not None:
+                message = _("Induk %(k)s (lembar %(s)s baris %(n)d) berisi kesalahan.") % {
+                    "k": kode,
+                    "s": place[0],
+                    "n": place[1],
+                }
+                self.err.add(sheet, number, col, message)
+                return
+            if outside:
+                self.err.add(sheet, number, col, outside)
+                return
         self.err.add(sheet, number, col, _("Induk %(k)s tidak ada di berkas ini.") % {"k": kode})
+
+    def mark_faulty(self, opd: Opd | None, kode: str | None, sheet: str, number: int) -> None:
+        if opd is not None and kode and (opd.pk, kode) not in self.place:
+            self.faulty.setdefault((opd.pk, kode), (sheet, number))
 
     # the sheets ----------------------------------------------------------------------
     def program(self, number: int, raw: tuple) -> None:
@@ -263,15 +287,10 @@ class _Reader:
         if opd is None or kode is None or self.duplicate((PROGRAM, opd.pk, kode), PROGRAM, number):
             out.outcome = GALAT
             return
-        bidang = [b.strip()[:4] for b in opd.bidang_urusan.split(";") if b.strip()]
-        if bidang and kode[:4] not in bidang:
-            self.err.add(
-                PROGRAM,
-                number,
-                "B",
-                _("Program %(k)s di luar bidang urusan OPD (%(b)s).")
-                % {"k": kode, "b": opd.bidang_urusan},
-            )
+        outside = bidang_urusan_error(kode, opd)
+        if outside:
+            self.err.add(PROGRAM, number, "B", outside)
+            self.mark_faulty(opd, kode, PROGRAM, number)
             out.outcome = GALAT
             return
         self.programs[(opd.pk, kode)] = {"kode": kode, "kegiatan": [], "indikator": []}
@@ -292,7 +311,8 @@ class _Reader:
             return
         parent = self.programs.get((opd.pk, codes.parent(kode)))
         if parent is None:
-            self.missing_parent(KEGIATAN, number, "B", codes.parent(kode))
+            self.missing_parent(KEGIATAN, number, "B", codes.parent(kode), opd)
+            self.mark_faulty(opd, kode, KEGIATAN, number)
             out.outcome = GALAT
             return
         spec = {"kode": kode, "sub_kegiatan": [], "indikator": []}
@@ -331,10 +351,12 @@ class _Reader:
             "rencana": {},
             "indikator": [],
         }
+        self._sub_rules(number, spec, v)
         parent = self.kegiatan.get((opd.pk, codes.parent(kode)))
         if parent is None:
-            self.missing_parent(SUB, number, "B", codes.parent(kode))
-        if len(self.err) > before or parent is None:
+            self.missing_parent(SUB, number, "B", codes.parent(kode), opd)
+        if len(self.err) > before or parent is None or out.outcome == GALAT:
+            self.mark_faulty(opd, kode, SUB, number)
             out.outcome = GALAT
             return
         parent["sub_kegiatan"].append(spec)
@@ -344,6 +366,63 @@ class _Reader:
         if out.outcome != GALAT:
             fields = {k: spec[k] for k in spec if k not in {"kode", "rencana", "indikator"}}
             out.outcome = BARU if stored is None else DIUBAH if _diff(stored, fields) else TETAP
+
+    def _sub_rules(self, number: int, spec: dict, v: dict) -> None:
+        """The single-row rules of a sub kegiatan (validation.check_sub_kegiatan and the model's
+        ranges), each at its cell and named by its column, so they come with the other cell
+        errors in the first round; the services' check stays as the last safety net. A cell
+        that could not be read (its error already listed) is not judged again here."""
+        for col, name, label in (
+            ("D", "pagu_murni", "Pagu Murni"),
+            ("E", "pagu_perubahan", "Pagu Perubahan"),
+        ):
+            if spec[name] is not None and spec[name] < 0:
+                self._named(number, col, label, _("Pagu tidak boleh negatif."))
+        for col, name, label, bound in (
+            ("I", "latitude", "Lintang", 90),
+            ("J", "longitude", "Bujur", 180),
+        ):
+            value = spec[name]
+            if value is not None and not -bound <= value <= bound:
+                message = _("nilai harus di antara %(a)d dan %(b)d.") % {"a": -bound, "b": bound}
+                self._named(number, col, label, message)
+        unread = {  # given, but refused by its reader or lookup
+            name
+            for name, header in (
+                ("latitude", "Lintang"),
+                ("longitude", "Bujur"),
+                ("kecamatan", "Kode Kecamatan"),
+            )
+            if spec[name] is None and not is_empty(v[header])
+        }
+        if not unread & {"latitude", "longitude"} and (spec["latitude"] is None) != (
+            spec["longitude"] is None
+        ):
+            col = "J" if spec["longitude"] is None else "I"
+            self._named(
+                number, col, COLUMNS[SUB][ord(col) - 65], _("Isi lintang dan bujur bersama-sama.")
+            )
+        kec, desa = spec["kecamatan"], spec["desa"]
+        if kec is not None and kec.tingkat != TingkatWilayah.KECAMATAN:
+            self._named(number, "G", "Kode Kecamatan", _("Pilih kecamatan dari pemda ini."))
+        if (
+            desa is not None
+            and "kecamatan" not in unread
+            and (
+                desa.tingkat != TingkatWilayah.DESA_KELURAHAN
+                or desa.induk_id != getattr(kec, "pk", None)
+            )
+        ):
+            message = _("Desa/kelurahan harus berada di kecamatan yang dipilih.")
+            self._named(number, "H", "Kode Desa", message)
+        try:
+            validate_nip(spec["pptk_nip"])
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                self._named(number, "L", "NIP PPTK", message)
+
+    def _named(self, number: int, col: str, label: str, message: str) -> None:
+        self.err.add(SUB, number, col, f"{label}: {message}")
 
     def _lookup(self, number, col, value, table):
         if is_empty(value):
@@ -385,7 +464,7 @@ class _Reader:
         table = {"program": self.programs, "kegiatan": self.kegiatan, "sub_kegiatan": self.subs}
         induk = table[level].get((opd.pk, induk_kode)) if (opd and level) else None
         if opd and level and induk is None:
-            self.missing_parent(INDIKATOR, number, "C", induk_kode)
+            self.missing_parent(INDIKATOR, number, "C", induk_kode, opd)
         if opd and level:
             self.duplicate((INDIKATOR, opd.pk, level, induk_kode, nama), INDIKATOR, number)
         if len(e) > before or induk is None:
@@ -409,10 +488,10 @@ class _Reader:
             e.add(RENCANA, number, "C", _("Versi harus murni atau perubahan."))
         sub = self.subs.get((opd.pk, kode)) if opd else None
         if opd and sub is None:
-            self.missing_parent(RENCANA, number, "B", kode)
+            self.missing_parent(RENCANA, number, "B", kode, opd)
         if opd:
             self.duplicate((RENCANA, opd.pk, kode, tahap), RENCANA, number)
-        rows = []
+        rows, read_from = [], len(e)  # the errors of the 12 months' cells from here
         for m in range(12):
             kas = e.check(
                 RENCANA, number, column_letter(4 + m), read_number, v[KAS[m]], label=KAS[m]
@@ -425,11 +504,15 @@ class _Reader:
             pagu = sub["pagu_perubahan"] if tahap == TahapAnggaran.PERUBAHAN else sub["pagu_murni"]
             if pagu is None:
                 e.add(
-                    RENCANA, number, "E", _("Isi pagu perubahan sebelum rencana versi perubahan.")
+                    RENCANA, number, "C", _("Isi pagu perubahan sebelum rencana versi perubahan.")
                 )
             else:
-                for message in check_rencana(pagu=pagu, rows=rows):
-                    e.add(RENCANA, number, f"{column_letter(4)}–{column_letter(27)}", message)
+                for what, month, message in rencana_problems(pagu=pagu, rows=rows):
+                    e.add(RENCANA, number, _rencana_column(what, month), message)
+        elif len(e) == read_from and opd and (opd.pk, kode) in self.faulty:
+            # the sub kegiatan row has errors: the rules that do not need its pagu, in this round
+            for what, month, message in rencana_problems(pagu=None, rows=rows):
+                e.add(RENCANA, number, _rencana_column(what, month), message)
         if len(e) > before or sub is None:
             out.outcome = GALAT
             return
@@ -437,6 +520,16 @@ class _Reader:
         stored_sub = self.existing[opd.pk].subs.get(kode)
         stored = self.existing[opd.pk].rencana.get((stored_sub.pk, tahap)) if stored_sub else None
         out.outcome = BARU if stored is None else TETAP if stored == rows else DIUBAH
+
+
+def _rencana_column(what: str, month: int | None) -> str:
+    """The cell of a cash-plan rule: that month's Kas or Fisik column, the Kas columns for
+    their sum."""
+    if what == "kas" and month:
+        return column_letter(3 + month)
+    if what == "fisik" and month:
+        return column_letter(15 + month)
+    return f"{column_letter(4)}–{column_letter(15)}"
 
 
 def _read(
@@ -491,6 +584,27 @@ def _read(
     return reader
 
 
+# the model field of a services' message -> its column in the template
+FIELD_COLUMNS = {
+    PROGRAM: {"kode": "B", "nomenklatur": "B"},
+    KEGIATAN: {"kode": "B", "nomenklatur": "B", "program": "B"},
+    SUB: {
+        "kode": "B",
+        "nomenklatur": "B",
+        "kegiatan": "B",
+        "pagu_murni": "D",
+        "pagu_perubahan": "E",
+        "sumber_dana": "F",
+        "kecamatan": "G",
+        "desa": "H",
+        "latitude": "I",
+        "longitude": "J",
+        "pptk_nama": "K",
+        "pptk_nip": "L",
+    },
+}
+
+
 class _DryRunRollbackError(Exception):
     pass
 
@@ -508,10 +622,13 @@ def _services_check(reader: _Reader, *, actor) -> None:
         except _DryRunRollbackError:
             pass
         except ValidationError as exc:
-            for message in error_messages(exc):
+            messages = error_messages(exc)
+            fields = getattr(exc, "fields", None) or [""] * len(messages)
+            for message, name in zip(messages, fields, strict=False):
                 kode, _sep, rest = message.partition(": ")
                 sheet, row = reader.place.get((opd_id, kode), ("", None))
-                reader.err.add(sheet, row, "", rest if row else message)
+                column = FIELD_COLUMNS.get(sheet, {}).get(name, "") if row else ""
+                reader.err.add(sheet, row, column, rest if row else message)
                 for r in reader.result.rows:
                     if r.sheet == sheet and r.row == row:
                         r.outcome = GALAT

@@ -187,7 +187,7 @@ FAULTS = {
     "formula": (SUB, {"D3": "=1+1"}, "", (SUB, 3, "D")),
     "merged": (SUB, {}, "K2:L2", (SUB, 2, "K")),
     "duplicate": (SUB, {"B3": "1.02.02.2.01.0001"}, "", (SUB, 3, "")),
-    "cash_not_pagu": (RENCANA, {"E2": 50_000_100}, "", (RENCANA, 2, "D–AA")),
+    "cash_not_pagu": (RENCANA, {"E2": 50_000_100}, "", (RENCANA, 2, "D–O")),
     "outside_bidang": ("Program", {"B2": "1.03.03"}, "", ("Program", 2, "B")),
     "renamed_column": (SUB, {"D1": "Pagu"}, "", ("", None, "")),
     "bad_rumus": (INDIKATOR, {"F2": 7}, "", (INDIKATOR, 2, "F")),
