@@ -3,6 +3,10 @@
 Every row passes the same rules as the single-row services (the models' clean() and
 `check_rencana`); the rows are then written with bulk inserts and one audit event that
 summarises the import.
+
+A sub kegiatan's `sumber` (version -> [(SumberDana, jumlah)]) is written through
+`sumber_dana_rinci_set` itself, only for the versions whose stored split differs; an empty
+main source (`sumber_dana`) is the largest of the split of the version in force.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from pantau.planning.models import (
     Program,
     RencanaBulanan,
     SubKegiatan,
+    SumberDanaSubKegiatan,
     TahunAnggaran,
 )
 from pantau.planning.services import (
@@ -40,6 +45,7 @@ from pantau.planning.services import (
     SUB_KEGIATAN_FIELDS,
     budget_consistency_errors,
     check_rencana,
+    sumber_dana_rinci_set,
 )
 
 FK_FIELDS = {"sumber_dana", "kecamatan", "desa"}
@@ -119,6 +125,7 @@ class _Existing:
     subs: dict
     rencana: dict  # (sub id, tahap) -> [(kas, fisik)] * 12
     indikator: dict  # (level, induk kode, nama) -> Indikator
+    sumber: dict = field(default_factory=dict)  # (sub id, tahap) -> sorted [(sumber id, jumlah)]
 
     @classmethod
     def load(cls, ta: TahunAnggaran, opd: Opd) -> _Existing:
@@ -146,6 +153,11 @@ class _Existing:
                 "program" if ind.program_id else "kegiatan" if ind.kegiatan_id else "sub_kegiatan"
             )
             indikator.setdefault((level, ind.induk.kode, ind.nama), ind)
+        sumber: dict = {}
+        for r in SumberDanaSubKegiatan.objects.filter(sub_kegiatan__in=subs.values()).order_by(
+            "sub_kegiatan_id", "tahap", "sumber_dana_id"
+        ):
+            sumber.setdefault((r.sub_kegiatan_id, r.tahap), []).append((r.sumber_dana_id, r.jumlah))
         return cls(
             programs=programs,
             kegiatan={
@@ -155,6 +167,7 @@ class _Existing:
             subs=subs,
             rencana=rencana,
             indikator=indikator,
+            sumber=sumber,
         )
 
 
@@ -170,6 +183,7 @@ class _Plan:
     changed_subs: list = field(default_factory=list)  # (sub, changes)
     changed_rencana: list = field(default_factory=list)  # (sub, tahap, rows)
     changed_indikator: list = field(default_factory=list)  # (indikator, changes)
+    sumber: list = field(default_factory=list)  # (sub, tahap, [(SumberDana, jumlah)]) to set
     unchanged: int = 0
 
 
@@ -264,6 +278,13 @@ def plan_import(
         raise ValidationError(col.errors[:100])
     _write(out.programs, out.kegiatan, out.subs, out.rencana, out.indikator)
     result = _write_changes(actor, out)
+    for sub, tahap, rows in out.sumber:  # the rule of the single service, not a copy of it
+        try:
+            sumber_dana_rinci_set(actor=actor, sub_kegiatan=sub, tahap=tahap, rows=rows)
+        except ValidationError as exc:
+            col.errors.extend(f"{sub.kode}: {m}" for m in error_messages(exc))
+    if col.errors:
+        raise ValidationError(col.errors[:100])
     errors = [  # the rule of sub_kegiatan_update (decision 0020): realised, cash plans, sources
         f"{sub.kode}: {m}" for sub, _c in out.changed_subs for m in budget_consistency_errors(sub)
     ]
@@ -271,6 +292,7 @@ def plan_import(
         raise ValidationError(errors[:100])
     touched = {s.pk for s in out.subs} | {s.pk for s, _c in out.changed_subs}
     touched |= {s.pk for s, _t, _r in out.changed_rencana}
+    touched |= {s.pk for s, _t, _r in out.sumber}
     if touched:
         handoff.emit(topics.SUB_KEGIATAN_CHANGED, sub_ids=sorted(touched))
     indikator = [i.pk for i in out.indikator] + [i.pk for i, _c in out.changed_indikator]
@@ -299,8 +321,30 @@ def _codes(programs: list[dict]) -> set[str]:
     return out
 
 
+def main_source(split: dict, tahap_berlaku: str):
+    """The main source a split implies: the largest of the version in force (else of the other
+    version), the first of equal amounts; None without a split."""
+    rows = split.get(tahap_berlaku) or next((r for r in split.values() if r), None)
+    return max(rows, key=lambda r: r[1])[0] if rows else None
+
+
+def _sumber_rows(out: _Plan, have: _Existing, sub: SubKegiatan, split: dict) -> None:
+    """The versions whose split differs from the stored one, the main source first (the
+    service makes the first of the largest amounts the main source)."""
+    for tahap, rows in split.items():
+        stored = have.sumber.get((sub.pk, tahap), []) if sub.pk else []
+        if sorted((sd.pk, j) for sd, j in rows) != stored:
+            main = sub.sumber_dana_id
+            out.sumber.append((sub, tahap, sorted(rows, key=lambda r: r[0].pk != main)))
+
+
 def _sub_row(col, out: _Plan, have: _Existing, s_spec, s_ref, kegiatan, opd, ta) -> None:
-    fields = {k: v for k, v in s_spec.items() if k not in {"kode", "rencana", "indikator"}}
+    fields = {
+        k: v for k, v in s_spec.items() if k not in {"kode", "rencana", "indikator", "sumber"}
+    }
+    split = s_spec.get("sumber") or {}
+    if split and fields.get("sumber_dana") is None:
+        fields["sumber_dana"] = main_source(split, ta.tahap)
     unknown = set(fields) - SUB_KEGIATAN_FIELDS
     if unknown:
         col.errors.append(
@@ -340,6 +384,7 @@ def _sub_row(col, out: _Plan, have: _Existing, s_spec, s_ref, kegiatan, opd, ta)
         )
         col.check(sub.kode, sub)
         out.subs.append(sub)
+    _sumber_rows(out, have, sub, split)
     given = s_spec.get("rencana", {})
     for tahap, rows in given.items():
         new = _rencana(col, sub, tahap, rows)
