@@ -127,7 +127,7 @@ class TestImport:
         # only the import's own summary events: no sumber_dana_rinci.set, no sub update
         assert not AuditEvent.objects.filter(pk__gt=last).exclude(action="plan.import").exists()
 
-    def test_changed_split_is_set_through_the_service_and_audited(self, world, split):
+    def test_changed_split_is_set_by_the_service_rule_and_audited(self, world, split):
         data = plan_workbook(tahun_anggaran=world.a.ta, opds=[world.a.dinkes])
         data = _edit(data, SUMBER, {"E2": 150_000_000, "D3": "PAD", "E3": 150_000_000})
         dry = plan_file_dry_run(
@@ -181,3 +181,50 @@ def test_header_renamed_is_the_wrong_template(world, split):
     data = _edit(data, SUMBER, {"E1": "Jumlah"})
     dry = plan_file_dry_run(actor=None, content=data, filename="r.xlsx", tahun_anggaran=world.a.ta)
     assert any("Jumlah (Rp)" in e.message for e in dry.errors.errors), dry.errors.errors
+
+
+class TestPlanImportTree:
+    """`plan_import` called with a tree (the SIPD path, the demo): the service's rule holds."""
+
+    def _tree(self, world, sumber, main):
+        return [
+            {
+                "kode": "1.02.02",
+                "kegiatan": [
+                    {
+                        "kode": "1.02.02.2.01",
+                        "sub_kegiatan": [
+                            {
+                                "kode": "1.02.02.2.01.0002",
+                                "pagu_murni": Decimal(300_000_000),
+                                "sumber_dana": main,
+                                "sumber": {"murni": sumber},
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
+
+    def test_largest_source_becomes_main_as_the_service_makes_it(self, world, split):
+        from pantau.planning.imports import plan_import
+
+        tree = self._tree(
+            world, [(split["DAU"], "100.000.000"), (split["PAD"], "200.000.000")], split["DAU"]
+        )
+        plan_import(actor=None, tahun_anggaran=world.a.ta, opd=world.a.dinkes, programs=tree)
+        assert _main(world.a.ta, "1.02.02.2.01.0002") == "PAD"
+        assert _split_of(world.a.ta) == [
+            ("1.02.02.2.01.0002", "murni", "DAU", Decimal(100_000_000)),
+            ("1.02.02.2.01.0002", "murni", "PAD", Decimal(200_000_000)),
+        ]
+
+    def test_sources_not_adding_up_refused_with_nothing_written(self, world, split):
+        from pantau.planning.imports import plan_import
+
+        before = _split_of(world.a.ta)
+        tree = self._tree(world, [(split["PAD"], Decimal(299_000_000))], split["PAD"])
+        with pytest.raises(ValidationError, match="harus sama dengan pagu"):
+            plan_import(actor=None, tahun_anggaran=world.a.ta, opd=world.a.dinkes, programs=tree)
+        assert _split_of(world.a.ta) == before
+        assert _main(world.a.ta, "1.02.02.2.01.0002") == "DAU"
