@@ -39,6 +39,7 @@ from pantau.planning.models import (
     Program,
     RencanaBulanan,
     SubKegiatan,
+    SumberDana,
     SumberDanaSubKegiatan,
     TahunAnggaran,
 )
@@ -373,16 +374,18 @@ def _write_sumber(actor, out: _Plan, have: _Existing) -> None:
     new_pks = {s.pk for s in out.subs}  # inserted with their main source already
     for sub in {s.pk: s for s in out.main_changed if s.pk not in new_pks}.values():
         SubKegiatan.objects.filter(pk=sub.pk).update(sumber_dana=sub.sumber_dana)
-    for sub, tahap, rows in out.sumber_versions:
-        if sub.pk not in new_pks:
-            old = [str(pk) + ":" + str(j) for pk, j in have.sumber.get((sub.pk, tahap), [])]
-            new = {sd.kode: str(j) for sd, j in rows} | {"_utama": sub.sumber_dana.kode}
-            audit_record(
-                actor=actor,
-                action="sumber_dana_rinci.set",
-                obj=sub,
-                changes={"tahap": tahap, "sumber": [old, new]},
-            )
+    audited = [v for v in out.sumber_versions if v[0].pk not in new_pks]
+    ids = {pk for sub, tahap, _r in audited for pk, _j in have.sumber.get((sub.pk, tahap), [])}
+    kode = dict(SumberDana.objects.filter(pk__in=ids).values_list("pk", "kode")) if ids else {}
+    for sub, tahap, rows in audited:  # the service's audit: codes and amounts before and after
+        old = {kode[pk]: str(j) for pk, j in have.sumber.get((sub.pk, tahap), [])}
+        new = {sd.kode: str(j) for sd, j in rows} | {"_utama": sub.sumber_dana.kode}
+        audit_record(
+            actor=actor,
+            action="sumber_dana_rinci.set",
+            obj=sub,
+            changes={"tahap": tahap, "sumber": [old, new]},
+        )
 
 
 def _sub_row(col, out: _Plan, have: _Existing, s_spec, s_ref, kegiatan, opd, ta) -> None:

@@ -16,7 +16,7 @@ from pantau.audit.models import AuditEvent
 from pantau.planning import services as ps
 from pantau.planning.models import SubKegiatan, SumberDanaSubKegiatan
 from pantau.planning.tests.test_workbook import _edit, _empty_pemda, _opds
-from pantau.planning.workbook import COLUMNS, SUB, SUMBER, plan_workbook
+from pantau.planning.workbook import COLUMNS, SUB, SUMBER, plan_csv_zip, plan_workbook
 from pantau.planning.workbook_import import plan_file_dry_run, plan_file_import
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +78,13 @@ class TestRoundTrip:
         assert len(_split_of(ta)) == 2
         assert _main(ta, "1.02.02.2.01.0002") == "DAU"
         assert plan_workbook(tahun_anggaran=ta, opds=_opds(ta)) == first
+
+    def test_csv_zip_carries_the_split(self, world, split):
+        data = plan_csv_zip(tahun_anggaran=world.a.ta, opds=_opds(world.a.ta))
+        ta = _empty_pemda()
+        plan_file_import(actor=None, content=data, filename="r.zip", tahun_anggaran=ta)
+        assert _split_of(ta) == _split_of(world.a.ta)
+        assert plan_csv_zip(tahun_anggaran=ta, opds=_opds(ta)) == data
 
     def test_equal_amounts_keep_the_main_source_named_in_the_file(self, world, split):
         ps.sumber_dana_rinci_set(
@@ -141,9 +148,13 @@ class TestImport:
             ("1.02.02.2.01.0002", "murni", "PAD", Decimal(150_000_000)),
         ]
         assert _main(world.a.ta, "1.02.02.2.01.0002") == "DAU"
-        assert AuditEvent.objects.filter(
+        event = AuditEvent.objects.filter(
             action="sumber_dana_rinci.set", object_id=str(world.a.sub2.pk)
-        ).exists()
+        ).latest("pk")
+        assert event.changes["sumber"] == [
+            {"DAU": "200000000.00", "DAK-F": "100000000.00"},
+            {"DAU": "150000000", "PAD": "150000000", "_utama": "DAU"},
+        ]
 
 
 FAULTS = {
