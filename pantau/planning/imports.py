@@ -3,6 +3,11 @@
 Every row passes the same rules as the single-row services (the models' clean() and
 `check_rencana`); the rows are then written with bulk inserts and one audit event that
 summarises the import.
+
+A sub kegiatan's `sumber` (version -> [(SumberDana, jumlah)]) passes the rule of
+`sumber_dana_rinci_set` (`sumber_dana_rinci_check`, `sumber_dana_main`: shared, not copied) and
+is written in bulk, only for the versions whose stored split differs; an empty main source
+(`sumber_dana`) is the largest of the split of the version in force.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from types import SimpleNamespace
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,6 +40,8 @@ from pantau.planning.models import (
     Program,
     RencanaBulanan,
     SubKegiatan,
+    SumberDana,
+    SumberDanaSubKegiatan,
     TahunAnggaran,
 )
 from pantau.planning.services import (
@@ -41,6 +49,8 @@ from pantau.planning.services import (
     SUB_KEGIATAN_FIELDS,
     budget_consistency_errors,
     check_rencana,
+    sumber_dana_main,
+    sumber_dana_rinci_check,
 )
 
 FK_FIELDS = {"sumber_dana", "kecamatan", "desa"}
@@ -138,6 +148,7 @@ class _Existing:
     subs: dict
     rencana: dict  # (sub id, tahap) -> [(kas, fisik)] * 12
     indikator: dict  # (level, induk kode, nama) -> Indikator
+    sumber: dict = field(default_factory=dict)  # (sub id, tahap) -> sorted [(sumber id, jumlah)]
 
     @classmethod
     def load(cls, ta: TahunAnggaran, opd: Opd) -> _Existing:
@@ -165,6 +176,11 @@ class _Existing:
                 "program" if ind.program_id else "kegiatan" if ind.kegiatan_id else "sub_kegiatan"
             )
             indikator.setdefault((level, ind.induk.kode, ind.nama), ind)
+        sumber: dict = {}
+        for r in SumberDanaSubKegiatan.objects.filter(sub_kegiatan__in=subs.values()).order_by(
+            "sub_kegiatan_id", "tahap", "sumber_dana_id"
+        ):
+            sumber.setdefault((r.sub_kegiatan_id, r.tahap), []).append((r.sumber_dana_id, r.jumlah))
         return cls(
             programs=programs,
             kegiatan={
@@ -174,6 +190,7 @@ class _Existing:
             subs=subs,
             rencana=rencana,
             indikator=indikator,
+            sumber=sumber,
         )
 
 
@@ -189,6 +206,9 @@ class _Plan:
     changed_subs: list = field(default_factory=list)  # (sub, changes)
     changed_rencana: list = field(default_factory=list)  # (sub, tahap, rows)
     changed_indikator: list = field(default_factory=list)  # (indikator, changes)
+    sumber: list = field(default_factory=list)  # (sub, SumberDanaSubKegiatan) to insert
+    sumber_versions: list = field(default_factory=list)  # (sub, tahap, rows) that changed
+    main_changed: list = field(default_factory=list)  # subs whose main source the split moved
     unchanged: int = 0
 
 
@@ -283,6 +303,7 @@ def plan_import(
         raise col.error()
     _write(out.programs, out.kegiatan, out.subs, out.rencana, out.indikator)
     result = _write_changes(actor, out)
+    _write_sumber(actor, out, have)
     errors = [  # the rule of sub_kegiatan_update (decision 0020): realised, cash plans, sources
         f"{sub.kode}: {m}" for sub, _c in out.changed_subs for m in budget_consistency_errors(sub)
     ]
@@ -290,6 +311,7 @@ def plan_import(
         raise ValidationError(errors[:100])
     touched = {s.pk for s in out.subs} | {s.pk for s, _c in out.changed_subs}
     touched |= {s.pk for s, _t, _r in out.changed_rencana}
+    touched |= {s.pk for s, _t, _r in out.sumber_versions}
     if touched:
         handoff.emit(topics.SUB_KEGIATAN_CHANGED, sub_ids=sorted(touched))
     indikator = [i.pk for i in out.indikator] + [i.pk for i, _c in out.changed_indikator]
@@ -318,8 +340,80 @@ def _codes(programs: list[dict]) -> set[str]:
     return out
 
 
+def main_source(split: dict, tahap_berlaku: str):
+    """The main source a split implies: the largest of the version in force (else of the other
+    version), the first of equal amounts; None without a split."""
+    rows = split.get(tahap_berlaku) or next((r for r in split.values() if r), None)
+    return max(rows, key=lambda r: r[1])[0] if rows else None
+
+
+def _sumber_rows(col: _Collector, out: _Plan, have: _Existing, sub: SubKegiatan, split, ta):
+    """The split checked by the service's rule; the versions whose split differs from the stored
+    one are kept to write. The main source follows the rule too (the versions applied as the
+    service would be called, the one in force last; the named main source first among equals)."""
+    checked = {}
+    for tahap, rows in split.items():
+        main_first = sorted(rows, key=lambda r: r[0].pk != sub.sumber_dana_id)
+        try:
+            checked[tahap] = sumber_dana_rinci_check(sub=sub, tahap=tahap, rows=main_first)
+        except ValidationError as exc:
+            col.errors.extend(f"{sub.kode}: {m}" for m in error_messages(exc))
+    for tahap in sorted(checked, key=lambda t: t == ta.tahap):
+        main = sumber_dana_main(sub=sub, tahap=tahap, tahap_berlaku=ta.tahap, rows=checked[tahap])
+        if main is not None and main.pk != sub.sumber_dana_id:
+            sub.sumber_dana = main
+            out.main_changed.append(sub)
+    for tahap, rows in checked.items():
+        stored = have.sumber.get((sub.pk, tahap), []) if sub.pk else []
+        if sorted((sd.pk, j) for sd, j in rows) != stored:
+            for sd, j in rows:
+                obj = SumberDanaSubKegiatan(
+                    pemda_id=sub.pemda_id, tahap=tahap, sumber_dana=sd, jumlah=j
+                )
+                col.check(sub.kode, obj)
+                out.sumber.append((sub, obj))
+            out.sumber_versions.append((sub, tahap, rows))
+
+
+def _write_sumber(actor, out: _Plan, have: _Existing) -> None:
+    """The changed splits in bulk: the stored rows of those versions deleted in one query, the
+    new ones inserted at once, a main source the rule moved updated, one audit event per stored
+    sub kegiatan whose split changed (new ones are in the import's summary)."""
+    stored = [
+        (sub, tahap) for sub, tahap, _r in out.sumber_versions if (sub.pk, tahap) in have.sumber
+    ]
+    if stored:
+        query = Q()
+        for sub, tahap in stored:
+            query |= Q(sub_kegiatan_id=sub.pk, tahap=tahap)
+        SumberDanaSubKegiatan.objects.filter(query).delete()
+    for sub, obj in out.sumber:
+        obj.sub_kegiatan_id = sub.pk
+    insert_rows(SumberDanaSubKegiatan, [obj for _s, obj in out.sumber])
+    new_pks = {s.pk for s in out.subs}  # inserted with their main source already
+    for sub in {s.pk: s for s in out.main_changed if s.pk not in new_pks}.values():
+        SubKegiatan.objects.filter(pk=sub.pk).update(sumber_dana=sub.sumber_dana)
+    audited = [v for v in out.sumber_versions if v[0].pk not in new_pks]
+    ids = {pk for sub, tahap, _r in audited for pk, _j in have.sumber.get((sub.pk, tahap), [])}
+    kode = dict(SumberDana.objects.filter(pk__in=ids).values_list("pk", "kode")) if ids else {}
+    for sub, tahap, rows in audited:  # the service's audit: codes and amounts before and after
+        old = {kode[pk]: str(j) for pk, j in have.sumber.get((sub.pk, tahap), [])}
+        new = {sd.kode: str(j) for sd, j in rows} | {"_utama": sub.sumber_dana.kode}
+        audit_record(
+            actor=actor,
+            action="sumber_dana_rinci.set",
+            obj=sub,
+            changes={"tahap": tahap, "sumber": [old, new]},
+        )
+
+
 def _sub_row(col, out: _Plan, have: _Existing, s_spec, s_ref, kegiatan, opd, ta) -> None:
-    fields = {k: v for k, v in s_spec.items() if k not in {"kode", "rencana", "indikator"}}
+    fields = {
+        k: v for k, v in s_spec.items() if k not in {"kode", "rencana", "indikator", "sumber"}
+    }
+    split = s_spec.get("sumber") or {}
+    if split and fields.get("sumber_dana") is None:
+        fields["sumber_dana"] = main_source(split, ta.tahap)  # no change when derived alike
     unknown = set(fields) - SUB_KEGIATAN_FIELDS
     if unknown:
         col.errors.append(
@@ -359,6 +453,7 @@ def _sub_row(col, out: _Plan, have: _Existing, s_spec, s_ref, kegiatan, opd, ta)
         )
         col.check(sub.kode, sub)
         out.subs.append(sub)
+    _sumber_rows(col, out, have, sub, split, ta)
     given = s_spec.get("rencana", {})
     for tahap, rows in given.items():
         new = _rencana(col, sub, tahap, rows)

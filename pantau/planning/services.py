@@ -356,6 +356,43 @@ def sumber_dana_rinci_set(
         .get(pk=sub_kegiatan.pk)
     )
     plan_write_guard(opd_id=sub.opd_id, tahun_anggaran_id=sub.tahun_anggaran_id)
+    parsed = sumber_dana_rinci_check(sub=sub, tahap=tahap, rows=rows)
+    old = {
+        r.sumber_dana.kode: str(r.jumlah)
+        for r in SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).select_related(
+            "sumber_dana"
+        )
+    }
+    SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).delete()
+    objs = [
+        SumberDanaSubKegiatan(
+            pemda_id=sub.pemda_id, sub_kegiatan=sub, tahap=tahap, sumber_dana=sd, jumlah=j
+        )
+        for sd, j in parsed
+    ]
+    for obj in objs:
+        obj.full_clean(exclude=["sub_kegiatan"])
+    SumberDanaSubKegiatan.objects.bulk_create(objs)
+    new = {sd.kode: str(j) for sd, j in parsed}
+    main = sumber_dana_main(
+        sub=sub, tahap=tahap, tahap_berlaku=sub.tahun_anggaran.tahap, rows=parsed
+    )
+    if main is not None:
+        SubKegiatan.objects.filter(pk=sub.pk).update(sumber_dana=main)
+        new["_utama"] = main.kode
+    audit_record(
+        actor=actor,
+        action="sumber_dana_rinci.set",
+        obj=sub,
+        changes={"tahap": tahap, "sumber": [old, new]},
+    )
+    return objs
+
+
+def sumber_dana_rinci_check(*, sub: SubKegiatan, tahap: str, rows: list[tuple]) -> list[tuple]:
+    """The rule of a version's funding sources, without writing: [(SumberDana, Decimal)] or a
+    ValidationError (unknown version, no pagu perubahan, a source twice, a negative amount, a
+    total other than the version's pagu). Shared by `sumber_dana_rinci_set` and the import."""
     if tahap not in TahapAnggaran.values:
         raise ValidationError(_("Versi anggaran tidak dikenal."))
     if rows and tahap == TahapAnggaran.PERUBAHAN and sub.pagu_perubahan is None:
@@ -374,34 +411,15 @@ def sumber_dana_rinci_set(
         )
     if errors:
         raise ValidationError(errors)
-    old = {
-        r.sumber_dana.kode: str(r.jumlah)
-        for r in SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).select_related(
-            "sumber_dana"
-        )
-    }
-    SumberDanaSubKegiatan.objects.filter(sub_kegiatan=sub, tahap=tahap).delete()
-    objs = [
-        SumberDanaSubKegiatan(
-            pemda_id=sub.pemda_id, sub_kegiatan=sub, tahap=tahap, sumber_dana=sd, jumlah=j
-        )
-        for sd, j in parsed
-    ]
-    for obj in objs:
-        obj.full_clean(exclude=["sub_kegiatan"])
-    SumberDanaSubKegiatan.objects.bulk_create(objs)
-    new = {sd.kode: str(j) for sd, j in parsed}
-    if parsed and (tahap == sub.tahun_anggaran.tahap or sub.sumber_dana_id is None):
-        main = max(parsed, key=lambda p: p[1])[0]
-        SubKegiatan.objects.filter(pk=sub.pk).update(sumber_dana=main)
-        new["_utama"] = main.kode
-    audit_record(
-        actor=actor,
-        action="sumber_dana_rinci.set",
-        obj=sub,
-        changes={"tahap": tahap, "sumber": [old, new]},
-    )
-    return objs
+    return parsed
+
+
+def sumber_dana_main(*, sub: SubKegiatan, tahap: str, tahap_berlaku: str, rows: list[tuple]):
+    """The main source a version's checked sources make (the first of the largest amounts), when
+    that version is the one in force or the sub kegiatan has none yet; else None (kept)."""
+    if rows and (tahap == tahap_berlaku or sub.sumber_dana_id is None):
+        return max(rows, key=lambda p: p[1])[0]
+    return None
 
 
 # ---------------------------------------------------------------- monthly plan (anggaran kas, S-curve)

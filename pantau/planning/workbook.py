@@ -32,6 +32,7 @@ from pantau.planning.models import (
     RencanaBulanan,
     SubKegiatan,
     SumberDana,
+    SumberDanaSubKegiatan,
     TahunAnggaran,
 )
 
@@ -42,6 +43,7 @@ PROGRAM, KEGIATAN, SUB, INDIKATOR, RENCANA = (
     "Indikator",
     "Rencana Bulanan",
 )
+SUMBER = "Sumber Dana"  # the funding sources of a sub kegiatan with their amounts, per version
 PETUNJUK, REFERENSI = "Petunjuk", "Referensi"
 KAS = [f"Kas {MONTH_NAMES[m]}" for m in range(1, 13)]
 FISIK = [f"Fisik {MONTH_NAMES[m]}" for m in range(1, 13)]
@@ -76,7 +78,10 @@ COLUMNS = {
         "Target TW IV",
     ],
     RENCANA: ["Kode OPD", "Kode Sub Kegiatan", "Versi", *KAS, *FISIK],
+    SUMBER: ["Kode OPD", "Kode Sub Kegiatan", "Versi", "Kode Sumber Dana", "Jumlah (Rp)"],
 }
+OPTIONAL_SHEETS = {SUMBER}  # a file made from a template older than this sheet still imports
+DROPDOWN = {"Kode Sumber Dana": "Sumber Dana"}  # header -> its list on the Referensi sheet
 TINGKAT = {"Program": "program", "Kegiatan": "kegiatan", "Sub Kegiatan": "sub_kegiatan"}
 TINGKAT_LABEL = {v: k for k, v in TINGKAT.items()}
 SATUAN = ["%", "unit", "orang", "dokumen", "kegiatan", "paket", "km", "m", "m2", "lokasi"]
@@ -169,7 +174,32 @@ def plan_rows(*, tahun_anggaran: TahunAnggaran, opds: list[Opd]) -> dict[str, li
                         *[r.target_fisik for r in months],
                     ]
                 )
+    rows[SUMBER] = _sumber_rows(subs, kode_opd)
     return rows
+
+
+def _sumber_rows(subs: list[SubKegiatan], kode_opd: dict[int, str]) -> list[list]:
+    """One row per funding source of a sub kegiatan and version (SumberDanaSubKegiatan): by
+    OPD, sub kegiatan, version (murni first), the largest amount first, then by code."""
+    order = {t: n for n, t in enumerate(TahapAnggaran.values)}
+    by_pk = {s.pk: s for s in subs}
+    rinci = SumberDanaSubKegiatan.objects.filter(sub_kegiatan__in=subs).select_related(
+        "sumber_dana"
+    )
+    key = {
+        r.pk: (
+            kode_opd[by_pk[r.sub_kegiatan_id].opd_id],
+            by_pk[r.sub_kegiatan_id].kode,
+            order[r.tahap],
+            -r.jumlah,
+            r.sumber_dana.kode,
+        )
+        for r in rinci
+    }
+    return [
+        [key[r.pk][0], key[r.pk][1], r.tahap, r.sumber_dana.kode, r.jumlah]
+        for r in sorted(rinci, key=lambda r: key[r.pk])
+    ]
 
 
 def _references(ta: TahunAnggaran) -> dict[str, list]:
@@ -203,6 +233,14 @@ def _instructions(ta: TahunAnggaran) -> list[str]:
         _("Rencana Bulanan: satu baris per sub kegiatan dan versi (murni/perubahan);"),
         _("jumlah Kas Januari–Desember harus sama dengan pagu versi itu;"),
         _("Fisik: target fisik kumulatif 0–100%, tidak boleh turun."),
+        _(
+            "Sumber Dana: satu baris per sumber dana sub kegiatan dan versi (Kode Sumber Dana "
+            "dari daftar, Jumlah dalam rupiah); jumlah satu versi harus sama dengan pagunya;"
+        ),
+        _(
+            "kolom Sumber Dana di lembar Sub Kegiatan adalah sumber dana utama: kosongkan atau "
+            "isi dengan sumber berjumlah terbesar versi yang berlaku."
+        ),
         _("Unggah berkas di halaman Impor: uji coba dulu, lalu Impor sekarang."),
     ]
 
@@ -240,8 +278,9 @@ def plan_workbook(*, tahun_anggaran: TahunAnggaran, opds: list[Opd]) -> bytes:
         for c, header in enumerate(columns):
             sheet.write_string(0, c, header, bold)
             sheet.set_column(c, c, 22 if c < 3 else 16)
-            if header in ranges:
-                sheet.data_validation(1, c, 5000, c, {"validate": "list", "source": ranges[header]})
+            ref = DROPDOWN.get(header, header)
+            if ref in ranges:
+                sheet.data_validation(1, c, 5000, c, {"validate": "list", "source": ranges[ref]})
             elif header == "Kode Induk":
                 sheet.data_validation(
                     1, c, 5000, c, {"validate": "any", "input_message": _("Kode induk")}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from pantau.audit.services import audit_record
 from pantau.core import handoff
 from pantau.core.errors import error_messages
+from pantau.core.numbers import format_rupiah
 from pantau.core.spreadsheets import Limits, Sheet, check_size, csv_rows, xlsx_sheets
 from pantau.core.tabular import (
     FILE_NOT_SPREADSHEET,
@@ -39,7 +41,7 @@ from pantau.organisations.codes import validate_nip
 from pantau.organisations.models import Opd, Wilayah
 from pantau.planning import codes
 from pantau.planning.choices import TahapAnggaran
-from pantau.planning.imports import _diff, _Existing, plan_import
+from pantau.planning.imports import _diff, _Existing, main_source, plan_import
 from pantau.planning.models import Nomenklatur, SumberDana, TahunAnggaran
 from pantau.planning.services import rencana_problems
 from pantau.planning.validation import bidang_urusan_error
@@ -49,13 +51,16 @@ from pantau.planning.workbook import (
     INDIKATOR,
     KAS,
     KEGIATAN,
+    OPTIONAL_SHEETS,
     PROGRAM,
     RENCANA,
     SUB,
+    SUMBER,
     TINGKAT,
 )
 
 BARU, DIUBAH, TETAP, GALAT = "baru", "diubah", "tetap", "galat"
+SPEC_ONLY = {"kode", "rencana", "indikator", "sumber"}  # keys of a sub spec that are not fields
 
 
 @dataclass
@@ -147,6 +152,8 @@ def _sheets(content: bytes, filename: str, limits: Limits) -> list[Sheet]:
 def _template_errors(sheets: dict[str, Sheet], heads: dict[str, tuple]) -> list[str]:
     errors = []
     for name, columns in COLUMNS.items():
+        if name not in sheets and name in OPTIONAL_SHEETS:
+            continue
         if name not in sheets:
             errors.append(
                 _("Bukan templat rencana Pantau: lembar '%(s)s' tidak ada.") % {"s": name}
@@ -186,6 +193,7 @@ class _Reader:
         self.place: dict[tuple[int, str], tuple[str, int]] = {}  # (opd, kode) -> sheet, row
         # rows of the file whose code was read but that hold errors: (opd, kode) -> sheet, row
         self.faulty: dict[tuple[int, str], tuple[str, int]] = {}
+        self.sumber_place: dict[tuple[int, str, str], list[RowOutcome]] = {}  # Sumber Dana rows
 
     # one row of any sheet -----------------------------------------------------------
     def row(self, sheet: str, number: int, raw: tuple) -> tuple[dict, RowOutcome, Opd | None]:
@@ -521,6 +529,103 @@ class _Reader:
         stored = self.existing[opd.pk].rencana.get((stored_sub.pk, tahap)) if stored_sub else None
         out.outcome = BARU if stored is None else TETAP if stored == rows else DIUBAH
 
+    def sumber_row(self, number: int, raw: tuple) -> None:
+        """One funding source of a sub kegiatan and version; the totals are checked once every
+        row is read (`sumber_totals`)."""
+        v, out, opd = self.row(SUMBER, number, raw)
+        e, before = self.err, len(self.err)
+        kode = codes.normalise(read_text(v["Kode Sub Kegiatan"]))
+        tahap = read_text(v["Versi"]).lower()
+        sumber_kode = read_text(v["Kode Sumber Dana"])
+        out.kode = f"{kode} {tahap} {sumber_kode}"
+        if tahap not in TahapAnggaran.values:
+            e.add(SUMBER, number, "C", _("Versi harus murni atau perubahan."))
+        sumber = self.sumber.get(sumber_kode)
+        if sumber is None:
+            e.add(
+                SUMBER,
+                number,
+                "D",
+                _("Kode sumber dana '%(k)s' tidak dikenal.") % {"k": sumber_kode},
+            )
+        jumlah = e.check(SUMBER, number, "E", read_number, v["Jumlah (Rp)"], label="Jumlah (Rp)")
+        if jumlah is not None and jumlah < 0:
+            e.add(SUMBER, number, "E", _("Jumlah sumber dana tidak boleh negatif."))
+        sub = self.subs.get((opd.pk, kode)) if opd else None
+        if opd and sub is None:
+            self.missing_parent(SUMBER, number, "B", kode)
+        key = (SUMBER, opd.pk if opd else None, kode, tahap, sumber_kode)
+        if opd and key in self.seen:
+            e.add(
+                SUMBER,
+                number,
+                "D",
+                _("Sumber dana %(s)s sudah dicatat untuk %(k)s versi %(v)s.")
+                % {"s": sumber_kode, "k": kode, "v": tahap},
+            )
+        self.seen.add(key)
+        if len(e) > before or sub is None:
+            out.outcome = GALAT
+            return
+        sub.setdefault("sumber", {}).setdefault(tahap, []).append((sumber, jumlah))
+        self.sumber_place.setdefault((opd.pk, kode, tahap), []).append(out)
+
+    def sumber_totals(self) -> None:
+        """Each version's sources add up to its pagu; the main source named on the Sub Kegiatan
+        sheet is one of the largest of the version in force; outcomes against the stored split."""
+        for (opd_id, kode, tahap), outs in self.sumber_place.items():
+            sub = self.subs[(opd_id, kode)]
+            rows = sub["sumber"][tahap]
+            first = outs[0].row
+            pagu = sub["pagu_perubahan"] if tahap == TahapAnggaran.PERUBAHAN else sub["pagu_murni"]
+            total = sum((j for _s, j in rows), Decimal(0))
+            message = None
+            if pagu is None:
+                message = _("Isi pagu perubahan sebelum sumber dana versi perubahan.")
+            elif total != pagu:
+                message = _(
+                    "Sumber dana %(k)s versi %(v)s berjumlah Rp %(t)s, tidak sama dengan pagunya "
+                    "(Rp %(p)s)."
+                ) % {"k": kode, "v": tahap, "t": format_rupiah(total), "p": format_rupiah(pagu)}
+            if message:
+                self.err.add(SUMBER, first, "E", message)
+                for o in outs:
+                    o.outcome = GALAT
+                continue
+            stored_sub = self.existing[opd_id].subs.get(kode)
+            stored = (
+                self.existing[opd_id].sumber.get((stored_sub.pk, tahap)) if stored_sub else None
+            )
+            same = stored == sorted((s.pk, j) for s, j in rows)
+            for o in outs:
+                o.outcome = BARU if stored is None else TETAP if same else DIUBAH
+        outcomes = {(o.sheet, o.row): o for o in self.result.rows if o.sheet == SUB}
+        for (opd_id, kode), sub in self.subs.items():
+            split = sub.get("sumber") or {}
+            rows = split.get(self.ta.tahap)
+            main = sub["sumber_dana"]
+            if split and main is None:  # derived as `plan_import` does: the outcome follows
+                sub["sumber_dana"] = main_source(split, self.ta.tahap)
+                stored = self.existing[opd_id].subs.get(kode)
+                out = outcomes[self.place[(opd_id, kode)]]
+                if stored is not None and out.outcome != GALAT:
+                    fields = {k: sub[k] for k in sub if k not in SPEC_ONLY}
+                    out.outcome = DIUBAH if _diff(stored, fields) else TETAP
+            if not rows or main is None:
+                continue
+            largest = max(j for _s, j in rows)
+            if all(s.pk != main.pk or j != largest for s, j in rows):
+                self.err.add(
+                    SUB,
+                    self.place[(opd_id, kode)][1],
+                    "F",
+                    _(
+                        "Sumber dana utama %(s)s bukan sumber berjumlah terbesar versi %(v)s di "
+                        "lembar Sumber Dana; kosongkan kolom ini atau perbaiki rinciannya."
+                    )
+                    % {"s": main.kode, "v": self.ta.tahap},
+                )
+
 
 def _rencana_column(what: str, month: int | None) -> str:
     """The cell of a cash-plan rule: that month's Kas or Fisik column, the Kas columns for
@@ -552,6 +657,8 @@ def _read(
         for p in problems:
             reader.err.add("", None, "", p)
         return reader
+    for name in OPTIONAL_SHEETS - set(sheets):  # an older template: the sheet is simply absent
+        sheets[name] = Sheet(name, [], iter(()))
     for name in COLUMNS:
         for ref in sheets[name].merged:
             start = ref.split(":")[0]
@@ -568,6 +675,7 @@ def _read(
         SUB: reader.sub,
         INDIKATOR: reader.indikator,
         RENCANA: reader.rencana,
+        SUMBER: reader.sumber_row,
     }
     total = sum(sheets[name].size for name in COLUMNS) + 1  # the services' check: one more step
     done = 0
@@ -579,6 +687,7 @@ def _read(
                 progress(done, total)
     if progress:
         progress(done, total)
+    reader.sumber_totals()
     for (opd_id, _k), spec in reader.programs.items():
         reader.result.trees.setdefault(opd_id, []).append(spec)
     return reader
