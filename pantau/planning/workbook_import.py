@@ -644,8 +644,7 @@ def _read(
     sheets = {}
     for sheet in _sheets(content, filename, limits):
         rows = list(sheet.rows)
-        sheets[sheet.title] = Sheet(sheet.title, sheet.merged, iter(rows))
-        sheet.size = len(rows)
+        sheets[sheet.title] = Sheet(sheet.title, sheet.merged, iter(rows), len(rows))
     reader = _Reader(ta, allowed)
     heads = {}
     for name in COLUMNS:

@@ -343,3 +343,19 @@ def test_property_invalid_never_written_valid_imported_exactly(world, subs, faul
             ).count()
             == 1
         )
+
+
+def test_progress_counts_every_row_of_the_file(world):
+    """The progress bar's total is the file's rows (plus the services' check), not 1."""
+    content = plan_workbook(tahun_anggaran=world.a.ta, opds=[world.a.dinkes])
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    rows = sum(book[name].max_row for name in COLUMNS if name in book.sheetnames)
+    ticks: list[tuple[int, int]] = []
+    plan_file_dry_run(
+        actor=world.a.users["operator_opd"],
+        content=content,
+        filename="rencana.xlsx",
+        tahun_anggaran=world.a.ta,
+        progress=lambda done, total: ticks.append((done, total)),
+    )
+    assert ticks and ticks[-1][1] == rows + 1
