@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +17,7 @@ DATE_ERROR = _("Tanggal tidak dikenali. Tulis seperti 31/12/2025.")
 
 
 class TanggalTeks(forms.DateField):
-    widget = forms.TextInput(attrs={"placeholder": "31/12/2025", "inputmode": "numeric"})
+    widget = forms.TextInput(attrs={"placeholder": _("hh/bb/tttt"), "inputmode": "numeric"})
     default_error_messages = {"invalid": DATE_ERROR}
 
     def __init__(self, **kwargs):
@@ -89,5 +91,7 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
                 field, forms.ModelChoiceField
             ):
                 value = dict(field.choices).get(value, value)
+            if isinstance(value, dt.date):
+                value = f"{value:%d/%m/%Y}"
             out.append((str(field.label), str(value)))
         return out

@@ -386,11 +386,27 @@ def roles_of(*, pemda_id: int, events: Iterable[AuditEvent]) -> dict[int, str]:
     )
 
 
+def changed_fields(event: AuditEvent) -> str:
+    """The names of the fields a change touched (names only, never values)."""
+    fields = _fields(_model(event.object_type))
+    names = []
+    for key, value in (event.changes or {}).items():
+        if key.startswith("_") or not (isinstance(value, list) and len(value) == 2):
+            continue
+        field = fields.get(key)
+        name = str(getattr(field, "verbose_name", "") or "") or _key_label(key)
+        names.append(name[:1].upper() + name[1:])
+    return ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
+
+
 def describe_events(*, pemda: Pemda, events: Sequence[AuditEvent]) -> list[tuple]:
-    """(event, sentence, rahasia?) for a page of events, in a fixed number of queries."""
+    """(event, sentence, rahasia?, changed fields) for a page of events, in a fixed number of
+    queries."""
     roles = roles_of(pemda_id=pemda.pk, events=events)
     rahasia = rahasia_event_ids(events)
-    return [(e, describe(e, roles.get(e.actor_id)), e.pk in rahasia) for e in events]
+    return [
+        (e, describe(e, roles.get(e.actor_id)), e.pk in rahasia, changed_fields(e)) for e in events
+    ]
 
 
 def changes_text(rows: Sequence[Baris]) -> str:

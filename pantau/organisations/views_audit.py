@@ -50,6 +50,7 @@ def audit_list(request):
             "first_page": bool(request.GET.get("kursor")),
             "query": query.urlencode(),
             "pelaku_options": sel.actor_options(pemda=pemda),
+            "saringan_teks": "; ".join(f"{k}: {v}" for k, v in form.in_words()),
         },
     )
 
@@ -59,7 +60,7 @@ def audit_list(request):
 def audit_detail(request, pk: int):
     event = sel.access_audit_event(user=request.user, pk=pk)
     pemda = event.pemda
-    ((_e, kalimat, rahasia),) = sel.describe_events(pemda=pemda, events=[event])
+    ((_e, kalimat, rahasia, _kolom),) = sel.describe_events(pemda=pemda, events=[event])
     masked = rahasia and not sel.may_see_rahasia_values(request.user, pemda.pk)
     rows = sel.change_rows(
         event,
@@ -107,9 +108,9 @@ def _export_rows(request, pemda, qs, *, entitled: bool):
     events = qs[: sel.EXPORT_LIMIT].iterator(chunk_size=CHUNK)
     while chunk := list(islice(events, CHUNK)):
         described = sel.describe_events(pemda=pemda, events=chunk)
-        rahasia = [e for e, _k, r in described if r]
-        names = sel.related_names([e for e, _k, r in described if entitled or not r])
-        for e, kalimat, is_rahasia in described:
+        rahasia = [e for e, _k, r, _f in described if r]
+        names = sel.related_names([e for e, _k, r, _f in described if entitled or not r])
+        for e, kalimat, is_rahasia, _f in described:
             masked = is_rahasia and not entitled
             change = sel.change_rows(e, masked=masked, names=names, zona=pemda.zona_waktu)
             rows.append(

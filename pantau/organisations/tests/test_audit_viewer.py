@@ -65,9 +65,11 @@ class TestWhoReadsTheTrail:
         assert res.status_code == 200
         body = res.content.decode()
         assert "Budi Santoso" not in body  # values are on the event's page, not the list
+        assert "Berubah: Pagu murni (Rp)" in body and "Berubah: Nama PPTK" in body
+        assert CANARY not in body
         assert "1.02.02.2.01.0002" in body
         assert "Pemda-B-saja" not in body
-        pemda_ids = {e.pemda_id for e, _k, _r in res.context["rows"]}
+        pemda_ids = {e.pemda_id for e, _k, _r, _f in res.context["rows"]}
         assert pemda_ids == {trail.a.pemda.pk}
         assert res["Cache-Control"].count("no-store") == 1
 
@@ -115,7 +117,7 @@ class TestFilters:
     def _rows(self, client, query: str):
         res = client.get(reverse("audit:daftar") + "?" + query)
         assert res.status_code == 200
-        return res, [e for e, _k, _r in res.context["rows"]]
+        return res, [e for e, _k, _r, _f in res.context["rows"]]
 
     def test_person_action_object_and_opd(self, client, trail):
         a = trail.a
@@ -157,7 +159,7 @@ class TestFilters:
         seen, url = [], reverse("audit:daftar")
         for _ in range(100):
             res = client.get(url)
-            seen += [e.pk for e, _k, _r in res.context["rows"]]
+            seen += [e.pk for e, _k, _r, _f in res.context["rows"]]
             if not res.context["next_cursor"]:
                 break
             url = reverse("audit:daftar") + f"?kursor={res.context['next_cursor']}"
@@ -192,7 +194,7 @@ class TestFilters:
         _login(client, trail.a.users["auditor"])
         res = client.get(reverse("audit:daftar") + f"?opd={trail.b.dinkes.pk}")
         assert "opd" in res.context["form"].errors
-        assert {e.pemda_id for e, _k, _r in res.context["rows"]} == {trail.a.pemda.pk}
+        assert {e.pemda_id for e, _k, _r, _f in res.context["rows"]} == {trail.a.pemda.pk}
 
     def test_bad_cursor_and_pemda_do_not_fail(self, client, trail):
         _login(client, trail.a.users["auditor"])
