@@ -125,7 +125,8 @@ def audit_page(
     if kursor:
         start = qs.filter(pk=kursor).values_list("at", flat=True).first()
         if start is not None:
-            qs = qs.filter(Q(at__lt=start) | Q(at=start, id__lt=kursor))
+            # `at <= start` bounds the index scan; the tie on `at` is broken by the id
+            qs = qs.filter(at__lte=start).filter(Q(at__lt=start) | Q(id__lt=kursor))
     rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
@@ -151,7 +152,7 @@ def type_options() -> list[tuple[str, str]]:
         (
             (m._meta.label_lower, str(m._meta.verbose_name))
             for m in apps.get_models()
-            if m.__module__.startswith("pantau.") and m is not AuditEvent
+            if m.__module__.startswith("pantau.")
         ),
         key=lambda c: c[1].lower(),
     )
