@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from pantau.audit.services_ekspor import audit_ekspor_record
 from pantau.core.exports import Kolom, Tabel, format_of, local, response, semicolon_of
@@ -30,6 +31,7 @@ def _pemda_and_form(request):
     return pemda, form
 
 
+@require_safe
 @never_cache
 @login_required
 def audit_list(request):
@@ -55,6 +57,7 @@ def audit_list(request):
     )
 
 
+@require_safe
 @never_cache
 @login_required
 def audit_detail(request, pk: int):
@@ -132,6 +135,7 @@ def _export_rows(request, pemda, qs, *, entitled: bool):
     return rows
 
 
+@require_safe
 @never_cache
 @login_required
 def audit_unduh(request):

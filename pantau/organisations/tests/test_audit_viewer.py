@@ -86,6 +86,13 @@ class TestWhoReadsTheTrail:
             assert client.get(url).status_code == 404
         assert AuditEvent.objects.count() == before
 
+    def test_post_is_refused_and_writes_nothing(self, client, trail):
+        _login(client, trail.a.users["auditor"])
+        before = AuditEvent.objects.count()
+        for url in (reverse("audit:daftar"), reverse("audit:unduh") + "?format=csv"):
+            assert client.post(url).status_code == 405
+        assert AuditEvent.objects.count() == before
+
     def test_anonymous_is_sent_to_sign_in(self, client, trail):
         res = client.get(reverse("audit:daftar"))
         assert res.status_code == 302 and "/masuk/" in res["Location"]
