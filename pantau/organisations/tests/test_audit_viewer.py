@@ -240,9 +240,31 @@ class TestDescriptionAndChange:
                 event, masked=False, names=sel.related_names([event]), zona="Asia/Makassar"
             )
         }
-        assert rows["Opd"].sesudah == str(a.dinkes) or rows["OPD"].sesudah == str(a.dinkes)
-        assert rows["Klasifikasi informasi"].sesudah.startswith("Terbatas")
+        assert rows["Opd"].sesudah == str(a.dinkes)  # the FK's name, not its id
+        assert rows["Klasifikasi informasi"].sesudah.startswith("Terbatas")  # a choice's label
         assert rows["Kegiatan"].sesudah == str(a.kegiatan)
+
+    def test_booleans_dates_and_times_read(self, trail):
+        opd = AuditEvent(
+            action="opd.update", object_type="organisations.opd", changes={"aktif": [True, False]}
+        )
+        (row,) = sel.change_rows(opd, masked=False, names={}, zona="Asia/Makassar")
+        assert (row.nama, row.sebelum, row.sesudah) == ("Aktif", "Ya", "Tidak")
+        report = AuditEvent(
+            action="realisasi.submit",
+            object_type="monitoring.realisasi",
+            changes={"diajukan_pada": [None, "2026-06-30T16:30:00+00:00"]},
+        )
+        (row,) = sel.change_rows(report, masked=False, names={}, zona="Asia/Makassar")
+        assert row.sebelum == "—"
+        assert row.sesudah.startswith("1 Juli 2026")  # 00.30 WITA on 1 July
+        periode = AuditEvent(
+            action="periode.create",
+            object_type="monitoring.periodelaporan",
+            changes={"batas_waktu": [None, "2026-07-10"]},
+        )
+        (row,) = sel.change_rows(periode, masked=False, names={}, zona="Asia/Makassar")
+        assert row.sesudah == "10 Juli 2026"
 
     def test_english_sentence(self, client, trail):
         _login(client, trail.a.users["auditor"])
