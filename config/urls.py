@@ -29,6 +29,7 @@ urlpatterns = [
     path("satu-data/", include("pantau.opendata.urls_kelola")),
     path("kelola/", include("pantau.organisations.urls_kelola")),
     path("akun/", include("pantau.organisations.urls_akun")),
+    path("audit/", include("pantau.organisations.urls_audit")),
     # CKAN Action API: no trailing slash and no redirect on these paths (docs/opendata-interop §4)
     path("api", api.version),
     path("api/", api.version),

@@ -49,6 +49,8 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("peristiwa audit")
         indexes = [
             models.Index(fields=["pemda", "at"], name="audit_pemda_at"),
+            # the audit viewer's pages: newest first by (at, id) within a pemda, keyset cursor
+            models.Index(fields=["pemda", "-at", "-id"], name="audit_pemda_at_id"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
             # the open-data catalogue's change token: latest event per object type and pemda
             models.Index(fields=["object_type", "pemda", "id"], name="audit_objek_pemda"),

@@ -37,3 +37,30 @@ def ekspor_record(
         pemda_id=pemda_id,
         opd_id=opd_id,
     )
+
+
+@transaction.atomic
+def audit_ekspor_record(
+    *,
+    actor,
+    format: str,
+    saringan: dict[str, object],
+    jumlah_baris: int,
+    pemda_id: int,
+    rahasia_disembunyikan: bool,
+) -> AuditEvent:
+    """Record one download of the audit trail itself (issue 12 §5): who, which filter, which
+    format, how many events, and whether rahasia values were withheld from it."""
+    return audit_record(
+        actor=actor,
+        action="audit.ekspor",
+        object_type="audit.auditevent",
+        object_repr="",
+        changes={
+            "format": format,
+            "saringan": {k: str(v) for k, v in saringan.items() if v not in (None, "")},
+            "jumlah_baris": jumlah_baris,
+            "rahasia_disembunyikan": rahasia_disembunyikan,
+        },
+        pemda_id=pemda_id,
+    )

@@ -11,5 +11,6 @@ def roles(request):
         "is_opd_user": bool(names & {"operator_opd", "kepala_opd"}),
         "is_reviewer": bool(names & {"verifikator", "admin", "pimpinan", "auditor"}),
         "can_classify": bool(names & {"verifikator", "admin"}),
+        "can_view_audit": bool(names & {"admin", "auditor"}),
         "can_manage_people": "admin" in names or bool(getattr(user, "is_superuser", False)),
     }
