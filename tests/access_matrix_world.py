@@ -364,3 +364,35 @@ KINDS.update(
         "admin_user_pw": lambda o, v: None if v not in ORG else {"id": str(o[v]["person"].pk)},
     }
 )
+
+
+def _verify_bulk(objects, variant):
+    """The bulk verification form names its reports in the body ("id:version token")."""
+    if variant not in VARIANTS:
+        return None
+    from pantau.monitoring.queues import version_token
+
+    report = objects[variant]["report"]
+    report.refresh_from_db()
+    return {"_body": {"laporan": f"{report.pk}:{version_token(report)}"}}
+
+
+KINDS["verify_bulk"] = _verify_bulk
+
+
+def _klasifikasi_bulk(objects, variant):
+    """The classification list sets one level on the sub kegiatan chosen in the body."""
+    if variant not in VARIANTS:
+        return None
+    sub = objects[variant]["sub"]
+    return {
+        "_body": {
+            "pilih": sub.pk,
+            "klasifikasi": "rahasia",
+            "dasar_pengecualian": "17a",
+            "alasan": "Uji matriks akses.",
+        }
+    }
+
+
+KINDS["klasifikasi_bulk"] = _klasifikasi_bulk

@@ -90,6 +90,7 @@ READ = P(_reads, "READ")  # the pemda read scope, with the rahasia rule
 SUPER = roles("superuser")
 OWN_PEMDA = at("none", "own", "other_opd", "rahasia", "terbatas")
 OPERATOR = roles("operator_opd") & READ  # writes the reports of the own OPD
+VERIF = roles("verifikator") & READ  # verifies the reports it may read
 ADMIN = roles("admin") & OWN_PEMDA
 PUBLIC_OBJ = at("own", "other_opd", "none")  # published objects of pemda A on its portal
 
@@ -154,7 +155,9 @@ ROWS: dict[str, Row] = {
     "monitoring:kepatuhan-unduh": R("none", DASHBOARD, AS_GET, query=CSV),
     "monitoring:antrian-persetujuan": R("none", KEPALA_Q, AS_GET),
     "monitoring:antrian-verifikasi": R("none", VERIF_Q, AS_GET),
-    "monitoring:verifikasi-massal": R("none", NOBODY, VERIF_Q),
+    "monitoring:verifikasi-massal": R(
+        "verify_bulk", NOBODY, VERIF, sees=roles("verifikator")  # outcome per report on its page
+    ),
     "monitoring:buka-periode": R("buka", NOBODY, ADMIN & at("own", "other_opd")),
     "monitoring:laporan": R("laporan", READ, OPERATOR),
     "monitoring:langkah": R("report", NOBODY, OPERATOR, sees=READ),  # body: langkah=submit
@@ -189,7 +192,9 @@ ROWS: dict[str, Row] = {
     # open-data management (Satu Data)
     "opendata-kelola:daftar": R("none", SIGNED, AS_GET),
     "opendata-kelola:baru": R("none", MEMBER, roles("admin", *OPD_BOUND)),
-    "opendata-kelola:klasifikasi": R("none", CLASSIFIER, CLASSIFIER),
+    "opendata-kelola:klasifikasi": R(  # the list of the own pemda, ids in the body
+        "klasifikasi_bulk", roles("admin", "verifikator"), CLASSIFIER
+    ),
     "opendata-kelola:klasifikasi-sub": R("klasifikasi_sub", CLASSIFIER, AS_GET),
     "opendata-kelola:klasifikasi-ubah": R("klasifikasi_ubah", NOBODY, CLASSIFIER),
     "opendata-kelola:detail": R("dataset", READ, AS_GET),
