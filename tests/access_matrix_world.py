@@ -235,6 +235,7 @@ KINDS = {
     "admin_user": _admin_change("person", ORG),
     "admin_ta": _admin_change("ta"),
     "admin_audit": _admin_change("audit"),
+    "audit": _pk("audit", variants=TENANTS),
 }
 
 

@@ -127,6 +127,7 @@ VERIF_Q = roles("verifikator") & OWN_PEMDA
 OPERATOR_Q = roles("operator_opd") & OWN_PEMDA
 PRODUCER = (roles(*OPD_BOUND) & READ) | ADMIN  # open data and plan editing: own OPD or admin
 CLASSIFIER = roles("admin", "verifikator") & READ  # Walidata and Bappeda set the levels
+AUDIT_VIEW = roles("admin", "auditor") & OWN_PEMDA
 JOB_OWNER = (roles("operator_opd") & at("own")) | (roles("admin") & OWN_PEMDA)
 # fmt: off
 ROWS: dict[str, Row] = {
@@ -203,6 +204,10 @@ ROWS: dict[str, Row] = {
     "opendata-kelola:skema": R("dataset", PRODUCER, PRODUCER),
     "opendata-kelola:langkah": R("dataset_step", NOBODY, PRODUCER, sees=READ),
     # pemda administration (kelola)
+    # the audit trail: the admin and the Inspektorat of the pemda; GET only (405 on POST)
+    "audit:daftar": R("none", AUDIT_VIEW, NOBODY),
+    "audit:unduh": R("none", AUDIT_VIEW, NOBODY, query=CSV),
+    "audit:detail": R("audit", AUDIT_VIEW, NOBODY),
     "kelola:index": R("none", ANYONE, AS_GET),  # a redirect to the account list
     "kelola:akun-list": R("kelola", ADMIN | SUPER, AS_GET),
     "kelola:akun-baru": R("kelola", ADMIN | SUPER, ADMIN | SUPER),
