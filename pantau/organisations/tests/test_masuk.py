@@ -175,6 +175,13 @@ class TestLockout:
         other = _try(client, "admin.a", PASSWORD, addr="10.9.9.9", HTTP_X_REAL_IP="203.0.113.6")
         assert other.status_code == 302
 
+    @pytest.mark.parametrize("name", ["admin\x00.a", "a" * 5000, "' OR 1=1 --", "admin.a\r\nX: y"])
+    def test_hostile_usernames_get_the_form_again_and_are_counted(self, client, world, name):
+        for _i in range(6):
+            page = _try(client, name, "salah-sekali-2026")
+            assert page.status_code in (200, 429)
+        assert not _signed_in(client)
+
     def test_the_lock_ends_after_the_cool_off(self, client, world, settings):
         _fail(client, "admin.a", 5)
         AccessAttempt.objects.update(
