@@ -182,6 +182,22 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _login_with_request(monkeypatch):
+    # django-axes counts every sign-in by username + address, so `authenticate` needs the
+    # request; Django's test `client.login()` passes none. Give it one from 127.0.0.1, as the
+    # axes documentation advises, so that the lockout stays switched on in every test.
+    from django.test import Client, RequestFactory
+
+    login = Client.login
+
+    def with_request(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/masuk/"))
+        return login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", with_request)
+
+
+@pytest.fixture(autouse=True)
 def _tasks_immediate(settings, tmp_path):
     # Run queued tasks in-process (huey immediate mode) and keep private files per test.
     from huey.contrib.djhuey import HUEY

@@ -6,6 +6,7 @@ one is missing there.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
     "pantau.notifications",
     "pantau.demo",
     "huey.contrib.djhuey",
+    # lockout on username + address after repeated failed sign-ins (decision 0026)
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -80,9 +83,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # idle timeout, absolute lifetime and the list of a person's sessions (decision 0026)
+    "pantau.organisations.sesi.SesiMiddleware",
     # a temporary password set by an admin is changed before anything else (issue 11 §2)
     "pantau.organisations.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # turns a locked-out sign-in into Pantau's page (pantau/organisations/masuk.py); last, as
+    # django-axes asks
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -143,12 +151,50 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id first (decision 0026); older PBKDF2 hashes still verify and are rewritten as Argon2
+# at the person's next sign-in (Django rehashes to the first hasher).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Every path that sets a password runs these (own change, reset link, CSV import, /pasang/,
+# pemda_pasang); the common-password list ships with Django and is checked offline.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username + address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout (decision 0026): after AXES_FAILURE_LIMIT failed sign-ins for one username from one
+# address, that pair is refused for PANTAU_LOCKOUT_MINUTES (even with the right password);
+# another address still can; the pemda admin unlocks from /kelola/akun/<id>/.
+AXES_FAILURE_LIMIT = int(os.environ.get("PANTAU_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("PANTAU_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "pantau.organisations.masuk.client_ip"
+AXES_USERNAME_CALLABLE = "pantau.organisations.masuk.client_username"
+AXES_LOCKOUT_CALLABLE = "pantau.organisations.masuk.lockout_response"
+AXES_ENABLE_ADMIN = False  # unlocking lives in /kelola/, scoped to the admin's pemda
+AXES_VERBOSE = False
+# sign-ins are recorded in the audit trail; axes keeps only the failure counts
+AXES_DISABLE_ACCESS_LOG = True
+# Sessions (decision 0026): one ends after PANTAU_SESSION_IDLE_MINUTES without a request and
+# PANTAU_SESSION_MAX_HOURS after sign-in, whatever happens; the cookie lives no longer.
+SESSION_IDLE_MINUTES = int(os.environ.get("PANTAU_SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("PANTAU_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"

@@ -20,3 +20,15 @@ class OrganisationsConfig(AppConfig):
 
         # session plumbing, not domain logic: whether this sign-in must change its password
         user_logged_in.connect(remember_password_flag, dispatch_uid="pantau-wajib-ganti-sandi")
+
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_out
+
+        from pantau.organisations.masuk import lockout_record
+        from pantau.organisations.sesi import sesi_mulai, sesi_selesai
+
+        # session plumbing (decision 0026): each sign-in starts its row in the session list,
+        # each sign-out ends it; a lockout by django-axes is audited
+        user_logged_in.connect(sesi_mulai, dispatch_uid="pantau-sesi-mulai")
+        user_logged_out.connect(sesi_selesai, dispatch_uid="pantau-sesi-selesai")
+        user_locked_out.connect(lockout_record, dispatch_uid="pantau-akun-terkunci")

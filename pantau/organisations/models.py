@@ -424,3 +424,33 @@ class OpdRiwayat(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_jenis_display()} {self.tanggal:%Y-%m-%d}"
+
+
+class SesiMasuk(models.Model):
+    """One signed-in session of a person (decision 0026): which device and address, since when
+    and last seen. The session key itself is never stored, only its SHA-256, so that a copy of
+    this table (a backup) signs no one in. A row with `berakhir` set is a session that was ended
+    (by the person, their admin, or a change of password, role or OPD): its cookie is anonymous
+    from then on (pantau/organisations/sesi.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="sesi_masuk",
+        verbose_name=_("pengguna"),
+    )
+    kunci_hash = models.CharField(_("sidik kunci sesi"), max_length=64, unique=True)
+    alamat = models.CharField(_("alamat"), max_length=45, blank=True)
+    perangkat = models.CharField(_("perangkat"), max_length=120, blank=True)
+    dibuat = models.DateTimeField(_("masuk pada"))
+    terakhir = models.DateTimeField(_("terakhir aktif"))
+    berakhir = models.DateTimeField(_("diakhiri pada"), null=True, blank=True)
+    alasan = models.CharField(_("alasan diakhiri"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("sesi masuk")
+        verbose_name_plural = _("sesi masuk")
+        indexes = [models.Index(fields=["user", "berakhir"], name="sesi_user_berakhir")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.perangkat} {self.alamat}"

@@ -19,6 +19,7 @@ from pantau.organisations import codes, topics
 from pantau.organisations.access import forget_scope
 from pantau.organisations.choices import TingkatWilayah
 from pantau.organisations.models import Membership, Opd, Pemda, Wilayah
+from pantau.organisations.sesi import akhiri_sesi
 
 User = get_user_model()
 
@@ -329,6 +330,11 @@ def membership_set(
     action = "membership.create" if before is None else "membership.update"
     save_audited(actor=actor, obj=membership, action=action, before=before)
     forget_scope(user)
+    if before is not None and (
+        before.get("role") != membership.role or before.get("opd_id") != membership.opd_id
+    ):
+        # a new role or OPD: every open session of the person ends (decision 0026)
+        akhiri_sesi(user, alasan="ganti-peran", actor=actor)
     return membership
 
 
@@ -343,6 +349,7 @@ def membership_remove(*, actor, membership: Membership) -> None:
     )
     membership.delete()
     forget_scope(membership.user)
+    akhiri_sesi(membership.user, alasan="peran-dicabut", actor=actor)
 
 
 PULAU_CODE = re.compile(r"^\d{2}\.\d{2}\.4\d{4}$")

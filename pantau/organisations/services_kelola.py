@@ -31,6 +31,7 @@ from pantau.organisations.models import (
     Profil,
 )
 from pantau.organisations.services import OPD_FIELDS, membership_set, opd_create, opd_update
+from pantau.organisations.sesi import akhiri_sesi
 
 User = get_user_model()
 
@@ -125,6 +126,7 @@ def account_create(
     user = User(
         username=username, first_name=first_name.strip(), last_name=last_name.strip(), email=email
     )
+    validate_password(password, user)  # the same policy as every other password
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -214,16 +216,20 @@ def account_set_active(*, actor, pemda: Pemda, user, aktif: bool):
         pemda_id=pemda.pk,
     )
     forget_scope(user)
+    if not aktif:
+        akhiri_sesi(user, alasan="nonaktif", actor=actor)
     return user
 
 
 @transaction.atomic
 def account_password_reset(*, actor, pemda: Pemda, user) -> str:
     """Set a one-time temporary password (returned, shown once); the person must choose a new
-    one at their next sign-in. Their open sessions end (Django's session hash)."""
+    one at their next sign-in. Their open sessions end (all of them, the admin's own too when
+    the admin resets their own password)."""
     account_check(actor=actor, pemda=pemda, user=user)
     password = _temporary_password()
     user = User.objects.select_for_update().get(pk=user.pk)
+    validate_password(password, user)  # the same policy as every other password
     user.set_password(password)
     user.save(update_fields=["password"])
     profil = _profil(user)
@@ -235,13 +241,15 @@ def account_password_reset(*, actor, pemda: Pemda, user) -> str:
         action="user.password_reset_by_admin",
         before=before,
     )
+    akhiri_sesi(user, alasan="reset-sandi-admin", actor=actor)
     return password
 
 
 @transaction.atomic
-def password_set(*, actor, user, password: str, how: str = "change"):
+def password_set(*, actor, user, password: str, how: str = "change", kecuali: str | None = None):
     """The person's own new password (changed while signed in, or by a reset link): checked
-    by AUTH_PASSWORD_VALIDATORS; clears the must-change flag."""
+    by AUTH_PASSWORD_VALIDATORS; clears the must-change flag. Every other session of the person
+    ends: all of them after a reset link, all but `kecuali` (the session key of the change)."""
     if actor is not None and getattr(actor, "is_authenticated", False) and actor.pk != user.pk:
         raise PermissionDenied(_("Kata sandi hanya dapat diganti pemiliknya."))
     validate_password(password, user)
@@ -257,6 +265,13 @@ def password_set(*, actor, user, password: str, how: str = "change"):
         action="user.password_" + ("reset" if how == "reset" else "change"),
         obj=user,
         changes={"password": ["***", "***"]},
+    )
+    reset = how == "reset"
+    akhiri_sesi(
+        user,
+        kecuali=None if reset else kecuali,
+        alasan="reset-sandi" if reset else "ganti-sandi",
+        actor=actor,
     )
     return user
 

@@ -7,6 +7,9 @@ app_name = "akun"
 urlpatterns = [
     path("profil/", v.profil, name="profil"),
     path("sandi/", v.SandiGantiView.as_view(), name="sandi"),
+    path("sesi/", v.sesi_list, name="sesi"),
+    path("sesi/<int:pk>/akhiri/", v.sesi_akhiri, name="sesi-akhiri"),
+    path("sesi/akhiri-lain/", v.sesi_akhiri_lain, name="sesi-akhiri-lain"),
     path("sandi/lupa/", v.SandiLupaView.as_view(), name="sandi-lupa"),
     path(
         "sandi/lupa/terkirim/",

@@ -4,6 +4,7 @@ is written by `services_kelola.password_set`, audited)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -13,8 +14,11 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from pantau.core.forms import add_service_errors
+from pantau.organisations import masuk, sesi
 from pantau.organisations import selectors_kelola as sel
 from pantau.organisations import services_kelola as svc
 from pantau.organisations.forms_kelola import ProfilForm
@@ -68,6 +72,7 @@ class SandiGantiView(auth_views.PasswordChangeView):
                 actor=self.request.user,
                 user=self.request.user,
                 password=form.cleaned_data["new_password1"],
+                kecuali=self.request.session.session_key,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -84,6 +89,11 @@ class SandiLupaView(auth_views.PasswordResetView):
     subject_template_name = "organisations/email/sandi_reset_subjek.txt"
     success_url = reverse_lazy("akun:sandi-lupa-terkirim")
 
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        masuk.password_reset_requested(email=email, users=list(form.get_users(email)))
+        return super().form_valid(form)
+
 
 class SandiResetView(auth_views.PasswordResetConfirmView):
     template_name = "organisations/sandi_reset.html"
@@ -99,3 +109,43 @@ class SandiResetView(auth_views.PasswordResetConfirmView):
             return self.form_invalid(form)
         del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
         return HttpResponseRedirect(self.get_success_url())
+
+
+@never_cache
+@login_required
+def sesi_list(request):
+    """The person's open sessions (this one marked), each with a button to end it."""
+    rows = sesi.sesi_list(user=request.user, current_token=request.session.get(sesi.TOKEN))
+    return render(
+        request,
+        "organisations/sesi_list.html",
+        {
+            "sesi": rows,
+            "lain": any(not r.ini for r in rows),
+            "idle_minutes": settings.SESSION_IDLE_MINUTES,
+            "max_hours": settings.SESSION_MAX_HOURS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def sesi_akhiri(request, pk: int):
+    if sesi.sesi_akhiri_satu(actor=request.user, pk=pk):
+        messages.success(request, _("Sesi diakhiri."))
+    else:
+        messages.error(request, _("Sesi itu tidak ada atau sudah berakhir."))
+    return redirect("akun:sesi")
+
+
+@login_required
+@require_POST
+def sesi_akhiri_lain(request):
+    ended = sesi.akhiri_sesi(
+        request.user,
+        kecuali=request.session.session_key,
+        alasan="diakhiri-pemilik",
+        actor=request.user,
+    )
+    messages.success(request, _("%(n)s sesi lain diakhiri.") % {"n": ended})
+    return redirect("akun:sesi")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from pantau.core.errors import error_messages
 from pantau.core.forms import add_service_errors
 from pantau.core.numbers import int_param
+from pantau.organisations import masuk
 from pantau.organisations import selectors_kelola as sel
 from pantau.organisations import services_akun_impor as impor
 from pantau.organisations import services_kelola as svc
@@ -130,7 +131,14 @@ def akun_detail(request, pk: int):
     return render(
         request,
         "organisations/akun_form.html",
-        _ctx(request, pemda, form=form, akun=akun, profil=sel.profil_for(user=akun)),
+        _ctx(
+            request,
+            pemda,
+            form=form,
+            akun=akun,
+            profil=sel.profil_for(user=akun),
+            terkunci=masuk.lockouts_for(user=akun),
+        ),
     )
 
 
@@ -169,6 +177,22 @@ def akun_reset_sandi(request, pk: int):
         "organisations/akun_sandi_sementara.html",
         _ctx(request, pemda, akun=akun, sandi=temp, baru=False),
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def akun_buka_kunci(request, pk: int):
+    """Lift the sign-in lockout of an account of the admin's pemda (another pemda's: 404)."""
+    pemda = _pemda(request)
+    akun = sel.access_account(pemda=pemda, pk=pk)
+    try:
+        masuk.account_unlock(actor=request.user, pemda=pemda, user=akun)
+    except PermissionDenied as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Kunci masuk akun %(u)s dibuka.") % {"u": akun.get_username()})
+    return _back("akun-detail", pemda, akun.pk)
 
 
 # --- OPDs -------------------------------------------------------------------------------------
