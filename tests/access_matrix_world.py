@@ -129,7 +129,18 @@ class MatrixWorld:
                 "pemda": sub.tahun_anggaran.pemda,
                 "ta": sub.tahun_anggaran,
             }
+        from django.utils import timezone
+
         from pantau.audit.models import AuditEvent
+        from pantau.organisations.models import SesiMasuk
+
+        # a signed-in session of each OPD's operator: only its owner ends it
+        for variant in ("own", "other_opd", "other_pemda"):
+            person = self.objects[variant]["person"]
+            now = timezone.now()
+            self.objects[variant]["sesi"] = SesiMasuk.objects.create(
+                user=person, kunci_hash=f"{variant:0>64}"[-64:], dibuat=now, terakhir=now
+            )
 
         self.objects["own"]["audit"] = AuditEvent.objects.filter(pemda_id=a.pemda.pk).last()
         self.objects["other_pemda"]["audit"] = AuditEvent.objects.filter(pemda_id=b.pemda.pk).last()
@@ -236,6 +247,7 @@ KINDS = {
     "admin_ta": _admin_change("ta"),
     "admin_audit": _admin_change("audit"),
     "audit": _pk("audit", variants=TENANTS),
+    "sesi": _pk("sesi", variants=ORG),
 }
 
 

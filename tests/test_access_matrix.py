@@ -137,6 +137,9 @@ ROWS: dict[str, Row] = {
     "set_language": R("none", ANYONE, ANYONE, open=True),
     "akun:profil": R("none", SIGNED, SIGNED),
     "akun:sandi": R("none", SIGNED, SIGNED),
+    "akun:sesi": R("none", SIGNED, SIGNED),  # POST answers like GET; never_cache
+    "akun:sesi-akhiri": R("sesi", NOBODY, roles("operator_opd") & at("own")),  # own session only
+    "akun:sesi-akhiri-lain": R("none", NOBODY, SIGNED),
     "akun:sandi-lupa": R("none", ANYONE, ANYONE),
     "akun:sandi-lupa-terkirim": R("none", ANYONE, NOBODY),
     "akun:sandi-reset": R("reset", ANYONE, ANYONE),
@@ -216,6 +219,7 @@ ROWS: dict[str, Row] = {
     "kelola:akun-detail": R("person", ADMIN | SUPER, ADMIN | SUPER),
     "kelola:akun-aktif": R("person", NOBODY, ADMIN | SUPER),
     "kelola:akun-reset-sandi": R("person", NOBODY, ADMIN | SUPER),
+    "kelola:akun-buka-kunci": R("person", NOBODY, ADMIN | SUPER),
     "kelola:opd-list": R("kelola", ADMIN | SUPER, AS_GET),
     "kelola:opd-baru": R("kelola", ADMIN | SUPER, ADMIN | SUPER),
     "kelola:opd-lebur": R("kelola", ADMIN | SUPER, ADMIN | SUPER),

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record
@@ -145,9 +146,12 @@ def akhiri_sesi(user, *, kecuali: str | None = None, alasan: str, actor=None) ->
 @transaction.atomic
 def sesi_akhiri_satu(*, actor, pk: int) -> int:
     """The person ends one of their own sessions (its id from their session list; another
-    person's id ends nothing). Returns 1 when it ended, else 0."""
-    row = SesiMasuk.objects.filter(pk=pk, user=actor, berakhir__isnull=True).first()
+    person's id is not found: 404, as if it did not exist). Returns 1 when it ended, 0 when it
+    had ended already."""
+    row = SesiMasuk.objects.filter(pk=pk, user=actor).first()
     if row is None:
+        raise Http404
+    if row.berakhir is not None:
         return 0
     SesiMasuk.objects.filter(pk=row.pk).update(berakhir=_now(), alasan="diakhiri-pemilik")
     audit_record(

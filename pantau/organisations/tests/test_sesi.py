@@ -140,7 +140,7 @@ class TestSessionPage:
         theirs = _client(world.a.users["kepala_opd"])
         row = SesiMasuk.objects.get(user=world.a.users["kepala_opd"])
         mine = _client(world.a.users["operator_opd"])
-        mine.post(reverse("akun:sesi-akhiri", args=[row.pk]))
+        assert mine.post(reverse("akun:sesi-akhiri", args=[row.pk])).status_code == 404
         assert _in(theirs) and not AuditEvent.objects.filter(action="sesi.akhiri").exists()
 
     def test_get_does_not_end(self, world):
