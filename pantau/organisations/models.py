@@ -424,3 +424,7 @@ class OpdRiwayat(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_jenis_display()} {self.tanggal:%Y-%m-%d}"
+
+
+# the second factor's recovery codes (decision 0027), in their own module
+from pantau.organisations.models_faktor import RecoveryCode, RecoveryDevice  # noqa: E402, F401
