@@ -91,7 +91,7 @@ def _second_factor(username):
 def enter_code(page, code):
     """The second step of signing in: the code, then Verifikasi."""
     page.get_by_label("Kode", exact=True).fill(code)
-    page.get_by_role("button", name="Verifikasi").click()
+    page.get_by_role("button", name="Verifikasi", exact=True).click()
 
 
 def sign_in_first_time(page, base, username, temporary, new_password):

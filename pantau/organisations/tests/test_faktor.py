@@ -392,3 +392,22 @@ class TestAudit:
         dumped = json.dumps([e.changes for e in events])
         assert device.key not in dumped and TEST_TOTP_KEY not in dumped
         assert not any(code in dumped for code in codes)
+
+
+class TestDemoKey:
+    def test_the_demo_key_signs_in_with_the_printed_code(self, client, world):
+        from django.core.management import call_command
+
+        from pantau.demo.keys import demo_totp_code, demo_totp_key_hex
+        from pantau.organisations.services_faktor import faktor_demo_set
+
+        user = world.a.users["pimpinan"]
+        faktor_demo_set(user=user, key_hex=demo_totp_key_hex())
+        _sign_in(client, user)
+        response = client.post(reverse("masuk-verifikasi"), {"kode": demo_totp_code()})
+        assert response.status_code == 302 and client.get("/opd/").status_code == 200
+        import io
+
+        out = io.StringIO()
+        call_command("demo", "--kode-2fa", stdout=out)
+        assert re.fullmatch(r"\d{6}\n", out.getvalue())
