@@ -90,7 +90,7 @@ def _second_factor(username):
 
 def enter_code(page, code):
     """The second step of signing in: the code, then Verifikasi."""
-    page.get_by_label("Kode", exact=True).fill(code)
+    page.fill("#id_kode", code)
     page.get_by_role("button", name="Verifikasi", exact=True).click()
 
 
