@@ -22,6 +22,10 @@ def normalise_recovery_code(text: str) -> str:
     return "".join(ch for ch in (text or "").lower() if ch not in " -\t")
 
 
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
 def new_recovery_code() -> str:
     """A fresh code, shown in groups of four (`abcd-efgh-jkmn`)."""
     raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _i in range(RECOVERY_LENGTH))
@@ -32,7 +36,7 @@ class RecoveryDevice(TimestampMixin, ThrottlingMixin, Device):
     """The person's recovery codes: each works once (its row is deleted when used); wrong codes
     are throttled like TOTP codes (django-otp's exponential back-off)."""
 
-    salt = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    salt = models.CharField(max_length=32, default=new_salt, editable=False)
 
     class Meta(Device.Meta):
         verbose_name = _("kode pemulihan")

@@ -31,7 +31,7 @@ def _pages(world):
     a = world.a
     return [
         reverse("core:home"),
-        reverse("evaluation:dashboard") if _has("evaluation:dashboard") else "/dasbor/",
+        "/dasbor/",
         "/opd/",
         f"/opd/{a.dinkes.pk}/",
         "/monitoring/",
@@ -39,16 +39,6 @@ def _pages(world):
         reverse("akun:profil"),
         "/admin/",
     ]
-
-
-def _has(name):
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
 
 
 def _verify(client, device, **extra):
@@ -411,3 +401,28 @@ class TestDemoKey:
         out = io.StringIO()
         call_command("demo", "--kode-2fa", stdout=out)
         assert re.fullmatch(r"\d{6}\n", out.getvalue())
+
+
+class TestWithATemporaryPassword:
+    def _reset(self, world, person):
+        from pantau.organisations.services_kelola import account_password_reset
+
+        return account_password_reset(actor=None, pemda=world.a.pemda, user=person)
+
+    def test_the_code_comes_before_the_password_change(self, client, world):
+        person = world.a.users["verifikator"]
+        device = second_factor_device(person)
+        temp = self._reset(world, person)
+        assert client.login(username=person.username, password=temp)
+        assert client.get("/opd/").url.startswith(reverse("masuk-verifikasi"))
+        assert client.get(reverse("masuk-verifikasi")).status_code == 200  # no loop
+        _verify(client, device)
+        assert client.get("/opd/").url == reverse("akun:sandi")
+
+    def test_without_an_app_the_password_change_comes_before_enrolment(self, client, world):
+        person = world.a.users["pimpinan"]
+        temp = self._reset(world, person)
+        assert client.login(username=person.username, password=temp)
+        assert client.get("/opd/").url.startswith(reverse("akun:2fa"))
+        assert client.get(reverse("akun:2fa")).url == reverse("akun:sandi")
+        assert client.get(reverse("akun:sandi")).status_code == 200  # no loop
