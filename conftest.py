@@ -175,6 +175,81 @@ def world(db, nomen_csv) -> World:
     return World(nomen_csv)
 
 
+# --- the second factor (decision 0027) -----------------------------------------------------------
+
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 4226's test key, in hex
+
+
+def needs_second_factor(user) -> bool:
+    """The rule of pantau.organisations.faktor, read afresh (never the per-request cache)."""
+    from pantau.organisations.choices import SECOND_FACTOR_ROLES
+    from pantau.organisations.models import Membership
+
+    return (
+        user.is_superuser
+        or Membership.objects.filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
+    )
+
+
+def second_factor_device(user, *, create: bool = True):
+    """The person's confirmed authenticator app; a test one (TEST_TOTP_KEY) when they have none
+    and `create` (None then)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+    if device is None and create:
+        # a fixture, not a service: no audit event, so that tests counting events stay exact
+        device = TOTPDevice.objects.create(user=user, name="Uji", key=TEST_TOTP_KEY)
+    return device
+
+
+def totp_code(device) -> str:
+    """A code the device accepts now: of the earliest time step in its window that is later
+    than the last one used (django-otp refuses a step twice); waits for the next step when the
+    whole window is used up. Computed with django-otp's own HOTP."""
+    import time
+
+    from django_otp.oath import hotp
+
+    device.refresh_from_db()
+    while True:
+        now = int((time.time() - device.t0) // device.step) + device.drift
+        for t in range(now - device.tolerance, now + device.tolerance + 1):
+            if t > device.last_t:
+                return f"{hotp(device.bin_key, t, digits=device.digits):0{device.digits}d}"
+        time.sleep(device.step - (time.time() - device.t0) % device.step + 0.05)
+
+
+def verify_test_session(client, user) -> None:
+    """After client.login / force_login: the session is verified by the person's app, as after
+    the code at /masuk/verifikasi/ (a person whose role requires it gets a test app first)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = second_factor_device(user, create=needs_second_factor(user))
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_signed_in(request, monkeypatch):
+    """Tests sign in with client.login / force_login as before and get a verified session
+    (verify_test_session). Tests of the second factor itself are marked `second_factor` and go
+    through the real steps."""
+    if request.node.get_closest_marker("second_factor"):
+        return
+    from django.test import Client
+
+    original = Client._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        verify_test_session(self, user)
+
+    monkeypatch.setattr(Client, "_login", _login)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # PBKDF2 at production strength costs ~0.5 s per user; tests create many users.

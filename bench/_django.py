@@ -13,3 +13,12 @@ def setup() -> None:
     import django
 
     django.setup()
+
+
+def sign_in(client, user) -> None:
+    """force_login, and the session verified by the person's authenticator app (a bench one
+    where their role requires a second factor and they have none; decision 0027)."""
+    from conftest import verify_test_session
+
+    client.force_login(user)
+    verify_test_session(client, user)

@@ -273,7 +273,7 @@ def main() -> None:
     bulan = 10
     user = get_user_model().objects.get(username=f"pimpinan.{pemda.kode}")
     client = Client()
-    client.force_login(user)
+    _django.sign_in(client, user)
     url = f"/dasbor/?tahun={ta.tahun}&periode={bulan}"
 
     def page():

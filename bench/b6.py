@@ -101,7 +101,7 @@ def pages(env: dict) -> tuple[list[dict], dict]:
     cookies = {}
     for username in ("bupati", "operator.dinkes"):
         client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
+        _django.sign_in(client, get_user_model().objects.get(username=username))
         cookies[username] = client.cookies["sessionid"].value
     dinkes = Opd.objects.get(pemda=pemda, singkatan="Dinkes")
     report = (

@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # two-factor sign-in (decision 0027): before Pantau's apps, so that organisations' admin
+    # can take django-otp's device admin away again
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "pantau.core",
     "pantau.audit",
     "pantau.organisations",
@@ -85,6 +89,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # idle timeout, absolute lifetime and the list of a person's sessions (decision 0026)
     "pantau.organisations.sesi.SesiMiddleware",
+    # the second factor (decision 0027): which device verified this session (django-otp), then
+    # every page waits for the code, or for enrolment where the role requires it
+    "django_otp.middleware.OTPMiddleware",
+    "pantau.organisations.middleware.SecondFactorMiddleware",
     # a temporary password set by an admin is changed before anything else (issue 11 §2)
     "pantau.organisations.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -198,6 +206,13 @@ SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
+# Two-factor sign-in (decision 0027): TOTP codes of 30 s, one step of clock drift either way,
+# a code used once only (django-otp's last_t); wrong codes wait 1, 2, 4, 8 ... seconds.
+OTP_TOTP_ISSUER = "Pantau"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# recovery codes shown after enrolment stay readable (and downloadable) this long, in the session
+PANTAU_RECOVERY_SHOW_SECONDS = 15 * 60
 # A password reset link works once (Django's token) and for one day.
 PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 

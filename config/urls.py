@@ -7,6 +7,7 @@ from django.urls import include, path
 from pantau.core.forms import LoginForm
 from pantau.core.views import favicon, manifest, service_worker
 from pantau.opendata import api
+from pantau.organisations.views_faktor import verifikasi
 
 urlpatterns = [
     path(
@@ -16,6 +17,8 @@ urlpatterns = [
         ),
         name="login",
     ),
+    # the second step of signing in: the code of the authenticator app (decision 0027)
+    path("masuk/verifikasi/", verifikasi, name="masuk-verifikasi"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

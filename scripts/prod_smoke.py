@@ -76,6 +76,8 @@ def seed() -> None:
         world = conftest.World(nomen)
         catalogue = conftest.Catalogue(world)
         conftest.verified(world.a, world.a.sub, 1, "40000000", "10")
+        # the leader's role requires a second factor (decision 0027): a test app
+        app = conftest.second_factor_device(world.a.users["pimpinan"])
     shutil.rmtree(folder)
     a = world.a
     print(
@@ -83,6 +85,7 @@ def seed() -> None:
             {
                 "password": conftest.PASSWORD,
                 "pimpinan": a.users["pimpinan"].username,
+                "pimpinan_totp": app.key,
                 "operator": a.users["operator_opd"].username,
                 "opd_pk": a.dinkes.pk,
                 "opd_kode": a.dinkes.kode,
@@ -126,27 +129,38 @@ class Browser:
         log(f"GET {path} -> {status}")
         return data
 
-    def sign_in(self, username: str, password: str) -> None:
-        page = self.get("/masuk/").decode()
+    def post_form(self, path: str, fields: dict) -> tuple[int, dict, bytes]:
+        page = self.get(path).decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
         if token is None:
-            raise SmokeError("sign-in page has no CSRF token")
-        form = urllib.parse.urlencode(
-            {"csrfmiddlewaretoken": token.group(1), "username": username, "password": password}
-        ).encode()
-        status, headers, data = self.request(
+            raise SmokeError(f"{path} has no CSRF token")
+        form = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1), **fields}).encode()
+        return self.request(
             "POST",
-            "/masuk/",
+            path,
             body=form,
             headers={
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Referer": f"https://127.0.0.1:{self.port}/masuk/",
+                "Referer": f"https://127.0.0.1:{self.port}{path}",
                 "Origin": f"https://127.0.0.1:{self.port}",
             },
+        )
+
+    def sign_in(self, username: str, password: str, totp_key: str = "") -> None:
+        status, headers, data = self.post_form(
+            "/masuk/", {"username": username, "password": password}
         )
         if status != 302:
             raise SmokeError(f"sign-in as {username}: {status} {data[:300]!r}")
         log(f"POST /masuk/ as {username} -> 302 {headers.get('Location')}")
+        if totp_key:  # the second step: the authenticator app's code (django-otp's TOTP)
+            from django_otp.oath import totp
+
+            code = f"{totp(bytes.fromhex(totp_key)):06d}"
+            status, headers, data = self.post_form("/masuk/verifikasi/", {"kode": code})
+            if status != 302:
+                raise SmokeError(f"second step as {username}: {status} {data[:300]!r}")
+            log(f"POST /masuk/verifikasi/ as {username} -> 302 {headers.get('Location')}")
 
 
 STATIC_REF = re.compile(r"""["'(](/static/[^"'()\s?#]+)""")
@@ -246,7 +260,7 @@ def fetch_pages(port: int, ids: dict) -> None:
     log("GET /publik/ over plain HTTP -> 301 https")
 
     lead = Browser(port)
-    lead.sign_in(ids["pimpinan"], ids["password"])
+    lead.sign_in(ids["pimpinan"], ids["password"], ids["pimpinan_totp"])
     pages += [
         lead.get("/"),
         lead.get("/dasbor/"),

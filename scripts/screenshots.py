@@ -8,6 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from pantau.demo.keys import DEMO_SECOND_FACTOR_USERS, demo_totp_code
+
 BASE = sys.argv[1].rstrip("/") if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/img")
 OUT.mkdir(parents=True, exist_ok=True)
@@ -31,6 +33,10 @@ def session(browser, username):
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    if username in DEMO_SECOND_FACTOR_USERS:  # the second step (decision 0027)
+        page.wait_for_url(f"{BASE}/masuk/verifikasi/**")
+        page.fill("#id_kode", demo_totp_code())
+        page.click("button[type=submit]")
     page.wait_for_url(f"{BASE}/")
     return context, page
 

@@ -33,6 +33,17 @@ def test_demo_builds_wakatobi():
     roles = set(Membership.objects.filter(pemda=pemda).values_list("role", flat=True))
     assert roles == {"pimpinan", "admin", "verifikator", "kepala_opd", "operator_opd", "auditor"}
     assert get_user_model().objects.get(username="bupati").check_password(DEMO_PASSWORD)
+    # the roles that require a second factor have the published demo key (decision 0027)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from pantau.demo.keys import demo_totp_key_hex
+
+    keyed = TOTPDevice.objects.filter(confirmed=True, key=demo_totp_key_hex())
+    assert set(keyed.values_list("user__username", flat=True)) == {
+        "bupati",
+        "admin.kominfo",
+        "verifikator.bappeda",
+    }
     # realisation exists up to the current month, nothing after it
     current = Realisasi.objects.filter(periode__tahun_anggaran__tahun=2026)
     assert not current.filter(periode__bulan=12).exists()

@@ -17,13 +17,16 @@ from decimal import Decimal
 from django.db import transaction
 
 from pantau.demo import plan as P  # noqa: N812 - short alias for the plan helpers
+
+# the published demo secrets (a Django-free module for the scripts)
+from pantau.demo.keys import DEMO_PASSWORD, DEMO_SECOND_FACTOR_USERS, demo_totp_key_hex
 from pantau.monitoring.choices import StatusRealisasi
 from pantau.monitoring.services import (
     realisasi_import,
     realisasi_indikator_import,
     tahun_anggaran_open,
 )
-from pantau.organisations.choices import JenisOpd, Role
+from pantau.organisations.choices import SECOND_FACTOR_ROLES, JenisOpd, Role
 from pantau.organisations.models import Opd, Pemda, Wilayah
 from pantau.organisations.services import (
     membership_set,
@@ -33,12 +36,28 @@ from pantau.organisations.services import (
     user_create,
     wilayah_load,
 )
+from pantau.organisations.services_faktor import faktor_demo_set
 from pantau.planning.choices import TahapAnggaran
 from pantau.planning.imports import plan_import
 from pantau.planning.models import Indikator, SubKegiatan, SumberDana
 from pantau.planning.services import nomenklatur_load, sumber_dana_create, tahun_anggaran_set_tahap
 
-DEMO_PASSWORD = "pantau-demo-2026"
+
+def demo_second_factor_ensure() -> list[str]:
+    """A demo built before two-factor sign-in: its accounts whose role requires a second factor
+    and that have none get the demo key (so `make run` keeps the demo usable). Returns them."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    done = []
+    for username in DEMO_SECOND_FACTOR_USERS:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is not None and not TOTPDevice.objects.filter(user=user).exists():
+            faktor_demo_set(user=user, key_hex=demo_totp_key_hex())
+            done.append(username)
+    return done
+
+
 WITA = zoneinfo.ZoneInfo("Asia/Makassar")
 APBD = {
     0: Decimal("931_000_000_000"),
@@ -229,6 +248,8 @@ def _create_users(pemda: Pemda, opds: list[Opd]) -> list[tuple[str, str, str]]:
         membership_set(actor=None, user=user, pemda=pemda, role=role, opd=opd, jabatan=jabatan)
         if role == Role.ADMIN:
             reference_admin_grant(actor=None, user=user)
+        if role in SECOND_FACTOR_ROLES:
+            faktor_demo_set(user=user, key_hex=demo_totp_key_hex())
         out.append(
             (
                 username,

@@ -158,3 +158,11 @@ class PantauUserAdmin(PemdaScopedAdminMixin, UserAdmin):
 admin.site.site_header = _("Administrasi Pantau")
 admin.site.site_title = _("Administrasi Pantau")
 admin.site.index_title = _("Data referensi dan pengaturan")
+
+
+# Second factors are managed on Pantau's own pages only (decision 0027): django-otp's device
+# admin would show every person's secret key to anyone holding its view right, across pemdas.
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)

@@ -37,3 +37,6 @@ class Role(models.TextChoices):
 # Roles that read every OPD of their pemda, and roles bound to one OPD.
 PEMDA_WIDE_ROLES = frozenset({Role.PIMPINAN, Role.ADMIN, Role.VERIFIKATOR, Role.AUDITOR})
 OPD_ROLES = frozenset({Role.KEPALA_OPD, Role.OPERATOR_OPD})
+
+# Roles whose holders must sign in with a second factor (decision 0027); superusers too.
+SECOND_FACTOR_ROLES = frozenset({Role.PIMPINAN, Role.ADMIN, Role.VERIFIKATOR})

@@ -454,3 +454,7 @@ class SesiMasuk(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.perangkat} {self.alamat}"
+
+
+# the second factor's recovery codes (decision 0027), in their own module
+from pantau.organisations.models_faktor import RecoveryCode, RecoveryDevice  # noqa: E402, F401

@@ -16,6 +16,7 @@ urlpatterns = [
     path("akun/<int:pk>/aktif/", v.akun_aktif, name="akun-aktif"),
     path("akun/<int:pk>/reset-sandi/", v.akun_reset_sandi, name="akun-reset-sandi"),
     path("akun/<int:pk>/buka-kunci/", v.akun_buka_kunci, name="akun-buka-kunci"),
+    path("akun/<int:pk>/reset-2fa/", v.akun_reset_2fa, name="akun-reset-2fa"),
     path("opd/", v.opd_list, name="opd-list"),
     path("opd/baru/", v.opd_baru, name="opd-baru"),
     path("opd/lebur/", v.opd_lebur, name="opd-lebur"),

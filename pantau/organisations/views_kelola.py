@@ -20,8 +20,10 @@ from pantau.core.numbers import int_param
 from pantau.organisations import masuk
 from pantau.organisations import selectors_kelola as sel
 from pantau.organisations import services_akun_impor as impor
+from pantau.organisations import services_faktor as svc_faktor
 from pantau.organisations import services_kelola as svc
 from pantau.organisations.choices import Role
+from pantau.organisations.faktor import faktor_status
 from pantau.organisations.forms_kelola import (
     OPD_FORM_FIELDS,
     AccountForm,
@@ -138,6 +140,7 @@ def akun_detail(request, pk: int):
             akun=akun,
             profil=sel.profil_for(user=akun),
             terkunci=masuk.lockouts_for(user=akun),
+            faktor=faktor_status(user=akun),
         ),
     )
 
@@ -192,6 +195,28 @@ def akun_buka_kunci(request, pk: int):
         _refused(request, exc)
     else:
         messages.success(request, _("Kunci masuk akun %(u)s dibuka.") % {"u": akun.get_username()})
+    return _back("akun-detail", pemda, akun.pk)
+
+
+@login_required
+@require_POST
+def akun_reset_2fa(request, pk: int):
+    """A lost phone: the admin removes the person's second factor; they enrol again."""
+    pemda = _pemda(request)
+    akun = sel.access_account(pemda=pemda, pk=pk)
+    try:
+        svc_faktor.faktor_reset(actor=request.user, pemda=pemda, user=akun)
+    except (PermissionDenied, ValidationError) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "Verifikasi dua langkah %(u)s disetel ulang; ia mendaftarkan aplikasinya lagi "
+                "saat masuk berikutnya."
+            )
+            % {"u": akun.get_username()},
+        )
     return _back("akun-detail", pemda, akun.pk)
 
 

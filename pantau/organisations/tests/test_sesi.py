@@ -246,3 +246,33 @@ class TestAkhiriSesi:
 
 def target_opd(a):
     return a.users["operator_opd"].memberships.get(pemda=a.pemda).opd
+
+
+class TestSecondFactorChangeEndsSessions:
+    """Issue 12 §1: a change of the second factor ends the person's other sessions (own change)
+    or all of them (the admin's reset). The suite's sign-in verifies the session with a test
+    authenticator (conftest), so the verifikator has one."""
+
+    def _signed_in(self, person, ua="Mozilla/5.0 (Linux; Android 14) Chrome/130.0"):
+        c = Client(HTTP_USER_AGENT=ua, REMOTE_ADDR="10.1.1.1")
+        c.force_login(person)
+        assert _in(c)
+        return c
+
+    def test_the_admin_reset_ends_every_session_of_the_person(self, world):
+        from pantau.organisations.services_faktor import faktor_reset
+
+        person = world.a.users["verifikator"]
+        phone = self._signed_in(person)
+        faktor_reset(actor=world.a.users["admin"], pemda=world.a.pemda, user=person)
+        assert not _in(phone)
+        assert not SesiMasuk.objects.filter(user=person, berakhir__isnull=True).exists()
+
+    def test_new_recovery_codes_end_the_other_sessions_and_keep_this_one(self, world):
+        from pantau.organisations.services_faktor import kode_pemulihan_baru
+
+        person = world.a.users["verifikator"]
+        phone = self._signed_in(person)
+        laptop = self._signed_in(person, ua="Firefox/130.0 (Windows NT 10.0)")
+        kode_pemulihan_baru(user=person, keep_session=phone.session.session_key)
+        assert _in(phone) and not _in(laptop)

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from pantau.core.numbers import format_rupiah
-from pantau.demo.generate import build_demo, demo_exists
+from pantau.demo.generate import build_demo, demo_exists, demo_second_factor_ensure
+from pantau.demo.keys import DEMO_TOTP_KEY, demo_totp_code
 
 
 class Command(BaseCommand):
@@ -20,11 +21,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--today", help="Tanggal acuan YYYY-MM-DD (bawaan: hari ini, WITA).")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--kode-2fa",
+            action="store_true",
+            help="Cetak kode verifikasi dua langkah akun demo saat ini. "
+            "/ Print the demo accounts' current two-step code.",
+        )
 
     def handle(self, *args, **options):
+        if options["kode_2fa"]:
+            self.stdout.write(demo_totp_code())
+            return
         if demo_exists():
             if options["if_empty"]:
                 self.stdout.write("Data demo sudah ada; dipakai ulang. / Demo data exists; reused.")
+                demo_second_factor_ensure()
+                _second_factor_note(self.stdout)
                 _rebuild_rollups_if_dropped(self.stdout)
                 return
             raise CommandError(
@@ -52,6 +64,16 @@ class Command(BaseCommand):
         self.stdout.write("Akun demo / demo accounts (nama pengguna · kata sandi · peran):")
         for username, password, role in result.users:
             self.stdout.write(f"  {username:22} {password}  {role}")
+        _second_factor_note(self.stdout)
+
+
+def _second_factor_note(out) -> None:
+    out.write(
+        "Verifikasi dua langkah / two-step verification (bupati, admin.kominfo, "
+        f"verifikator.bappeda): kunci demo / demo key {DEMO_TOTP_KEY}\n"
+        "  tambahkan ke aplikasi autentikator, atau / add it to an authenticator app, or: "
+        "pantau demo --kode-2fa"
+    )
 
 
 def _rebuild_rollups_if_dropped(out) -> None:
