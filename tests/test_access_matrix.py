@@ -137,6 +137,16 @@ ROWS: dict[str, Row] = {
     "set_language": R("none", ANYONE, ANYONE, open=True),
     "akun:profil": R("none", SIGNED, SIGNED),
     "akun:sandi": R("none", SIGNED, SIGNED),
+    # the second factor (decision 0027): the person's own authenticator only
+    "masuk-verifikasi": R("none", SIGNED, SIGNED),
+    "akun:2fa": R("none", SIGNED, SIGNED),
+    "akun:2fa-mulai": R("none", NOBODY, SIGNED),
+    "akun:2fa-qr": R("none", NOBODY, NOBODY),  # 404 outside an enrolment in progress
+    "akun:2fa-konfirmasi": R("none", NOBODY, SIGNED),
+    "akun:2fa-pemulihan": R("none", SIGNED, SIGNED),
+    "akun:2fa-pemulihan-unduh": R("none", NOBODY, NOBODY),  # 404 once the codes were shown
+    "akun:2fa-pemulihan-baru": R("none", NOBODY, SIGNED),
+    "akun:2fa-nonaktif": R("none", NOBODY, SIGNED),
     "akun:sesi": R("none", SIGNED, SIGNED),  # POST answers like GET; never_cache
     "akun:sesi-akhiri": R("sesi", NOBODY, roles("operator_opd") & at("own")),  # own session only
     "akun:sesi-akhiri-lain": R("none", NOBODY, SIGNED),
@@ -220,6 +230,7 @@ ROWS: dict[str, Row] = {
     "kelola:akun-aktif": R("person", NOBODY, ADMIN | SUPER),
     "kelola:akun-reset-sandi": R("person", NOBODY, ADMIN | SUPER),
     "kelola:akun-buka-kunci": R("person", NOBODY, ADMIN | SUPER),
+    "kelola:akun-reset-2fa": R("person", NOBODY, ADMIN | SUPER),
     "kelola:opd-list": R("kelola", ADMIN | SUPER, AS_GET),
     "kelola:opd-baru": R("kelola", ADMIN | SUPER, ADMIN | SUPER),
     "kelola:opd-lebur": R("kelola", ADMIN | SUPER, ADMIN | SUPER),
