@@ -60,10 +60,10 @@ def signout_record(sender, request, user, **kwargs) -> None:
 def signin_failed_record(sender, credentials, request=None, **kwargs) -> None:
     """`user_login_failed`: the name tried (cut to 150 characters) and the address; in the
     pemdas of the account of that name, or the system's chain for an unknown name."""
-    User = get_user_model()
-    name = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")
+    user_model = get_user_model()
+    name = str(credentials.get(user_model.USERNAME_FIELD) or credentials.get("username") or "")
     name = name[:USERNAME_MAX]
-    user = User._default_manager.filter(**{User.USERNAME_FIELD: name}).first() if name else None
+    user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: name}).first() if name else None
     _record(
         actor=None, action="user.login_failed", user=user, request=request, changes={"nama": name}
     )
