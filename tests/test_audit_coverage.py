@@ -60,3 +60,35 @@ def test_sqlite_wal_and_foreign_keys():
         assert cursor.fetchone()[0] == 1
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in connection.settings_dict["OPTIONS"]["init_command"]
+
+
+class TestDownloadsAudited:
+    """Every download of a plan or realisation workbook is one `daftar.ekspor` event in the
+    pemda's chain (issue 12 §4); the lists and drill-downs record theirs in core/exports."""
+
+    def test_plan_workbook_download(self, world, client):
+        from django.urls import reverse
+
+        user = world.a.users["operator_opd"]
+        client.force_login(user)
+        for fmt in ("xlsx", "csv"):
+            got = client.get(reverse("impor:templat"), {"tahun": 2026, "format": fmt})
+            assert got.status_code == 200
+        events = AuditEvent.objects.filter(action="daftar.ekspor", object_id="impor:templat")
+        assert [e.changes["format"] for e in events.order_by("id")] == ["xlsx", "zip"]
+        event = events.first()
+        assert event.actor == user and event.pemda == world.a.pemda
+        assert event.opd_id == world.a.dinkes.pk and event.changes["jumlah_baris"] >= 1
+
+    def test_realisation_workbook_download(self, world, client):
+        from django.urls import reverse
+
+        user = world.a.users["operator_opd"]
+        client.force_login(user)
+        got = client.get(reverse("monitoring:templat-realisasi"), {"tahun": 2026, "isi": 1})
+        assert got.status_code == 200
+        event = AuditEvent.objects.get(
+            action="daftar.ekspor", object_id="monitoring:templat-realisasi"
+        )
+        assert event.actor == user and event.pemda == world.a.pemda
+        assert event.changes["format"] == "xlsx" and event.changes["saringan"]["isi"] == "1"

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 
+from pantau.audit.chain import append
 from pantau.audit.models import AuditEvent
 
 SYSTEM_LABEL = "sistem"
@@ -71,10 +72,12 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
         if pemda_id is None:
-            pemda_id = getattr(obj, "pemda_id", None)
+            # a pemda's own events belong to its chain (audit sits below organisations)
+            is_pemda = obj._meta.label_lower == "organisations.pemda"
+            pemda_id = obj.pk if is_pemda else getattr(obj, "pemda_id", None)
         if opd_id is None:
             opd_id = getattr(obj, "opd_id", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=user,
         actor_label=user.get_username() if user else SYSTEM_LABEL,
         action=action,
@@ -85,6 +88,7 @@ def audit_record(
         pemda_id=pemda_id,
         opd_id=opd_id,
     )
+    return append([event])[0]
 
 
 def save_audited(
@@ -110,12 +114,13 @@ def save_audited(
 
 
 def audit_bulk(*, actor, action: str, entries) -> None:
-    """Many audit events of one action in one INSERT, in their own transaction (joined to the
-    caller's when there is one). `entries`: (object_type, pk, repr, pemda_id, opd_id, changes)."""
+    """Many audit events of one action in one INSERT per 500, in their own transaction (joined
+    to the caller's when there is one), appended to their chains with hashes computed here.
+    `entries`: (object_type, pk, repr, pemda_id, opd_id, changes)."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     actor_label = user.get_username() if user else SYSTEM_LABEL
     with transaction.atomic():
-        AuditEvent.objects.bulk_create(
+        append(
             [
                 AuditEvent(
                     actor=user,

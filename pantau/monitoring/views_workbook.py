@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from pantau.audit.services_ekspor import ekspor_record
 from pantau.core.numbers import int_param
 from pantau.monitoring.models import BULAN
 from pantau.monitoring.selectors_workbook import realisasi_workbook_data
@@ -67,6 +68,15 @@ def templat(request):
     else:
         response = HttpResponse(build_xlsx(data), content_type=XLSX)
         name += ".xlsx"
+    ekspor_record(
+        actor=request.user,
+        daftar="monitoring:templat-realisasi",
+        format="csv" if name.endswith(".csv") else "xlsx",
+        saringan={"tahun": ta.tahun, "bulan": bulan, "isi": int(filled)},
+        jumlah_baris=len(data.realisasi) + len(data.indikator),
+        pemda_id=pemda.pk,
+        opd_id=opd.pk if opd else None,
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

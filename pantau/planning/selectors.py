@@ -204,3 +204,9 @@ def content_visible_to(*, user, opd, content: dict | None) -> dict | None:
         }
         subs[key] = {**sub, "indikator": indikator}
     return {**content, "subs": subs}
+
+
+def sub_kegiatan_count(*, tahun_anggaran: TahunAnggaran, opds) -> int:
+    """How many sub kegiatan of these OPDs a plan file of the year holds (its download record
+    carries the figure; the OPDs come from `importable_opds`, already the user's scope)."""
+    return SubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran, opd__in=opds).count()

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from pantau.audit.services_ekspor import ekspor_record
 from pantau.core.errors import error_messages
 from pantau.core.numbers import int_param
 from pantau.core.spreadsheets import Limits, csv_text, safe_cell
@@ -115,6 +116,15 @@ def templat(request):
         body = plan_workbook(tahun_anggaran=ta, opds=opds)
         mime, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
     _audit_rahasia_in_plan(request.user, ta, opds)
+    ekspor_record(
+        actor=request.user,
+        daftar="impor:templat",
+        format=ext,
+        saringan={"tahun": ta.tahun, "opd": ",".join(sorted(o.kode for o in opds))},
+        jumlah_baris=selectors.sub_kegiatan_count(tahun_anggaran=ta, opds=opds),
+        pemda_id=pemda.pk,
+        opd_id=opds[0].pk if len(opds) == 1 else None,
+    )
     response = HttpResponse(body, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="rencana-{ta.tahun}.{ext}"'
     return response
