@@ -12,28 +12,15 @@ The counting is django-ratelimit's (a fixed window per address and group); addre
 from __future__ import annotations
 
 import functools
-import ipaddress
 
 from django.conf import settings
 from django.http import HttpResponse
 from django_ratelimit.core import get_usage
 
+from pantau.core.addresses import client_address
+
 GROUP = "opendata-publik"
-
-
-def client_address(request) -> str:
-    """The caller's address: REMOTE_ADDR, or the first address of the header the reverse proxy
-    sets (`OPENDATA_CLIENT_IP_HEADER`). IPv6 callers are counted per /64, as one household or
-    office usually holds a whole /64. Anything unreadable counts as one shared "unknown"."""
-    header = settings.OPENDATA_CLIENT_IP_HEADER or "REMOTE_ADDR"
-    raw = (request.META.get(header) or request.META.get("REMOTE_ADDR") or "").split(",")[0]
-    try:
-        address = ipaddress.ip_address(raw.strip())
-    except ValueError:
-        return "unknown"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
-    return str(address)
+__all__ = ["client_address", "limited", "message", "wait_seconds"]
 
 
 def wait_seconds(request) -> int | None:
