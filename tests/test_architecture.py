@@ -230,6 +230,7 @@ PUBLIC_MAY_IMPORT = {
     "pantau.core.storage",
     "pantau.core.numbers",
     "pantau.core.spreadsheets",  # CSV formula neutralisation of downloads (no database)
+    "pantau.core.addresses",  # the client address every rate limit counts (no database)
 }
 
 
