@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     # HEAD on every URL; CORS, conditional GET, gzip on the open-data machine answers
     "pantau.opendata.http.OpenDataHttpMiddleware",
+    # a session cookie not shaped like a session key is dropped (NUL bytes made PostgreSQL fail)
+    "pantau.core.web.SessionCookieGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pantau.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

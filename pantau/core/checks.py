@@ -23,6 +23,7 @@ REQUIRED_MIDDLEWARE = (
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pantau.core.web.NoStoreMiddleware",
     "pantau.core.web.RateLimitMiddleware",
+    "pantau.core.web.SessionCookieGuardMiddleware",
 )
 YEAR = 365 * 24 * 3600
 

@@ -7,6 +7,8 @@ limits"; decision 0028).
   machine paths) keep the caching their views set. The service worker's Cache API is not HTTP
   caching: it keeps signed-in pages for offline reading unless the page is marked
   `Pantau-Offline: no` (`no_offline`), which every page and file showing a rahasia item carries.
+- `SessionCookieGuardMiddleware`: a tampered session cookie that is not even shaped like a
+  session key makes an anonymous visitor, never a database error.
 - `RateLimitMiddleware`: the budgets of `RATE_LIMITS`, keyed on the URL name and the method, so
   that the views themselves (sign-in, password reset, public search) stay as they are. Counting
   is django-ratelimit's, per client address (`pantau.core.addresses`), in the shared cache
@@ -15,6 +17,8 @@ limits"; decision 0028).
 """
 
 from __future__ import annotations
+
+import re
 
 from django.conf import settings
 from django.shortcuts import render
@@ -52,6 +56,25 @@ class NoStoreMiddleware:
             # replaces whatever the view set (`private, max-age=...` on evidence files included)
             response["Cache-Control"] = NO_STORE
         return response
+
+
+SESSION_KEY = re.compile(r"^[a-z0-9]{8,64}$")
+
+
+class SessionCookieGuardMiddleware:
+    """Before SessionMiddleware: a session cookie that cannot be a session key (Django's keys are
+    32 lower-case letters and digits) is dropped, so the visitor is simply anonymous. Without it
+    a NUL byte in the cookie reached the session query and PostgreSQL refused it (a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = settings.SESSION_COOKIE_NAME
+        value = request.COOKIES.get(name)
+        if value is not None and not SESSION_KEY.match(value):
+            del request.COOKIES[name]
+        return self.get_response(request)
 
 
 def rule_for(request) -> tuple[str, str] | None:
