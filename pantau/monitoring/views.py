@@ -441,7 +441,8 @@ def kepatuhan(request):
 def riwayat(request, sub_id: int):
     sub = selectors.access_sub_kegiatan(request.user, sub_id)
     reports = selectors.history(user=request.user, sub=sub)
-    return render(request, "monitoring/riwayat.html", {"sub": sub, "reports": reports})
+    response = render(request, "monitoring/riwayat.html", {"sub": sub, "reports": reports})
+    return no_offline(response) if sub.klasifikasi == Klasifikasi.RAHASIA else response
 
 
 @login_required

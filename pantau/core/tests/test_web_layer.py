@@ -190,15 +190,20 @@ class TestRahasiaNeverOffline:
             assert response["Pantau-Offline"] == "no", url
             assert response["Cache-Control"] == "private, no-store", url
 
-    def test_the_report_form_of_a_rahasia_sub_kegiatan_is_marked(self, client, world):
-        url = reverse("monitoring:laporan", args=[world.a.sub.pk, 1])
+    def test_the_report_form_and_history_of_a_rahasia_sub_kegiatan_are_marked(self, client, world):
+        urls = [
+            reverse("monitoring:laporan", args=[world.a.sub.pk, 1]),
+            reverse("monitoring:riwayat", args=[world.a.sub.pk]),
+        ]
         login(client, world.a.users["operator_opd"])
-        assert "Pantau-Offline" not in client.get(url)
+        for url in urls:
+            assert "Pantau-Offline" not in client.get(url), url
         classify(world.a, world.a.sub, "rahasia")
         login(client, world.a.users["admin"])
-        response = client.get(url)
-        assert response.status_code == 200
-        assert response["Pantau-Offline"] == "no"
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response["Pantau-Offline"] == "no", url
 
     def test_the_service_worker_skips_and_forgets_marked_answers(self):
         from pathlib import Path
