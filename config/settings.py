@@ -74,18 +74,28 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     # lockout on username + address after repeated failed sign-ins (decision 0026)
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every page (decision 0028)
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # HEAD on every URL; CORS, conditional GET, gzip on the open-data machine answers
     "pantau.opendata.http.OpenDataHttpMiddleware",
+    # a session cookie not shaped like a session key is dropped (NUL bytes made PostgreSQL fail)
+    "pantau.core.web.SessionCookieGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pantau.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # 429 on sign-in, password reset and public search, before the CSRF check counts nothing
+    "pantau.core.web.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every answer to a signed-in request
+    "pantau.core.web.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # idle timeout, absolute lifetime and the list of a person's sessions (decision 0026)
     "pantau.organisations.sesi.SesiMiddleware",
@@ -257,7 +267,57 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PANTAU_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("PANTAU_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# TLS and HSTS handled by the reverse proxy alone: HSTS and the HTTPS redirect may then be off
+# here (the production check, pantau/core/checks.py, refuses them off without this).
+HSTS_AT_PROXY = env_bool("PANTAU_HSTS_AT_PROXY", False)
+# The production check runs when PANTAU_DEBUG=0 (read once here, before any test override).
+PRODUCTION = not DEBUG
+
+
+# Content Security Policy (django-csp; decision 0028): our own files only, no inline script or
+# style anywhere (a test fails on any in a template), `data:` images for Bootstrap's SVG icons
+# (select arrows, check marks, the menu button), and the map tile server when one is set.
+def _tile_origin(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") else []
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": [
+            "'self'",
+            "data:",
+            *_tile_origin(os.environ.get("PANTAU_MAP_TILES_URL", "").strip()),
+        ],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# No page uses the camera API (photo evidence is a file input with `capture`, which opens the
+# phone's own camera app), geolocation, or any other powerful feature: all of them off.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera",
+        "display-capture", "encrypted-media", "fullscreen", "geolocation", "gyroscope", "hid",
+        "idle-detection", "magnetometer", "microphone", "midi", "payment",
+        "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+        "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 
 # Task queue (huey): SQLite storage in PANTAU_DATA_DIR by default, Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
@@ -322,6 +382,29 @@ CACHES = {
     ),
 }
 RATELIMIT_USE_CACHE = "shared"
+
+
+# Budgets per client address of the web layer (pantau/core/web.py), keyed "URL name METHOD";
+# empty or 0 turns one off. The public lists count only when they search (a `q` parameter).
+def _rate(name: str, default: str) -> str:
+    value = os.environ.get(name, default).strip()
+    return "" if value in ("0", "off") else value
+
+
+_rate_login = _rate("PANTAU_RATE_LOGIN", "30/m")
+_rate_reset = _rate("PANTAU_RATE_PASSWORD_RESET", "20/h")
+_rate_search = _rate("PANTAU_RATE_SEARCH", "120/m")
+RATE_LIMITS = {
+    "login POST": _rate_login,
+    "akun:sandi-lupa POST": _rate_reset,
+    "akun:sandi-reset POST": _rate_reset,
+    # the second step: django-otp throttles per device; this counts per address too
+    "masuk-verifikasi POST": _rate_login,
+    "opendata:dataset-list GET": _rate_search,
+    "opendata:kegiatan-list GET": _rate_search,
+}
+RATE_LIMITS_SEARCH_ONLY = {"opendata:dataset-list", "opendata:kegiatan-list"}
+RATE_LIMITS_EXEMPT = set(env_list("PANTAU_RATE_EXEMPT", []))
 
 # Open data (Satu Data datasets, public portal, CKAN API).
 OPENDATA_MAX_UPLOAD_MB = int(os.environ.get("PANTAU_OPENDATA_MAX_UPLOAD_MB", "20"))

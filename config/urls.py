@@ -47,5 +47,8 @@ urlpatterns = [
     path("", include("config.start")),
 ]
 
+# a refused body (too big, too many fields) or Host answers in words (pantau/core/views.py)
+handler400 = "pantau.core.views.bad_request"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

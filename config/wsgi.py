@@ -19,3 +19,14 @@ def _refuse_ambiguous_hosts() -> None:
 
 
 _refuse_ambiguous_hosts()
+
+
+def _refuse_unsafe_settings() -> None:
+    # the production start-up check (pantau/core/checks.py, decision 0028): with PANTAU_DEBUG=0,
+    # unsafe settings stop gunicorn as they stop `manage.py check`
+    from pantau.core.checks import refuse_unsafe_start
+
+    refuse_unsafe_start()
+
+
+_refuse_unsafe_settings()

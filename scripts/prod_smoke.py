@@ -243,6 +243,24 @@ def wait_ready(port: int, server: subprocess.Popen) -> None:
     raise SmokeError("gunicorn did not start within 60 s")
 
 
+def check_security_headers(visitor) -> None:
+    """The web layer's headers as production sends them (decision 0028)."""
+    _status, headers, _ = visitor.request("GET", "/masuk/")
+    expected = {
+        "Content-Security-Policy": "script-src 'self'",
+        "Strict-Transport-Security": "max-age=31536000",
+        "Permissions-Policy": "camera=()",
+        "X-Frame-Options": "DENY",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    for name, part in expected.items():
+        if part not in headers.get(name, ""):
+            raise SmokeError(f"/masuk/: {name} is {headers.get(name)!r} (expected {part!r})")
+    if "unsafe-inline" in headers["Content-Security-Policy"]:
+        raise SmokeError("/masuk/: the Content Security Policy allows unsafe-inline")
+    log("GET /masuk/ -> CSP, HSTS, Permissions-Policy, X-Frame-Options, COOP present")
+
+
 def fetch_pages(port: int, ids: dict) -> None:
     visitor = Browser(port)
     pages = [
@@ -258,6 +276,7 @@ def fetch_pages(port: int, ids: dict) -> None:
     if status != 301 or not headers.get("Location", "").startswith("https://"):
         raise SmokeError(f"plain HTTP: {status} {headers.get('Location')} (expected 301 to https)")
     log("GET /publik/ over plain HTTP -> 301 https")
+    check_security_headers(visitor)
 
     lead = Browser(port)
     lead.sign_in(ids["pimpinan"], ids["password"], ids["pimpinan_totp"])

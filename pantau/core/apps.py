@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Inti"
     name = "pantau.core"
     label = "core"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from pantau.core.checks import check_production_settings
+
+        checks.register(check_production_settings)

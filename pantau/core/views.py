@@ -67,3 +67,22 @@ def csrf_failure(request, reason: str = ""):
     from django.shortcuts import render
 
     return render(request, "403_csrf.html", {"ulang": request.path}, status=403)
+
+
+def bad_request(request, exception=None):
+    """A request Django refused before any view ran (handler400): a body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE or with too many fields answers 413, anything else (a host
+    not in ALLOWED_HOSTS, a malformed body) 400; both say in words that nothing was saved. The
+    page is standalone: a refused Host must not be read again by the site's menu."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+    from django.http import HttpResponse
+    from django.template import loader
+    from django.utils.translation import get_language
+
+    too_big = isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent)
+    body = loader.get_template("400.html").render(
+        {"terlalu_besar": too_big, "LANG": get_language()}
+    )
+    response = HttpResponse(body, status=413 if too_big else 400)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -4,6 +4,7 @@ history, evidence files, and the period reopening by the admin. Views stay thin.
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,14 +13,17 @@ from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pantau.core.canonical import canonical_url, set_canonical
+from pantau.core.classification import Klasifikasi
 from pantau.core.errors import error_messages
 from pantau.core.numbers import int_param
 from pantau.core.templatetags.pantau import persen
 from pantau.core.uploads import refused_message
+from pantau.core.web import no_offline
 from pantau.monitoring import queues, selectors, services, views_antrian
 from pantau.monitoring.evidence import open_private
 from pantau.monitoring.forms import BarisGridForm, LaporanForm
@@ -229,7 +233,12 @@ def _render_form(request, sub, periode, *, form=None, status=200):
         "ketepatan": ketepatan(report.diajukan_pada if report else None, periode, sub.opd.pemda),
         **views_antrian.queue_context(request, report),
     }
-    return render(request, "monitoring/laporan_form.html", context, status=status)
+    response = render(request, "monitoring/laporan_form.html", context, status=status)
+    return no_offline(response) if sub.klasifikasi == Klasifikasi.RAHASIA else response
+
+
+def _bukti_rahasia(bukti) -> bool:
+    return Klasifikasi.RAHASIA in (bukti.klasifikasi, bukti.realisasi.sub_kegiatan.klasifikasi)
 
 
 @login_required
@@ -258,7 +267,9 @@ def langkah(request, pk: int):
                 messages.info(request, _("Tidak ada lagi laporan yang menunggu di antrian ini."))
             return redirect(url)
     nxt = request.POST.get("next", "")
-    if nxt.startswith("/") and not nxt.startswith("//"):
+    if nxt.startswith("/") and url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(nxt)
     return redirect("monitoring:laporan", report.sub_kegiatan_id, report.periode.bulan)
 
@@ -280,8 +291,11 @@ def bukti_berkas(request, pk: int, varian: str):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     if bukti.jenis == "dokumen":
-        response["Content-Disposition"] = f'inline; filename="{bukti.nama_berkas}"'
-    return response
+        # quoted and encoded by Django: a name with quotes, CR/LF or a path cannot break the header
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=False, filename=Path(bukti.nama_berkas).name or "berkas"
+        )
+    return no_offline(response) if _bukti_rahasia(bukti) else response
 
 
 def _bukti_context(request, bukti) -> dict:
@@ -299,7 +313,8 @@ def _bukti_context(request, bukti) -> dict:
 def bukti(request, pk: int):
     """A photo or document opened in a page with its facts and doubts, not as a raw file."""
     obj = selectors.bukti_detail(user=request.user, pk=pk)
-    return render(request, "monitoring/bukti.html", _bukti_context(request, obj))
+    response = render(request, "monitoring/bukti.html", _bukti_context(request, obj))
+    return no_offline(response) if _bukti_rahasia(obj) else response
 
 
 @login_required
@@ -426,7 +441,8 @@ def kepatuhan(request):
 def riwayat(request, sub_id: int):
     sub = selectors.access_sub_kegiatan(request.user, sub_id)
     reports = selectors.history(user=request.user, sub=sub)
-    return render(request, "monitoring/riwayat.html", {"sub": sub, "reports": reports})
+    response = render(request, "monitoring/riwayat.html", {"sub": sub, "reports": reports})
+    return no_offline(response) if sub.klasifikasi == Klasifikasi.RAHASIA else response
 
 
 @login_required

@@ -20,6 +20,7 @@ from django_ratelimit.core import get_usage
 from pantau.core.clientip import client_address
 
 GROUP = "opendata-publik"
+__all__ = ["client_address", "limited", "message", "wait_seconds"]
 
 
 def wait_seconds(request) -> int | None:

@@ -28,8 +28,10 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         new_context = b.new_context
-        # every context a journey opens checks every page at its width (support.watch)
-        b.new_context = lambda **kw: watch(new_context(**kw))
+        # every context a journey opens checks every page at its width (support.watch); it
+        # bypasses the Content Security Policy unless it asks not to (test_csp_journey does),
+        # because Playwright's wait_for_function and add_script_tag run code the policy refuses
+        b.new_context = lambda **kw: watch(new_context(**{"bypass_csp": True, **kw}))
         yield b
         b.close()
 

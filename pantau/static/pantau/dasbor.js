@@ -51,7 +51,7 @@
                             : ["Rencana fisik", "Fisik", "Rencana kas", "Keuangan"];
   chart("grafik-kurva", {
     animation: false,
-    tooltip: { trigger: "axis", valueFormatter: pct },
+    tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: pct },
     legend: { top: 0, textStyle: { fontSize: 11 } },
     grid: { left: 36, right: 8, top: 48, bottom: 24 },
     xAxis: { type: "category", data: data.bulan },
@@ -65,7 +65,7 @@
   });
   chart("grafik-distribusi", {
     animation: false,
-    tooltip: { valueFormatter: function (v) { return A.angka(v); } },
+    tooltip: { renderMode: "richText", valueFormatter: function (v) { return A.angka(v); } },
     grid: { left: 100, right: 16, top: 8, bottom: 20 },
     xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return A.angka(v); } } },
     yAxis: { type: "category", inverse: true, data: data.distribusi.map(function (d) { return d[0]; }) },
@@ -76,7 +76,7 @@
     var fin = lang === "en" ? "Financial " : "Keuangan ", phy = lang === "en" ? "Physical " : "Fisik ";
     chart("grafik-yoy", {
       animation: false,
-      tooltip: { trigger: "axis", valueFormatter: pct },
+      tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: pct },
       legend: { top: 0, textStyle: { fontSize: 11 } },
       grid: { left: 36, right: 8, top: 48, bottom: 24 },
       xAxis: { type: "category", data: data.yoy.bulan },

@@ -8,7 +8,7 @@
  * `/monitoring/?opd=3&tahun=2026&bulan=1`. A page never opened on this phone is answered with the
  * offline page (menu, queue of reports, the pages that can be read) kept at OFFLINE. */
 "use strict";
-var STATIC = "pantau-static-v2", PAGES = "pantau-pages";
+var STATIC = "pantau-static-v3", PAGES = "pantau-pages";
 var START = "/";            // the installed app's start page (manifest start_url without `source`)
 var OFFLINE = "/luring/";   // core:luring
 var IGNORED = ["source"];   // parameters that do not change what a page shows
@@ -79,7 +79,13 @@ function fromCache(address) {
   });
 }
 
-function cacheable(res) { return res.ok && !res.redirected && res.type === "basic"; }
+// A page or file showing a rahasia item says `Pantau-Offline: no` (pantau/core/web.py): it is
+// never kept on the phone, and a copy kept before it became rahasia is deleted.
+function secret(res) { return res.headers.get("Pantau-Offline") === "no"; }
+function cacheable(res) { return res.ok && !res.redirected && res.type === "basic" && !secret(res); }
+function forget(address) {
+  return caches.open(PAGES).then(function (cache) { return cache.delete(key(address)); });
+}
 // Pages only: a download opened as a page (XLSX, PDF, CSV) is not kept.
 function isPage(res) { return (res.headers.get("Content-Type") || "").indexOf("text/html") === 0; }
 
@@ -126,12 +132,14 @@ self.addEventListener("fetch", function (event) {
   if (req.mode === "navigate") {
     event.respondWith(fetch(req).then(function (res) {
       if (cacheable(res) && isPage(res)) event.waitUntil(keep(req.url, res));
+      else if (secret(res)) event.waitUntil(forget(req.url));
       return res;
     }, function () { return fromCache(req.url); }));
     return;
   }
   if (req.destination === "image") {  // photos on the pages seen (evidence thumbnails)
     event.respondWith(fetch(req).then(function (res) {
+      if (secret(res)) event.waitUntil(forget(req.url));
       if (cacheable(res)) {
         var copy = res.clone();
         event.waitUntil(caches.open(PAGES).then(function (cache) {
