@@ -33,6 +33,58 @@ AKSI: dict[str, A] = {
     "rahasia.read": A(_("Data rahasia dibaca"), _("%(pelaku)s membaca data rahasia %(objek)s")),
     "daftar.ekspor": A(_("Daftar diunduh"), _("%(pelaku)s mengunduh daftar %(objek)s")),
     "audit.ekspor": A(_("Jejak audit diunduh"), _("%(pelaku)s mengunduh jejak audit")),
+    # signing in, sessions and the second factor (issue 12 §1, §4)
+    "user.login": A(_("Masuk"), _("%(pelaku)s masuk ke Pantau")),
+    "user.login_failed": A(
+        _("Gagal masuk"),
+        _("%(pelaku)s mencatat percobaan masuk yang gagal dengan nama pengguna %(objek)s"),
+    ),
+    "user.logout": A(_("Keluar"), _("%(pelaku)s keluar dari Pantau")),
+    "akun.terkunci": A(
+        _("Akun terkunci"),
+        _(
+            "%(pelaku)s mengunci sementara akun %(objek)s setelah terlalu banyak percobaan masuk "
+            "yang gagal"
+        ),
+    ),
+    "akun.buka_kunci": A(
+        _("Kunci akun dibuka"), _("%(pelaku)s membuka kunci masuk akun %(objek)s")
+    ),
+    "sesi.akhiri": A(_("Sesi diakhiri"), _("%(pelaku)s mengakhiri sesi masuk akun %(objek)s")),
+    "user.password_reset_request": A(
+        _("Atur ulang kata sandi diminta"),
+        _("%(pelaku)s mencatat permintaan tautan atur ulang kata sandi untuk %(objek)s"),
+    ),
+    "user.2fa_enrol": A(
+        _("Pendaftaran verifikasi dua langkah dimulai"),
+        _("%(pelaku)s mulai mendaftarkan aplikasi autentikator untuk %(objek)s"),
+    ),
+    "user.2fa_enable": A(
+        _("Verifikasi dua langkah diaktifkan"),
+        _("%(pelaku)s mengaktifkan verifikasi dua langkah untuk %(objek)s"),
+    ),
+    "user.2fa_verify": A(
+        _("Kode verifikasi diterima"), _("%(pelaku)s memasukkan kode verifikasi yang benar")
+    ),
+    "user.2fa_failed": A(
+        _("Kode verifikasi ditolak"),
+        _("Kode verifikasi yang salah dimasukkan untuk akun %(objek)s (%(pelaku)s)"),
+    ),
+    "user.2fa_recovery_used": A(
+        _("Kode pemulihan dipakai"), _("%(pelaku)s masuk dengan satu kode pemulihan")
+    ),
+    "user.2fa_recovery_regenerate": A(
+        _("Kode pemulihan dibuat ulang"),
+        _("%(pelaku)s membuat sepuluh kode pemulihan baru untuk %(objek)s"),
+    ),
+    "user.2fa_disable": A(
+        _("Verifikasi dua langkah dimatikan"),
+        _("%(pelaku)s mematikan verifikasi dua langkah untuk %(objek)s"),
+    ),
+    "user.2fa_reset": A(
+        _("Verifikasi dua langkah disetel ulang"),
+        _("%(pelaku)s menyetel ulang verifikasi dua langkah %(objek)s; ia mendaftar lagi"),
+    ),
     # pemda, regions, OPDs
     "pemda.create": A(_("Pemda dibuat"), _("%(pelaku)s membuat pemda %(objek)s")),
     "pemda.update": A(_("Pemda diubah"), _("%(pelaku)s mengubah data pemda %(objek)s")),
