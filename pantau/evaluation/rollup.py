@@ -107,11 +107,7 @@ def _compute_subs(sub_ids: Iterable[int]) -> tuple[list[Row], set[int]]:
     from pantau.monitoring.models import Realisasi
     from pantau.planning.models import RencanaBulanan, SubKegiatan
 
-    subs = list(
-        SubKegiatan.objects.filter(pk__in=list(sub_ids)).select_related(
-            "tahun_anggaran", "opd__pemda"
-        )
-    )
+    subs = _plan_subs(SubKegiatan.objects.filter(pk__in=list(sub_ids)))
     if not subs:
         return [], set()
     ids = [s.pk for s in subs]
@@ -136,7 +132,7 @@ def _compute_subs(sub_ids: Iterable[int]) -> tuple[list[Row], set[int]]:
     rows, copied = [], set()
     for sub in subs:
         budget = _budget_months(sub, plans)
-        ambang = Ambang.of(sub.opd.pemda)
+        ambang = sub.ambang
         unreported: list = []  # a basis without counted reports: the plan's rows alone, the
         for dasar in BASES:  # same on every such basis but for `dasar` (a new plan: both)
             reported = reports[(sub.pk, dasar)]
@@ -149,6 +145,63 @@ def _compute_subs(sub_ids: Iterable[int]) -> tuple[list[Row], set[int]]:
                 unreported = months
             rows += months
     return rows, copied
+
+
+@dataclass(slots=True)
+class _SubPlan:
+    """What the month rows read of a sub kegiatan, its year and its pemda's thresholds (plain
+    values: model instances of the sub kegiatan, year, OPD and pemda cost more to build than
+    the rows computed from them)."""
+
+    pk: int
+    pemda_id: int
+    tahun_anggaran_id: int
+    opd_id: int
+    pagu_murni: Decimal
+    pagu_perubahan: Decimal | None
+    tahun_anggaran: Row
+    ambang: Ambang
+
+    def pagu_for(self, tahap: str) -> Decimal:
+        from pantau.planning.models import SubKegiatan
+
+        return SubKegiatan.pagu_for(self, tahap)  # type: ignore[arg-type]
+
+
+_SUB_COLUMNS = ("pk", "pemda_id", "tahun_anggaran_id", "opd_id", "pagu_murni", "pagu_perubahan")
+_YEAR_COLUMNS = ("tahun", "tahap", "tanggal_perubahan")
+_AMBANG_COLUMNS = (  # Ambang.of reads these of the OPD's pemda
+    "kritis_batas_rencana",
+    "kritis_deviasi_awal",
+    "kritis_deviasi_akhir",
+    "selisih_fisik_keuangan_maks",
+)
+
+
+def _plan_subs(queryset) -> list[_SubPlan]:
+    """The sub kegiatan of `queryset` (its order) as `_SubPlan`s, one query; the year and the
+    thresholds built once per distinct value."""
+    years: dict[tuple, Row] = {}
+    thresholds: dict[tuple, Ambang] = {}
+    out = []
+    for values in queryset.values_list(
+        *_SUB_COLUMNS,
+        "tahun_anggaran_id",
+        *(f"tahun_anggaran__{c}" for c in _YEAR_COLUMNS),
+        *(f"opd__pemda__{c}" for c in _AMBANG_COLUMNS),
+    ):
+        n = len(_SUB_COLUMNS)
+        year_key, ambang_key = values[n : n + 4], values[n + 4 :]
+        if year_key not in years:
+            years[year_key] = Row(
+                pk=year_key[0], **dict(zip(_YEAR_COLUMNS, year_key[1:], strict=True))
+            )
+        if ambang_key not in thresholds:
+            thresholds[ambang_key] = Ambang.of(
+                Row(**dict(zip(_AMBANG_COLUMNS, ambang_key, strict=True)))
+            )
+        out.append(_SubPlan(*values[:n], years[year_key], thresholds[ambang_key]))
+    return out
 
 
 def _budget_months(sub, plans: dict) -> list[tuple]:
