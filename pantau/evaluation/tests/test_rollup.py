@@ -334,3 +334,23 @@ class TestSecondBasisCopiedInSql:
             stored.filter(dasar=V).values_list(*fields)
         )
         assert rollup.check() == []
+
+
+def test_compute_subs_reads_values_not_model_instances(world, monkeypatch):
+    """The month rows read the sub kegiatan, its year and its pemda's thresholds as values in
+    one query (`rollup._plan_subs`): building those model instances cost more than the rows."""
+    from pantau.organisations.models import Opd, Pemda
+    from pantau.planning.models import SubKegiatan, TahunAnggaran
+
+    built = []
+    for model in (SubKegiatan, TahunAnggaran, Opd, Pemda):
+        original = model.from_db.__func__
+
+        def counting(cls, *args, _original=original, **kwargs):
+            built.append(cls.__name__)
+            return _original(cls, *args, **kwargs)
+
+        monkeypatch.setattr(model, "from_db", classmethod(counting))
+    rows = rollup.compute_subs([world.a.sub.pk, world.a.sub2.pk])
+    assert built == []
+    assert len(rows) == 48 and rollup.check() == []
