@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace as Row
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from pantau.core.bulk import insert_rows
@@ -97,16 +97,19 @@ def counted_figures(status, keuangan, fisik, keuangan_resmi, fisik_resmi):
 
 def compute_subs(sub_ids: Iterable[int]) -> list[Row]:
     """The month rows (both bases) of the given sub kegiatan, from the raw rows (4 queries)."""
+    return _compute_subs(sub_ids)[0]
+
+
+def _compute_subs(sub_ids: Iterable[int]) -> tuple[list[Row], set[int]]:
+    """`compute_subs`'s rows and the sub kegiatan whose second basis's rows are copies of the
+    first's but for `dasar` (neither basis has a counted report: every sub kegiatan of a new
+    plan); `refresh_subs` writes those copies in SQL from the first basis's stored rows."""
     from pantau.monitoring.models import Realisasi
     from pantau.planning.models import RencanaBulanan, SubKegiatan
 
-    subs = list(
-        SubKegiatan.objects.filter(pk__in=list(sub_ids)).select_related(
-            "tahun_anggaran", "opd__pemda"
-        )
-    )
+    subs = _plan_subs(SubKegiatan.objects.filter(pk__in=list(sub_ids)))
     if not subs:
-        return []
+        return [], set()
     ids = [s.pk for s in subs]
     reports: dict[tuple[int, str], dict[int, tuple[Decimal, Decimal]]] = defaultdict(dict)
     for sub_id, bulan, *figures in Realisasi.objects.filter(sub_kegiatan_id__in=ids).values_list(
@@ -126,21 +129,79 @@ def compute_subs(sub_ids: Iterable[int]) -> list[Row]:
         sub_kegiatan_id__in=ids
     ).values_list("sub_kegiatan_id", "tahap", "bulan", "anggaran_kas", "target_fisik"):
         plans[(sub_id, tahap)][bulan] = (kas, target)
-    rows = []
+    rows, copied = [], set()
     for sub in subs:
         budget = _budget_months(sub, plans)
-        ambang = Ambang.of(sub.opd.pemda)
+        ambang = sub.ambang
         unreported: list = []  # a basis without counted reports: the plan's rows alone, the
         for dasar in BASES:  # same on every such basis but for `dasar` (a new plan: both)
             reported = reports[(sub.pk, dasar)]
             if not reported and unreported:
                 rows += [Row(**{**vars(r), "dasar": dasar}) for r in unreported]
+                copied.add(sub.pk)
                 continue
             months = _sub_months(sub, dasar, reported, budget, ambang)
             if not reported:
                 unreported = months
             rows += months
-    return rows
+    return rows, copied
+
+
+@dataclass(slots=True)
+class _SubPlan:
+    """What the month rows read of a sub kegiatan, its year and its pemda's thresholds (plain
+    values: model instances of the sub kegiatan, year, OPD and pemda cost more to build than
+    the rows computed from them)."""
+
+    pk: int
+    pemda_id: int
+    tahun_anggaran_id: int
+    opd_id: int
+    pagu_murni: Decimal
+    pagu_perubahan: Decimal | None
+    tahun_anggaran: Row
+    ambang: Ambang
+
+    def pagu_for(self, tahap: str) -> Decimal:
+        from pantau.planning.models import SubKegiatan
+
+        return SubKegiatan.pagu_for(self, tahap)  # type: ignore[arg-type]
+
+
+_SUB_COLUMNS = ("pk", "pemda_id", "tahun_anggaran_id", "opd_id", "pagu_murni", "pagu_perubahan")
+_YEAR_COLUMNS = ("tahun", "tahap", "tanggal_perubahan")
+_AMBANG_COLUMNS = (  # Ambang.of reads these of the OPD's pemda
+    "kritis_batas_rencana",
+    "kritis_deviasi_awal",
+    "kritis_deviasi_akhir",
+    "selisih_fisik_keuangan_maks",
+)
+
+
+def _plan_subs(queryset) -> list[_SubPlan]:
+    """The sub kegiatan of `queryset` (its order) as `_SubPlan`s, one query; the year and the
+    thresholds built once per distinct value."""
+    years: dict[tuple, Row] = {}
+    thresholds: dict[tuple, Ambang] = {}
+    out = []
+    for values in queryset.values_list(
+        *_SUB_COLUMNS,
+        "tahun_anggaran_id",
+        *(f"tahun_anggaran__{c}" for c in _YEAR_COLUMNS),
+        *(f"opd__pemda__{c}" for c in _AMBANG_COLUMNS),
+    ):
+        n = len(_SUB_COLUMNS)
+        year_key, ambang_key = values[n : n + 4], values[n + 4 :]
+        if year_key not in years:
+            years[year_key] = Row(
+                pk=year_key[0], **dict(zip(_YEAR_COLUMNS, year_key[1:], strict=True))
+            )
+        if ambang_key not in thresholds:
+            thresholds[ambang_key] = Ambang.of(
+                Row(**dict(zip(_AMBANG_COLUMNS, ambang_key, strict=True)))
+            )
+        out.append(_SubPlan(*values[:n], years[year_key], thresholds[ambang_key]))
+    return out
 
 
 def _budget_months(sub, plans: dict) -> list[tuple]:
@@ -264,11 +325,40 @@ def aggregate_opd(rows: Iterable) -> list[Row]:
     return list(out.values())
 
 
-def _replace(stale, rows: list) -> None:
+def _replace(stale, rows: list, *, copied: Iterable[int] = (), key: str = "") -> None:
     """Replace the roll-up rows selected by `stale` with freshly computed ones (derived rows:
-    written as plain column values, `pantau.core.bulk`)."""
+    written as plain column values, `pantau.core.bulk`). `copied`: the `key` values (sub
+    kegiatan, indicators) whose second basis's rows equal the first's but for `dasar`; those
+    are written by the database from the first basis's rows just inserted (`_copy_basis`)."""
     stale.delete()
+    copied = set(copied)
+    if copied:
+        second = BASES[1]
+        rows = [r for r in rows if r.dasar != second or getattr(r, key) not in copied]
     insert_rows(stale.model, rows)
+    if copied:
+        _copy_basis(stale.model, key, sorted(copied))
+
+
+def _copy_basis(model, key: str, ids: list[int]) -> None:
+    """`INSERT ... SELECT`: the first basis's rows of these keys copied to the second basis,
+    every other column as stored (the same values `insert_rows` would write for the copy)."""
+    ops = connection.ops
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    select = ", ".join("%s" if f.attname == "dasar" else ops.quote_name(f.column) for f in fields)
+    where = ops.quote_name(model._meta.get_field(key).column)
+    dasar = ops.quote_name(model._meta.get_field("dasar").column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {select} FROM {table} "  # noqa: S608 - names from the model
+                f"WHERE {where} IN ({marks}) AND {dasar} = %s",
+                [str(BASES[1].value), *part, str(BASES[0].value)],
+            )
 
 
 class _Deferred(threading.local):
@@ -310,9 +400,19 @@ def refresh_subs(sub_ids: Iterable[int]) -> None:
         _deferred.subs |= ids
         return
     with transaction.atomic():
-        rows = compute_subs(ids)
-        _replace(RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=ids), rows)
-        refresh_opds({(r.opd_id, r.tahun_anggaran_id) for r in rows}, fresh=(ids, rows))
+        rows, copied = _compute_subs(ids)
+        pairs = {(r.opd_id, r.tahun_anggaran_id) for r in rows}
+        # the OPDs' other sub rows, read before the replace (which touches only these ids' rows):
+        # a new plan's OPDs have none yet, so the query finds an empty table part
+        others = _other_sub_rows(pairs, ids)
+        _replace(
+            RingkasanSubKegiatan.objects.filter(sub_kegiatan_id__in=ids),
+            rows,
+            copied=copied,
+            key="sub_kegiatan_id",
+        )
+        if pairs:
+            _replace(RingkasanOpd.objects.filter(_pairs_q(pairs)), aggregate_opd([*rows, *others]))
 
 
 def refresh_reports(sub_ids: Iterable[int]) -> None:
@@ -342,15 +442,29 @@ def refresh_opds(pairs: Iterable[tuple[int, int]], *, fresh: tuple | None = None
     pairs = set(pairs)
     if not pairs:
         return
-    where = Q()
-    for opd_id, ta_id in pairs:
-        where |= Q(opd_id=opd_id, tahun_anggaran_id=ta_id)
-    stored = RingkasanSubKegiatan.objects.filter(where)
     rows: list = []
     if fresh is not None:
         ids, rows = fresh
-        stored = stored.exclude(sub_kegiatan_id__in=ids)
-    _replace(RingkasanOpd.objects.filter(where), aggregate_opd([*rows, *stored]))
+        stored = _other_sub_rows(pairs, ids)
+    else:
+        stored = list(RingkasanSubKegiatan.objects.filter(_pairs_q(pairs)))
+    _replace(RingkasanOpd.objects.filter(_pairs_q(pairs)), aggregate_opd([*rows, *stored]))
+
+
+def _pairs_q(pairs) -> Q:
+    where = Q()
+    for opd_id, ta_id in pairs:
+        where |= Q(opd_id=opd_id, tahun_anggaran_id=ta_id)
+    return where
+
+
+def _other_sub_rows(pairs, ids) -> list:
+    """The stored sub rows of these (opd, fiscal year) pairs but for the sub kegiatan `ids`."""
+    if not pairs:
+        return []
+    return list(
+        RingkasanSubKegiatan.objects.filter(_pairs_q(pairs)).exclude(sub_kegiatan_id__in=ids)
+    )
 
 
 def refresh_year(tahun_anggaran) -> None:
@@ -468,6 +582,13 @@ def quarter_target(ind, triwulan: int) -> Decimal | None:
 
 def compute_indicators(ind_ids: Iterable[int]):
     """The quarter rows (both bases) of the given indicators, from the raw rows (4 queries)."""
+    return _compute_indicators(ind_ids)[0]
+
+
+def _compute_indicators(ind_ids: Iterable[int]) -> tuple[list[Row], set[int]]:
+    """`compute_indicators`'s rows and the indicators whose second basis's rows are copies of
+    the first's but for `dasar`: with no counted value on either basis the quarter rows depend
+    on the target alone (every indicator of a new plan)."""
     from pantau.evaluation.achievement import capaian, realisasi_periode
     from pantau.monitoring.models import RealisasiIndikator
     from pantau.planning.models import Indikator
@@ -482,29 +603,35 @@ def compute_indicators(ind_ids: Iterable[int]):
             value = counted(ind_id, bulan, dasar, nilai, nilai_resmi)
             if value is not None:
                 values[(ind_id, dasar)][bulan] = value
-    rows = []
+    rows, copied = [], set()
     for ind in indicators:
+        first: list[Row] = []
         for dasar in BASES:
+            if first and not values.get((ind.pk, dasar)) and not values.get((ind.pk, BASES[0])):
+                rows += [Row(**{**vars(r), "dasar": dasar}) for r in first]
+                copied.add(ind.pk)
+                continue
             series_all = sorted(values[(ind.pk, dasar)].items())
             for tw in range(1, 5):
                 series = [v for m, v in series_all if m <= tw * 3]
                 target = quarter_target(ind, tw)
                 result = capaian(ind.rumus, target, realisasi_periode(ind.rumus, series))
-                rows.append(
-                    Row(
-                        pemda_id=ind.pemda_id,
-                        tahun_anggaran_id=ind.tahun_anggaran_id,
-                        opd_id=ind.opd_id,
-                        indikator_id=ind.pk,
-                        dasar=dasar,
-                        triwulan=tw,
-                        target=_q4(target),
-                        realisasi=_q4(result.realisasi),
-                        capaian=_q4(result.persen),
-                        catatan=result.catatan,
-                    )
+                row = Row(
+                    pemda_id=ind.pemda_id,
+                    tahun_anggaran_id=ind.tahun_anggaran_id,
+                    opd_id=ind.opd_id,
+                    indikator_id=ind.pk,
+                    dasar=dasar,
+                    triwulan=tw,
+                    target=_q4(target),
+                    realisasi=_q4(result.realisasi),
+                    capaian=_q4(result.persen),
+                    catatan=result.catatan,
                 )
-    return rows
+                rows.append(row)
+                if dasar == BASES[0]:
+                    first.append(row)
+    return rows, copied
 
 
 def _counted_indicator_months(indicators):
@@ -582,7 +709,13 @@ def refresh_indicators(ind_ids: Iterable[int]) -> None:
         _deferred.indicators |= ids
         return
     with transaction.atomic():
-        _replace(RingkasanIndikator.objects.filter(indikator_id__in=ids), compute_indicators(ids))
+        rows, copied = _compute_indicators(ids)
+        _replace(
+            RingkasanIndikator.objects.filter(indikator_id__in=ids),
+            rows,
+            copied=copied,
+            key="indikator_id",
+        )
 
 
 def check_indicators(*, pemda=None) -> list[Difference]:

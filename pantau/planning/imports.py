@@ -12,6 +12,8 @@ is written in bulk, only for the versions whose stored split differs; an empty m
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -21,7 +23,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record
@@ -68,12 +70,31 @@ class PlanImportResult:
     unchanged: int = 0  # sub kegiatan and indicators found exactly as in the tree
 
 
+_shared_references: ContextVar[dict | None] = ContextVar("shared_references", default=None)
+
+
+@contextmanager
+def references_checked_once():
+    """Inside the block, every `plan_import` shares one answer per reference value (sumber dana,
+    kecamatan, desa): a file's OPDs repeat the same few values, and nothing inside one file's
+    import writes those tables, so the answer for a value is the same for every OPD."""
+    if _shared_references.get() is not None:  # nested: the outer block's answers
+        yield
+        return
+    token = _shared_references.set({})
+    try:
+        yield
+    finally:
+        _shared_references.reset(token)
+
+
 class _Collector:
     def __init__(self) -> None:
         self.errors: list[str] = []
         # index in `errors` -> the model field the message is about (a file maps it to its column)
         self.field_of: dict[int, str] = {}
-        self._references: dict[tuple, tuple[str, ...]] = {}
+        shared = _shared_references.get()
+        self._references: dict[tuple, tuple[str, ...]] = {} if shared is None else shared
 
     def check(self, where: str, obj) -> None:
         """`clean_fields()` then `clean()`, as `full_clean` runs them (without the keys the
@@ -517,7 +538,7 @@ def _write_changes(actor, out: _Plan) -> PlanImportResult:
 
 def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[SimpleNamespace]:
     """The 12 plan rows of one version, checked like `rencana_set` does."""
-    if tahap not in TahapAnggaran.values:
+    if tahap not in _TAHAP:
         col.errors.append(
             f"{sub.kode}: " + _("Versi anggaran '%(t)s' tidak dikenal.") % {"t": tahap}
         )
@@ -527,10 +548,9 @@ def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[Simple
             f"{sub.kode}: " + _("Isi pagu perubahan sebelum rencana versi perubahan.")
         )
         return []
-    kas_label, fisik_label = _("anggaran kas"), _("target fisik")
-    try:
+    try:  # the labels translated only when a message uses them
         parsed = [
-            (to_decimal(k, label=kas_label), to_decimal(f, label=fisik_label)) for k, f in rows
+            (to_decimal(k, label=_KAS_LABEL), to_decimal(f, label=_FISIK_LABEL)) for k, f in rows
         ]
     except ValidationError as exc:
         col.errors.extend(f"{sub.kode}: {m}" for m in error_messages(exc))
@@ -551,8 +571,14 @@ def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[Simple
         for m, (kas, fisik) in enumerate(parsed, start=1)
     ]
     for kas, fisik in parsed:  # decimal places: what clean_fields() finds on each row
+        if _fits_value(kas, _KAS) and _fits_value(fisik, _FISIK):
+            continue  # rencana_value_errors' own shortcut, without the round trip through text
         col.errors.extend(f"{sub.kode}: {m}" for m in rencana_value_errors(str(kas), str(fisik)))
     return out
+
+
+_TAHAP = frozenset(TahapAnggaran.values)  # `.values` builds its list anew on every call
+_KAS_LABEL, _FISIK_LABEL = gettext_lazy("anggaran kas"), gettext_lazy("target fisik")
 
 
 def rencana_value_errors(kas: str, fisik: str) -> tuple[str, ...]:
@@ -581,6 +607,11 @@ def _fits(text: str, f) -> bool:
         value = Decimal(text)
     except ArithmeticError:
         return False
+    return _fits_value(value, f)
+
+
+def _fits_value(value: Decimal, f) -> bool:
+    """`_fits` of a Decimal (`Decimal(str(d))` has the same digits and exponent as `d`)."""
     if not value.is_finite():
         return False
     _sign, digits, exponent = value.as_tuple()

@@ -41,7 +41,13 @@ from pantau.organisations.codes import validate_nip
 from pantau.organisations.models import Opd, Wilayah
 from pantau.planning import codes
 from pantau.planning.choices import TahapAnggaran
-from pantau.planning.imports import _diff, _Existing, main_source, plan_import
+from pantau.planning.imports import (
+    _diff,
+    _Existing,
+    main_source,
+    plan_import,
+    references_checked_once,
+)
 from pantau.planning.models import Nomenklatur, SumberDana, TahunAnggaran
 from pantau.planning.services import rencana_problems
 from pantau.planning.validation import bidang_urusan_error
@@ -721,6 +727,11 @@ def _services_check(reader: _Reader, *, actor) -> None:
     """Run `plan_import` for every OPD in a savepoint that is always rolled back: the rules of
     the services themselves (NIP, target rules, budgets), placed on the row of their code."""
     ta = reader.ta
+    with references_checked_once():
+        _services_check_opds(reader, ta, actor=actor)
+
+
+def _services_check_opds(reader: _Reader, ta: TahunAnggaran, *, actor) -> None:
     for opd_id, tree in reader.result.trees.items():
         opd = Opd.objects.get(pk=opd_id)
         try:
@@ -780,8 +791,8 @@ def plan_file_import(
         _audit_refusal(actor, tahun_anggaran, reader.result.foreign)
     if reader.err:
         raise reader.err.as_validation_error()
-    with transaction.atomic(), handoff.coalesced():  # one roll-up refresh for the whole file
-        for opd_id, tree in reader.result.trees.items():
+    with transaction.atomic(), handoff.coalesced(), references_checked_once():
+        for opd_id, tree in reader.result.trees.items():  # one roll-up refresh for the file
             opd = Opd.objects.get(pk=opd_id)
             plan_import(actor=actor, tahun_anggaran=tahun_anggaran, opd=opd, programs=tree)
     return reader.result

@@ -273,3 +273,84 @@ def test_a_basis_without_reports_copied_equals_computed(world, clock, monkeypatc
     same()
     verify_report(world.a, report, skip_submit=True)
     same()
+
+
+class TestSecondBasisCopiedInSql:
+    """Rows of a basis without counted reports (values) are written by the database as copies
+    of the first basis's rows (`rollup._copy_basis`, decision 0021 "Performance"): only the
+    rows that differ go through Python, and the stored rows still equal a full recompute."""
+
+    def _inserted(self, monkeypatch) -> list:
+        rows: list = []
+        original = rollup.insert_rows
+
+        def recording(model, batch):
+            rows.extend(batch)
+            return original(model, batch)
+
+        monkeypatch.setattr(rollup, "insert_rows", recording)
+        return rows
+
+    def test_sub_and_indicator_rows_without_reports_copied(self, world, clock, monkeypatch):
+        from pantau.evaluation.models import RingkasanIndikator
+        from pantau.monitoring.services import realisasi_indikator_save, realisasi_transition
+        from pantau.planning.services import indikator_create
+
+        def indikator(induk, nama):
+            return indikator_create(
+                actor=None, induk=induk, nama=nama, satuan="unit", rumus=4,
+                target_tahunan=Decimal(4), target_tw4=Decimal(4),
+            )  # fmt: skip
+
+        reported, quiet = indikator(world.a.sub, "Dilaporkan"), indikator(world.a.sub2, "Sepi")
+        clock.set("2026-02-05 10:00")
+        jan = PeriodeLaporan.objects.get(tahun_anggaran=world.a.ta, bulan=1)
+        operator = world.a.users["operator_opd"]
+        report = realisasi_save(
+            actor=operator,
+            sub_kegiatan=world.a.sub,
+            periode=jan,
+            keuangan=Decimal(30_000_000),
+            fisik=Decimal(5),
+        )
+        realisasi_indikator_save(actor=operator, indikator=reported, periode=jan, nilai=Decimal(1))
+        realisasi_transition(actor=operator, realisasi=report, name="submit")  # counted as R only
+        inserted = self._inserted(monkeypatch)
+        rollup.refresh_subs([world.a.sub.pk, world.a.sub2.pk])
+        rollup.refresh_indicators([reported.pk, quiet.pk])
+        by_key = {}
+        for r in inserted:
+            key = getattr(r, "sub_kegiatan_id", None) or ("i", getattr(r, "indikator_id", None))
+            by_key.setdefault(key, set()).add(r.dasar)
+        assert by_key[world.a.sub.pk] == {V, R}  # a report counted on one basis: both computed
+        assert by_key[world.a.sub2.pk] == {V}  # none: the second basis copied in SQL
+        assert by_key[("i", reported.pk)] == {V, R}
+        assert by_key[("i", quiet.pk)] == {V}
+        assert RingkasanSubKegiatan.objects.filter(sub_kegiatan=world.a.sub2).count() == 24
+        assert RingkasanIndikator.objects.filter(indikator=quiet).count() == 8
+        fields = ["bulan", *rollup.SUB_FIELDS]
+        stored = RingkasanSubKegiatan.objects.filter(sub_kegiatan=world.a.sub2).order_by("bulan")
+        assert list(stored.filter(dasar=R).values_list(*fields)) == list(
+            stored.filter(dasar=V).values_list(*fields)
+        )
+        assert rollup.check() == []
+
+
+def test_compute_subs_reads_values_not_model_instances(world, monkeypatch):
+    """The month rows read the sub kegiatan, its year and its pemda's thresholds as values in
+    one query (`rollup._plan_subs`): building those model instances cost more than the rows."""
+    from pantau.organisations.models import Opd, Pemda
+    from pantau.planning.models import SubKegiatan, TahunAnggaran
+
+    built = []
+    for model in (SubKegiatan, TahunAnggaran, Opd, Pemda):
+        original = model.from_db.__func__
+
+        def counting(cls, *args, _original=original, **kwargs):
+            built.append(cls.__name__)
+            return _original(cls, *args, **kwargs)
+
+        monkeypatch.setattr(model, "from_db", classmethod(counting))
+    rows = rollup.compute_subs([world.a.sub.pk, world.a.sub2.pk])
+    assert built == []
+    assert len(rows) == 48 and rollup.check() == []

@@ -194,3 +194,66 @@ def test_rencana_figures_fast_path_agrees_with_the_fields_at_the_edges(kas, fisi
     except Exception:  # not a number at all: the import's reader refuses it before
         return
     assert rencana_value_errors(kas, fisik) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=FIGURES | st.decimals(allow_nan=True, allow_infinity=True, places=None))
+def test_fits_of_a_decimal_equals_fits_of_its_text(value):
+    """The import asks `_fits_value` of the parsed Decimal; it answers what `_fits` answers of
+    the same figure as text (the path `rencana_value_errors` takes)."""
+    from pantau.planning.imports import _FISIK, _KAS, _fits, _fits_value
+
+    for f in (_KAS, _FISIK):
+        assert _fits_value(value, f) == _fits(str(value), f)
+
+
+class TestReferencesCheckedOncePerFile:
+    def test_collectors_share_answers_only_inside_the_block(self, world, monkeypatch):
+        from django.db.models import ForeignKey
+
+        from pantau.planning.imports import _Collector, references_checked_once
+
+        calls = []
+        original = ForeignKey.validate
+
+        def counted(self, value, instance):
+            calls.append(self.name)
+            return original(self, value, instance)
+
+        monkeypatch.setattr(ForeignKey, "validate", counted)
+        sub = SubKegiatan.objects.get(pk=world.a.sub.pk)
+        sub.sumber_dana_id = 999_999
+        with references_checked_once():
+            first, second = _Collector(), _Collector()  # two OPDs' plan_import in one file
+            first.check("x", sub)
+            second.check("x", sub)
+        assert calls == ["sumber_dana"]
+        assert first.errors == second.errors != []
+        _Collector().check("x", sub)  # outside a block: asked again
+        assert calls == ["sumber_dana", "sumber_dana"]
+
+    def test_file_import_asks_each_value_once_for_all_opds(self, world, monkeypatch):
+        from django.db.models import ForeignKey
+
+        from pantau.planning import services as ps
+
+        sd = ps.sumber_dana_create(actor=None, kode="PAD", nama="Pendapatan Asli Daerah")
+        for sub in (world.a.sub, world.a.sub_pupr):  # dinkes and pupr: two plan_import calls
+            ps.sub_kegiatan_update(actor=None, sub_kegiatan=sub, sumber_dana=sd)
+        content = plan_workbook(tahun_anggaran=world.a.ta, opds=_opds(world.a.ta))
+        ta = _empty_pemda()
+        calls = []
+        original = ForeignKey.validate
+
+        def counted(self, value, instance):
+            if self.name == "sumber_dana" and value == sd.pk:
+                calls.append(type(instance).__name__)
+            return original(self, value, instance)
+
+        monkeypatch.setattr(ForeignKey, "validate", counted)
+        plan_file_import(actor=None, content=content, filename="r.xlsx", tahun_anggaran=ta)
+        assert calls == ["SubKegiatan"]  # once for the file, not once per OPD
+        assert set(
+            SubKegiatan.objects.filter(tahun_anggaran=ta).values_list("sumber_dana", flat=True)
+        ) >= {sd.pk}
+        assert rollup.check(pemda=ta.pemda) == []
