@@ -173,6 +173,9 @@ def main() -> int:
     p.add_argument("--limit", type=int, default=600, help="pages per crawl and person")
     p.add_argument("--skip-sqlmap", action="store_true")
     p.add_argument("--keep", action="store_true", help="keep the data directory")
+    p.add_argument(
+        "--demo-from", type=Path, help="copy this data directory of a fresh `pantau demo` run"
+    )
     args = p.parse_args()
     _free(args.port)
     base = f"http://127.0.0.1:{args.port}"
@@ -186,6 +189,8 @@ def main() -> int:
     pantau = str(BIN / "pantau")
     server = None
     try:
+        if args.demo_from:  # a copy of a demo data directory (quicker when run again)
+            shutil.copytree(args.demo_from, data, dirs_exist_ok=True)
         _run([pantau, "migrate", "--noinput", "-v", "0"], env)
         _run([pantau, "demo", "--if-empty"], env)
         _run(

@@ -51,6 +51,7 @@ def seed(out: Path) -> None:
 
     from pantau.monitoring.models import Bukti, Realisasi, RealisasiIndikator, RiwayatStatus
     from pantau.opendata.models import Dataset
+    from pantau.opendata.services import klasifikasi_set
     from pantau.organisations.models import Membership, Opd, Pemda, Profil
     from pantau.organisations.services import (
         membership_set,
@@ -62,6 +63,19 @@ def seed(out: Path) -> None:
 
     s = Seeds()
     pemda = Pemda.objects.get()
+    # the demo has no rahasia items: the Walidata makes a few of every OPD's sub kegiatan
+    # and indicators rahasia, through the service (Pasal 17 h)
+    walidata = get_user_model().objects.get(username="admin.kominfo")
+    for opd in Opd.objects.filter(pemda=pemda):
+        for model in (SubKegiatan, Indikator):
+            for obj in model.objects.filter(opd=opd).order_by("pk")[:3]:
+                klasifikasi_set(
+                    actor=walidata,
+                    obj=obj,
+                    klasifikasi="rahasia",
+                    dasar_pengecualian="17h",
+                    alasan="Uji keamanan: data rahasia.",
+                )
     with transaction.atomic():
         for sub in SubKegiatan.objects.exclude(klasifikasi="publik").select_related("kegiatan"):
             scope = "rahasia" if sub.klasifikasi == "rahasia" else "pemda"
@@ -107,9 +121,8 @@ def seed(out: Path) -> None:
             )
         # personal data: e-mail, NIP, phone of the people and the heads of OPD
         for opd in Opd.objects.all():
-            Opd.objects.filter(pk=opd.pk).update(
-                kepala_nip=s.add("", value=f"19700101{opd.pk:010d}")
-            )
+            nip = s.add("nipkepala", scope="pemda", value=f"19700101{opd.pk:010d}")
+            Opd.objects.filter(pk=opd.pk).update(kepala_nip=nip)
         users = get_user_model().objects
         for n, user in enumerate(users.all()):
             email = s.add("email", scope="person", user=user.username) + "@contoh.go.id"
