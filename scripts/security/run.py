@@ -140,14 +140,35 @@ def crawl_all(base: str, canaries: list[dict], ids: dict, limit: int) -> list[st
     return findings
 
 
+def placeholders(base: str, ids: dict) -> dict[str, str]:
+    """Real ids for the {...} of targets.csv, read from the server's own API."""
+    api = base + "/api/3/action/"
+    first = {
+        k: requests.get(api + f"{k}_list", timeout=30).json()["result"][0]
+        for k in ("organization", "group")
+    }
+    dataset = requests.get(api + "package_list", timeout=30).json()["result"][0]
+    package = requests.get(api + f"package_show?id={dataset}", timeout=30).json()["result"]
+    return {
+        "{opd}": str(ids["dinkes"]),
+        "{dataset}": dataset,
+        "{resource}": package["resources"][0]["id"],
+        "{organization}": first["organization"],
+        "{group}": first["group"],
+    }
+
+
 def sqlmap_all(base: str, ids: dict, out: Path, level: int, risk: int) -> list[str]:
     findings: list[str] = []
     cookies = {
         r: scan.cookie_header(scan.login(base, u, DEMO_PASSWORD)) for r, u in DEMO_USERS.items()
     }
     cookies["anon"] = ""
+    values = placeholders(base, ids)
     for n, target in enumerate(scan.targets()):
-        path = target.path.replace("opd=1", f"opd={ids['dinkes']}")
+        path = target.path
+        for key, value in values.items():
+            path = path.replace(key, value)
         t = scan.Target(target.role, path, target.params)
         status = requests.get(base + path, headers={"Cookie": cookies[t.role]}, timeout=60)
         if status.status_code != 200:
