@@ -151,6 +151,7 @@ def placeholders(base: str, ids: dict) -> dict[str, str]:
     package = requests.get(api + f"package_show?id={dataset}", timeout=30).json()["result"]
     return {
         "{opd}": str(ids["dinkes"]),
+        "{pemda}": str(ids["pemda"]),
         "{dataset}": dataset,
         "{resource}": package["resources"][0]["id"],
         "{organization}": first["organization"],
