@@ -221,21 +221,32 @@ def _same_site(base: str, url: str, link: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def login(base: str, username: str, password: str) -> requests.Session:
-    """A session signed in through the sign-in form, as a person does (CSRF token included)."""
-    _local(base)
-    s = requests.Session()
-    page = s.get(base + "/masuk/", timeout=30)
+def _form_post(s: requests.Session, base: str, path: str, data: dict) -> requests.Response:
+    page = s.get(base + path, timeout=30)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
     if token is None:
-        raise RuntimeError("sign-in form without a CSRF token")
-    r = s.post(
-        base + "/masuk/",
-        data={"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)},
-        headers={"Referer": base + "/masuk/"},
+        raise RuntimeError(f"form {path} without a CSRF token")
+    return s.post(
+        base + path,
+        data={**data, "csrfmiddlewaretoken": token.group(1)},
+        headers={"Referer": base + path},
         allow_redirects=False,
         timeout=30,
     )
+
+
+def login(
+    base: str, username: str, password: str, *, totp: Callable[[], str] | None = None
+) -> requests.Session:
+    """A session signed in through the sign-in form, as a person does (CSRF token included);
+    when the server asks for the second factor (/masuk/verifikasi/), `totp` gives the code."""
+    _local(base)
+    s = requests.Session()
+    r = _form_post(s, base, "/masuk/", {"username": username, "password": password})
+    if r.status_code == 302 and "/masuk/verifikasi/" in r.headers.get("Location", ""):
+        if totp is None:
+            raise RuntimeError(f"{username} needs a second factor and no code was given")
+        r = _form_post(s, base, "/masuk/verifikasi/", {"kode": totp()})
     if r.status_code != 302 or "sessionid" not in s.cookies:
         raise RuntimeError(f"sign-in as {username} failed ({r.status_code})")
     return s
