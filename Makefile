@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pantau
 VENDOR := pantau/static/vendor
 export PANTAU_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser setup-ckan lint bench messages clean
+.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser setup-ckan lint security bench messages clean
 
 setup: setup-py setup-js setup-ckan
 
@@ -78,6 +78,15 @@ test-browser: setup setup-browser
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@# bandit (pyproject.toml [tool.bandit]); its warnings about multi-line nosec are noise
+	$(BIN)/bandit -q -c pyproject.toml -r pantau config scripts 2> >(grep -v 'but no failed test' >&2)
+
+# Attack tests (decision 0032): a server with the demo data and canaries on a fresh data
+# directory on 127.0.0.1:8107, sqlmap on every parameter of scripts/security/targets.csv and
+# the canary crawler as every role; exits non-zero on any finding. The fast part runs in make
+# test (tests/test_attack.py).
+security: setup-py setup-js
+	$(BIN)/python scripts/security/run.py --port 8107
 
 bench: setup
 	$(BIN)/pip install --quiet -e '.[dev,bench]'

@@ -15,7 +15,7 @@ from django.contrib.messages import constants as message_level
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEV_SECRET_KEY = "pantau-dev-only-not-secret"  # noqa: S105 - refused in production below
+DEV_SECRET_KEY = "pantau-dev-only-not-secret"  # noqa: S105 - refused in production below # nosec B105
 
 
 def env_bool(name: str, default: bool) -> bool:

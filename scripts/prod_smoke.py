@@ -207,7 +207,9 @@ def free_port() -> int:
 def run(cmd: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
     log("$ " + " ".join(cmd))
     # our own commands, from this checkout
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, **kwargs)  # noqa: S603
+    result = subprocess.run(  # noqa: S603 - our own commands # nosec B603
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, **kwargs
+    )
     if result.returncode != 0:
         raise SmokeError(
             f"{cmd[0]} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
@@ -337,7 +339,7 @@ def main() -> int:
         log(check.stdout.strip() or check.stderr.strip())
         port = free_port()
         logfile = (folder / "gunicorn.log").open("w")
-        server = subprocess.Popen(  # noqa: S603 - the project's own gunicorn
+        server = subprocess.Popen(  # noqa: S603 - the project's own gunicorn # nosec B603
             [
                 str(BIN / "gunicorn"),
                 "config.wsgi:application",

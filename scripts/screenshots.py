@@ -21,7 +21,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-PASSWORD = "pantau-demo-2026"
+PASSWORD = "pantau-demo-2026"  # the demo password, printed by `pantau demo` # nosec B105
 
 
 def session(browser, username):

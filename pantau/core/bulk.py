@@ -66,7 +66,7 @@ def insert_rows(model: type[models.Model], rows: list) -> None:
                     copy.write_row(values(o))
             return
         marks = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model # nosec B608
         for start in range(0, len(rows), 1000):
             cursor.executemany(sql, [values(o) for o in rows[start : start + 1000]])
 
@@ -106,7 +106,7 @@ def insert_objects(model: type[models.Model], objs: list) -> None:
         for start in range(0, len(objs), per):
             batch = objs[start : start + per]
             sql = (
-                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from the model
+                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from the model # nosec B608
                 + ", ".join([marks] * len(batch))
                 + f" RETURNING {ops.quote_name(pk.column)}"
             )

@@ -20,4 +20,4 @@ ESCAPES = {
 
 def embedded_json(value) -> SafeString:
     text = json.dumps(value, ensure_ascii=False, default=str).translate(ESCAPES)
-    return mark_safe(text)  # noqa: S308 - every character that could end the script is escaped
+    return mark_safe(text)  # noqa: S308 - every character that could end the script is escaped # nosec B308 B703

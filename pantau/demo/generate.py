@@ -117,14 +117,14 @@ def build_demo(*, today: dt.date, seed: int = 2026, log=print) -> DemoResult:
     for row in P.read_csv("sumber_dana.csv"):
         if not SumberDana.objects.filter(kode=row["kode"]).exists():
             sumber_dana_create(actor=actor, kode=row["kode"], nama=row["nama"])
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # seeded demo data, not security # nosec B311
     opds = _create_opds(rng, pemda)
     result.users = _create_users(pemda, opds)
     profiles = _profiles(rng, opds)
     index = P.nomenclature_index()
     selections = {
         opd.id: P.pick_subs(
-            random.Random(f"{seed}-{opd.kode}"),
+            random.Random(f"{seed}-{opd.kode}"),  # seeded demo data # nosec B311
             index,
             _bidang(opd),
             fraction=0.5 if opd.jenis == JenisOpd.KECAMATAN else 0.88,
@@ -134,7 +134,7 @@ def build_demo(*, today: dt.date, seed: int = 2026, log=print) -> DemoResult:
     for offset, year in zip((-2, -1, 0), years, strict=True):
         log(f"Rencana dan realisasi TA {year}...")
         result.years[year] = _build_year(
-            rng=random.Random(f"{seed}-{year}"),
+            rng=random.Random(f"{seed}-{year}"),  # seeded demo data # nosec B311
             pemda=pemda,
             year=year,
             apbd=APBD[offset],

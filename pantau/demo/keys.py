@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from base64 import b32decode
 
-DEMO_PASSWORD = "pantau-demo-2026"
+DEMO_PASSWORD = "pantau-demo-2026"  # published demo password, printed to the user # nosec B105
 # The accounts whose role requires a second factor (bupati, admin.kominfo,
 # verifikator.bappeda) share this key, so that one entry in an authenticator app (or
 # `pantau demo --kode-2fa`) signs any of them in.
-DEMO_TOTP_KEY = "PANTAUDEMOWAKATOBIKODEDUALANGKAH"  # base32, 20 bytes
+DEMO_TOTP_KEY = "PANTAUDEMOWAKATOBIKODEDUALANGKAH"  # published demo key, base32 # nosec B105
 DEMO_SECOND_FACTOR_USERS = ("bupati", "admin.kominfo", "verifikator.bappeda")
 
 

@@ -116,14 +116,14 @@ def build_scale(
 @transaction.atomic
 def _build_pemda(*, kode, folder, years, today, seed, index, bulk, opd_limit) -> Pemda:
     pemda = wilayah_load(actor=None, path=_wilayah_csv(kode, folder), sumber="bench").pemda
-    rng = random.Random(f"{seed}-{kode}")
+    rng = random.Random(f"{seed}-{kode}")  # seeded demo data, not security # nosec B311
     opds = G._create_opds(rng, pemda)[:opd_limit]
     user = user_create(actor=None, username=f"pimpinan.{kode}", password=G.DEMO_PASSWORD)
     membership_set(actor=None, user=user, pemda=pemda, role=Role.PIMPINAN, opd=None)
     profiles = G._profiles(rng, opds)
     selections = {
         opd.id: P.pick_subs(
-            random.Random(f"{seed}-{kode}-{opd.kode}"),
+            random.Random(f"{seed}-{kode}-{opd.kode}"),  # seeded demo data # nosec B311
             index,
             G._bidang(opd),
             fraction=0.5 if opd.jenis == JenisOpd.KECAMATAN else 0.88,
@@ -132,7 +132,7 @@ def _build_pemda(*, kode, folder, years, today, seed, index, bulk, opd_limit) ->
     }
     low, high = APBD_RANGE
     for year in years:
-        year_rng = random.Random(f"{seed}-{kode}-{year}")
+        year_rng = random.Random(f"{seed}-{kode}-{year}")  # seeded demo data # nosec B311
         apbd = P.rupiah(low + (high - low) * Decimal(str(year_rng.random())))
         with rollup.deferred() if bulk else nullcontext():
             G._build_year(

@@ -683,7 +683,8 @@ def _insert(model, objs: list, now) -> None:
                 for o in objs:
                     copy.write_row([c(o) for c in converters])
             return
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 - names from the model
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names from the model # nosec B608
         for start in range(0, len(objs), 1000):
             cursor.executemany(
                 sql, [[c(o) for c in converters] for o in objs[start : start + 1000]]

@@ -318,7 +318,7 @@ def last_change(pemda: Pemda) -> str:
     table = AuditEvent._meta.db_table
     # table name from the model's metadata, values as parameters
     sql = (
-        f"SELECT MAX(m) FROM ("  # noqa: S608
+        f"SELECT MAX(m) FROM ("  # noqa: S608 - table name from the model, values are parameters # nosec B608
         f"SELECT MAX(id) AS m FROM {table} WHERE object_type = %s AND pemda_id = %s "
         f"UNION ALL SELECT MAX(id) FROM {table} WHERE object_type = %s AND pemda_id = %s "
         f"UNION ALL SELECT MAX(id) FROM {table} WHERE object_type = %s AND object_id = %s "
