@@ -193,7 +193,7 @@ def _insert_many(events: list[AuditEvent], batch_size: int) -> None:
                 values[changes_at] = ops.adapt_json_value(values[changes_at], None)
                 params.extend(values)
             # table and columns from the model metadata, every value a parameter
-            sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(batch))  # noqa: S608
+            sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(batch))  # noqa: S608 # nosec B608
             cursor.execute(sql, params)
 
 

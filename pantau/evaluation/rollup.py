@@ -355,7 +355,7 @@ def _copy_basis(model, key: str, ids: list[int]) -> None:
             part = ids[start : start + 500]
             marks = ", ".join(["%s"] * len(part))
             cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {select} FROM {table} "  # noqa: S608 - names from the model
+                f"INSERT INTO {table} ({columns}) SELECT {select} FROM {table} "  # noqa: S608 - names from the model # nosec B608
                 f"WHERE {where} IN ({marks}) AND {dasar} = %s",
                 [str(BASES[1].value), *part, str(BASES[0].value)],
             )

@@ -24,7 +24,7 @@ from pantau.organisations.models import Membership
 from pantau.organisations.services_kelola import account_check
 
 User = get_user_model()
-UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - a label for "unreadable", never bound to
+UNKNOWN_ADDRESS = "0.0.0.0"  # noqa: S104 - a label for "unreadable", never bound to # nosec B104
 
 
 def client_ip(request) -> str:

@@ -33,7 +33,7 @@ from pantau.audit.services import audit_record
 from pantau.core.clientip import client_address
 from pantau.organisations.models import Membership, SesiMasuk
 
-TOKEN = "pantau_sesi_id"  # noqa: S105 - a session key name, not a secret
+TOKEN = "pantau_sesi_id"  # noqa: S105 - a session key name, not a secret # nosec B105
 START = "pantau_sesi_mulai"
 SEEN = "pantau_sesi_terakhir"
 TOUCH_EVERY_S = 60  # last-seen is written at most once a minute per session
