@@ -150,6 +150,7 @@ class TestRunningMonth:
         assert b.berjalan and b.belum_melapor is None and b.peringatan == []
         assert "masih berjalan" in client.get(reverse("evaluation:dasbor") + "?periode=5").text
         clock.set("2026-06-11 09:00")
+        login(client, world.a.users["pimpinan"])  # (three days later: a new session)
         b = board(client, "?tahun=2026&periode=5")
         assert not b.berjalan and b.belum_melapor == 2 and b.kritis == 1  # sub2, sub_pupr
 
@@ -164,6 +165,7 @@ class TestRunningMonth:
         login(client, world.a.users["pimpinan"])  # (a new session at the new time)
         assert board(client, "?tahun=2026&periode=3").triwulan == 0
         clock.set("2026-04-11 09:00")
+        login(client, world.a.users["pimpinan"])
         assert board(client, "?tahun=2026&periode=3").triwulan == 1
 
     def test_curves_stop_at_the_selected_month(self, client, world, clock):
