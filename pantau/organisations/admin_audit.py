@@ -16,6 +16,13 @@ class AuditEventAdmin(PemdaScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["actor_label", "object_repr", "action"]
     date_hierarchy = "at"
 
+    # The recorded change may hold rahasia values, which the audit viewer (/audit/) shows only to
+    # those entitled (selectors_audit): a pemda admin in the Django admin sees who did what to
+    # which object, never the values.
+    def get_exclude(self, request, obj=None):
+        hidden = ["changes"] if not request.user.is_superuser else []
+        return [*(super().get_exclude(request, obj) or []), *hidden]
+
     # The trail is read-only everywhere, the admin included.
     def has_add_permission(self, request):
         return False
