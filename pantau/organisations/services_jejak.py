@@ -6,11 +6,13 @@ and the address."""
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 
 from pantau.audit.services import audit_record
 from pantau.core.clientip import client_address
-from pantau.organisations.models import Membership
+from pantau.organisations.hosts import request_host
+from pantau.organisations.models import Membership, Pemda
 
 USERNAME_MAX = 150
 
@@ -26,10 +28,28 @@ def _pemda_ids(user) -> list[int | None]:
     return ids or [None]
 
 
+def _pemda_of_request(request) -> int | None:
+    """The pemda a sign-in by an unknown name was aimed at, so that its admin and auditor see
+    the guessing: the pemda whose public host the request came through, else the only pemda of
+    the installation; None (the system's chain) when neither tells."""
+    if request is not None:
+        try:
+            host = request_host(request.get_host())
+        except DisallowedHost:  # a Host header not allowed: no pemda to name
+            host = ""
+        if host:
+            by_host = Pemda.objects.filter(domain_publik__iexact=host).values_list("pk", flat=True)
+            if found := by_host.first():
+                return found
+    only = list(Pemda.objects.values_list("pk", flat=True)[:2])
+    return only[0] if len(only) == 1 else None
+
+
 def _record(*, actor, action: str, user, request, changes: dict) -> None:
     changes = {"alamat": _address(request), **changes}
     with transaction.atomic():
-        for pemda_id in _pemda_ids(user) if user is not None else [None]:
+        pemdas = _pemda_ids(user) if user is not None else [_pemda_of_request(request)]
+        for pemda_id in pemdas:
             audit_record(
                 actor=actor,
                 action=action,

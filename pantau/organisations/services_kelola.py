@@ -265,6 +265,8 @@ def password_set(*, actor, user, password: str, how: str = "change", kecuali: st
         action="user.password_" + ("reset" if how == "reset" else "change"),
         obj=user,
         changes={"password": ["***", "***"]},
+        # in the person's pemda chain, where its admin and auditor read it
+        pemda_id=Membership.objects.filter(user=user).values_list("pemda_id", flat=True).first(),
     )
     reset = how == "reset"
     akhiri_sesi(

@@ -261,7 +261,8 @@ class TestVerify:
             "UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE chain = %s",
             [last.seq - 1, last.prev_hash, key],
         )
-        assert _verify("--tanpa-kepala")[0] == 0  # the database alone looks whole
+        # the database alone looks whole; only the missing guard is reported (exit 3)
+        assert _verify("--tanpa-kepala")[0] == 3
         status, out, err = _verify()
         assert status == 2 and str(path) in out
         assert f"rantai {key}, urutan {last.seq}: baris hilang" in err
@@ -285,9 +286,14 @@ class TestVerify:
                 [row.object_repr, row.prev_hash, row.hash, row.pk],
             )
         _sql("UPDATE audit_auditchainhead SET hash = %s WHERE chain = %s", [prev, key])
-        assert _verify("--tanpa-kepala")[0] == 0
+        assert _verify("--tanpa-kepala")[0] == 3
         status, _out, err = _verify()
         assert status == 2 and f"rantai {key}, urutan {rows[-1].seq}: kepala rantai" in err
+
+    def test_missing_triggers_alone_fail_the_check(self, world):
+        triggers.drop(connection)  # rolled back with the test
+        status, _out, err = _verify("--tanpa-kepala")
+        assert status == 3 and "tidak terpasang" in err
 
     def test_english_output(self, world):
         event = self._middle(world)

@@ -43,6 +43,42 @@ class TestSigninAudited:
         assert event.pemda is None and event.chain == "sistem"
         assert event.changes["nama"] == "x" * 150 and event.changes["alamat"] == "127.0.0.1"
 
+    def test_an_unknown_name_through_a_pemdas_host_is_in_that_pemdas_chain(
+        self, world, client, settings
+    ):
+        # name guessing against Wakatobi's own address is Wakatobi's admin's and auditor's news
+        settings.ALLOWED_HOSTS = ["pantau.wakatobi.test"]
+        type(world.a.pemda).objects.filter(pk=world.a.pemda.pk).update(
+            domain_publik="pantau.wakatobi.test"
+        )
+        client.post(
+            reverse("login"),
+            {"username": "tidak.ada", "password": "apa saja"},
+            HTTP_HOST="PANTAU.wakatobi.test",
+        )
+        event = AuditEvent.objects.get(action="user.login_failed")
+        assert event.pemda == world.a.pemda and event.changes["nama"] == "tidak.ada"
+
+    def test_an_unknown_name_in_a_one_pemda_install_is_in_its_chain(self, world, client):
+        from pantau.organisations.services_jejak import _pemda_of_request
+
+        assert _pemda_of_request(None) is None  # two pemdas here: neither is named
+        only = type(world.a.pemda).objects.filter(pk=world.a.pemda.pk)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(
+                "pantau.organisations.services_jejak.Pemda.objects.values_list",
+                lambda *a, **k: only.values_list(*a, **k),
+            )
+            assert _pemda_of_request(None) == world.a.pemda.pk
+
+    def test_a_password_change_is_in_the_pemda_of_the_person(self, world):
+        from pantau.organisations.services_kelola import password_set
+
+        user = world.a.users["operator_opd"]
+        password_set(actor=user, user=user, password="Sandi-Baru-Yang-Panjang-2026")
+        event = AuditEvent.objects.get(action="user.password_change")
+        assert event.pemda == world.a.pemda
+
     def test_a_person_in_two_pemdas_signs_in_in_both_chains(self, world, client):
         from pantau.organisations.choices import Role
         from pantau.organisations.services import membership_set

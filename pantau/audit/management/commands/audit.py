@@ -80,15 +80,27 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(_("Belum ada berkas kepala untuk pembanding.")))
         else:
             self.stdout.write(_("Dibandingkan dengan %(path)s.") % {"path": head_file})
-        if not triggers.present(connection):
-            self.stdout.write(
-                self.style.WARNING(_("Pemicu penolak UPDATE/DELETE tidak terpasang di basis data."))
+        guarded = triggers.present(connection)
+        if not guarded:
+            self.stderr.write(
+                self.style.ERROR(_("Pemicu penolak UPDATE/DELETE tidak terpasang di basis data."))
             )
         for found in breaks:
             self.stderr.write(describe(found))
         if breaks:
             raise CommandError(
                 _("Rantai audit putus: %(n)s rantai rusak.") % {"n": len(breaks)}, returncode=2
+            )
+        if not guarded:
+            # the links hold, but someone removed the guard: a monitor must hear of it (exit 3)
+            raise CommandError(
+                _(
+                    "Rantai audit utuh (%(n)s peristiwa), tetapi pemicunya hilang: periksa siapa "
+                    "yang menghapusnya, lalu pasang lagi dengan `pantau migrate` atau "
+                    "pantau.audit.triggers.create."
+                )
+                % {"n": checked},
+                returncode=3,
             )
         self.stdout.write(
             self.style.SUCCESS(_("Rantai audit utuh: %(n)s peristiwa diperiksa.") % {"n": checked})
