@@ -34,7 +34,8 @@ AKSI: dict[str, A] = {
     "daftar.ekspor": A(_("Daftar diunduh"), _("%(pelaku)s mengunduh daftar %(objek)s")),
     "audit.ekspor": A(_("Jejak audit diunduh"), _("%(pelaku)s mengunduh jejak audit")),
     # signing in, sessions and the second factor (issue 12 §1, §4)
-    "user.login": A(_("Masuk"), _("%(pelaku)s masuk ke Pantau")),
+    # the password step: the second factor, where required, is its own event (user.2fa_verify)
+    "user.login": A(_("Masuk"), _("%(pelaku)s masuk dengan kata sandi yang benar")),
     "user.login_failed": A(
         _("Gagal masuk"),
         _("%(pelaku)s mencatat percobaan masuk yang gagal dengan nama pengguna %(objek)s"),

@@ -72,6 +72,17 @@ class TestPasswordPolicy:
         validate_password(DEMO_PASSWORD, User(username="pimpinan.demo"))
         validate_password(PASSWORD, User(username="admin.a"))
 
+    @pytest.mark.parametrize("word", ["wakatobi2026", "Pantau-2026!", "Kabupaten#2026x"])
+    def test_a_password_that_is_mostly_a_context_word_is_refused(self, world, word):
+        type(world.a.pemda).objects.filter(pk=world.a.pemda.pk).update(nama="Kabupaten Wakatobi")
+        with translation.override("id"), pytest.raises(ValidationError) as caught:
+            validate_password(word, User(username="operator.baru"))
+        assert any("terlalu mudah ditebak" in m for m in caught.value.messages)
+
+    def test_a_long_passphrase_with_a_context_word_is_fine(self, world):
+        type(world.a.pemda).objects.filter(pk=world.a.pemda.pk).update(nama="Kabupaten Wakatobi")
+        validate_password("wakatobi-laut-biru-indah", User(username="operator.baru"))
+
     def test_own_change_refuses_a_short_password(self, client, world):
         user = world.a.users["operator_opd"]
         client.force_login(user)

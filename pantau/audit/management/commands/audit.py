@@ -96,8 +96,7 @@ class Command(BaseCommand):
             raise CommandError(
                 _(
                     "Rantai audit utuh (%(n)s peristiwa), tetapi pemicunya hilang: periksa siapa "
-                    "yang menghapusnya, lalu pasang lagi dengan `pantau migrate` atau "
-                    "pantau.audit.triggers.create."
+                    "yang menghapusnya, lalu pasang lagi (docs/operations.md, “Audit chain”)."
                 )
                 % {"n": checked},
                 returncode=3,
