@@ -64,13 +64,15 @@ def akun_list(request):
     opd_id = int_param(g.get("opd"))
     q = g.get("q", "").strip()[:100]
     rows = sel.account_list(pemda=pemda, q=q, role=role, opd_id=opd_id, aktif=aktif)
+    shown = list(rows[:500])
     return render(
         request,
         "organisations/akun_list.html",
         _ctx(
             request,
             pemda,
-            rows=rows[:500],
+            rows=shown,
+            terkunci=masuk.locked_usernames(usernames=[u.username for u in shown]),
             total=rows.count(),
             q=q,
             role=role,

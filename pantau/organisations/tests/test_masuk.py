@@ -235,6 +235,17 @@ class TestUnlock:
         client.logout()
         assert _try(client, victim.username, PASSWORD, addr="10.0.0.7").status_code == 302
 
+    def test_the_account_list_marks_locked_accounts(self, client, world):
+        a = world.a
+        victim, other = a.users["operator_opd"], a.users["kepala_opd"]
+        _fail(client, victim.username, 5, addr="10.0.0.7")
+        _fail(client, other.username, 2, addr="10.0.0.7")  # failures, not yet a lock
+        client.force_login(a.users["admin"])
+        page = client.get(reverse("kelola:akun-list"), {"pemda": a.pemda.pk})
+        items = page.content.decode().split('<li class="list-group-item')
+        marked = [i for i in items if ">terkunci<" in i]
+        assert len(marked) == 1 and victim.username in marked[0]
+
     def test_the_admin_of_another_pemda_gets_404_and_the_lock_stays(self, client, world):
         victim = world.a.users["operator_opd"]
         _fail(client, victim.username, 5)
