@@ -18,6 +18,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -403,6 +404,8 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            # one signed-in session per role serves the whole module (test_cell): no idle end
+            SESSION_IDLE_MINUTES=24 * 60,
             PRIVATE_ROOT=private,
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         ),
@@ -417,6 +420,7 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
             world.private_root = private
             world.tables = _tables()
             world.audit_table = _audit_table()
+            world.sessions = _sessions(world)
             yield world
         finally:
             transaction.set_rollback(True)
@@ -559,6 +563,32 @@ def _visit(client, world, pattern, row, role, variant, kwargs, method) -> str | 
     return None
 
 
+def _sessions(world) -> dict[str, str]:
+    """One signed-in (and second-factor verified) session per role for the whole module, made
+    in the module's transaction so that it outlives every test's own."""
+    from conftest import verify_test_session
+
+    keys = {}
+    for role in ROLES:
+        if role == "anon":
+            continue
+        client = Client()
+        client.force_login(world.users[role])
+        verify_test_session(client, world.users[role])
+        keys[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def _signed_in(world, role: str) -> Client:
+    """A client of `role` on the module's session of that role: each test starts from its
+    cookie again (a visit that signed out or cycled the key was rolled back in the database,
+    not in the cookie jar)."""
+    client = Client()
+    if role != "anon":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
+
+
 CASES = [(key, role) for key in sorted(ALL_ROWS) if key in PATTERNS for role in ROLES]
 
 
@@ -566,9 +596,7 @@ CASES = [(key, role) for key in sorted(ALL_ROWS) if key in PATTERNS for role in 
 def test_cell(key, role, matrix_world, django_db_blocker):
     pattern, row = PATTERNS[key], ALL_ROWS[key]
     with django_db_blocker.unblock():
-        client = Client()
-        if role != "anon":
-            client.force_login(matrix_world.users[role])
+        client = _signed_in(matrix_world, role)
         problems = []
         for variant, kwargs in variants_of(matrix_world, row.kind):
             for method in ("GET", "POST"):
