@@ -201,7 +201,7 @@ class TestSqlmapOnTheMostExposedParameters:
                 base, t, cookie=cookie, out=tmp_path / "sqlmap", technique="BEU", dbms=dbms
             )
             assert "testing" in result.output.lower(), result.output[-2000:]
-            problems += result.findings
+            problems += [f"{target.role} {path}: {f}" for f in result.findings]
         assert problems == []
 
     def test_a_reported_injection_point_or_500_is_a_finding(self, tmp_path):
@@ -217,6 +217,19 @@ class TestSqlmapOnTheMostExposedParameters:
         assert scan.sqlmap_findings(crashed, tmp_path) != []
         clean = "[WARNING] GET parameter 'q' does not seem to be injectable\n"
         assert scan.sqlmap_findings(clean, tmp_path) == []
+        claim = (
+            "[INFO] GET parameter 'q' appears to be 'Boolean-based blind - Parameter replace"
+            " (original value)' injectable \n"
+        )
+        check = "[INFO] checking if the injection point on GET parameter 'q' is a false positive\n"
+        refuted = "[WARNING] false positive or unexploitable injection point detected\n"
+        # a claim sqlmap's own re-check refuted (a page that varied under load) is no finding
+        assert scan.sqlmap_findings(claim + check + refuted + clean, tmp_path) == []
+        # one it did not refute is, and so is the second of two claims when one was refuted
+        assert len(scan.sqlmap_findings(claim + check, tmp_path)) == 1
+        assert len(scan.sqlmap_findings(claim + check + refuted + claim, tmp_path)) == 1
+        other = check.replace("'q'", "'sort'")
+        assert len(scan.sqlmap_findings(claim + other + refuted, tmp_path)) == 1
 
 
 # Query parameters read in the code that are no search or filter: why each needs no sqlmap row.

@@ -124,16 +124,40 @@ def sqlmap(
     return result
 
 
+_CLAIM = re.compile(r"parameter '(?P<p>[^']+)' (?:is|appears to be) '[^']+' injectable")
+_CHECK = re.compile(r"checking if the injection point on \S+ parameter '(?P<p>[^']+)' is a false")
+_REFUTED = "false positive or unexploitable injection point detected"
+
+
+def _unrefuted_claims(text: str) -> list[str]:
+    """The lines where sqlmap says a parameter "appears to be injectable", less those its own
+    false-positive check then refuted. The heuristic first pass compares a true, a false and
+    the original page; a page whose text varies between requests (a loaded server, a nonce)
+    can fool it, and sqlmap re-checks such a claim with more boolean expressions before it
+    reports an injection point. A claim it did not refute stays a finding."""
+    open_claims: dict[str, list[str]] = {}
+    checking = None
+    for line in text.splitlines():
+        if m := _CLAIM.search(line):
+            open_claims.setdefault(m.group("p"), []).append(m.group(0))
+        elif m := _CHECK.search(line):
+            checking = m.group("p")
+        elif _REFUTED in line and checking and open_claims.get(checking):
+            open_claims[checking].pop()
+            checking = None
+    return [f"sqlmap: {claim}" for claims in open_claims.values() for claim in claims]
+
+
 def sqlmap_findings(text: str, out: Path) -> list[str]:
     """Every injection point sqlmap names (its output and the `log` files of its output folder,
     where it writes the points it found) and every HTTP 500 it met."""
     findings = []
     for pattern in (
         r"sqlmap identified the following injection point",
-        r"parameter '[^']+' (?:is|appears to be) '[^']+' injectable",
         r"Parameter: \S+ \((?:GET|POST|URI|Cookie)\)",
     ):
         findings += [f"sqlmap: {m.group(0)}" for m in re.finditer(pattern, text)]
+    findings += _unrefuted_claims(text)
     for m in re.finditer(r"HTTP error codes detected during run:\s*(.+)", text):
         if "500" in m.group(1):
             findings.append(f"sqlmap met a server error: {m.group(1).strip()}")
