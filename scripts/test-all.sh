@@ -29,7 +29,7 @@ trap 'rm -rf "$LOGS" "$SQLITE_DIR" "$PG_DIR" "$PG_DIR_B"' EXIT
 start_part() {  # name log data_dir database_url [paths...]
   local name=$1 log=$2 dir=$3 url=$4; shift 4
   echo "== $name: berjalan / running (log: $log)"
-  ( env PANTAU_DATA_DIR="$dir" DATABASE_URL="$url" $BIN/pytest -m "not browser" -q -p no:cacheprovider "$@" >"$log" 2>&1 ) &
+  ( env PANTAU_DATA_DIR="$dir" DATABASE_URL="$url" $BIN/pytest -m "not browser" -q -rfE -p no:cacheprovider "$@" >"$log" 2>&1 ) &
 }
 finish_part() {  # name log pid
   local name=$1 log=$2 pid=$3
@@ -62,8 +62,13 @@ else
   summary+=("2/4 PostgreSQL: DILEWATI / skipped (not reachable at $PG_URL)")
 fi
 
+browser_part() {  # its output shown as it runs and kept for the recap at the end
+  env DATABASE_URL= $BIN/pytest -m browser -q -rfE -p no:cacheprovider 2>&1 | tee "$LOGS/browser.log"
+  return "${PIPESTATUS[0]}"
+}
+
 if command -v chromium >/dev/null 2>&1; then
-  run_part "3/4 Browser (Chromium, viewport ponsel)" env DATABASE_URL= $BIN/pytest -m browser -q -p no:cacheprovider
+  run_part "3/4 Browser (Chromium, viewport ponsel)" browser_part
 else
   summary+=("3/4 Browser: GAGAL / failed (chromium missing)"); status=1
 fi
@@ -73,4 +78,10 @@ run_part "4/4 Produksi (PANTAU_DEBUG=0, gunicorn 2 workers)" env DATABASE_URL= $
 echo
 echo "=================== Ringkasan / Summary ==================="
 printf '%s\n' "${summary[@]}"
+# the reason of every failure, last, where a CI log's tail shows it
+if grep -hE '^(FAILED|ERROR) ' "$LOGS"/*.log >/dev/null 2>&1; then
+  echo
+  echo "=================== Gagal / Failures ==================="
+  grep -hE '^(FAILED|ERROR) ' "$LOGS"/*.log | cut -c1-600
+fi
 exit $status
