@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pantau
 VENDOR := pantau/static/vendor
 export PANTAU_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser setup-ckan lint security bench messages clean
+.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser setup-nginx setup-ckan lint security bench messages clean
 
 setup: setup-py setup-js setup-ckan
 
@@ -55,6 +55,16 @@ setup-browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	fi
 
+# Debian's nginx for the two-app-servers test (tests/test_deploy.py renders deploy/nginx/pantau.conf
+# into a temporary prefix; the package's own service is not started: no policy needed, nginx
+# runs only as the test's child process).
+setup-nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && ! test -x /usr/sbin/nginx; then \
+	  echo "== nginx tidak ditemukan: memasang paket Debian nginx-light"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; \
+	fi
+
 run: setup
 	$(BIN)/pantau migrate --noinput
 	$(BIN)/pantau demo --if-empty
@@ -63,7 +73,7 @@ run: setup
 	$(BIN)/pantau run_huey --quiet & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pantau runserver 127.0.0.1:$(PORT)
 
-test: setup setup-browser
+test: setup setup-browser setup-nginx
 	@bash scripts/test-all.sh
 
 test-sqlite: setup

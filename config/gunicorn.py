@@ -1,0 +1,28 @@
+"""gunicorn's settings for Pantau's app servers (deploy/systemd/pantau-web@.service; decision 0035).
+
+    gunicorn --config python:config.gunicorn --bind 127.0.0.1:8001 config.wsgi:application
+
+Pantau writes one access line per request itself (pantau/core/logs.py, JSON with the request
+id), so gunicorn's access log is off; its own error log (start, stop, worker timeouts) goes to
+stderr, i.e. the journal, like Pantau's lines. Values come from the environment file.
+"""
+
+import multiprocessing
+import os
+
+# about two workers per core (docs/operations.md); PANTAU_WEB_WORKERS overrides it per machine
+workers = int(os.environ.get("PANTAU_WEB_WORKERS") or 2 * multiprocessing.cpu_count())
+# a slow report build may take a while; a hung worker is killed and restarted after this
+timeout = int(os.environ.get("PANTAU_WEB_TIMEOUT", "120"))
+graceful_timeout = 30
+# workers are replaced now and then (a leak in any library cannot grow without bound)
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("PANTAU_LOG_LEVEL", "info").lower()
+# nginx on the same machine is the only client; X-Forwarded-* is read by Django itself
+# (PANTAU_PROXY_SSL_HEADER, PANTAU_CLIENT_IP_HEADER), never by gunicorn
+forwarded_allow_ips = "127.0.0.1,::1"
+# the request line and headers a proxy forwards are never longer than nginx's own limits
+limit_request_line = 8190
