@@ -55,9 +55,10 @@ setup-browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	fi
 
-# Debian's nginx for the two-app-servers test (tests/test_deploy.py renders deploy/nginx/pantau.conf
-# into a temporary prefix; the package's own service is not started: no policy needed, nginx
-# runs only as the test's child process).
+# Debian's nginx-light for tests/test_deploy.py (`nginx -t` on deploy/nginx/pantau.conf) and
+# tests/test_two_servers.py (two gunicorn servers behind it): the tests run it from a temporary
+# prefix as their own child process (the package's own service, which apt starts on a systemd
+# machine, is not used).
 setup-nginx:
 	@if ! command -v nginx >/dev/null 2>&1 && ! test -x /usr/sbin/nginx; then \
 	  echo "== nginx tidak ditemukan: memasang paket Debian nginx-light"; \

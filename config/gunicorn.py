@@ -21,8 +21,9 @@ max_requests_jitter = 200
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("PANTAU_LOG_LEVEL", "info").lower()
-# nginx on the same machine is the only client; X-Forwarded-* is read by Django itself
-# (PANTAU_PROXY_SSL_HEADER, PANTAU_CLIENT_IP_HEADER), never by gunicorn
-forwarded_allow_ips = "127.0.0.1,::1"
+# nginx on the same machine is the only client: gunicorn takes X-Forwarded-Proto from it alone
+# (Django reads the scheme and the client address itself: PANTAU_PROXY_SSL_HEADER,
+# PANTAU_CLIENT_IP_HEADER); app servers on other machines set FORWARDED_ALLOW_IPS to nginx's
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # the request line and headers a proxy forwards are never longer than nginx's own limits
 limit_request_line = 8190
