@@ -25,5 +25,32 @@ loglevel = os.environ.get("PANTAU_LOG_LEVEL", "info").lower()
 # (Django reads the scheme and the client address itself: PANTAU_PROXY_SSL_HEADER,
 # PANTAU_CLIENT_IP_HEADER); app servers on other machines set FORWARDED_ALLOW_IPS to nginx's
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# no control socket: every instance would take the same $HOME/.gunicorn/gunicorn.ctl, and
+# systemd (ExecReload, stop) is how the units are steered
+control_socket_disable = True
 # the request line and headers a proxy forwards are never longer than nginx's own limits
 limit_request_line = 8190
+
+# gunicorn's own lines (start, stop, worker timeouts) in the same JSON as Pantau's when the logs
+# are JSON (PANTAU_LOG_FORMAT, default json with PANTAU_DEBUG=0; pantau/core/logs.py)
+_debug = os.environ.get("PANTAU_DEBUG", "1").strip().lower() in {"1", "true", "yes", "on"}
+_format = os.environ.get("PANTAU_LOG_FORMAT", "").strip().lower() or ("text" if _debug else "json")
+if _format == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": "pantau.core.logs.ContextFilter"}},
+        "formatters": {"json": {"()": "pantau.core.logs.json_formatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["context"],
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"handlers": ["console"], "level": "INFO"},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }

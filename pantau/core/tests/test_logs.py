@@ -198,3 +198,34 @@ class TestFormat:
         logs.ContextFilter().filter(record)
         line = logs.json_formatter().format(record)
         assert "rahasia-sekali" not in line and json.loads(line)["status_code"] == 404
+
+
+class TestFormatSetting:
+    """PANTAU_LOG_FORMAT: JSON in production, text in development, an unknown value refused."""
+
+    @staticmethod
+    def _settings(**env):
+        import os
+        import subprocess
+        import sys
+
+        base = {k: v for k, v in os.environ.items() if not k.startswith("PANTAU_")}
+        base.update(DJANGO_SETTINGS_MODULE="config.settings", PANTAU_DATA_DIR=str(env.pop("d")))
+        base.update(env)
+        return subprocess.run(
+            [sys.executable, "-c", "from django.conf import settings; print(settings.LOG_FORMAT)"],
+            env=base,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def test_defaults_and_override(self, tmp_path):
+        prod = {"PANTAU_DEBUG": "0", "SECRET_KEY": "k9" * 30, "ALLOWED_HOSTS": "x.go.id"}
+        assert self._settings(d=tmp_path).stdout.strip() == "text"
+        assert self._settings(d=tmp_path, **prod).stdout.strip() == "json"
+        assert self._settings(d=tmp_path, PANTAU_LOG_FORMAT="JSON").stdout.strip() == "json"
+        refused = self._settings(d=tmp_path, PANTAU_LOG_FORMAT="xml")
+        assert refused.returncode != 0
+        assert "PANTAU_LOG_FORMAT harus 'json' atau 'text'" in refused.stderr
+        assert "PANTAU_LOG_FORMAT must be 'json' or 'text'" in refused.stderr
