@@ -84,9 +84,12 @@ def render_site(prefix: Path, *, port: int, upstreams: tuple[int, int], static: 
 
 def test_systemd_units_verify(tmp_path):
     analyze = shutil.which("systemd-analyze")
-    if analyze is None:
-        pytest.skip("systemd-analyze tidak ada / systemd-analyze not installed")
     units = render_units(tmp_path)
+    if analyze is None:  # without systemd: at least every ExecStart names a program that exists
+        for unit in units:
+            for command in re.findall(r"^Exec\w+=(\S+)", unit.read_text(), re.M):
+                assert os.access(command, os.X_OK), f"{unit.name}: {command}"
+        return
     result = subprocess.run(
         [analyze, "verify", *map(str, units)], capture_output=True, text=True, check=False
     )
