@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pantau
 VENDOR := pantau/static/vendor
 export PANTAU_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser setup-ckan lint security bench messages clean
+.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser setup-nginx setup-ckan lint security bench messages clean
 
 setup: setup-py setup-js setup-ckan
 
@@ -55,6 +55,17 @@ setup-browser:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	fi
 
+# Debian's nginx-light for tests/test_deploy.py (`nginx -t` on deploy/nginx/pantau.conf) and
+# tests/test_two_servers.py (two gunicorn servers behind it): the tests run it from a temporary
+# prefix as their own child process (the package's own service, which apt starts on a systemd
+# machine, is not used).
+setup-nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && ! test -x /usr/sbin/nginx; then \
+	  echo "== nginx tidak ditemukan: memasang paket Debian nginx-light"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; \
+	fi
+
 run: setup
 	$(BIN)/pantau migrate --noinput
 	$(BIN)/pantau demo --if-empty
@@ -63,7 +74,7 @@ run: setup
 	$(BIN)/pantau run_huey --quiet & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pantau runserver 127.0.0.1:$(PORT)
 
-test: setup setup-browser
+test: setup setup-browser setup-nginx
 	@bash scripts/test-all.sh
 
 test-sqlite: setup

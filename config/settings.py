@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # request id, its header and the access line of every request, redirects included (0035)
+    "pantau.core.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy and Permissions-Policy on every page (decision 0028)
@@ -447,9 +449,39 @@ SPREADSHEET_MAX_UNCOMPRESSED_MB = int(
 SPREADSHEET_MAX_RATIO = 200  # a sheet's XML compresses 5-50 times; bombs a thousand times
 SPREADSHEET_MAX_ENTRIES = 1000
 
+# Logs (decision 0035, pantau/core/logs.py): one line per record on stderr (journald keeps it),
+# JSON in production and plain text in development unless PANTAU_LOG_FORMAT says otherwise;
+# every line carries the request id (or the task id), one access line per request. gunicorn's
+# own access log stays off (config/gunicorn.py).
+LOG_FORMAT = os.environ.get("PANTAU_LOG_FORMAT", "").strip().lower() or (
+    "text" if DEBUG else "json"
+)
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(
+        f"PANTAU_LOG_FORMAT harus 'json' atau 'text', bukan {LOG_FORMAT!r}. "
+        f"/ PANTAU_LOG_FORMAT must be 'json' or 'text', not {LOG_FORMAT!r}."
+    )
+LOG_LEVEL = os.environ.get("PANTAU_LOG_LEVEL", "INFO").strip().upper() or "INFO"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("PANTAU_LOG_LEVEL", "INFO")},
+    "filters": {"context": {"()": "pantau.core.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "pantau.core.logs.json_formatter"},
+        "text": {"()": "pantau.core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # huey's consumer adds a handler of its own to "huey" unless it has one: ours, not twice
+    "loggers": {
+        "huey": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # the access line replaces the development server's own request line
+        "django.server": {"handlers": [], "level": "WARNING", "propagate": True},
+    },
 }

@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
         from pantau.core.checks import check_production_settings
 
         checks.register(check_production_settings)
+
+        from pantau.core.logs import connect_huey, connect_requests
+
+        connect_requests()
+        connect_huey()  # the task id on every log line of a task (decision 0035)

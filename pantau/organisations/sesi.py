@@ -30,12 +30,14 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record
+from pantau.core import logs
 from pantau.core.clientip import client_address
 from pantau.organisations.models import Membership, SesiMasuk
 
 TOKEN = "pantau_sesi_id"  # noqa: S105 - a session key name, not a secret # nosec B105
 START = "pantau_sesi_mulai"
 SEEN = "pantau_sesi_terakhir"
+PEMDA = "pantau_sesi_pemda"  # the pemda named on this session's log lines (decision 0035)
 TOUCH_EVERY_S = 60  # last-seen is written at most once a minute per session
 
 
@@ -97,6 +99,7 @@ def sesi_mulai(sender=None, *, request, user, **kwargs) -> None:
     session[TOKEN] = token
     session[START] = now
     session[SEEN] = now
+    session[PEMDA] = _pemda_id(user)
     moment = _now()
     SesiMasuk.objects.update_or_create(
         kunci_hash=kunci_hash(token),
@@ -243,6 +246,7 @@ class SesiMiddleware:
                 message=msg % {"menit": settings.SESSION_IDLE_MINUTES},
             )
             return
+        logs.bind(pemda=session.get(PEMDA))
         if now - float(seen) > TOUCH_EVERY_S:
             session[SEEN] = now
             SesiMasuk.objects.filter(pk=row.pk).update(terakhir=_now())
