@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # request id, its header and the access line of every request, redirects included (0035)
     "pantau.core.logs.RequestLogMiddleware",
+    # a database that cannot be reached answers 503 in words, wherever it failed (decision 0036)
+    "pantau.core.dbmiddleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy and Permissions-Policy on every page (decision 0028)
@@ -90,6 +92,9 @@ MIDDLEWARE = [
     "pantau.opendata.http.OpenDataHttpMiddleware",
     # a session cookie not shaped like a session key is dropped (NUL bytes made PostgreSQL fail)
     "pantau.core.web.SessionCookieGuardMiddleware",
+    # the replica router's per-request state; a successful POST pins the browser's reads to the
+    # primary for a while (read-your-writes; decision 0036)
+    "pantau.core.dbmiddleware.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pantau.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,6 +175,44 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+
+# Read replica (decision 0036, docs/scale-out.md): a PostgreSQL hot standby fed by streaming
+# replication. The dashboard and the public portal read there when it is fresh; writes and the
+# reads of anyone who just wrote stay on the primary (pantau/core/dbrouter.py).
+def _replica(primary: dict) -> dict | None:
+    url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+    if not url:
+        return None
+    cfg = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    if not (cfg["ENGINE"].endswith("postgresql") and primary["ENGINE"].endswith("postgresql")):
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL hanya untuk PostgreSQL (DATABASE_URL juga PostgreSQL). "
+            "/ DATABASE_REPLICA_URL needs PostgreSQL (and a PostgreSQL DATABASE_URL)."
+        )
+    cfg.setdefault("OPTIONS", {})
+    # an unreachable replica costs a request at most this long (then it is left alone a while)
+    cfg["OPTIONS"].setdefault(
+        "connect_timeout", int(os.environ.get("PANTAU_REPLICA_CONNECT_TIMEOUT", "2"))
+    )
+    # the test suite reads the primary's test database through this alias
+    cfg["TEST"] = {"MIRROR": "default"}
+    return cfg
+
+
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("PANTAU_REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_PIN_SECONDS = int(os.environ.get("PANTAU_REPLICA_PIN_SECONDS", "15"))
+REPLICA_RETRY_SECONDS = float(os.environ.get("PANTAU_REPLICA_RETRY_SECONDS", "10"))
+_replica_cfg = _replica(DATABASES["default"])
+if _replica_cfg is not None:
+    if REPLICA_PIN_SECONDS < REPLICA_MAX_LAG_SECONDS:
+        raise ImproperlyConfigured(
+            "PANTAU_REPLICA_PIN_SECONDS harus >= PANTAU_REPLICA_MAX_LAG_SECONDS (agar yang baru "
+            "disimpan terbaca). / PANTAU_REPLICA_PIN_SECONDS must be >= "
+            "PANTAU_REPLICA_MAX_LAG_SECONDS (so that what was just saved is read back)."
+        )
+    DATABASES["replica"] = _replica_cfg
+    DATABASE_ROUTERS = ["pantau.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first (decision 0026); older PBKDF2 hashes still verify and are rewritten as Argon2

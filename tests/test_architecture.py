@@ -231,6 +231,7 @@ PUBLIC_MAY_IMPORT = {
     "pantau.core.numbers",
     "pantau.core.spreadsheets",  # CSV formula neutralisation of downloads (no database)
     "pantau.core.clientip",  # the caller's address, shared with the sign-in lockout (no database)
+    "pantau.core.dbrouter",  # the replica_readable mark: where reads go, not what they read
 }
 
 

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from pantau.core.canonical import canonical_url, set_canonical
+from pantau.core.dbrouter import replica_readable
 from pantau.core.numbers import int_param
 from pantau.evaluation import kelompok as program_group
 from pantau.evaluation.choices import Dasar
@@ -44,6 +45,7 @@ def _pemda_and_period(request):
     return pemda, ta, periode_parse(chosen, bulan_terakhir=kalender.bulan_baku), dasar, kalender
 
 
+@replica_readable
 @login_required
 def dasbor(request):
     pemda, ta, period, dasar, kalender = _pemda_and_period(request)
@@ -121,6 +123,7 @@ def _by_month(now: dict, before: dict) -> dict:
     return out
 
 
+@replica_readable
 @login_required
 def rincian(request, jenis: str):
     """The rows behind a dashboard figure: sub kegiatan (all, critical, money without

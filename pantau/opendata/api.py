@@ -14,6 +14,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from pantau.core.dbrouter import replica_readable
 from pantau.opendata import ckan, public, ratelimit
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def _params(request) -> dict:
     return {k: (v if len(v) > 1 else v[0]) for k, v in request.GET.lists()}
 
 
+@replica_readable
 @csrf_exempt
 def version(request, level: int | None = None):
     if request.method != "GET":
@@ -73,6 +75,7 @@ def version(request, level: int | None = None):
     return _response(request, {"version": level or 1})
 
 
+@replica_readable
 @csrf_exempt
 def action(request, name: str):
     if request.method not in ("GET", "POST"):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from pantau.core.dbrouter import replica_readable
 from pantau.core.numbers import int_param
 from pantau.core.storage import open_private
 from pantau.opendata import ckan, dcat, metadata, public
@@ -41,6 +42,7 @@ def _year(request, pemda) -> tuple[int | None, list[int]]:
     return tahun, years
 
 
+@replica_readable
 @require_GET
 def beranda(request):
     pemda = _pemda(request)
@@ -61,6 +63,7 @@ def beranda(request):
     )
 
 
+@replica_readable
 @require_GET
 def opd_page(request, kode: str):
     pemda = _pemda(request)
@@ -87,6 +90,7 @@ def opd_page(request, kode: str):
     )
 
 
+@replica_readable
 @require_GET
 def kegiatan_list(request):
     pemda = _pemda(request)
@@ -125,6 +129,7 @@ def kegiatan_list(request):
     )
 
 
+@replica_readable
 @require_GET
 def kegiatan_detail(request, pk: int):
     pemda = _pemda(request)
@@ -153,6 +158,7 @@ def kegiatan_detail(request, pk: int):
     )
 
 
+@replica_readable
 @require_GET
 @cache_control(public=True, max_age=300)  # a reclassified photo leaves caches within minutes
 def foto(request, pk: int):
@@ -170,6 +176,7 @@ def foto(request, pk: int):
 FORMAT_LABEL = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON"}
 
 
+@replica_readable
 @require_GET
 def dataset_list(request):
     pemda = _pemda(request)
@@ -244,6 +251,7 @@ def _facet(pkgs, values) -> list[tuple[str, str, int]]:
     return sorted(((n, t, c) for n, (t, c) in counts.items()), key=lambda x: (-x[2], x[1]))
 
 
+@replica_readable
 @require_GET
 def dataset_detail(request, nama: str):
     pemda = _pemda(request)
@@ -332,6 +340,7 @@ def _chart(fields: list[dict], rows: list[dict]) -> dict | None:
     }
 
 
+@replica_readable
 @require_GET
 @limited
 def download(request, nama: str, rid: str, filename: str):
@@ -382,6 +391,7 @@ def download(request, nama: str, rid: str, filename: str):
     return response
 
 
+@replica_readable
 @require_GET
 @limited
 def datapackage(request, nama: str):
@@ -394,6 +404,7 @@ def datapackage(request, nama: str):
     )
 
 
+@replica_readable
 @require_GET
 def publikasi(request):
     pemda = _pemda(request)
@@ -404,6 +415,7 @@ def publikasi(request):
     )
 
 
+@replica_readable
 @require_GET
 def sitemap(request):
     pemda = _pemda(request)
@@ -435,6 +447,7 @@ def sitemap(request):
     return HttpResponse("\n".join(body), content_type="application/xml")
 
 
+@replica_readable
 @require_GET
 @limited
 def catalog_rdf(request, fmt: str):
@@ -455,6 +468,7 @@ def catalog_rdf(request, fmt: str):
     return response
 
 
+@replica_readable
 @require_GET
 @limited
 def dataset_rdf(request, key: str, fmt: str):
