@@ -24,6 +24,7 @@ import re
 import time
 import uuid
 
+from django.utils.functional import SimpleLazyObject, empty
 from pythonjsonlogger.json import JsonFormatter as _BaseJsonFormatter
 
 # What nginx's $request_id (32 hex), a UUID or a load balancer's trace id look like; anything
@@ -128,7 +129,12 @@ def safe_path(request) -> str:
 
 
 def _user_id(request) -> int | None:
+    """The signed-in person's id, when the request has already looked them up: the access
+    line never makes a query of its own (the database may be the reason the request failed,
+    and the 503 page must still reach the client)."""
     user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        return None
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return user.pk
