@@ -339,3 +339,86 @@ def _write_indikator(actor, ind: Indikator, periode, target, parsed: dict) -> Ta
             row.save()
     audit_record(actor=actor, action="target_renstra.set", obj=ind, changes=changes)
     return stored
+
+
+# ---------------------------------------------------------------- the plan workbook's Renstra sheets
+
+
+@transaction.atomic
+def renstra_import(*, actor, tahun_anggaran, opd: Opd, spec: dict) -> dict[str, int]:
+    """Write the Renstra sheets of a plan file for one OPD (`workbook_renstra.RenstraReader`
+    checked them cell by cell) through the services above, after the plan itself: the period
+    containing the year, sasaran by code, the sasaran of each listed program, and per listed
+    indicator its target and earlier years (years not in the file are kept). The same file
+    twice changes nothing; any refusal undoes the whole file."""
+    from pantau.planning.models import TahunAnggaran
+
+    ta: TahunAnggaran = tahun_anggaran
+    counts = {"sasaran": 0, "program": 0, "indikator": 0}
+    periode = periode_for_year(opd_id=opd.pk, tahun=ta.tahun)
+    if spec.get("periode"):
+        awal, akhir = spec["periode"]
+        if periode is None:
+            periode = periode_renstra_create(
+                actor=actor, opd=opd, tahun_awal=awal, tahun_akhir=akhir
+            )
+        elif (periode.tahun_awal, periode.tahun_akhir) != (awal, akhir):
+            periode = periode_renstra_update(
+                actor=actor, periode=periode, tahun_awal=awal, tahun_akhir=akhir
+            )
+    rest = spec.get("sasaran") or spec.get("program_sasaran") or spec.get("target")
+    if periode is None:
+        if rest or spec.get("realisasi"):
+            raise ValidationError(
+                _("Tetapkan dulu periode Renstra OPD yang mencakup tahun %(t)s.") % {"t": ta.tahun}
+            )
+        return counts
+    stored = {s.kode: s for s in Sasaran.objects.filter(periode=periode)}
+    for kode, (uraian, indikator) in sorted(spec.get("sasaran", {}).items()):
+        if kode in stored:
+            stored[kode] = sasaran_update(
+                actor=actor, sasaran=stored[kode], kode=kode, uraian=uraian, indikator=indikator
+            )
+        else:
+            stored[kode] = sasaran_create(
+                actor=actor, periode=periode, kode=kode, uraian=uraian, indikator=indikator
+            )
+        counts["sasaran"] += 1
+    programs = {p.kode: p for p in Program.objects.filter(tahun_anggaran=ta, opd=opd)}
+    for kode, wanted in sorted(spec.get("program_sasaran", {}).items()):
+        program_sasaran_set(
+            actor=actor, program=programs[kode], sasaran=[stored[k] for k in wanted]
+        )
+        counts["program"] += 1
+    _import_indicators(actor, ta, opd, spec, counts)
+    audit_record(
+        actor=actor,
+        action="renstra.import",
+        obj=opd,
+        changes={"_summary": {"tahun": ta.tahun, **counts}},
+    )
+    return counts
+
+
+def _import_indicators(actor, ta, opd: Opd, spec: dict, counts: dict) -> None:
+    targets, years = spec.get("target", {}), spec.get("realisasi", {})
+    if not targets and not years:
+        return
+    found = {}
+    for ind in (
+        Indikator.objects.filter(tahun_anggaran=ta, opd=opd, sub_kegiatan__isnull=True)
+        .select_related("program", "kegiatan", "target_renstra")
+        .prefetch_related("realisasi_renstra")
+    ):
+        level = "program" if ind.program_id else "kegiatan"
+        found.setdefault((level, ind.induk.kode, ind.nama), ind)
+    for key in sorted(set(targets) | set(years)):
+        ind = found[key]
+        stored = getattr(ind, "target_renstra", None)
+        target = targets.get(key) or (stored.target_k, stored.target_rp)
+        merged = {r.tahun: (r.realisasi_k, r.realisasi_rp) for r in ind.realisasi_renstra.all()}
+        merged.update(years.get(key, {}))
+        renstra_indikator_set(
+            actor=actor, indikator=ind, target_k=target[0], target_rp=target[1], realisasi=merged
+        )
+        counts["indikator"] += 1
