@@ -341,6 +341,28 @@ def _write_indikator(actor, ind: Indikator, periode, target, parsed: dict) -> Ta
     return stored
 
 
+def renstra_snapshot(indikator: Indikator) -> dict | None:
+    """The Renstra target and earlier years of an indicator as audit values, or None: what an
+    indicator's deletion removes with it (`services_hapus.indikator_delete` records it)."""
+    stored = TargetRenstra.objects.filter(indikator=indikator).first()
+    if stored is None:
+        return None
+    years = RealisasiRenstra.objects.filter(indikator=indikator).order_by("tahun")
+    return {
+        "target": [
+            str(stored.target_k),
+            None if stored.target_rp is None else str(stored.target_rp),
+        ],
+        "realisasi": {
+            str(r.tahun): [
+                str(r.realisasi_k),
+                None if r.realisasi_rp is None else str(r.realisasi_rp),
+            ]
+            for r in years
+        },
+    }
+
+
 # ---------------------------------------------------------------- the plan workbook's Renstra sheets
 
 

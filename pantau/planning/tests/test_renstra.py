@@ -304,3 +304,20 @@ class TestSelectors:
         op = user_create(actor=None, username="op.pupr.renstra", password="x-Renstra-2031!")
         membership_set(actor=None, user=op, pemda=a.pemda, role="operator_opd", opd=a.pupr)
         assert renstra_rows(user=op, opd=a.dinkes, tahun_anggaran=a.ta) == []
+
+
+class TestDeletion:
+    def test_deleting_an_indicator_records_its_renstra_data(self, renstra):
+        from pantau.planning.services_hapus import indikator_delete
+
+        _a, _p, _outcome, output = renstra
+        renstra_indikator_set(
+            actor=None, indikator=output, target_k="10", realisasi={YEAR - 1: ("4", "500")}
+        )
+        indikator_delete(actor=None, indikator=output)
+        event = AuditEvent.objects.filter(action="indikator.delete").get()
+        assert event.changes["_renstra"] == {
+            "target": ["10.0000", None],
+            "realisasi": {str(YEAR - 1): ["4.0000", "500.00"]},
+        }
+        assert not TargetRenstra.objects.exists() and not RealisasiRenstra.objects.exists()
