@@ -48,6 +48,7 @@ class TestRenstraPage:
         assert PeriodeRenstra.objects.get().tahun_akhir == 2029
         page = client.get(_url("renstra", a)).content.decode()
         assert 'data-periode="2025-2029"' in page
+        assert "vendor/htmx/htmx.min.js" in page  # the rows are edited in place
 
     def test_sasaran_added_and_program_linked_with_htmx(self, setup):
         a, _periode, _ind, client = setup
