@@ -176,9 +176,9 @@ def renstra_program(request, opd_id: int, tahun: int, program_id: int):
         "errors": errors,
         "partial": "planning/partials/_renstra_program_form.html",
     }
+    if _hx(request):  # htmx swaps only a 2xx answer: the refused form comes back as one
+        return render(request, context["partial"], context)
     status = 400 if errors else 200
-    if _hx(request):
-        return render(request, context["partial"], context, status=status)
     return render(request, "planning/renstra_form.html", context, status=status)
 
 
@@ -249,9 +249,9 @@ def renstra_indikator(request, opd_id: int, tahun: int, ind_id: int):
         "errors": errors,
         "partial": "planning/partials/_renstra_indikator_form.html",
     }
+    if _hx(request):  # htmx swaps only a 2xx answer: the refused form comes back as one
+        return render(request, context["partial"], context)
     status = 400 if errors else 200
-    if _hx(request):
-        return render(request, context["partial"], context, status=status)
     return render(request, "planning/renstra_form.html", context, status=status)
 
 
