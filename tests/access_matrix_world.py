@@ -129,6 +129,10 @@ class MatrixWorld:
                 "pemda": sub.tahun_anggaran.pemda,
                 "ta": sub.tahun_anggaran,
             }
+        from pantau.planning.services_renstra import periode_renstra_create
+
+        for opd in {o["opd"].pk: o["opd"] for o in self.objects.values()}.values():
+            periode_renstra_create(actor=None, opd=opd, tahun_awal=YEAR - 1, tahun_akhir=YEAR + 3)
         from django.utils import timezone
 
         from pantau.audit.models import AuditEvent
@@ -225,6 +229,8 @@ KINDS = {
     "plan_induk_ind": _plan(
         lambda o: {"tingkat": "program", "induk_id": o["program"].pk, "ind_id": o["outcome"].pk}
     ),
+    "plan_program": _plan(lambda o: {"program_id": o["program"].pk}),
+    "plan_outcome": _plan(lambda o: {"ind_id": o["outcome"].pk}),
     "job": _pk("job", variants=ORG),
     "dataset": _pk("dataset"),
     "dataset_step": lambda o, v: (

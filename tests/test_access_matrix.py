@@ -191,6 +191,10 @@ ROWS: dict[str, Row] = {
     "planning:indikator-induk-tambah": R("plan_induk", PRODUCER, PRODUCER),
     "planning:indikator-induk-ubah": R("plan_induk_ind", PRODUCER, PRODUCER),
     "planning:sub-kegiatan-edit": R("plan_sub", PRODUCER, PRODUCER),
+    # the Renstra data of the plan year (decision 0038): read like the plan, edited by its editors
+    "planning:renstra": R("plan", READ, PRODUCER),
+    "planning:renstra-program": R("plan_program", PRODUCER, PRODUCER),
+    "planning:renstra-indikator": R("plan_outcome", PRODUCER, PRODUCER),
     "impor:index": R("none", MEMBER, MEMBER),
     "impor:templat": R("none", roles("admin", *OPD_BOUND), AS_GET),
     "impor:detail": R("job", JOB_OWNER, AS_GET),

@@ -10,7 +10,7 @@ from pantau.audit.models import AuditEvent
 from pantau.demo.generate import DEMO_PASSWORD, build_demo, demo_exists
 from pantau.monitoring.models import Realisasi
 from pantau.organisations.models import Membership, Opd, Wilayah
-from pantau.planning.models import SubKegiatan, TahunAnggaran
+from pantau.planning.models import Program, SubKegiatan, TahunAnggaran
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,29 @@ def test_demo_builds_wakatobi():
         spent = sum(r.keuangan for r in sub.realisasi_set.all())
         assert spent <= sub.pagu
     assert AuditEvent.objects.filter(action="plan.import").count() >= 90
+    # Renstra data for E.81 (decision 0038): a period per planning OPD, sasaran, targets
+    from pantau.planning.models import (
+        PeriodeRenstra,
+        ProgramSasaran,
+        RealisasiRenstra,
+        TargetRenstra,
+    )
+
+    planning = Opd.objects.filter(pemda=pemda, id__in=SubKegiatan.objects.values("opd_id"))
+    assert PeriodeRenstra.objects.filter(pemda=pemda).count() == planning.count()
+    assert set(PeriodeRenstra.objects.values_list("tahun_awal", "tahun_akhir")) == {(2023, 2027)}
+    ta_2026 = TahunAnggaran.objects.get(pemda=pemda, tahun=2026)
+    programs = Program.objects.filter(tahun_anggaran=ta_2026)
+    assert (
+        ProgramSasaran.objects.filter(program__in=programs).values("program").distinct().count()
+        == programs.count()
+    )
+    targets = TargetRenstra.objects.filter(indikator__tahun_anggaran=ta_2026)
+    assert targets.count() >= 300
+    assert not targets.filter(target_rp__isnull=True).exists()
+    years = set(
+        RealisasiRenstra.objects.filter(indikator__tahun_anggaran=ta_2026).values_list(
+            "tahun", flat=True
+        )
+    )
+    assert years == {2023, 2024, 2025}

@@ -17,9 +17,10 @@ from decimal import Decimal
 from django.db import transaction
 
 from pantau.demo import plan as P  # noqa: N812 - short alias for the plan helpers
+from pantau.demo.keys import DEMO_PASSWORD, DEMO_SECOND_FACTOR_USERS, demo_totp_key_hex
 
 # the published demo secrets (a Django-free module for the scripts)
-from pantau.demo.keys import DEMO_PASSWORD, DEMO_SECOND_FACTOR_USERS, demo_totp_key_hex
+from pantau.demo.renstra import demo_renstra
 from pantau.monitoring.choices import StatusRealisasi
 from pantau.monitoring.services import (
     realisasi_import,
@@ -143,6 +144,9 @@ def build_demo(*, today: dt.date, seed: int = 2026, log=print) -> DemoResult:
             profiles=profiles,
             today=today,
         )
+    log("Renstra: periode, sasaran, target akhir periode dan realisasi tahun lalu...")
+    targets = demo_renstra(seed=seed, years=years, opds=opds)
+    result.notes.append(f"Target Renstra: {targets} indikator program/kegiatan")
     log("Data terbuka (klasifikasi, dataset sektoral, dataset pembangunan)...")
     result.notes += _open_data(pemda=pemda, opds=opds, years=years)
     empty = [o.singkatan for o in opds if not selections[o.id]]

@@ -159,6 +159,27 @@ AKSI: dict[str, A] = {
     "indikator.create": A(_("Indikator dibuat"), _("%(pelaku)s membuat indikator %(objek)s")),
     "indikator.update": A(_("Indikator diubah"), _("%(pelaku)s mengubah indikator %(objek)s")),
     "indikator.delete": A(_("Indikator dihapus"), _("%(pelaku)s menghapus indikator %(objek)s")),
+    # the Renstra data of an OPD (decision 0038)
+    "periode_renstra.create": A(
+        _("Periode Renstra dibuat"), _("%(pelaku)s menetapkan periode %(objek)s")
+    ),
+    "periode_renstra.update": A(
+        _("Periode Renstra diubah"), _("%(pelaku)s mengubah tahun periode %(objek)s")
+    ),
+    "sasaran.create": A(_("Sasaran dibuat"), _("%(pelaku)s menambahkan sasaran %(objek)s")),
+    "sasaran.update": A(_("Sasaran diubah"), _("%(pelaku)s mengubah sasaran %(objek)s")),
+    "sasaran.delete": A(_("Sasaran dihapus"), _("%(pelaku)s menghapus sasaran %(objek)s")),
+    "program_sasaran.set": A(
+        _("Sasaran program diubah"),
+        _("%(pelaku)s mengubah sasaran yang dilayani program %(objek)s"),
+    ),
+    "target_renstra.set": A(
+        _("Target Renstra diubah"),
+        _("%(pelaku)s mengubah target Renstra dan realisasi tahun lalu indikator %(objek)s"),
+    ),
+    "renstra.import": A(
+        _("Data Renstra diimpor"), _("%(pelaku)s mengimpor data Renstra %(objek)s dari berkas")
+    ),
     "rencana.set": A(_("Rencana bulanan diisi"), _("%(pelaku)s mengisi rencana bulanan %(objek)s")),
     "sumber_dana_rinci.set": A(
         _("Rincian sumber dana diisi"), _("%(pelaku)s mengisi rincian sumber dana %(objek)s")

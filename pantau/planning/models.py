@@ -610,3 +610,202 @@ class SumberDanaSubKegiatan(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.sub_kegiatan.kode} {self.sumber_dana}"
+
+
+# ---------------------------------------------------------------- Renstra (decision 0038)
+
+RENSTRA_MAX_TAHUN = 6  # a Renstra PD runs 5 years; 6 allows a transition year (decision 0038)
+
+
+class PeriodeRenstra(TenantModel):
+    """The period of an OPD's Renstra PD (typically 5 years): its targets at the end of the
+    period are column 5 of Formulir E.81."""
+
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.PROTECT, related_name="+")
+    tahun_awal = models.PositiveSmallIntegerField(
+        _("tahun awal"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    tahun_akhir = models.PositiveSmallIntegerField(
+        _("tahun akhir"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+
+    class Meta:
+        ordering = ["opd", "-tahun_awal"]
+        verbose_name = _("periode Renstra")
+        verbose_name_plural = _("periode Renstra")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opd", "tahun_awal"],
+                name="periode_renstra_unik",
+                violation_error_message=_("OPD ini sudah punya periode Renstra mulai tahun itu."),
+            ),
+            models.CheckConstraint(
+                condition=Q(tahun_akhir__gte=models.F("tahun_awal"))
+                & Q(tahun_akhir__lte=models.F("tahun_awal") + (RENSTRA_MAX_TAHUN - 1)),
+                name="periode_renstra_1_6_tahun",
+                violation_error_message=_(
+                    "Periode Renstra harus 1 sampai 6 tahun (biasanya 5) dan tahun akhir tidak "
+                    "sebelum tahun awal."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Renstra %(opd)s %(awal)s–%(akhir)s") % {
+            "opd": self.opd.singkatan,
+            "awal": self.tahun_awal,
+            "akhir": self.tahun_akhir,
+        }
+
+    def contains(self, tahun: int) -> bool:
+        return self.tahun_awal <= tahun <= self.tahun_akhir
+
+    def clean(self) -> None:
+        errors = {}
+        if self.opd_id and self.opd.pemda_id != self.pemda_id:
+            errors["opd"] = _("OPD milik pemda lain.")
+        if self.tahun_awal and self.tahun_akhir:
+            overlap = PeriodeRenstra.objects.filter(
+                opd_id=self.opd_id,
+                tahun_awal__lte=self.tahun_akhir,
+                tahun_akhir__gte=self.tahun_awal,
+            ).exclude(pk=self.pk)
+            other = overlap.first()
+            if other is not None:
+                errors["tahun_awal"] = _(
+                    "Periode ini bertumpang tindih dengan periode Renstra %(a)s–%(b)s OPD ini."
+                ) % {"a": other.tahun_awal, "b": other.tahun_akhir}
+        if errors:
+            raise ValidationError(errors)
+
+
+class Sasaran(TenantModel):
+    """A sasaran (strategic objective) of an OPD's Renstra, with its own indicator text; the
+    programs of the yearly plan say which sasaran they serve (column 2 of E.81)."""
+
+    periode = models.ForeignKey(PeriodeRenstra, on_delete=models.PROTECT, related_name="sasaran")
+    kode = models.CharField(_("kode sasaran"), max_length=30)
+    uraian = models.CharField(_("sasaran"), max_length=500)
+    indikator = models.CharField(_("indikator sasaran"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["periode", "kode"]
+        verbose_name = _("sasaran")
+        verbose_name_plural = _("sasaran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["periode", "kode"],
+                name="sasaran_kode_unik_per_periode",
+                violation_error_message=_("Kode sasaran ini sudah ada di periode Renstra ini."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kode} {self.uraian}"
+
+    def clean(self) -> None:
+        if self.periode_id and self.periode.pemda_id != self.pemda_id:
+            raise ValidationError({"periode": _("Periode Renstra milik pemda lain.")})
+
+
+class ProgramSasaran(TenantModel):
+    """A program of the yearly plan serves a sasaran of its OPD's Renstra; a program may serve
+    several sasaran (decision 0038)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="sasaran_links")
+    sasaran = models.ForeignKey(Sasaran, on_delete=models.PROTECT, related_name="program_links")
+
+    class Meta:
+        ordering = ["program", "sasaran__kode"]
+        verbose_name = _("sasaran program")
+        verbose_name_plural = _("sasaran program")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "sasaran"],
+                name="program_sasaran_unik",
+                violation_error_message=_("Program ini sudah melayani sasaran tersebut."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program.kode} → {self.sasaran.kode}"
+
+    def clean(self) -> None:
+        periode = self.sasaran.periode
+        if periode.opd_id != self.program.opd_id or self.pemda_id != self.program.pemda_id:
+            raise ValidationError({"sasaran": _("Sasaran ini bukan sasaran Renstra OPD program.")})
+        if not periode.contains(self.program.tahun_anggaran.tahun):
+            raise ValidationError(
+                {"sasaran": _("Sasaran ini milik periode Renstra yang tidak mencakup tahun ini.")}
+            )
+
+
+class TargetRenstra(TenantModel):
+    """The Renstra target of a program or kegiatan indicator at the end of the Renstra period:
+    K in the indicator's own unit, Rp the budget (E.81 column 5)."""
+
+    indikator = models.OneToOneField(
+        Indikator, on_delete=models.CASCADE, related_name="target_renstra"
+    )
+    periode = models.ForeignKey(PeriodeRenstra, on_delete=models.PROTECT, related_name="targets")
+    target_k = models.DecimalField(_("target Renstra (K)"), max_digits=18, decimal_places=4)
+    target_rp = models.DecimalField(_("target Renstra (Rp)"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        ordering = ["indikator"]
+        verbose_name = _("target Renstra")
+        verbose_name_plural = _("target Renstra")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_k__gte=0),
+                name="target_renstra_k_tidak_negatif",
+                violation_error_message=_("Target Renstra (K) tidak boleh negatif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_rp__isnull=True) | Q(target_rp__gte=0),
+                name="target_renstra_rp_tidak_negatif",
+                violation_error_message=_("Target Renstra (Rp) tidak boleh negatif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indikator} → {self.target_k}"
+
+
+class RealisasiRenstra(TenantModel):
+    """The realisation of a program or kegiatan indicator in an earlier year of the Renstra
+    period (K and Rp): together they are E.81 column 6, the realisation up to last year."""
+
+    indikator = models.ForeignKey(
+        Indikator, on_delete=models.CASCADE, related_name="realisasi_renstra"
+    )
+    tahun = models.PositiveSmallIntegerField(
+        _("tahun"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    realisasi_k = models.DecimalField(_("realisasi (K)"), max_digits=18, decimal_places=4)
+    realisasi_rp = models.DecimalField(_("realisasi (Rp)"), null=True, blank=True, **MONEY)
+
+    class Meta:
+        ordering = ["indikator", "tahun"]
+        verbose_name = _("realisasi Renstra tahun lalu")
+        verbose_name_plural = _("realisasi Renstra tahun lalu")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indikator", "tahun"],
+                name="realisasi_renstra_unik_per_tahun",
+                violation_error_message=_("Realisasi indikator ini untuk tahun itu sudah ada."),
+            ),
+            models.CheckConstraint(
+                condition=Q(realisasi_k__gte=0),
+                name="realisasi_renstra_k_tidak_negatif",
+                violation_error_message=_("Realisasi (K) tidak boleh negatif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(realisasi_rp__isnull=True) | Q(realisasi_rp__gte=0),
+                name="realisasi_renstra_rp_tidak_negatif",
+                violation_error_message=_("Realisasi (Rp) tidak boleh negatif."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indikator} {self.tahun}"

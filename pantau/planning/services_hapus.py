@@ -73,8 +73,12 @@ def indikator_delete(*, actor, indikator: Indikator) -> None:
         Indikator.objects.select_for_update().select_related("tahun_anggaran").get(pk=indikator.pk)
     )
     plan_write_guard(opd_id=ind.opd_id, tahun_anggaran_id=ind.tahun_anggaran_id)
-    audit_record(
-        actor=actor, action="indikator.delete", obj=ind, changes={"_before": snapshot(ind)}
-    )
+    from pantau.planning.services_renstra import renstra_snapshot
+
+    changes = {"_before": snapshot(ind)}
+    renstra = renstra_snapshot(ind)  # the Renstra target and earlier years go with it
+    if renstra:
+        changes["_renstra"] = renstra
+    audit_record(actor=actor, action="indikator.delete", obj=ind, changes=changes)
     _delete(ind, _("Indikator ini sudah punya capaian yang dilaporkan; tidak dapat dihapus."))
     handoff.emit(topics.PLAN_REMOVED, tahun_anggaran=ind.tahun_anggaran)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pantau.planning import views
+from pantau.planning import views, views_renstra
 
 app_name = "planning"
 
@@ -9,6 +9,17 @@ urlpatterns = [
     path("<int:opd_id>/<int:tahun>/", views.rencana_opd, name="rencana-opd"),
     path("<int:opd_id>/<int:tahun>/dokumen/", views.rencana_dokumen_aksi, name="dokumen-aksi"),
     path("<int:opd_id>/<int:tahun>/tambah/", views.rencana_tambah, name="tambah"),
+    path("<int:opd_id>/<int:tahun>/renstra/", views_renstra.renstra_opd, name="renstra"),
+    path(
+        "<int:opd_id>/<int:tahun>/renstra/program/<int:program_id>/",
+        views_renstra.renstra_program,
+        name="renstra-program",
+    ),
+    path(
+        "<int:opd_id>/<int:tahun>/renstra/indikator/<int:ind_id>/",
+        views_renstra.renstra_indikator,
+        name="renstra-indikator",
+    ),
     path("<int:opd_id>/<int:tahun>/hapus/", views.rencana_hapus, name="hapus"),
     path(
         "<int:opd_id>/<int:tahun>/sub-kegiatan/<int:sub_id>/indikator/",

@@ -35,6 +35,12 @@ from pantau.planning.models import (
     SumberDanaSubKegiatan,
     TahunAnggaran,
 )
+from pantau.planning.workbook_renstra import (
+    RENSTRA_COLUMNS,
+    RENSTRA_SHEETS,
+    renstra_export_rows,
+    renstra_instructions,
+)
 
 PROGRAM, KEGIATAN, SUB, INDIKATOR, RENCANA = (
     "Program",
@@ -80,7 +86,9 @@ COLUMNS = {
     RENCANA: ["Kode OPD", "Kode Sub Kegiatan", "Versi", *KAS, *FISIK],
     SUMBER: ["Kode OPD", "Kode Sub Kegiatan", "Versi", "Kode Sumber Dana", "Jumlah (Rp)"],
 }
-OPTIONAL_SHEETS = {SUMBER}  # a file made from a template older than this sheet still imports
+COLUMNS.update(RENSTRA_COLUMNS)  # the Renstra sheets (decision 0038)
+# a file made from a template older than these sheets still imports
+OPTIONAL_SHEETS = {SUMBER, *RENSTRA_SHEETS}
 DROPDOWN = {"Kode Sumber Dana": "Sumber Dana"}  # header -> its list on the Referensi sheet
 TINGKAT = {"Program": "program", "Kegiatan": "kegiatan", "Sub Kegiatan": "sub_kegiatan"}
 TINGKAT_LABEL = {v: k for k, v in TINGKAT.items()}
@@ -175,6 +183,7 @@ def plan_rows(*, tahun_anggaran: TahunAnggaran, opds: list[Opd]) -> dict[str, li
                     ]
                 )
     rows[SUMBER] = _sumber_rows(subs, kode_opd)
+    rows.update(renstra_export_rows(tahun_anggaran=ta, opds=opds))
     return rows
 
 
@@ -241,6 +250,7 @@ def _instructions(ta: TahunAnggaran) -> list[str]:
             "kolom Sumber Dana di lembar Sub Kegiatan adalah sumber dana utama: kosongkan atau "
             "isi dengan sumber berjumlah terbesar versi yang berlaku."
         ),
+        *renstra_instructions(),
         _("Unggah berkas di halaman Impor: uji coba dulu, lalu Impor sekarang."),
     ]
 

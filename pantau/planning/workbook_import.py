@@ -50,6 +50,7 @@ from pantau.planning.imports import (
 )
 from pantau.planning.models import Nomenklatur, SumberDana, TahunAnggaran
 from pantau.planning.services import rencana_problems
+from pantau.planning.services_renstra import renstra_import
 from pantau.planning.validation import bidang_urusan_error
 from pantau.planning.workbook import (
     COLUMNS,
@@ -63,6 +64,14 @@ from pantau.planning.workbook import (
     SUB,
     SUMBER,
     TINGKAT,
+)
+from pantau.planning.workbook_renstra import (
+    PERIODE,
+    REALISASI,
+    SASARAN,
+    SASARAN_PROGRAM,
+    TARGET,
+    RenstraReader,
 )
 
 BARU, DIUBAH, TETAP, GALAT = "baru", "diubah", "tetap", "galat"
@@ -200,6 +209,9 @@ class _Reader:
         # rows of the file whose code was read but that hold errors: (opd, kode) -> sheet, row
         self.faulty: dict[tuple[int, str], tuple[str, int]] = {}
         self.sumber_place: dict[tuple[int, str, str], list[RowOutcome]] = {}  # Sumber Dana rows
+        # (opd, level, induk kode, nama) -> the indicator's spec: the Renstra sheets name them
+        self.indikator_specs: dict[tuple[int, str, str, str], dict] = {}
+        self.renstra = RenstraReader(self)
 
     # one row of any sheet -----------------------------------------------------------
     def row(self, sheet: str, number: int, raw: tuple) -> tuple[dict, RowOutcome, Opd | None]:
@@ -485,6 +497,7 @@ class _Reader:
             out.outcome = GALAT
             return
         induk["indikator"].append(spec)
+        self.indikator_specs[(opd.pk, level, induk_kode, nama)] = spec
         stored = self.existing[opd.pk].indikator.get((level, induk_kode, nama))
         if stored is None:
             out.outcome = BARU
@@ -681,6 +694,11 @@ def _read(
         INDIKATOR: reader.indikator,
         RENCANA: reader.rencana,
         SUMBER: reader.sumber_row,
+        PERIODE: reader.renstra.periode,
+        SASARAN: reader.renstra.sasaran,
+        SASARAN_PROGRAM: reader.renstra.sasaran_program,
+        TARGET: reader.renstra.target,
+        REALISASI: reader.renstra.realisasi,
     }
     total = sum(sheets[name].size for name in COLUMNS) + 1  # the services' check: one more step
     done = 0
@@ -731,12 +749,31 @@ def _services_check(reader: _Reader, *, actor) -> None:
         _services_check_opds(reader, ta, actor=actor)
 
 
+def _import_opd(reader: _Reader, ta: TahunAnggaran, opd_id: int, *, actor) -> None:
+    """The plan tree of one OPD, then its Renstra sheets (which name the plan's indicators)."""
+    opd = Opd.objects.get(pk=opd_id)
+    tree = reader.result.trees.get(opd_id)
+    if tree is not None:
+        plan_import(actor=actor, tahun_anggaran=ta, opd=opd, programs=tree)
+    spec = reader.renstra.specs.get(opd_id)
+    if spec is not None:
+        try:
+            renstra_import(actor=actor, tahun_anggaran=ta, opd=opd, spec=spec)
+        except ValidationError as exc:
+            raise ValidationError(
+                [f"Renstra {opd.kode}: {m}" for m in error_messages(exc)]
+            ) from exc
+
+
+def _opd_ids(reader: _Reader) -> list[int]:
+    return list(dict.fromkeys([*reader.result.trees, *reader.renstra.specs]))
+
+
 def _services_check_opds(reader: _Reader, ta: TahunAnggaran, *, actor) -> None:
-    for opd_id, tree in reader.result.trees.items():
-        opd = Opd.objects.get(pk=opd_id)
+    for opd_id in _opd_ids(reader):
         try:
             with transaction.atomic():
-                plan_import(actor=actor, tahun_anggaran=ta, opd=opd, programs=tree)
+                _import_opd(reader, ta, opd_id, actor=actor)
                 raise _DryRunRollbackError
         except _DryRunRollbackError:
             pass
@@ -792,7 +829,6 @@ def plan_file_import(
     if reader.err:
         raise reader.err.as_validation_error()
     with transaction.atomic(), handoff.coalesced(), references_checked_once():
-        for opd_id, tree in reader.result.trees.items():  # one roll-up refresh for the file
-            opd = Opd.objects.get(pk=opd_id)
-            plan_import(actor=actor, tahun_anggaran=tahun_anggaran, opd=opd, programs=tree)
+        for opd_id in _opd_ids(reader):  # one roll-up refresh for the file
+            _import_opd(reader, tahun_anggaran, opd_id, actor=actor)
     return reader.result

@@ -1,0 +1,446 @@
+"""Writes of an OPD's Renstra data (decision 0038): the Renstra period, its sasaran, which sasaran
+each program serves, and each program/kegiatan indicator's Renstra target (K, Rp) with its
+realisation in the earlier years of the period. What Formulir E.81 needs beyond the yearly plan.
+
+Every function is atomic and records its audit event in the same transaction; the people who
+edit the plan (operator and head of the OPD, the pemda's admin) edit these too.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.core.numbers import to_decimal
+from pantau.organisations.models import Opd
+from pantau.planning.models import (
+    Indikator,
+    PeriodeRenstra,
+    Program,
+    ProgramSasaran,
+    RealisasiRenstra,
+    Sasaran,
+    TargetRenstra,
+)
+from pantau.planning.services_dokumen import EDITORS, role_for
+
+K_PLACES = 4  # the indicator's own unit, as its yearly target (Indikator.target_tahunan)
+RP_PLACES = 2
+
+
+def _require(actor, opd: Opd) -> None:
+    """actor None is the system (the demo, commands); a person edits as an editor of the plan,
+    and a deactivated OPD keeps its Renstra as it was."""
+    if actor is not None and role_for(actor, opd) not in EDITORS:
+        raise PermissionDenied(_("Anda tidak berwenang mengubah data Renstra OPD ini."))
+    if not Opd.objects.filter(pk=opd.pk, aktif=True).exists():
+        raise ValidationError(_("Data Renstra ini tidak dapat diubah: OPD-nya sudah tidak aktif."))
+
+
+def _places(number: Decimal) -> int:
+    """How many decimals the number needs (1,50 needs one; never raises on large numbers)."""
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def read_k(value, *, label: str) -> Decimal:
+    """A K value (target or realisation in the indicator's unit): ≥ 0, at most 4 decimals."""
+    number = to_decimal(value, label=label)
+    if number < 0:
+        raise ValidationError(_("%(label)s tidak boleh negatif.") % {"label": label})
+    if _places(number) > K_PLACES:
+        raise ValidationError(
+            _("%(label)s: paling banyak 4 angka di belakang koma.") % {"label": label}
+        )
+    return number
+
+
+def read_rp(value, *, label: str) -> Decimal | None:
+    """An Rp value: empty is "not stated" (None); else ≥ 0 with at most 2 decimals (sen)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    number = to_decimal(value, label=label)
+    if number < 0:
+        raise ValidationError(_("%(label)s tidak boleh negatif.") % {"label": label})
+    if _places(number) > RP_PLACES:
+        raise ValidationError(
+            _("%(label)s: rupiah paling banyak 2 angka di belakang koma (sen).") % {"label": label}
+        )
+    return number
+
+
+# ---------------------------------------------------------------- the period
+
+
+def _period_keeps_its_data(periode: PeriodeRenstra, awal: int, akhir: int) -> list[str]:
+    """Why the period cannot take these years: targets of plan years, sasaran of programs or
+    realisations of years that would fall outside it."""
+    errors = []
+    years = set(
+        TargetRenstra.objects.filter(periode=periode).values_list(
+            "indikator__tahun_anggaran__tahun", flat=True
+        )
+    ) | set(
+        ProgramSasaran.objects.filter(sasaran__periode=periode).values_list(
+            "program__tahun_anggaran__tahun", flat=True
+        )
+    )
+    outside = sorted(y for y in years if not awal <= y <= akhir)
+    if outside:
+        errors.append(
+            _("Tahun rencana %(t)s sudah memakai periode ini; periode harus tetap mencakupnya.")
+            % {"t": ", ".join(str(y) for y in outside)}
+        )
+    early = RealisasiRenstra.objects.filter(
+        indikator__target_renstra__periode=periode, tahun__lt=awal
+    ).exists()
+    if early:
+        errors.append(_("Ada realisasi tahun sebelum tahun awal yang baru; hapus dulu."))
+    return errors
+
+
+@transaction.atomic
+def periode_renstra_create(*, actor, opd: Opd, tahun_awal: int, tahun_akhir: int) -> PeriodeRenstra:
+    _require(actor, opd)
+    periode = PeriodeRenstra(
+        pemda_id=opd.pemda_id, opd=opd, tahun_awal=tahun_awal, tahun_akhir=tahun_akhir
+    )
+    return save_audited(actor=actor, obj=periode, action="periode_renstra.create")
+
+
+@transaction.atomic
+def periode_renstra_update(
+    *, actor, periode: PeriodeRenstra, tahun_awal: int, tahun_akhir: int
+) -> PeriodeRenstra:
+    periode = PeriodeRenstra.objects.select_for_update().select_related("opd").get(pk=periode.pk)
+    _require(actor, periode.opd)
+    errors = _period_keeps_its_data(periode, tahun_awal, tahun_akhir)
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(periode)
+    periode.tahun_awal, periode.tahun_akhir = tahun_awal, tahun_akhir
+    return save_audited(actor=actor, obj=periode, action="periode_renstra.update", before=before)
+
+
+def periode_for_year(*, opd_id: int, tahun: int) -> PeriodeRenstra | None:
+    """The OPD's Renstra period that contains the year (periods never overlap)."""
+    return PeriodeRenstra.objects.filter(
+        opd_id=opd_id, tahun_awal__lte=tahun, tahun_akhir__gte=tahun
+    ).first()
+
+
+# ---------------------------------------------------------------- sasaran
+
+
+def _sasaran_fields(kode: str, uraian: str, indikator: str) -> dict:
+    fields = {"kode": kode.strip(), "uraian": " ".join(uraian.split()), "indikator": indikator}
+    fields["indikator"] = " ".join(indikator.split())
+    if not fields["kode"]:
+        raise ValidationError(_("Kode sasaran wajib diisi."))
+    if not fields["uraian"]:
+        raise ValidationError(_("Uraian sasaran wajib diisi."))
+    return fields
+
+
+@transaction.atomic
+def sasaran_create(
+    *, actor, periode: PeriodeRenstra, kode: str, uraian: str, indikator: str = ""
+) -> Sasaran:
+    _require(actor, periode.opd)
+    sasaran = Sasaran(
+        pemda_id=periode.pemda_id, periode=periode, **_sasaran_fields(kode, uraian, indikator)
+    )
+    return save_audited(actor=actor, obj=sasaran, action="sasaran.create")
+
+
+@transaction.atomic
+def sasaran_update(
+    *, actor, sasaran: Sasaran, kode: str, uraian: str, indikator: str = ""
+) -> Sasaran:
+    sasaran = Sasaran.objects.select_for_update().select_related("periode__opd").get(pk=sasaran.pk)
+    _require(actor, sasaran.periode.opd)
+    before = snapshot(sasaran)
+    for name, value in _sasaran_fields(kode, uraian, indikator).items():
+        setattr(sasaran, name, value)
+    return save_audited(actor=actor, obj=sasaran, action="sasaran.update", before=before)
+
+
+@transaction.atomic
+def sasaran_delete(*, actor, sasaran: Sasaran) -> None:
+    sasaran = Sasaran.objects.select_for_update().select_related("periode__opd").get(pk=sasaran.pk)
+    _require(actor, sasaran.periode.opd)
+    used = sorted(
+        ProgramSasaran.objects.filter(sasaran=sasaran).values_list("program__kode", flat=True)
+    )
+    if used:
+        raise ValidationError(
+            _("Sasaran %(s)s masih dilayani program %(p)s; lepaskan dulu dari program itu.")
+            % {"s": sasaran.kode, "p": ", ".join(sorted(set(used)))}
+        )
+    audit_record(actor=actor, action="sasaran.delete", obj=sasaran, changes=snapshot(sasaran))
+    sasaran.delete()
+
+
+@transaction.atomic
+def program_sasaran_set(*, actor, program: Program, sasaran: list[Sasaran]) -> list[Sasaran]:
+    """Replace the sasaran the program serves (none, one or several) with `sasaran`, each a
+    sasaran of the OPD's Renstra period that contains the program's year."""
+    program = (
+        Program.objects.select_for_update()
+        .select_related("opd", "tahun_anggaran")
+        .get(pk=program.pk)
+    )
+    _require(actor, program.opd)
+    if len({s.pk for s in sasaran}) != len(sasaran):
+        raise ValidationError(_("Setiap sasaran hanya boleh dipilih sekali."))
+    periode = periode_for_year(opd_id=program.opd_id, tahun=program.tahun_anggaran.tahun)
+    if sasaran and periode is None:
+        raise ValidationError(
+            _("Tetapkan dulu periode Renstra OPD yang mencakup tahun %(t)s.")
+            % {"t": program.tahun_anggaran.tahun}
+        )
+    links = [ProgramSasaran(pemda_id=program.pemda_id, program=program, sasaran=s) for s in sasaran]
+    for link in links:
+        link.full_clean(validate_unique=False, validate_constraints=False)
+    old = sorted(
+        ProgramSasaran.objects.filter(program=program).values_list("sasaran__kode", flat=True)
+    )
+    new = sorted(s.kode for s in sasaran)
+    if old == new:
+        return sasaran
+    ProgramSasaran.objects.filter(program=program).delete()
+    ProgramSasaran.objects.bulk_create(links)
+    audit_record(
+        actor=actor, action="program_sasaran.set", obj=program, changes={"sasaran": [old, new]}
+    )
+    return sasaran
+
+
+# ---------------------------------------------------------------- targets and earlier years
+
+
+def renstra_indikator_problems(
+    *, indikator: Indikator, periode: PeriodeRenstra | None, tahun_realisasi: list[int]
+) -> list[str]:
+    """The rules of where a Renstra target and its earlier years may be stored, without
+    writing: a program or kegiatan indicator, a period containing the plan year, realisation
+    years from the period's first year up to the year before the plan year."""
+    tahun = indikator.tahun_anggaran.tahun
+    if indikator.sub_kegiatan_id:
+        return [_("Target Renstra dicatat pada indikator program atau kegiatan.")]
+    if periode is None:
+        return [_("Tetapkan dulu periode Renstra OPD yang mencakup tahun %(t)s.") % {"t": tahun}]
+    errors = []
+    for year in sorted(tahun_realisasi):
+        if not periode.tahun_awal <= year < tahun:
+            errors.append(
+                _(
+                    "Realisasi tahun %(y)s tidak dapat dicatat: tahun lalu yang dihitung adalah "
+                    "%(a)s sampai %(b)s (dalam periode Renstra, sebelum tahun %(t)s)."
+                )
+                % {"y": year, "a": periode.tahun_awal, "b": tahun - 1, "t": tahun}
+                if periode.tahun_awal < tahun
+                else _(
+                    "Realisasi tahun %(y)s tidak dapat dicatat: %(t)s adalah tahun pertama "
+                    "periode Renstra, belum ada tahun lalu di periode ini."
+                )
+                % {"y": year, "t": tahun}
+            )
+    return errors
+
+
+@transaction.atomic
+def renstra_indikator_set(
+    *,
+    actor,
+    indikator: Indikator,
+    target_k,
+    target_rp=None,
+    realisasi: dict[int, tuple] | None = None,
+) -> TargetRenstra | None:
+    """Set the Renstra target of an indicator (K in its unit, Rp) and its realisation in the
+    earlier years of the period (`realisasi`: year -> (K, Rp); a year with an empty K is
+    removed). An empty target K with no earlier years removes the target. One audit event."""
+    ind = (
+        Indikator.objects.select_for_update()
+        .select_related("opd", "tahun_anggaran")
+        .get(pk=indikator.pk)
+    )
+    _require(actor, ind.opd)
+    periode = periode_for_year(opd_id=ind.opd_id, tahun=ind.tahun_anggaran.tahun)
+    realisasi = realisasi or {}
+    wanted = {y: v for y, v in realisasi.items() if not (v[0] in (None, "") and v[1] in (None, ""))}
+    errors = renstra_indikator_problems(
+        indikator=ind, periode=periode, tahun_realisasi=list(wanted)
+    )
+    if errors:
+        raise ValidationError(errors)
+    clear = target_k in (None, "") and target_rp in (None, "") and not wanted
+    parsed_target = None
+    if not clear:
+        parsed_target = (
+            read_k(target_k, label=_("Target Renstra (K)")),
+            read_rp(target_rp, label=_("Target Renstra (Rp)")),
+        )
+    parsed = {
+        y: (
+            read_k(k, label=_("Realisasi %(t)s (K)") % {"t": y}),
+            read_rp(rp, label=_("Realisasi %(t)s (Rp)") % {"t": y}),
+        )
+        for y, (k, rp) in sorted(wanted.items())
+    }
+    return _write_indikator(actor, ind, periode, parsed_target, parsed)
+
+
+def _write_indikator(actor, ind: Indikator, periode, target, parsed: dict) -> TargetRenstra | None:
+    stored = TargetRenstra.objects.filter(indikator=ind).first()
+    old_years = {r.tahun: r for r in RealisasiRenstra.objects.filter(indikator=ind)}
+    changes: dict[str, list] = {}
+
+    def text(v: Decimal) -> str:
+        return format(v.normalize(), "f")
+
+    def pair(k, rp):
+        return None if k is None else [text(k), None if rp is None else text(rp)]
+
+    old_t = pair(stored.target_k, stored.target_rp) if stored else None
+    new_t = pair(*target) if target else None
+    if old_t != new_t:
+        changes["target"] = [old_t, new_t]
+    for year in sorted(set(old_years) | set(parsed)):
+        old = old_years.get(year)
+        before = pair(old.realisasi_k, old.realisasi_rp) if old else None
+        after = pair(*parsed[year]) if year in parsed else None
+        if before != after:
+            changes[f"realisasi_{year}"] = [before, after]
+    if not changes:
+        return stored
+    if target is None:
+        RealisasiRenstra.objects.filter(indikator=ind).delete()
+        if stored:
+            stored.delete()
+        stored = None
+    else:
+        stored = stored or TargetRenstra(pemda_id=ind.pemda_id, indikator=ind)
+        stored.periode, stored.target_k, stored.target_rp = periode, *target
+        stored.full_clean()
+        stored.save()
+        RealisasiRenstra.objects.filter(indikator=ind).exclude(tahun__in=list(parsed)).delete()
+        for year, (k, rp) in parsed.items():
+            row = old_years.get(year) or RealisasiRenstra(
+                pemda_id=ind.pemda_id, indikator=ind, tahun=year
+            )
+            row.realisasi_k, row.realisasi_rp = k, rp
+            row.full_clean()
+            row.save()
+    audit_record(actor=actor, action="target_renstra.set", obj=ind, changes=changes)
+    return stored
+
+
+def renstra_snapshot(indikator: Indikator) -> dict | None:
+    """The Renstra target and earlier years of an indicator as audit values, or None: what an
+    indicator's deletion removes with it (`services_hapus.indikator_delete` records it)."""
+    stored = TargetRenstra.objects.filter(indikator=indikator).first()
+    if stored is None:
+        return None
+    years = RealisasiRenstra.objects.filter(indikator=indikator).order_by("tahun")
+    return {
+        "target": [
+            str(stored.target_k),
+            None if stored.target_rp is None else str(stored.target_rp),
+        ],
+        "realisasi": {
+            str(r.tahun): [
+                str(r.realisasi_k),
+                None if r.realisasi_rp is None else str(r.realisasi_rp),
+            ]
+            for r in years
+        },
+    }
+
+
+# ---------------------------------------------------------------- the plan workbook's Renstra sheets
+
+
+@transaction.atomic
+def renstra_import(*, actor, tahun_anggaran, opd: Opd, spec: dict) -> dict[str, int]:
+    """Write the Renstra sheets of a plan file for one OPD (`workbook_renstra.RenstraReader`
+    checked them cell by cell) through the services above, after the plan itself: the period
+    containing the year, sasaran by code, the sasaran of each listed program, and per listed
+    indicator its target and earlier years (years not in the file are kept). The same file
+    twice changes nothing; any refusal undoes the whole file."""
+    from pantau.planning.models import TahunAnggaran
+
+    ta: TahunAnggaran = tahun_anggaran
+    counts = {"sasaran": 0, "program": 0, "indikator": 0}
+    periode = periode_for_year(opd_id=opd.pk, tahun=ta.tahun)
+    if spec.get("periode"):
+        awal, akhir = spec["periode"]
+        if periode is None:
+            periode = periode_renstra_create(
+                actor=actor, opd=opd, tahun_awal=awal, tahun_akhir=akhir
+            )
+        elif (periode.tahun_awal, periode.tahun_akhir) != (awal, akhir):
+            periode = periode_renstra_update(
+                actor=actor, periode=periode, tahun_awal=awal, tahun_akhir=akhir
+            )
+    rest = spec.get("sasaran") or spec.get("program_sasaran") or spec.get("target")
+    if periode is None:
+        if rest or spec.get("realisasi"):
+            raise ValidationError(
+                _("Tetapkan dulu periode Renstra OPD yang mencakup tahun %(t)s.") % {"t": ta.tahun}
+            )
+        return counts
+    stored = {s.kode: s for s in Sasaran.objects.filter(periode=periode)}
+    for kode, (uraian, indikator) in sorted(spec.get("sasaran", {}).items()):
+        if kode in stored:
+            stored[kode] = sasaran_update(
+                actor=actor, sasaran=stored[kode], kode=kode, uraian=uraian, indikator=indikator
+            )
+        else:
+            stored[kode] = sasaran_create(
+                actor=actor, periode=periode, kode=kode, uraian=uraian, indikator=indikator
+            )
+        counts["sasaran"] += 1
+    programs = {p.kode: p for p in Program.objects.filter(tahun_anggaran=ta, opd=opd)}
+    for kode, wanted in sorted(spec.get("program_sasaran", {}).items()):
+        program_sasaran_set(
+            actor=actor, program=programs[kode], sasaran=[stored[k] for k in wanted]
+        )
+        counts["program"] += 1
+    _import_indicators(actor, ta, opd, spec, counts)
+    audit_record(
+        actor=actor,
+        action="renstra.import",
+        obj=opd,
+        changes={"_summary": {"tahun": ta.tahun, **counts}},
+    )
+    return counts
+
+
+def _import_indicators(actor, ta, opd: Opd, spec: dict, counts: dict) -> None:
+    targets, years = spec.get("target", {}), spec.get("realisasi", {})
+    if not targets and not years:
+        return
+    found = {}
+    for ind in (
+        Indikator.objects.filter(tahun_anggaran=ta, opd=opd, sub_kegiatan__isnull=True)
+        .select_related("program", "kegiatan", "target_renstra")
+        .prefetch_related("realisasi_renstra")
+    ):
+        level = "program" if ind.program_id else "kegiatan"
+        found.setdefault((level, ind.induk.kode, ind.nama), ind)
+    for key in sorted(set(targets) | set(years)):
+        ind = found[key]
+        stored = getattr(ind, "target_renstra", None)
+        target = targets.get(key) or (stored.target_k, stored.target_rp)
+        merged = {r.tahun: (r.realisasi_k, r.realisasi_rp) for r in ind.realisasi_renstra.all()}
+        merged.update(years.get(key, {}))
+        renstra_indikator_set(
+            actor=actor, indikator=ind, target_k=target[0], target_rp=target[1], realisasi=merged
+        )
+        counts["indikator"] += 1
