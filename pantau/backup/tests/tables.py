@@ -28,19 +28,19 @@ def table_digests(db: dict[str, Any], skip_rows: dict[str, str] | None = None) -
         try:
             tables = engines._sqlite_tables(con)
             for t in tables:
-                n = len(con.execute(f'SELECT * FROM "{t}" LIMIT 0').description)  # noqa: S608
+                n = len(con.execute(f'SELECT * FROM "{t}" LIMIT 0').description)
                 where = f"WHERE NOT ({skip_rows[t]})" if t in skip_rows else ""
                 order = ", ".join(str(i) for i in range(1, n + 1))
-                out[t] = _digest(con.execute(f'SELECT * FROM "{t}" {where} ORDER BY {order}'))  # noqa: S608
+                out[t] = _digest(con.execute(f'SELECT * FROM "{t}" {where} ORDER BY {order}'))
         finally:
             con.close()
         return out
     with engines.pg_connect(db) as con, con.cursor() as cur:
         for t in engines._pg_tables(cur):
-            cur.execute(f'SELECT * FROM "{t}" LIMIT 0')  # noqa: S608
+            cur.execute(f'SELECT * FROM "{t}" LIMIT 0')
             n = len(cur.description)
             where = f"WHERE NOT ({skip_rows[t]})" if t in skip_rows else ""
             order = ", ".join(str(i) for i in range(1, n + 1))
-            cur.execute(f'SELECT * FROM "{t}" {where} ORDER BY {order}')  # noqa: S608
+            cur.execute(f'SELECT * FROM "{t}" {where} ORDER BY {order}')
             out[t] = _digest(cur.fetchall())
     return out
