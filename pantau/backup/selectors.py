@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from pantau.backup import services
+from pantau.backup import runs
 from pantau.backup.models import BackupRun
 
 
@@ -27,7 +27,7 @@ def run_last(kind: str) -> BackupRun | None:
 
 def run_shown_status(run: BackupRun) -> str:
     """A run still 'running' while no process holds the lock was cut off (kill -9)."""
-    if run.status == BackupRun.Status.RUNNING and not services.lock_held():
+    if run.status == BackupRun.Status.RUNNING and not runs.lock_held():
         return "interrupted"
     return run.status
 
@@ -78,10 +78,10 @@ def backup_list() -> list[Listed]:
         for f in run.files:
             if f.get("ok"):
                 recorded[(f["target"], f["name"])] = f["size"]
-    verified = services.verified_names()
+    verified = runs.verified_names()
     now = timezone.now()
     out = []
-    for target, path in services.backup_files():
+    for target, path in runs.backup_files():
         size = path.stat().st_size
         out.append(
             Listed(
@@ -89,7 +89,7 @@ def backup_list() -> list[Listed]:
                 path=path,
                 good=recorded.get((target, path.name)) == size,
                 verified=path.name in verified,
-                age=now - services._stamp(path.name),
+                age=now - runs._stamp(path.name),
                 size=size,
             )
         )

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from pantau.backup import services
+from pantau.backup import runs
 from pantau.backup.models import BackupRun
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ class TestRetention:
         lookalike = target / "pantau-20200101T000000Z.pbak"
         lookalike.write_bytes(b"bukan cadangan")
         unknown = self._file(target, "20200102T000000Z", good=False)
-        deleted = services.backup_prune(actor=None)
+        deleted = runs.backup_prune(actor=None)
         assert sorted(p.name for p in deleted) == sorted([mid.name, d1_early.name])
         for kept in (old_verified, d1, d2, foreign, lookalike, unknown):
             assert kept.exists(), kept
@@ -108,8 +108,8 @@ class TestRetention:
 
     def test_bad_keep_is_a_clear_error(self, backup_env, settings):
         settings.BACKUP_KEEP = "7 hari"
-        with pytest.raises(services.BackupError) as caught:
-            services.backup_prune(actor=None)
+        with pytest.raises(runs.BackupError) as caught:
+            runs.backup_prune(actor=None)
         assert "PANTAU_BACKUP_KEEP" in caught.value.render("id")
 
 

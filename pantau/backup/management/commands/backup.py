@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from pantau.backup import services
+from pantau.backup import runs
 from pantau.backup.errors import BackupError
 from pantau.backup.management.commands._common import Progress, fail, run_outcome
 
@@ -21,14 +21,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         progress = Progress(self.stdout, options["quiet"])
         try:
-            run = services.backup_create(actor=None, progress=progress)
+            run = runs.backup_create(actor=None, progress=progress)
         except BackupError as exc:
             raise fail(exc) from exc
         finally:
             progress.end()
         ok = [f for f in run.files if f.get("ok")]
         for f in ok:
-            self.stdout.write(f"{services.settings.BACKUP_DIRS[f['target'] - 1]}/{f['name']}")
+            self.stdout.write(f"{runs.settings.BACKUP_DIRS[f['target'] - 1]}/{f['name']}")
         run_outcome(
             self,
             run,

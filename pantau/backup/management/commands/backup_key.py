@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from pantau.backup import services
+from pantau.backup import runs
 from pantau.backup.errors import BackupError
 from pantau.backup.management.commands._common import fail
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            path = services.backup_key_create(actor=None)
+            path = runs.backup_key_create(actor=None)
         except BackupError as exc:
             raise fail(exc) from exc
         self.stdout.write(

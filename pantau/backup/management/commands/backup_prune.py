@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from pantau.backup import services
+from pantau.backup import runs
 from pantau.backup.errors import BackupError
 from pantau.backup.management.commands._common import fail
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            doomed = services.backup_prune(actor=None, dry_run=options["dry_run"])
+            doomed = runs.backup_prune(actor=None, dry_run=options["dry_run"])
         except BackupError as exc:
             raise fail(exc) from exc
         for path in doomed:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from pantau.backup import services
+from pantau.backup import runs
 from pantau.backup.errors import BackupError
 from pantau.backup.management.commands._common import fail, run_outcome
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            run = services.backup_verify(actor=None, path=options["file"])
+            run = runs.backup_verify(actor=None, path=options["file"])
         except BackupError as exc:
             raise fail(exc) from exc
         run_outcome(

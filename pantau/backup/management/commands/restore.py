@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from pantau.backup import services
+from pantau.backup import runs
 from pantau.backup.errors import BackupError
 from pantau.backup.management.commands._common import fail
 
@@ -26,9 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            run = services.backup_restore(
-                actor=None, path=options["file"], replace=options["replace"]
-            )
+            run = runs.backup_restore(actor=None, path=options["file"], replace=options["replace"])
         except BackupError as exc:
             raise fail(exc) from exc
         self.stdout.write(
