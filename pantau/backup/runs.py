@@ -418,6 +418,8 @@ def backup_restore(
     private folders; refused when either holds anything, unless `replace`. The manifest and
     every checksum are checked before anything is touched. The run is recorded in this
     instance's database (after the restore, when that is the restored one)."""
+    if not path.is_file():
+        raise BackupError(_("Berkas cadangan %(name)s tidak ada."), name=path)
     key = keys.key_load()
     own = db is None
     db = default_db() if db is None else db
