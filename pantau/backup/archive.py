@@ -156,7 +156,8 @@ def extract(src: BinaryIO, key: bytes, dest: Path) -> tuple[dict[str, Any], byte
                 if not member.isfile():
                     raise ContentError("bad_member", member.name)
                 fh = tar.extractfile(member)
-                assert fh is not None  # noqa: S101 - a regular file always has a body
+                if fh is None:  # a regular file always has a body; never seen
+                    raise ContentError("bad_member", member.name)
                 if member.name == MANIFEST:
                     body = fh.read()
                     continue

@@ -526,7 +526,8 @@ def newest_backup_file() -> Path | None:
 
 def _stamp(name: str) -> dt.datetime:
     match = NAME_RE.match(name)
-    assert match is not None  # noqa: S101 - only matching names get here
+    if match is None:  # only matching names get here
+        raise ValueError(name)
     return dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
 
 
