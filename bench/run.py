@@ -6,6 +6,8 @@ of the same file (bench/b3_realisasi.py; its own throwaway database per run).
 B3 (plan part): the demo pemda's whole plan workbook (1,474 sub kegiatan) imported into an empty
 pemda vs openpyxl's read-only parse (bench/b3_plan.py; the demo in var/bench/b3_plan/ and the
 PostgreSQL database pantau_b3_plan, built on first use, each import rolled back).
+B4: `pantau backup` and `pantau restore` of 1 pemda x 5 years against sqlite3 .backup + zstd
+and pg_dump + zstd (bench/b4.py; data in var/bench/b4/ and the database pantau_b4).
 B6: first load of the dashboard, the report form and the portal pages on a phone, Lighthouse
 mobile profile, production configuration (bench/b6.py; its results in var/bench/b6.json).
 B1 (docs/quality.md) at regency scale (1 pemda) and province scale (18 pemda), 2 fiscal years each, one process per
@@ -162,13 +164,44 @@ def run_b3_plan(results: list, *, postgres: bool) -> bool:
     return failed
 
 
+def run_b4(results: list, *, postgres: bool) -> bool:
+    """B4 on SQLite and, when it answers, PostgreSQL (bench/b4.py). True when missed or failed."""
+    print("== B4: pantau backup/restore vs sqlite3 .backup + zstd, pg_dump + zstd (1 pemda x 5 th)")
+    failed = False
+    runs = [[]]
+    if postgres and pg_ready("pantau_b4"):
+        runs.append(["--postgres", PG_SERVER])
+    for extra in runs:
+        done = subprocess.run(
+            [sys.executable, str(HERE / "b4.py"), *extra], cwd=ROOT, capture_output=True, text=True
+        )
+        rows = [json.loads(x) for x in done.stdout.splitlines() if x.startswith("{")]
+        if done.returncode and not rows:
+            failed = True
+            print(f"B4 GAGAL\n{done.stderr[-2000:]}")
+            continue
+        for r in rows:
+            results.append(r)
+            ok = r["ratio"] <= r["target"]
+            failed |= not ok
+            print(
+                f"B4 {r['db']:10} {r['what']:7} pantau {r['value_s']:.2f} s  "
+                f"reference {r['reference_s']:.2f} s  ratio {r['ratio']:.2f} (≤ {r['target']})  "
+                f"{'ok' if ok else 'MISSED'}"
+            )
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", action="append", choices=sorted(SCALES))
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument(
-        "--only", nargs="+", default=["b1", "b2", "b3", "b6"], choices=["b1", "b2", "b3", "b6"]
+        "--only",
+        nargs="+",
+        default=["b1", "b2", "b3", "b4", "b6"],
+        choices=["b1", "b2", "b3", "b4", "b6"],
     )
     args = parser.parse_args()
     scales = args.scale or ["regency", "province"]
@@ -240,6 +273,8 @@ def main() -> int:
                 )
     if "b3" in args.only:
         failed |= run_b3(results, postgres=not args.no_postgres)
+    if "b4" in args.only:
+        failed |= run_b4(results, postgres=not args.no_postgres)
     if "b6" in args.only:
         print("== B6: muat pertama di ponsel (Lighthouse, profil seluler, konfigurasi produksi)")
         done = subprocess.run([sys.executable, str(HERE / "b6.py")], cwd=ROOT)  # prints its lines

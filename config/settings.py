@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "pantau.opendata",
     "pantau.notifications",
     "pantau.demo",
+    "pantau.backup",
     "huey.contrib.djhuey",
     # lockout on username + address after repeated failed sign-ins (decision 0026)
     "axes",
@@ -410,6 +411,21 @@ PRIVATE_ROOT = DATA_DIR / "private"
 UPLOAD_MAX_PHOTO_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_PHOTO_MB", "10"))
 UPLOAD_MAX_PDF_MB = int(os.environ.get("PANTAU_UPLOAD_MAX_PDF_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Backups (issue 13, decision 0033, docs/backup.md): one verified copy in each target directory
+# (the data-centre mount, a second disk); the key file lives apart from every one of them.
+BACKUP_DIRS = [
+    Path(p).resolve() for p in env_list("PANTAU_BACKUP_DIRS", [str(DATA_DIR / "backups")])
+]
+BACKUP_KEY_FILE = Path(
+    os.environ.get("PANTAU_BACKUP_KEY_FILE") or DATA_DIR / "keys" / "backup.key"
+).resolve()
+BACKUP_KEEP = os.environ.get("PANTAU_BACKUP_KEEP", "7d,4w,12m").strip()
+# /healthz: unhealthy below this free space (MB) in PANTAU_DATA_DIR or a backup directory, or
+# when the last good backup / verification is older than this (0 turns that check off)
+HEALTH_MIN_FREE_MB = int(os.environ.get("PANTAU_HEALTH_MIN_FREE_MB", "1024"))
+HEALTH_BACKUP_MAX_HOURS = int(os.environ.get("PANTAU_HEALTH_BACKUP_MAX_HOURS", "26"))
+HEALTH_VERIFY_MAX_DAYS = int(os.environ.get("PANTAU_HEALTH_VERIFY_MAX_DAYS", "8"))
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), else per process (its
 # entries are keyed on the latest change, so a worker never serves a stale answer). "shared"

@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from pantau.backup.views import healthz
 from pantau.core.forms import LoginForm
 from pantau.core.views import favicon, manifest, service_worker
 from pantau.opendata import api
 from pantau.organisations.views_faktor import verifikasi
 
 urlpatterns = [
+    # for monitors: database, task queue, disk space, age of the last good backup (issue 13)
+    path("healthz", healthz, name="healthz"),
     path(
         "masuk/",
         auth_views.LoginView.as_view(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from pantau.backup.selectors import backup_status_for
 from pantau.core.errors import error_messages
 from pantau.core.forms import add_service_errors
 from pantau.core.numbers import int_param
@@ -80,6 +81,8 @@ def akun_list(request):
             opd_id=opd_id,
             roles=Role.choices,
             opds=sel.opd_kelola_list(pemda=pemda),
+            # backups are per instance: their status is for superusers only (issue 13 §3)
+            cadangan=backup_status_for(request.user),
         ),
     )
 
