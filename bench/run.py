@@ -10,6 +10,9 @@ B4: `pantau backup` and `pantau restore` of 1 pemda x 5 years against sqlite3 .b
 and pg_dump + zstd (bench/b4.py; data in var/bench/b4/ and the database pantau_b4).
 B6: first load of the dashboard, the report form and the portal pages on a phone, Lighthouse
 mobile profile, production configuration (bench/b6.py; its results in var/bench/b6.json).
+B5: the month-end burst, 300 operators each submitting a report with a 2 MB photo within ten
+minutes against gunicorn with two workers (bench/b5.py; a fresh world in var/bench/b5-<db>/ and
+the PostgreSQL database pantau_b5 each run; `--b5-window` shortens the window).
 B1 (docs/quality.md) at regency scale (1 pemda) and province scale (18 pemda), 2 fiscal years each, one process per
 database and scale, the two databases side by side. Data are generated on first use into
 var/bench/ (SQLite) and the PostgreSQL databases pantau_bench_<scale>; later runs reuse them.
@@ -17,6 +20,7 @@ Prints value, reference and ratio per line and writes var/bench/results.json. Ex
 when a target is missed (ratio above 2, or a query count that grows with the data).
 
   python bench/run.py [--only b1 b2] [--scale regency|province ...] [--repeat N] [--no-postgres]
+                     [--b5-window SECONDS] [--b5-operators N]
 """
 
 import argparse
@@ -192,17 +196,34 @@ def run_b4(results: list, *, postgres: bool) -> bool:
     return failed
 
 
+def run_b5(results: list, *, postgres: bool, window: float, operators: int) -> bool:
+    """B5 on SQLite and, when it answers, on PostgreSQL (bench/b5.py prints its own lines).
+    True when a run had an error or a failed check."""
+    print(f"== B5: {operators} operator, foto 2 MB, jendela {window:g} s, gunicorn 2 worker")
+    failed = False
+    databases = ["sqlite"] + (["postgresql"] if postgres and pg_ready("pantau_b5") else [])
+    for database in databases:
+        out = OUT / f"b5-{database}.json"
+        out.unlink(missing_ok=True)
+        cmd = [sys.executable, str(HERE / "b5.py"), "--database", database, "--json", str(out)]
+        cmd += ["--window", str(window), "--operators", str(operators)]
+        cmd += ["--pg-url", f"{PG_SERVER}/pantau_b5"]
+        done = subprocess.run(cmd, cwd=ROOT)
+        failed |= done.returncode != 0
+        if out.exists():
+            results.append(json.loads(out.read_text()))
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", action="append", choices=sorted(SCALES))
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument(
-        "--only",
-        nargs="+",
-        default=["b1", "b2", "b3", "b4", "b6"],
-        choices=["b1", "b2", "b3", "b4", "b6"],
-    )
+    parser.add_argument("--b5-window", type=float, default=600, help="B5 arrivals (seconds)")
+    parser.add_argument("--b5-operators", type=int, default=300)
+    benches = ["b1", "b2", "b3", "b4", "b5", "b6"]
+    parser.add_argument("--only", nargs="+", default=benches, choices=benches)
     args = parser.parse_args()
     scales = args.scale or ["regency", "province"]
     OUT.mkdir(parents=True, exist_ok=True)
@@ -275,6 +296,13 @@ def main() -> int:
         failed |= run_b3(results, postgres=not args.no_postgres)
     if "b4" in args.only:
         failed |= run_b4(results, postgres=not args.no_postgres)
+    if "b5" in args.only:
+        failed |= run_b5(
+            results,
+            postgres=not args.no_postgres,
+            window=args.b5_window,
+            operators=args.b5_operators,
+        )
     if "b6" in args.only:
         print("== B6: muat pertama di ponsel (Lighthouse, profil seluler, konfigurasi produksi)")
         done = subprocess.run([sys.executable, str(HERE / "b6.py")], cwd=ROOT)  # prints its lines
