@@ -74,7 +74,7 @@ def _sub_baris(no: int, sub, row, pagu_opd: Decimal) -> tuple[Baris, Progress]:
         notes.append(_("belum ada ringkasan untuk bulan ini"))
         return Baris(cells, "sub", gaps | {"lokasi": _("tidak dicatat")}), progress
     progress = from_sub_row(row)
-    bobot = _pct(row.pagu, pagu_opd)
+    bobot = _pct(row.pagu, pagu_opd) if row.pagu else None  # pagu nol: no weight to speak of
     cells.update(
         pagu=row.pagu,
         bobot=bobot,
@@ -293,7 +293,8 @@ def rfk(*, judul_unit: str, ta, bulan: int, dasar_label: str, items, satuan: str
     for no, (kode, nama, p, sebelum, notes) in enumerate(items, start=1):
         if p is None:
             gaps = {k.key: _("belum ada data") for k in rfk_kolom(satuan)[3:-1]}
-            baris.append(Baris({"no": no, "kode": kode, "uraian": nama}, "sub", gaps))
+            cells = {"no": no, "kode": kode, "uraian": nama, "keterangan": "; ".join(notes)}
+            baris.append(Baris(cells, "sub", gaps))
             continue
         baris.append(_rfk_baris(no, kode, nama, p, sebelum, grand.pagu, notes))
     if not items:

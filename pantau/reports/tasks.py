@@ -7,9 +7,9 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 @db_task()
 def build_laporan(laporan_id: int) -> str:
-    from pantau.reports.services import laporan_build
+    from pantau.reports.jobs import laporan_run
 
-    return laporan_build(laporan_id=laporan_id).status
+    return laporan_run(laporan_id).status
 
 
 @db_periodic_task(crontab(minute="*/10"))

@@ -22,8 +22,9 @@ from pantau.organisations.selectors import opd_list_for_user, pemda_list_for_use
 from pantau.planning.selectors import tahun_anggaran_list, tahun_anggaran_pick
 from pantau.reports.charts import bar_svg
 from pantau.reports.choices import OPD_KINDS, PEMDA_KINDS, Format, Jenis
+from pantau.reports.jobs import laporan_enqueue, laporan_run
 from pantau.reports.selectors import Permintaan, access_laporan, laporan_list, tabel_for
-from pantau.reports.services import CONTENT_TYPES, laporan_build, laporan_enqueue, laporan_request
+from pantau.reports.services import CONTENT_TYPES, laporan_request
 
 
 def _jenis(value: str, *, pemda: bool) -> str:
@@ -87,7 +88,7 @@ def _ask(request, p: Permintaan, *, queue: bool):
     if queue:
         laporan_enqueue(laporan)
     else:
-        laporan = laporan_build(laporan_id=laporan.pk)
+        laporan = laporan_run(laporan.pk)
     return redirect("reports:arsip", pk=laporan.pk)
 
 

@@ -106,7 +106,7 @@ def tabel_xlsx(table: Tabel, *, judul_lembar: str = "Laporan") -> bytes:
         ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=ncol)
         ws.cell(note_row, 1, text).alignment = Alignment(wrap_text=True)
         note_row += 1
-    ws.freeze_panes = ws.cell(first_data, 4)
+    ws.freeze_panes = f"D{first_data}"
     ws.print_area = f"A1:{last}{max(r - 1, first_data)}"
     ws.print_title_rows = f"{head}:{sub_row}"
     ws.page_setup.orientation = "landscape"

@@ -14,8 +14,9 @@ import pytest
 from openpyxl import load_workbook
 
 from pantau.core.storage import open_private
+from pantau.reports.jobs import laporan_run
 from pantau.reports.selectors import Permintaan
-from pantau.reports.services import laporan_build, laporan_request
+from pantau.reports.services import laporan_request
 from pantau.reports.tests.worlds import golden
 
 M = 1_000_000
@@ -210,7 +211,7 @@ RFK_PEMDA = [
 
 def _made(user, fmt: str, **kw):
     laporan = laporan_request(actor=user, permintaan=Permintaan(**kw), format=fmt)
-    laporan = laporan_build(laporan_id=laporan.pk)
+    laporan = laporan_run(laporan.pk)
     assert laporan.status == "selesai", laporan.pesan
     return laporan, open_private(laporan.berkas).read_bytes()
 
