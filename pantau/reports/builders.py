@@ -40,9 +40,9 @@ def _lokasi(sub) -> str:
 def form_b_kolom() -> list[Kolom]:
     fisik, uang = _("Fisik"), _("Keuangan")
     return [
-        Kolom("no", _("No"), BILANGAN, lebar=5),
+        Kolom("no", _("No."), BILANGAN, lebar=5),
         Kolom("kode", _("Kode"), TEKS, lebar=20),
-        Kolom("uraian", _("Program / Kegiatan / Sub Kegiatan"), TEKS, lebar=44),
+        Kolom("uraian", _("Program / Kegiatan / Sub Kegiatan"), TEKS, lebar=36),
         Kolom("pagu", _("Pagu (Rp)"), RUPIAH, lebar=18),
         Kolom("bobot", _("Bobot (%)"), PERSEN, lebar=10),
         Kolom("target_fisik", _("Target (%)"), PERSEN, fisik, 10),
@@ -53,9 +53,9 @@ def form_b_kolom() -> list[Kolom]:
         Kolom("realisasi", _("Realisasi (Rp)"), RUPIAH, uang, 18),
         Kolom("keuangan", _("Realisasi (%)"), PERSEN, uang, 11),
         Kolom("ttb_keuangan", _("Tertimbang (%)"), PERSEN, uang, 11),
-        Kolom("lokasi", _("Lokasi"), TEKS, lebar=22),
+        Kolom("lokasi", _("Lokasi"), TEKS, lebar=16),
         Kolom("sisa", _("Sisa anggaran (Rp)"), RUPIAH, lebar=18),
-        Kolom("keterangan", _("Keterangan"), TEKS, lebar=30),
+        Kolom("keterangan", _("Keterangan"), TEKS, lebar=24),
     ]
 
 
@@ -233,7 +233,7 @@ def form_b(*, opd, ta, bulan: int, dasar_label: str, subs, rows: dict) -> Tabel:
 def rfk_kolom(satuan: str) -> list[Kolom]:
     uang, fisik = _("Keuangan"), _("Fisik")
     return [
-        Kolom("no", _("No"), BILANGAN, lebar=5),
+        Kolom("no", _("No."), BILANGAN, lebar=5),
         Kolom("kode", _("Kode"), TEKS, lebar=22),
         Kolom("uraian", satuan, TEKS, lebar=44),
         Kolom("pagu", _("Pagu (Rp)"), RUPIAH, lebar=18),
@@ -247,7 +247,7 @@ def rfk_kolom(satuan: str) -> list[Kolom]:
         Kolom("fisik", _("Realisasi (%)"), PERSEN, fisik, 11),
         Kolom("deviasi_fisik", _("Deviasi (poin)"), POIN, fisik, 11),
         Kolom("sisa", _("Sisa anggaran (Rp)"), RUPIAH, lebar=18),
-        Kolom("keterangan", _("Keterangan"), TEKS, lebar=30),
+        Kolom("keterangan", _("Keterangan"), TEKS, lebar=24),
     ]
 
 

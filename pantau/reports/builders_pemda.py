@@ -94,7 +94,7 @@ def _predikat(value: Decimal | None, triwulan: int) -> str | None:
 def ringkasan(*, pemda, ta, triwulan: int, dasar_label: str, items) -> Tabel:
     """One row per OPD (opd, Progress or None) cumulative to the quarter's last month."""
     kolom = [
-        Kolom("no", _("No"), BILANGAN, lebar=5),
+        Kolom("no", _("No."), BILANGAN, lebar=5),
         Kolom("kode", _("Kode OPD"), TEKS, lebar=24),
         Kolom("uraian", _("Perangkat Daerah"), TEKS, lebar=40),
         Kolom("pagu", _("Pagu (Rp)"), RUPIAH, lebar=18),

@@ -72,6 +72,14 @@ class Tabel:
         return [top, [(k.judul, 1, 1) for k in self.kolom if k.grup]]
 
     @property
+    def lebar_persen(self) -> list[str]:
+        """Each column's share of the page width (the PDF's fixed table layout)."""
+        least = {RUPIAH: 21, PERSEN: 12, POIN: 12}  # a number never wraps in the PDF
+        widths = [max(k.lebar, least.get(k.jenis, 0)) for k in self.kolom]
+        whole = sum(widths) or 1
+        return [f"{w * 100 / whole:.2f}%" for w in widths]
+
+    @property
     def bertingkat(self) -> bool:
         return any(k.grup for k in self.kolom)
 
