@@ -5,7 +5,8 @@ carries its figure as text, so colour is never the only signal."""
 from __future__ import annotations
 
 from decimal import Decimal
-from xml.sax.saxutils import escape
+
+from django.utils.html import escape
 
 WIDTH, BAR_AREA, ROW = 640, 360, 26
 COLOURS = ("#2b6cb0", "#dd8a1e")
