@@ -207,3 +207,30 @@ def test_pemda_kinds_are_not_an_opd_report(world, client, jenis):
     c = _client(client, a.users["pimpinan"])
     assert c.get(_url(a.dinkes, jenis)).status_code == 404
     assert c.get(reverse("reports:pemda", args=[YEAR, "form-b"])).status_code == 404
+
+
+class TestStale:
+    def test_a_build_whose_worker_died_is_failed_in_words(self, world):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from pantau.audit.models import AuditEvent
+        from pantau.reports.services import laporan_fail_stale
+
+        a = world.a
+        asked = laporan_request(
+            actor=a.users["operator_opd"],
+            permintaan=Permintaan("rfk", a.ta, a.dinkes, 1),
+            format="pdf",
+        )
+        LaporanResmi.objects.filter(pk=asked.pk).update(status="berjalan")
+        assert laporan_fail_stale() == []  # still fresh
+        later = timezone.now() + dt.timedelta(minutes=31)
+        assert laporan_fail_stale(now=later) == [asked.pk]
+        asked.refresh_from_db()
+        assert asked.status == "gagal" and "buat ulang" in asked.pesan and not asked.berkas
+        assert AuditEvent.objects.filter(action="laporan_resmi.gagal", object_id=str(asked.pk))
+        assert laporan_list(user=a.users["operator_opd"]) == [asked]  # listed, as failed
+        # a failed build never runs again, however often it is queued
+        assert laporan_run(asked.pk).status == "gagal"
