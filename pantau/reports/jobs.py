@@ -104,7 +104,10 @@ def laporan_run(laporan_id: int):
         return laporan_failed(laporan=laporan, message=message)
     name = ""
     try:
-        data, versi, rahasia = _render(laporan, actor, progress_tick(laporan.pk))
+        from django.utils import translation
+
+        with translation.override(laporan.bahasa):
+            data, versi, rahasia = _render(laporan, actor, progress_tick(laporan.pk))
         name = store(data, suffix=f".{laporan.format}")
         return laporan_done(
             laporan=laporan, actor=actor, name=name, data=data, versi=versi, rahasia=rahasia

@@ -53,6 +53,8 @@ class LaporanResmi(TenantModel):
     audit_terakhir = models.BigIntegerField(_("posisi jejak audit"), null=True, blank=True)
     # holds a rahasia item: listed and served only to those who may read every item in it
     memuat_rahasia = models.BooleanField(_("memuat data rahasia"), default=False)
+    # the asker's language: a report built later by the task queue is written in it
+    bahasa = models.CharField(_("bahasa"), max_length=10, default="id")
     progress_done = models.PositiveIntegerField(_("selesai"), default=0)
     progress_total = models.PositiveIntegerField(_("jumlah"), default=0)
     pesan = models.TextField(_("pesan"), blank=True)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,6 +53,7 @@ def laporan_request(*, actor, permintaan: Permintaan, format: str) -> LaporanRes
         dasar=p.dasar,
         dibuat_oleh=actor,
         status=Status.ANTRI,
+        bahasa=(translation.get_language() or settings.LANGUAGE_CODE)[:10],
     )
     laporan.full_clean()
     laporan.save()

@@ -234,3 +234,22 @@ class TestStale:
         assert laporan_list(user=a.users["operator_opd"]) == [asked]  # listed, as failed
         # a failed build never runs again, however often it is queued
         assert laporan_run(asked.pk).status == "gagal"
+
+
+class TestLanguage:
+    def test_built_later_in_the_askers_language(self, world):
+        from django.utils import translation
+
+        a = world.a
+        with translation.override("en"):
+            asked = laporan_request(
+                actor=a.users["kepala_opd"],
+                permintaan=Permintaan("form-b", a.ta, a.dinkes, 1),
+                format="xlsx",
+            )
+        made = laporan_run(asked.pk)  # as the task queue would, outside the request
+        ws = load_workbook(BytesIO(open_private(made.berkas).read_bytes())).active
+        assert ws["A1"].value == "FORM B — PHYSICAL AND FINANCIAL REALISATION PER SUB-ACTIVITY"
+        values = {c.value for row in ws.iter_rows() for c in row}
+        assert {"not recorded", "no plan", "OPD total"} <= values, values
+        assert any("no monthly plan" in str(v) for v in values)
