@@ -8,9 +8,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pantau
 VENDOR := pantau/static/vendor
 export PANTAU_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser setup-nginx setup-ckan lint security bench messages clean
+.PHONY: run test test-sqlite test-postgres test-browser setup setup-py setup-js setup-browser setup-nginx setup-ckan setup-pdf lint security bench messages clean
 
-setup: setup-py setup-js setup-ckan
+setup: setup-py setup-js setup-ckan setup-pdf
 
 setup-py: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -64,6 +64,15 @@ setup-nginx:
 	  echo "== nginx tidak ditemukan: memasang paket Debian nginx-light"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; \
+	fi
+
+# The reports' PDF engine (WeasyPrint, decision 0039) draws with Debian's Pango; the tests read
+# the PDFs back with poppler-utils (pdftotext, pdftoppm). Installed once; a second run only checks.
+setup-pdf:
+	@if ! command -v pdftoppm >/dev/null 2>&1 || ! ldconfig -p | grep -q libpango-1.0; then \
+	  echo "== Pango/poppler tidak ditemukan: memasang paket Debian libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils fonts-dejavu-core >/dev/null; \
 	fi
 
 run: setup

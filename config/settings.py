@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "pantau.evaluation",
     "pantau.opendata",
     "pantau.notifications",
+    "pantau.reports",
     "pantau.demo",
     "pantau.backup",
     "huey.contrib.djhuey",
@@ -389,6 +390,8 @@ HUEY["consumer"] = {"workers": 2, "worker_type": "thread"}
 # Import jobs (decision 0021): a running job whose progress has not moved for this long is
 # failed (its worker died); uploaded files are removed this many days after the job ended.
 IMPORT_STALE_MINUTES = int(os.environ.get("PANTAU_IMPORT_STALE_MINUTES", "30"))
+# a report build still berjalan/antri without progress for this long is marked failed (0039)
+REPORT_STALE_MINUTES = int(os.environ.get("PANTAU_REPORT_STALE_MINUTES", "30"))
 IMPORT_RETENTION_DAYS = int(os.environ.get("PANTAU_IMPORT_RETENTION_DAYS", "7"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("monitoring/", include("pantau.monitoring.urls")),
     path("rencana/", include("pantau.planning.urls")),
     path("dasbor/", include("pantau.evaluation.urls")),
+    path("laporan-resmi/", include("pantau.reports.urls")),
     path("notifikasi/", include("pantau.notifications.urls")),
     path("impor/", include("pantau.planning.urls_impor")),
     path("rencana/sipd/", include("pantau.planning.urls_sipd")),

@@ -146,6 +146,21 @@ class MatrixWorld:
                 user=person, kunci_hash=f"{variant:0>64}"[-64:], dibuat=now, terakhir=now
             )
 
+        # an archived official report (Form B, XLSX) of each OPD, built by its pemda's verifier
+        from pantau.reports.jobs import laporan_run
+        from pantau.reports.selectors import Permintaan
+        from pantau.reports.services import laporan_request
+
+        for variant, tenant in (("own", a), ("other_opd", a), ("other_pemda", b)):
+            o = self.objects[variant]
+            asked = laporan_request(
+                actor=tenant.users["verifikator"],
+                permintaan=Permintaan("form-b", o["ta"], o["opd"], 1),
+                format="xlsx",
+            )
+            o["laporan_resmi"] = laporan_run(asked.pk)
+            assert o["laporan_resmi"].status == "selesai", o["laporan_resmi"].pesan
+
         self.objects["own"]["audit"] = AuditEvent.objects.filter(pemda_id=a.pemda.pk).last()
         self.objects["other_pemda"]["audit"] = AuditEvent.objects.filter(pemda_id=b.pemda.pk).last()
 
@@ -415,3 +430,21 @@ def _klasifikasi_bulk(objects, variant):
 
 
 KINDS["klasifikasi_bulk"] = _klasifikasi_bulk
+
+
+def _laporan_pemda(objects, variant):
+    """The pemda's official reports name only the year and the kind (the pemda is the user's)."""
+    if variant != "none":
+        return None
+    return {"tahun": YEAR, "jenis": "ringkasan", "_body": {"format": "xlsx", "triwulan": "1"}}
+
+
+KINDS.update(
+    {
+        "laporan_opd": _with_body(
+            _plan(lambda o: {"jenis": "form-b"}), lambda o: {"format": "xlsx", "bulan": "1"}
+        ),
+        "laporan_pemda": _laporan_pemda,
+        "laporan_resmi": _pk("laporan_resmi", variants=ORG),
+    }
+)

@@ -195,6 +195,13 @@ ROWS: dict[str, Row] = {
     "planning:renstra": R("plan", READ, PRODUCER),
     "planning:renstra-program": R("plan_program", PRODUCER, PRODUCER),
     "planning:renstra-indikator": R("plan_outcome", PRODUCER, PRODUCER),
+    # official reports (issue 14, decision 0039): an OPD's for its people and the pemda-wide
+    # roles, the pemda's for the pemda-wide roles; asking for one (POST) is open to its readers
+    "reports:index": R("none", SIGNED, AS_GET),
+    "reports:opd": R("laporan_opd", READ, READ),
+    "reports:pemda": R("laporan_pemda", DASHBOARD, DASHBOARD),
+    "reports:arsip": R("laporan_resmi", READ, AS_GET),
+    "reports:unduh": R("laporan_resmi", READ, AS_GET),
     "impor:index": R("none", MEMBER, MEMBER),
     "impor:templat": R("none", roles("admin", *OPD_BOUND), AS_GET),
     "impor:detail": R("job", JOB_OWNER, AS_GET),

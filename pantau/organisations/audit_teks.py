@@ -215,6 +215,17 @@ AKSI: dict[str, A] = {
         _("%(pelaku)s mengembalikan dokumen rencana %(objek)s"),
     ),
     # imports as jobs
+    # official reports (issue 14, decision 0039)
+    "laporan_resmi.minta": A(
+        _("Laporan resmi diminta"), _("%(pelaku)s meminta pembuatan laporan resmi %(objek)s")
+    ),
+    "laporan_resmi.buat": A(
+        _("Laporan resmi dibuat"), _("%(pelaku)s membuat dan mengarsipkan laporan resmi %(objek)s")
+    ),
+    "laporan_resmi.gagal": A(
+        _("Laporan resmi gagal dibuat"),
+        _("Pembuatan laporan resmi %(objek)s oleh %(pelaku)s gagal"),
+    ),
     "impor.create": A(_("Impor diunggah"), _("%(pelaku)s mengunggah berkas impor %(objek)s")),
     "impor.start": A(_("Impor dimulai"), _("%(pelaku)s memulai impor %(objek)s")),
     "impor.uji.selesai": A(

@@ -1,0 +1,35 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Jenis(models.TextChoices):
+    """The kinds of official report (docs/reports.md). OPD kinds need an OPD; RFK may be the
+    pemda's (no OPD); ranking and summary are always the pemda's."""
+
+    FORM_B = "form-b", _("Form B")
+    RFK = "rfk", _("Realisasi Fisik dan Keuangan (RFK)")
+    PERINGKAT = "peringkat", _("Peringkat OPD")
+    RINGKASAN = "ringkasan", _("Ringkasan realisasi pemda")
+
+
+PEMDA_KINDS = frozenset({Jenis.PERINGKAT, Jenis.RINGKASAN})
+OPD_KINDS = frozenset({Jenis.FORM_B})  # RFK: either
+
+
+class Format(models.TextChoices):
+    XLSX = "xlsx", "XLSX"
+    PDF = "pdf", "PDF"
+
+
+class Status(models.TextChoices):
+    ANTRI = "antri", _("antri")
+    BERJALAN = "berjalan", _("sedang dibuat")
+    SELESAI = "selesai", _("selesai")
+    GAGAL = "gagal", _("gagal")
+
+
+class Tahap(models.TextChoices):
+    """Draft until signed; signing (final, immutable) is issue 14's next part."""
+
+    DRAF = "draf", _("draf")
+    FINAL = "final", _("final")

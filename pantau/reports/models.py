@@ -1,0 +1,98 @@
+"""Every official report generated is kept (issue 14 §5): kind, OPD, period, format, the file in
+private storage, who asked for it and the version of the data it came from (decision 0039)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pantau.core.models import TenantModel
+from pantau.evaluation.choices import Dasar
+from pantau.reports.choices import Format, Jenis, Status, Tahap
+
+
+class LaporanResmi(TenantModel):
+    """One generated report. Built by `reports.services.laporan_build` (on request for an OPD's
+    report, in the task queue for the pemda's); the file is written before the row says
+    `selesai`, so a crash never lists a report without its file."""
+
+    jenis = models.CharField(_("jenis laporan"), max_length=20, choices=Jenis.choices)
+    format = models.CharField(_("format"), max_length=5, choices=Format.choices)
+    tahun_anggaran = models.ForeignKey(
+        "planning.TahunAnggaran", on_delete=models.PROTECT, related_name="+"
+    )
+    opd = models.ForeignKey(
+        "organisations.Opd", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    bulan = models.PositiveSmallIntegerField(_("bulan"))  # the period's last month
+    triwulan = models.PositiveSmallIntegerField(_("triwulan"), null=True, blank=True)
+    dasar = models.CharField(
+        _("dasar angka"), max_length=13, choices=Dasar.choices, default=Dasar.TERVERIFIKASI
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ANTRI
+    )
+    tahap = models.CharField(_("tahap"), max_length=5, choices=Tahap.choices, default=Tahap.DRAF)
+    dibuat_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    berkas = models.CharField(_("berkas (penyimpanan privat)"), max_length=200, blank=True)
+    nama_berkas = models.CharField(_("nama berkas"), max_length=200, blank=True)
+    ukuran = models.PositiveIntegerField(_("ukuran (bita)"), default=0)
+    sha256 = models.CharField(_("checksum SHA-256 berkas"), max_length=64, blank=True)
+    # the version of the data: SHA-256 over the report's table (every figure and gap as
+    # written), and the pemda's last audit event when it was built (decision 0039)
+    versi_data = models.CharField(_("versi data"), max_length=64, blank=True)
+    audit_terakhir = models.BigIntegerField(_("posisi jejak audit"), null=True, blank=True)
+    # holds a rahasia item: listed and served only to those who may read every item in it
+    memuat_rahasia = models.BooleanField(_("memuat data rahasia"), default=False)
+    # the asker's language: a report built later by the task queue is written in it
+    bahasa = models.CharField(_("bahasa"), max_length=10, default="id")
+    progress_done = models.PositiveIntegerField(_("selesai"), default=0)
+    progress_total = models.PositiveIntegerField(_("jumlah"), default=0)
+    pesan = models.TextField(_("pesan"), blank=True)
+    selesai_pada = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("laporan resmi")
+        verbose_name_plural = _("laporan resmi")
+        indexes = [
+            models.Index(fields=["pemda", "tahun_anggaran", "jenis"], name="laporanresmi_lookup")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bulan__gte=1, bulan__lte=12),
+                name="laporanresmi_bulan_1_12",
+                violation_error_message=_("Bulan harus 1 sampai 12."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="selesai") | ~Q(berkas=""),
+                name="laporanresmi_selesai_berberkas",
+                violation_error_message=_("Laporan yang selesai harus memiliki berkas."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_jenis_display()} {self.tahun_anggaran_id}/{self.bulan:02d}"
+
+    @property
+    def berjalan(self) -> bool:
+        return self.status in {Status.ANTRI, Status.BERJALAN}
+
+    @property
+    def persen(self) -> int:
+        if not self.progress_total:
+            return 100 if self.status == Status.SELESAI else 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def versi_pendek(self) -> str:
+        return self.versi_data[:12]

@@ -1,0 +1,107 @@
+"""The typed table every report is (decision 0039): a selector builds a `Tabel`; the XLSX
+writer, the print view and the PDF render the same `Tabel`, so the three never disagree.
+
+A cell holds a value of its column's type (Decimal for money and percentages, int, text) or
+None; a None cell always carries its reason in words (`Baris.kosong`), which every format
+writes instead of the figure: never a silent zero."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+TEKS, RUPIAH, PERSEN, POIN, BILANGAN = "teks", "rupiah", "persen", "poin", "bilangan"
+
+
+@dataclass(frozen=True)
+class Kolom:
+    key: str
+    judul: str
+    jenis: str = TEKS
+    grup: str = ""  # a merged header over neighbouring columns of the same group
+    lebar: int = 14  # column width in the workbook (characters)
+
+
+@dataclass
+class Baris:
+    sel: dict[str, object]
+    tingkat: str = "sub"  # program / kegiatan / sub / opd / total / kosong
+    kosong: dict[str, str] = field(default_factory=dict)  # column -> why it has no figure
+
+    def teks_kosong(self, key: str) -> str:
+        return self.kosong.get(key, "—")
+
+
+@dataclass
+class Tabel:
+    jenis: str
+    judul: list[str]  # title lines (the first is the form's name)
+    kolom: list[Kolom]
+    baris: list[Baris]
+    catatan: list[str] = field(default_factory=list)  # notes under the table (gaps, methods)
+    ringkasan: list[tuple[str, object, str]] = field(default_factory=list)  # (label, value, jenis)
+    grafik: list[tuple[str, Decimal | None, Decimal | None]] = field(default_factory=list)
+    grafik_judul: tuple[str, str] = ("", "")  # the two series' names
+    nama_berkas: str = "laporan"
+    besar: bool = False  # built in the task queue (the pemda's reports)
+
+    @property
+    def grup(self) -> list[tuple[str, int]]:
+        """The header's first row: (group label, span) in column order ("" = no group)."""
+        out: list[tuple[str, int]] = []
+        for k in self.kolom:
+            if out and k.grup and out[-1][0] == k.grup:
+                out[-1] = (k.grup, out[-1][1] + 1)
+            else:
+                out.append((k.grup, 1))
+        return out
+
+    @property
+    def kepala(self) -> list[list[tuple[str, int, int]]]:
+        """The header as HTML rows of (label, colspan, rowspan): a grouped column under its
+        group's merged cell, an ungrouped one spanning both rows."""
+        if not self.bertingkat:
+            return [[(k.judul, 1, 1) for k in self.kolom]]
+        top: list[tuple[str, int, int]] = []
+        i = 0
+        for group, span in self.grup:
+            top.append((group, span, 1) if group else (self.kolom[i].judul, 1, 2))
+            i += span
+        return [top, [(k.judul, 1, 1) for k in self.kolom if k.grup]]
+
+    @property
+    def lebar_persen(self) -> list[str]:
+        """Each column's share of the page width (the PDF's fixed table layout)."""
+        least = {RUPIAH: 21, PERSEN: 12, POIN: 12}  # a number never wraps in the PDF
+        widths = [max(k.lebar, least.get(k.jenis, 0)) for k in self.kolom]
+        whole = sum(widths) or 1
+        return [f"{w * 100 / whole:.2f}%" for w in widths]
+
+    @property
+    def bertingkat(self) -> bool:
+        return any(k.grup for k in self.kolom)
+
+    def kanonik(self) -> bytes:
+        """Every figure and gap of the table in one stable form (for the data version)."""
+
+        def plain(value):
+            if isinstance(value, Decimal):
+                return format(value.normalize(), "f") if value == value else "NaN"
+            return value
+
+        data = {
+            "jenis": self.jenis,
+            "judul": self.judul,
+            "kolom": [[k.key, k.judul, k.jenis] for k in self.kolom],
+            "baris": [
+                [b.tingkat, {k: plain(v) for k, v in b.sel.items()}, b.kosong] for b in self.baris
+            ],
+            "catatan": self.catatan,
+            "ringkasan": [[label, plain(v), j] for label, v, j in self.ringkasan],
+        }
+        return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+
+    def versi(self) -> str:
+        return hashlib.sha256(self.kanonik()).hexdigest()

@@ -1,0 +1,171 @@
+"""Official reports: the print view (HTML, 360 px), asking for the XLSX or PDF (an OPD's built
+at once, the pemda's in the task queue with progress), the archive and the download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods
+
+from pantau.core.errors import error_messages
+from pantau.core.storage import open_private
+from pantau.evaluation.choices import Dasar
+from pantau.evaluation.periods import bulan_dipilih
+from pantau.monitoring.models import BULAN
+from pantau.organisations.access import access_opd, scope_for
+from pantau.organisations.choices import PEMDA_WIDE_ROLES
+from pantau.organisations.selectors import opd_list_for_user, pemda_list_for_user
+from pantau.planning.selectors import tahun_anggaran_list, tahun_anggaran_pick
+from pantau.reports.charts import bar_svg
+from pantau.reports.choices import OPD_KINDS, PEMDA_KINDS, Format, Jenis
+from pantau.reports.jobs import laporan_enqueue, laporan_run
+from pantau.reports.selectors import Permintaan, access_laporan, laporan_list, tabel_for
+from pantau.reports.services import CONTENT_TYPES, laporan_request
+
+
+def _jenis(value: str, *, pemda: bool) -> str:
+    if value not in Jenis.values or (value in (OPD_KINDS if pemda else PEMDA_KINDS)):
+        raise Http404
+    return value
+
+
+def _year(user, pemda, tahun: int):
+    ta = tahun_anggaran_pick(user=user, pemda=pemda, tahun=tahun)
+    if ta is None or ta.tahun != tahun:
+        raise Http404
+    return ta
+
+
+def _triwulan(value, bulan: int) -> int:
+    text = str(value or "").strip()
+    return int(text) if text in {"1", "2", "3", "4"} else max(1, (bulan + 2) // 3)
+
+
+def _permintaan(request, jenis: str, ta, opd) -> Permintaan:
+    bulan, _kalender = bulan_dipilih(ta, request.GET.get("bulan") or request.POST.get("bulan"))
+    triwulan = None
+    if jenis == Jenis.RINGKASAN:
+        triwulan = _triwulan(request.GET.get("triwulan") or request.POST.get("triwulan"), bulan)
+        bulan = triwulan * 3
+    dasar = Dasar.parse(request.GET.get("dasar") or request.POST.get("dasar"))
+    return Permintaan(jenis, ta, opd, bulan, triwulan, dasar)
+
+
+def _page(request, p: Permintaan, *, base_url: str):
+    table, _rahasia = tabel_for(user=request.user, p=p)
+    chart = ""
+    if table.grafik:
+        chart = mark_safe(  # noqa: S308 - charts.bar_svg escapes every text # nosec B308, B703
+            bar_svg(table.grafik, table.grafik_judul, title=str(Jenis(p.jenis).label))
+        )
+    context = {
+        "tabel": table,
+        "p": p,
+        "jenis_label": Jenis(p.jenis).label,
+        "grafik": chart,
+        "base_url": base_url,
+        "months": list(enumerate(BULAN, start=1)),
+        "years": tahun_anggaran_list(user=request.user, pemda=p.pemda),
+        "formats": Format.choices,
+        "arsip": laporan_list(user=request.user, pemda=p.pemda, opd=p.opd, jenis=p.jenis, limit=10),
+    }
+    return render(request, "reports/cetak.html", context)
+
+
+def _ask(request, p: Permintaan, *, queue: bool):
+    try:
+        laporan = laporan_request(
+            actor=request.user, permintaan=p, format=request.POST.get("format", "")
+        )
+    except ValidationError as exc:
+        for text in error_messages(exc):
+            messages.error(request, text)
+        return redirect(request.path)
+    if queue:
+        laporan_enqueue(laporan)
+    else:
+        laporan = laporan_run(laporan.pk)
+    return redirect("reports:arsip", pk=laporan.pk)
+
+
+@login_required
+def index(request):
+    scope = scope_for(request.user)
+    pemdas = []
+    for pemda in pemda_list_for_user(user=request.user):
+        ta = tahun_anggaran_pick(user=request.user, pemda=pemda, tahun=request.GET.get("tahun"))
+        pemdas.append(
+            {
+                "pemda": pemda,
+                "ta": ta,
+                "wide": scope.role_in(pemda.pk) in PEMDA_WIDE_ROLES,
+                "opds": [o for o in opd_list_for_user(user=request.user) if o.pemda_id == pemda.pk],
+            }
+        )
+    context = {"pemdas": pemdas, "arsip": laporan_list(user=request.user)}
+    return render(request, "reports/index.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def opd_report(request, opd_id: int, tahun: int, jenis: str):
+    opd = access_opd(request.user, opd_id)
+    jenis = _jenis(jenis, pemda=False)
+    p = _permintaan(request, jenis, _year(request.user, opd.pemda, tahun), opd)
+    if request.method == "POST":
+        return _ask(request, p, queue=False)
+    return _page(request, p, base_url=request.path)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pemda_report(request, tahun: int, jenis: str):
+    jenis = _jenis(jenis, pemda=True)
+    scope = scope_for(request.user)
+    wide = [
+        pm
+        for pm in pemda_list_for_user(user=request.user)
+        if scope.role_in(pm.pk) in PEMDA_WIDE_ROLES
+    ]
+    wanted = str(request.GET.get("pemda") or request.POST.get("pemda") or "")
+    pemda = next((pm for pm in wide if str(pm.pk) == wanted), wide[0] if wide else None)
+    if pemda is None:
+        raise Http404
+    p = _permintaan(request, jenis, _year(request.user, pemda, tahun), None)
+    if request.method == "POST":
+        return _ask(request, p, queue=True)
+    return _page(request, p, base_url=request.path)
+
+
+@login_required
+@require_GET
+def arsip(request, pk: int):
+    laporan = access_laporan(request.user, pk)
+    template = (
+        "reports/partials/_status.html"
+        if request.headers.get("HX-Request")
+        else "reports/arsip_detail.html"
+    )
+    return render(request, template, {"laporan": laporan})
+
+
+@login_required
+@require_GET
+def unduh(request, pk: int):
+    laporan = access_laporan(request.user, pk)
+    if not laporan.berkas:
+        raise Http404
+    try:
+        path = open_private(laporan.berkas)
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=laporan.nama_berkas or f"laporan.{laporan.format}",
+        content_type=CONTENT_TYPES[laporan.format],
+    )

@@ -1,0 +1,120 @@
+"""A report's table as an XLSX workbook in the official layout (openpyxl): title rows, a merged
+two-row header, Rupiah and percentage number formats, frozen panes, print area, landscape on
+one page wide, the header rows repeated on every printed page. A cell without a figure holds
+its reason in words."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from pantau.reports.tables import BILANGAN, PERSEN, POIN, RUPIAH, Tabel
+
+FORMAT = {
+    RUPIAH: '"Rp "#,##0.00;-"Rp "#,##0.00',
+    PERSEN: '0.00"%"',
+    POIN: "+0.00;-0.00;0.00",
+    BILANGAN: "0",
+}
+THIN = Side(style="thin", color="808080")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD = PatternFill("solid", fgColor="DDE6F0")
+BOLD_LEVELS = {"program", "kegiatan", "total", "opd"}
+
+
+def _value(value, jenis: str):
+    """Money as a number cell when a float holds it exactly, else as Indonesian number text
+    (`1234567,10`: never a drifted amount; as the plan workbook, decision 0021); percentages
+    and points rounded to 4 decimals (shown with 2)."""
+    if not isinstance(value, Decimal):
+        return value
+    if jenis == RUPIAH:
+        if Decimal(float(value)) == value:
+            return float(value)
+        return format(value, "f").replace(".", ",")
+    return float(round(value, 4))
+
+
+def tabel_xlsx(table: Tabel, *, judul_lembar: str = "Laporan") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = judul_lembar[:31]
+    ncol = len(table.kolom)
+    last = get_column_letter(ncol)
+    for i, line in enumerate(table.judul, start=1):
+        ws.merge_cells(f"A{i}:{last}{i}")
+        cell = ws.cell(i, 1, line)
+        cell.font = Font(bold=True, size=13 if i == 1 else 11)
+        cell.alignment = Alignment(horizontal="center")
+    head = len(table.judul) + 2  # one blank row under the title
+    two_rows = table.bertingkat
+    col = 1
+    for group, span in table.grup:
+        if group:
+            ws.merge_cells(
+                start_row=head, start_column=col, end_row=head, end_column=col + span - 1
+            )
+            ws.cell(head, col, group)
+        elif two_rows:
+            ws.merge_cells(start_row=head, start_column=col, end_row=head + 1, end_column=col)
+        col += span
+    sub_row = head + 1 if two_rows else head
+    for c, k in enumerate(table.kolom, start=1):
+        if k.grup or not two_rows:
+            ws.cell(sub_row, c, k.judul)
+        else:
+            ws.cell(head, c, k.judul)
+        ws.column_dimensions[get_column_letter(c)].width = k.lebar
+    for r in range(head, sub_row + 1):
+        for c in range(1, ncol + 1):
+            cell = ws.cell(r, c)
+            cell.font = Font(bold=True)
+            cell.fill = HEAD
+            cell.border = BOX
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    r = sub_row + 1
+    first_data = r
+    for b in table.baris:
+        bold = b.tingkat in BOLD_LEVELS
+        if b.tingkat == "kosong":
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
+        for c, k in enumerate(table.kolom, start=1):
+            value = b.sel.get(k.key)
+            cell = ws.cell(r, c)
+            if b.tingkat == "kosong":
+                if c == 1:
+                    cell.value = b.sel.get("uraian")
+            elif value is None or value == "":
+                cell.value = b.teks_kosong(k.key) if value is None else ""
+                cell.alignment = Alignment(horizontal="center", wrap_text=True)
+            else:
+                cell.value = _value(value, k.jenis)
+                if k.jenis in FORMAT:
+                    cell.number_format = FORMAT[k.jenis]
+                else:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = BOX
+            if bold:
+                cell.font = Font(bold=True)
+        r += 1
+    note_row = r + 1
+    for text in table.catatan:
+        ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=ncol)
+        ws.cell(note_row, 1, text).alignment = Alignment(wrap_text=True)
+        note_row += 1
+    ws.freeze_panes = f"D{first_data}"
+    ws.print_area = f"A1:{last}{max(r - 1, first_data)}"
+    ws.print_title_rows = f"{head}:{sub_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "&P / &N"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
