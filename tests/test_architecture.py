@@ -336,3 +336,34 @@ def test_the_layer_check_can_fail(tmp_path):
     )
     assert result.returncode != 0
     assert "pantau.core is not allowed to import pantau.evaluation" in result.stdout
+
+
+def _row_locks_without_of(text: str) -> list[int]:
+    """Line numbers of `select_for_update(...)` calls that do not name the rows they lock."""
+    out = []
+    for node in ast.walk(ast.parse(text)):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "select_for_update"
+            and not any(k.arg == "of" for k in node.keywords)
+        ):
+            out.append(node.lineno)
+    return out
+
+
+def test_row_locks_name_their_rows():
+    """Every `select_for_update` says `of=("self",)` (or which rows): without it, PostgreSQL
+    locks every row the query joins (`select_related`) FOR UPDATE, the pemda's among them,
+    and each audit event's foreign-key check at commit then waits for it (a deadlock under
+    the month-end load, monitoring/tests/test_row_locks.py)."""
+    bad = []
+    for f in PANTAU.rglob("*.py"):
+        if "tests" not in f.parts and "migrations" not in f.parts:
+            bad += [f"{f.relative_to(PANTAU)}:{n}" for n in _row_locks_without_of(f.read_text())]
+    assert bad == []
+
+
+def test_the_row_lock_rule_can_fail():
+    text = 'X.objects.select_for_update().get(pk=1)\nY.objects.select_for_update(of=("self",))\n'
+    assert _row_locks_without_of(text) == [1]

@@ -119,7 +119,7 @@ def event_hash(event: AuditEvent) -> str:
 
 def _lock_head(key: str) -> AuditChainHead:
     """The chain's head row, locked until the transaction ends; created on first use."""
-    locked = AuditChainHead.objects.select_for_update()
+    locked = AuditChainHead.objects.select_for_update(of=("self",))
     head = locked.filter(chain=key).first()
     if head is None:
         # Two first appenders: the second waits on the unique index, then finds the row.

@@ -45,7 +45,9 @@ def backup_run_finish(*, actor, run: BackupRun, reason: str = "", **fields: Any)
 @transaction.atomic
 def backup_runs_interrupt(*, actor, reason: str) -> int:
     """Runs still 'running' whose process died: failed, with `reason`."""
-    stale = list(BackupRun.objects.select_for_update().filter(status=BackupRun.Status.RUNNING))
+    stale = list(
+        BackupRun.objects.select_for_update(of=("self",)).filter(status=BackupRun.Status.RUNNING)
+    )
     for run in stale:
         run.status = BackupRun.Status.FAILED
         run.finished = timezone.now()

@@ -173,7 +173,7 @@ def realisasi_save(
     before it can be submitted. Only the OPD's operator may write (a system actor may too).
     """
     sub = (
-        SubKegiatan.objects.select_for_update()
+        SubKegiatan.objects.select_for_update(of=("self",))
         .select_related("tahun_anggaran", "opd__pemda")
         .get(pk=sub_kegiatan.pk)
     )
@@ -182,7 +182,11 @@ def realisasi_save(
     if periode.tahun_anggaran_id != sub.tahun_anggaran_id:
         raise ValidationError(_("Periode ini bukan milik tahun anggaran sub kegiatan tersebut."))
     keuangan, fisik = _figures(keuangan, fisik)
-    obj = Realisasi.objects.select_for_update().filter(sub_kegiatan=sub, periode=periode).first()
+    obj = (
+        Realisasi.objects.select_for_update(of=("self",))
+        .filter(sub_kegiatan=sub, periode=periode)
+        .first()
+    )
     if obj is not None and obj.status not in EDITABLE:
         raise ValidationError(
             _("Laporan berstatus %(s)s tidak dapat diubah.") % {"s": obj.get_status_display()}
@@ -221,7 +225,7 @@ def _step(*, actor, realisasi: Realisasi, name: str, catatan: str) -> Realisasi:
     """One workflow step, checked and written with its trail and audit event (no hand-off: the
     caller announces it, one report or a whole bulk run at once)."""
     obj = (
-        Realisasi.objects.select_for_update()
+        Realisasi.objects.select_for_update(of=("self",))
         .select_related("sub_kegiatan__tahun_anggaran", "opd__pemda", "periode__tahun_anggaran")
         .get(pk=realisasi.pk)
     )
@@ -334,7 +338,11 @@ def periode_reopen(
 def realisasi_indikator_save(
     *, actor, indikator: Indikator, periode: PeriodeLaporan, nilai, catatan: str = ""
 ) -> RealisasiIndikator:
-    ind = Indikator.objects.select_for_update().select_related("opd__pemda").get(pk=indikator.pk)
+    ind = (
+        Indikator.objects.select_for_update(of=("self",))
+        .select_related("opd__pemda")
+        .get(pk=indikator.pk)
+    )
     if actor is not None and not can_edit(actor, ind.opd):
         raise PermissionDenied(_("Hanya operator OPD ini yang dapat mengisi nilai indikatornya."))
     if periode.tahun_anggaran_id != ind.tahun_anggaran_id:
@@ -396,7 +404,7 @@ def realisasi_import(
     # Lock the sub kegiatan so that a concurrent save cannot push a total above its pagu.
     subs = {
         s.pk: s
-        for s in SubKegiatan.objects.select_for_update().filter(
+        for s in SubKegiatan.objects.select_for_update(of=("self",)).filter(
             pk__in=sub_ids, tahun_anggaran=tahun_anggaran
         )
     }
@@ -492,7 +500,7 @@ def realisasi_indikator_import(*, actor, tahun_anggaran: TahunAnggaran, rows: li
     ind_ids = {r["indikator"].pk for r in rows}
     indicators = {
         i.pk: i
-        for i in Indikator.objects.select_for_update().filter(
+        for i in Indikator.objects.select_for_update(of=("self",)).filter(
             pk__in=ind_ids, tahun_anggaran=tahun_anggaran
         )
     }
@@ -596,7 +604,7 @@ def _photo_warnings(
 def bukti_add(*, actor, realisasi: Realisasi, name: str, data: bytes) -> Bukti:
     """Attach a photo or PDF to a report the actor may edit. Nothing is kept when it fails."""
     obj = (
-        Realisasi.objects.select_for_update()
+        Realisasi.objects.select_for_update(of=("self",))
         .select_related("sub_kegiatan__opd__pemda", "periode__tahun_anggaran")
         .get(pk=realisasi.pk)
     )
@@ -649,7 +657,11 @@ def bukti_add(*, actor, realisasi: Realisasi, name: str, data: bytes) -> Bukti:
 
 @transaction.atomic
 def bukti_remove(*, actor, bukti: Bukti) -> None:
-    obj = Bukti.objects.select_for_update().select_related("realisasi__opd").get(pk=bukti.pk)
+    obj = (
+        Bukti.objects.select_for_update(of=("self",))
+        .select_related("realisasi__opd")
+        .get(pk=bukti.pk)
+    )
     if not can_edit(actor, obj.realisasi.opd) or obj.realisasi.status not in EDITABLE:
         raise PermissionDenied(_("Bukti ini tidak dapat dihapus."))
     files = [obj.berkas, obj.thumbnail, obj.salinan_publik]

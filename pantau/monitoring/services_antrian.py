@@ -47,7 +47,7 @@ def _one(actor, pk: int, seen: str, catatan: str) -> Hasil:
     except Http404:
         return Hasil(pk, None, False, _("Laporan tidak ditemukan atau tidak dapat Anda baca."))
     current = (
-        Realisasi.objects.select_for_update()
+        Realisasi.objects.select_for_update(of=("self",))
         .select_related("sub_kegiatan", "opd", "periode__tahun_anggaran")
         .get(pk=pk)
     )

@@ -179,7 +179,7 @@ class _Planner:
         wanted = [self.opds[c].pk for c in codes if c in self.opds]
         subs = SubKegiatan.objects.filter(tahun_anggaran=ta, opd_id__in=wanted)
         if lock:  # a concurrent save cannot push a total above its pagu meanwhile
-            subs = subs.select_for_update()
+            subs = subs.select_for_update(of=("self",))
         self.subs = {(s.opd_id, s.kode): s for s in subs}
         for s in self.subs.values():
             s.opd = by_id[s.opd_id]

@@ -206,7 +206,7 @@ def refresh(*, pemda, tahun: int, actor=None) -> list[Dataset]:
     out = []
     for key, (judul, deskripsi, schema, produce, frekuensi) in SERIES.items():
         nama = f"{key}-{tahun}"
-        ds = Dataset.objects.select_for_update().filter(pemda=pemda, nama=nama).first()
+        ds = Dataset.objects.select_for_update(of=("self",)).filter(pemda=pemda, nama=nama).first()
         if ds is None:
             ds = od.dataset_create(
                 actor=actor,
@@ -264,7 +264,7 @@ def refresh_for_subs(*, subs) -> int:
 
 def _publish_if_approved(ds: Dataset, actor) -> None:
     """A series the Walidata approved once follows its data: the new version goes public."""
-    ds = Dataset.objects.select_for_update().get(pk=ds.pk)
+    ds = Dataset.objects.select_for_update(of=("self",)).get(pk=ds.pk)
     if ds.disetujui_pada is None or ds.status == StatusDataset.DITARIK:
         return
     latest = ds.versi.order_by("-nomor").first()

@@ -101,7 +101,7 @@ def dataset_create(*, actor, opd, nama: str, topik=(), **meta) -> Dataset:
 def dataset_update(*, actor, dataset: Dataset, topik=None, **meta) -> Dataset:
     """Change the metadata. The Produsen may edit while the dataset is not under review; a
     published dataset's public copy changes only when the Walidata approves again."""
-    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    dataset = Dataset.objects.select_for_update(of=("self",)).get(pk=dataset.pk)
     if not is_produsen(actor, dataset.opd):
         raise PermissionDenied(_("Hanya produsen data OPD ini atau walidata yang dapat menulis."))
     walidata = actor is None or is_walidata(actor, dataset.opd.pemda)
@@ -172,7 +172,11 @@ def missing_metadata(dataset: Dataset) -> list[str]:
 @transaction.atomic
 def dataset_submit(*, actor, dataset: Dataset) -> Dataset:
     """The Produsen sends the latest version to the Walidata for review."""
-    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
+    dataset = (
+        Dataset.objects.select_for_update(of=("self",))
+        .select_related("opd__pemda")
+        .get(pk=dataset.pk)
+    )
     if not is_produsen(actor, dataset.opd):
         raise PermissionDenied(_("Hanya produsen data OPD ini atau walidata yang dapat menulis."))
     latest = dataset.versi.order_by("-nomor").first()
@@ -217,7 +221,11 @@ def dataset_publish(
     minimum cell size) are suppressed in every public read; None keeps the earlier choice. Any
     column may be marked (a count may have arrived as text in an older version); the columns
     the producer declared as person counts are always added."""
-    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
+    dataset = (
+        Dataset.objects.select_for_update(of=("self",))
+        .select_related("opd__pemda")
+        .get(pk=dataset.pk)
+    )
     if actor is not None and not is_walidata(actor, dataset.opd.pemda):
         raise PermissionDenied(_("Hanya walidata (Diskominfo) yang dapat menerbitkan data."))
     latest = dataset.versi.order_by("-nomor").first()
@@ -303,7 +311,11 @@ def _log(dataset: Dataset, aksi: str, actor=None, catatan: str = "", versi=None)
 @transaction.atomic
 def dataset_return(*, actor, dataset: Dataset, catatan: str) -> Dataset:
     """The Walidata sends a submission back with a note; a published version stays public."""
-    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
+    dataset = (
+        Dataset.objects.select_for_update(of=("self",))
+        .select_related("opd__pemda")
+        .get(pk=dataset.pk)
+    )
     if not is_walidata(actor, dataset.opd.pemda):
         raise PermissionDenied(_("Hanya walidata (Diskominfo) yang dapat mengembalikan data."))
     if dataset.status != StatusDataset.DIAJUKAN:
@@ -324,7 +336,11 @@ def dataset_withdraw(
 ) -> Dataset:
     """The Walidata withdraws a published dataset: it becomes terbatas or rahasia with its
     exemption basis, disappears from every public listing and answers Not Found."""
-    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset.pk)
+    dataset = (
+        Dataset.objects.select_for_update(of=("self",))
+        .select_related("opd__pemda")
+        .get(pk=dataset.pk)
+    )
     if not is_walidata(actor, dataset.opd.pemda):
         raise PermissionDenied(_("Hanya walidata (Diskominfo) yang dapat menarik data."))
     if klasifikasi == Klasifikasi.PUBLIK:
@@ -381,7 +397,9 @@ def klasifikasi_set_many(
     `klasifikasi_set` for one row): the §16.3 rule, the Walidata/verifier permission, one audit
     event per row that changed with its old and new level, a fixed number of queries. All or
     nothing: a refusal changes no row. Returns the number of rows changed."""
-    rows = list(model.objects.select_for_update().filter(pk__in=list(pks)).order_by("pk"))
+    rows = list(
+        model.objects.select_for_update(of=("self",)).filter(pk__in=list(pks)).order_by("pk")
+    )
     if not rows:
         return 0
     for pemda_id in {r.pemda_id for r in rows}:

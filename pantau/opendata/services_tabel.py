@@ -27,7 +27,11 @@ def published_once(dataset: Dataset) -> bool:
 
 def _table_writer(actor, dataset_pk: int) -> Dataset:
     """The dataset, locked, when `actor` may change its table now."""
-    dataset = Dataset.objects.select_for_update().select_related("opd__pemda").get(pk=dataset_pk)
+    dataset = (
+        Dataset.objects.select_for_update(of=("self",))
+        .select_related("opd__pemda")
+        .get(pk=dataset_pk)
+    )
     if not is_produsen(actor, dataset.opd):
         raise PermissionDenied(_("Hanya produsen data OPD ini atau walidata yang dapat menulis."))
     if dataset.sumber_sistem:

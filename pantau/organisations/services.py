@@ -86,7 +86,7 @@ WARNING_SETTINGS = {
 
 @transaction.atomic
 def pemda_update(*, actor, pemda: Pemda, **fields) -> Pemda:
-    pemda = Pemda.objects.select_for_update().get(pk=pemda.pk)
+    pemda = Pemda.objects.select_for_update(of=("self",)).get(pk=pemda.pk)
     before = snapshot(pemda)
     for name, value in fields.items():
         if name not in PEMDA_SETTINGS:
@@ -228,7 +228,7 @@ def opd_update(*, actor, opd: Opd, **fields) -> Opd:
     unknown = set(fields) - OPD_FIELDS
     if unknown:
         raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    opd = Opd.objects.select_for_update().get(pk=opd.pk)
+    opd = Opd.objects.select_for_update(of=("self",)).get(pk=opd.pk)
     before = snapshot(opd)
     for name, value in fields.items():
         setattr(opd, name, value)
@@ -319,7 +319,9 @@ def membership_set(
 ) -> Membership:
     """Give the user this role (and OPD) in the pemda, replacing any earlier role there;
     `jabatan` (the position shown next to the name) is kept when not given."""
-    membership = Membership.objects.select_for_update().filter(user=user, pemda=pemda).first()
+    membership = (
+        Membership.objects.select_for_update(of=("self",)).filter(user=user, pemda=pemda).first()
+    )
     before = snapshot(membership) if membership else None
     if membership is None:
         membership = Membership(user=user, pemda=pemda)

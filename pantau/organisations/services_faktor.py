@@ -138,7 +138,7 @@ def _new_recovery(user) -> list[str]:
 
 def _locked_totp(user, *, confirmed: bool) -> TOTPDevice | None:
     return (
-        TOTPDevice.objects.select_for_update()
+        TOTPDevice.objects.select_for_update(of=("self",))
         .filter(user=user, confirmed=confirmed)
         .order_by("-pk")
         .first()
@@ -195,7 +195,7 @@ def faktor_verifikasi(*, user, kode: str) -> Hasil:
             return Hasil(False, pesan)
         _attempt(user=user, action="user.2fa_verify", cara="totp")
         return Hasil(True, device=app)
-    recovery = RecoveryDevice.objects.select_for_update().filter(user=user).first()
+    recovery = RecoveryDevice.objects.select_for_update(of=("self",)).filter(user=user).first()
     pesan = _check_recovery(recovery, normalise_recovery_code(token))
     if pesan:
         _attempt(user=user, action="user.2fa_failed", cara="pemulihan")
@@ -233,7 +233,9 @@ def faktor_nonaktifkan(*, user, kode: str = "", sandi: str = "", keep_session=No
         if _looks_like_totp(token, app):
             pesan = _check_totp(app, token.replace(" ", ""))
         else:
-            recovery = RecoveryDevice.objects.select_for_update().filter(user=user).first()
+            recovery = (
+                RecoveryDevice.objects.select_for_update(of=("self",)).filter(user=user).first()
+            )
             pesan = _check_recovery(recovery, normalise_recovery_code(token))
     else:
         return Hasil(False, _("Masukkan kode dari aplikasi atau kata sandi Anda."))

@@ -67,7 +67,7 @@ def _temporary_password() -> str:
 
 
 def _profil(user) -> Profil:
-    profil = Profil.objects.select_for_update().filter(user=user).first()
+    profil = Profil.objects.select_for_update(of=("self",)).filter(user=user).first()
     return profil or Profil(user=user)
 
 
@@ -171,7 +171,7 @@ def account_update(
         raise ValidationError(
             {"role": _("Anda tidak dapat melepas peran admin Anda sendiri; minta admin lain.")}
         )
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     before = {k: getattr(user, k) for k in ("first_name", "last_name", "email")}
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
     after = {k: getattr(user, k) for k in before}
@@ -203,7 +203,7 @@ def account_set_active(*, actor, pemda: Pemda, user, aktif: bool):
     account_check(actor=actor, pemda=pemda, user=user)
     if _is_self(actor, user) and not aktif:
         raise ValidationError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     if user.is_active == aktif:
         return user
     user.is_active = aktif
@@ -228,7 +228,7 @@ def account_password_reset(*, actor, pemda: Pemda, user) -> str:
     the admin resets their own password)."""
     account_check(actor=actor, pemda=pemda, user=user)
     password = _temporary_password()
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     validate_password(password, user)  # the same policy as every other password
     user.set_password(password)
     user.save(update_fields=["password"])
@@ -296,7 +296,7 @@ def profil_update(
         raise PermissionDenied(_("Profil hanya dapat diubah pemiliknya."))
     email = email.strip()
     _check_person(username=None, email=email)
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).get(pk=user.pk)
     before = {k: getattr(user, k) for k in ("first_name", "last_name", "email")}
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
     profil = _profil(user)

@@ -29,7 +29,7 @@ def latest_dokumen(*, opd_id: int, tahun_anggaran_id: int, lock: bool = False):
 
     qs = DokumenRencana.objects.filter(opd_id=opd_id, tahun_anggaran_id=tahun_anggaran_id)
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     return qs.order_by("-versi").first()
 
 

@@ -157,7 +157,7 @@ def tahun_anggaran_set_tahap(
     dashboard) and named in the audit event; the rest of the pemda carries on. Months before
     the enactment keep the murni pagu and cash plan (`evaluation.rollup.tahap_pada`). Both are
     the answers of the layers above to the hand-off `planning.tahap_changed`."""
-    ta = TahunAnggaran.objects.select_for_update().get(pk=tahun_anggaran.pk)
+    ta = TahunAnggaran.objects.select_for_update(of=("self",)).get(pk=tahun_anggaran.pk)
     if tahap == TahapAnggaran.PERUBAHAN and tanggal is None:
         raise ValidationError(_("Tanggal penetapan APBD perubahan wajib diisi."))
     if tahap == TahapAnggaran.PERUBAHAN and tanggal.year != ta.tahun:
@@ -290,7 +290,7 @@ def sub_kegiatan_update(
     Afterwards the budget must still hold together: realisation within the pagu in force and
     every stored plan and set of funding sources summing to its version's pagu."""
     sub = (
-        SubKegiatan.objects.select_for_update()
+        SubKegiatan.objects.select_for_update(of=("self",))
         .select_related("kegiatan__program", "tahun_anggaran")
         .get(pk=sub_kegiatan.pk)
     )
@@ -351,7 +351,7 @@ def sumber_dana_rinci_set(
     jumlah)], each source once, adding up to the version's pagu; the largest becomes the main
     source (`SubKegiatan.sumber_dana`). No rows: the version's sources are cleared."""
     sub = (
-        SubKegiatan.objects.select_for_update()
+        SubKegiatan.objects.select_for_update(of=("self",))
         .select_related("tahun_anggaran")
         .get(pk=sub_kegiatan.pk)
     )
@@ -472,7 +472,7 @@ def rencana_set(
 ) -> list[RencanaBulanan]:
     """Replace the 12-month plan of one budget version of a sub kegiatan."""
     sub = (
-        SubKegiatan.objects.select_for_update()
+        SubKegiatan.objects.select_for_update(of=("self",))
         .select_related("tahun_anggaran")
         .get(pk=sub_kegiatan.pk)
     )
@@ -585,7 +585,7 @@ def indikator_update(*, actor, indikator: Indikator, **fields) -> Indikator:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    ind = Indikator.objects.select_for_update().get(pk=indikator.pk)
+    ind = Indikator.objects.select_for_update(of=("self",)).get(pk=indikator.pk)
     plan_write_guard(opd_id=ind.opd_id, tahun_anggaran_id=ind.tahun_anggaran_id)
     before = snapshot(ind)
     for name in ("nama", "satuan", "rumus"):

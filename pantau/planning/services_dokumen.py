@@ -145,7 +145,7 @@ def dokumen_create(*, actor, tahun_anggaran: TahunAnggaran, opd: Opd) -> Dokumen
 @transaction.atomic
 def dokumen_revisi_open(*, actor, dokumen: DokumenRencana, jenis: str) -> DokumenRencana:
     """A pergeseran or APBD-P: a new draft version opened from the locked latest one."""
-    doc = DokumenRencana.objects.select_for_update().get(pk=dokumen.pk)
+    doc = DokumenRencana.objects.select_for_update(of=("self",)).get(pk=dokumen.pk)
     _require(actor, doc.opd, EDITORS)
     if jenis not in {JenisDokumen.PERGESERAN, JenisDokumen.PERUBAHAN}:
         raise ValidationError(_("Versi baru hanya berupa pergeseran atau APBD perubahan."))
@@ -197,7 +197,7 @@ def dokumen_usulan_set(
     (and its funding sources, [(SumberDana, jumlah)]) in a pergeseran/APBD-P draft; nothing in
     the plan in force changes until the lock."""
     doc = (
-        DokumenRencana.objects.select_for_update()
+        DokumenRencana.objects.select_for_update(of=("self",))
         .select_related("tahun_anggaran", "opd")
         .get(pk=dokumen.pk)
     )
@@ -247,7 +247,7 @@ def dokumen_transition(
     if step is None:
         raise ValidationError(_("Langkah tidak dikenal."))
     doc = (
-        DokumenRencana.objects.select_for_update()
+        DokumenRencana.objects.select_for_update(of=("self",))
         .select_related("tahun_anggaran", "opd")
         .get(pk=dokumen.pk)
     )

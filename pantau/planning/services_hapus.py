@@ -27,7 +27,7 @@ def _delete(obj, message: str) -> None:
 def sub_kegiatan_delete(*, actor, sub_kegiatan: SubKegiatan) -> None:
     """Remove a sub kegiatan with its cash plan, funding sources and indicators."""
     sub = (
-        SubKegiatan.objects.select_for_update()
+        SubKegiatan.objects.select_for_update(of=("self",))
         .select_related("tahun_anggaran")
         .get(pk=sub_kegiatan.pk)
     )
@@ -41,7 +41,7 @@ def sub_kegiatan_delete(*, actor, sub_kegiatan: SubKegiatan) -> None:
 @transaction.atomic
 def kegiatan_delete(*, actor, kegiatan: Kegiatan) -> None:
     keg = (
-        Kegiatan.objects.select_for_update()
+        Kegiatan.objects.select_for_update(of=("self",))
         .select_related("program__tahun_anggaran")
         .get(pk=kegiatan.pk)
     )
@@ -56,7 +56,11 @@ def kegiatan_delete(*, actor, kegiatan: Kegiatan) -> None:
 
 @transaction.atomic
 def program_delete(*, actor, program: Program) -> None:
-    prog = Program.objects.select_for_update().select_related("tahun_anggaran").get(pk=program.pk)
+    prog = (
+        Program.objects.select_for_update(of=("self",))
+        .select_related("tahun_anggaran")
+        .get(pk=program.pk)
+    )
     plan_write_guard(opd_id=prog.opd_id, tahun_anggaran_id=prog.tahun_anggaran_id)
     if prog.kegiatan_set.exists():
         raise ValidationError(_("Hapus dulu kegiatan di bawah program ini."))
@@ -70,7 +74,9 @@ def program_delete(*, actor, program: Program) -> None:
 @transaction.atomic
 def indikator_delete(*, actor, indikator: Indikator) -> None:
     ind = (
-        Indikator.objects.select_for_update().select_related("tahun_anggaran").get(pk=indikator.pk)
+        Indikator.objects.select_for_update(of=("self",))
+        .select_related("tahun_anggaran")
+        .get(pk=indikator.pk)
     )
     plan_write_guard(opd_id=ind.opd_id, tahun_anggaran_id=ind.tahun_anggaran_id)
     from pantau.planning.services_renstra import renstra_snapshot

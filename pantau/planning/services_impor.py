@@ -82,7 +82,7 @@ def import_job_create(
 @transaction.atomic
 def import_job_start(*, actor, job: ImportJob) -> ImportJob:
     """The real import of a file whose dry run found no error."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job = ImportJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
     counts = (job.hasil or {}).get("counts", {})
     if job.mode == ImportJob.Mode.IMPOR:  # a second click: the import runs once
         raise ValidationError(_("Impor berkas ini sudah dijalankan."))
@@ -139,7 +139,7 @@ def import_job_finish(
 ) -> ImportJob:
     """Record the outcome of a run: the result (dry run or import) or the refusal, and the last
     progress it reported."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job = ImportJob.objects.select_for_update(of=("self",)).get(pk=job.pk)
     if progress:
         job.progress_done, job.progress_total = progress
     failed = hasil is None
@@ -187,7 +187,7 @@ def import_jobs_fail_stale(*, actor=None, now: dt.datetime | None = None) -> lis
     now = now or timezone.now()
     limit = now - dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
     stale = list(
-        ImportJob.objects.select_for_update().filter(
+        ImportJob.objects.select_for_update(of=("self",)).filter(
             status=ImportJob.Status.BERJALAN, updated_at__lt=limit
         )
     )
@@ -219,7 +219,7 @@ def import_files_purge(*, actor=None, now: dt.datetime | None = None) -> list[in
     now = now or timezone.now()
     limit = now - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)
     old = list(
-        ImportJob.objects.select_for_update()
+        ImportJob.objects.select_for_update(of=("self",))
         .exclude(berkas="")
         .filter(Q(finished_at__lt=limit) | Q(finished_at__isnull=True, created_at__lt=limit))
     )

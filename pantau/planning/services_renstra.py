@@ -116,7 +116,11 @@ def periode_renstra_create(*, actor, opd: Opd, tahun_awal: int, tahun_akhir: int
 def periode_renstra_update(
     *, actor, periode: PeriodeRenstra, tahun_awal: int, tahun_akhir: int
 ) -> PeriodeRenstra:
-    periode = PeriodeRenstra.objects.select_for_update().select_related("opd").get(pk=periode.pk)
+    periode = (
+        PeriodeRenstra.objects.select_for_update(of=("self",))
+        .select_related("opd")
+        .get(pk=periode.pk)
+    )
     _require(actor, periode.opd)
     errors = _period_keeps_its_data(periode, tahun_awal, tahun_akhir)
     if errors:
@@ -161,7 +165,11 @@ def sasaran_create(
 def sasaran_update(
     *, actor, sasaran: Sasaran, kode: str, uraian: str, indikator: str = ""
 ) -> Sasaran:
-    sasaran = Sasaran.objects.select_for_update().select_related("periode__opd").get(pk=sasaran.pk)
+    sasaran = (
+        Sasaran.objects.select_for_update(of=("self",))
+        .select_related("periode__opd")
+        .get(pk=sasaran.pk)
+    )
     _require(actor, sasaran.periode.opd)
     before = snapshot(sasaran)
     for name, value in _sasaran_fields(kode, uraian, indikator).items():
@@ -171,7 +179,11 @@ def sasaran_update(
 
 @transaction.atomic
 def sasaran_delete(*, actor, sasaran: Sasaran) -> None:
-    sasaran = Sasaran.objects.select_for_update().select_related("periode__opd").get(pk=sasaran.pk)
+    sasaran = (
+        Sasaran.objects.select_for_update(of=("self",))
+        .select_related("periode__opd")
+        .get(pk=sasaran.pk)
+    )
     _require(actor, sasaran.periode.opd)
     used = sorted(
         ProgramSasaran.objects.filter(sasaran=sasaran).values_list("program__kode", flat=True)
@@ -190,7 +202,7 @@ def program_sasaran_set(*, actor, program: Program, sasaran: list[Sasaran]) -> l
     """Replace the sasaran the program serves (none, one or several) with `sasaran`, each a
     sasaran of the OPD's Renstra period that contains the program's year."""
     program = (
-        Program.objects.select_for_update()
+        Program.objects.select_for_update(of=("self",))
         .select_related("opd", "tahun_anggaran")
         .get(pk=program.pk)
     )
@@ -266,7 +278,7 @@ def renstra_indikator_set(
     earlier years of the period (`realisasi`: year -> (K, Rp); a year with an empty K is
     removed). An empty target K with no earlier years removes the target. One audit event."""
     ind = (
-        Indikator.objects.select_for_update()
+        Indikator.objects.select_for_update(of=("self",))
         .select_related("opd", "tahun_anggaran")
         .get(pk=indikator.pk)
     )

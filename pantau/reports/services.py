@@ -119,7 +119,7 @@ def laporan_fail_stale(*, actor=None, now: dt.datetime | None = None) -> list[in
     now = now or timezone.now()
     limit = now - dt.timedelta(minutes=settings.REPORT_STALE_MINUTES)
     stale = list(
-        LaporanResmi.objects.select_for_update().filter(
+        LaporanResmi.objects.select_for_update(of=("self",)).filter(
             status__in=[Status.BERJALAN, Status.ANTRI], updated_at__lt=limit
         )
     )
