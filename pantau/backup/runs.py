@@ -160,14 +160,16 @@ def tmp_clean() -> list[Path]:
 # ---- backup -------------------------------------------------------------------------------
 
 
-def _write_archive(tmp: Path, key: bytes, db: dict[str, Any], progress) -> tuple[dict, bytes]:
+def _write_archive(tmp: Path, key: bytes, db: dict[str, Any], progress) -> tuple[dict, bytes, str]:
+    """Writes the backup file; its manifest, the manifest's bytes and the file's SHA-256."""
     roots = data_roots()
     heads = sorted(head_dir().glob(f"{HEAD_FILE_PREFIX}*.json")) if head_dir().is_dir() else []
     vendor = engines.vendor(db)
     work = Path(tempfile.mkdtemp(dir=_work_dir()))
     try:
         with tmp.open("xb") as raw:
-            writer = archive.Writer(raw, key, progress=progress)
+            sink = archive.HashingSink(raw)
+            writer = archive.Writer(sink, key, progress=progress)
             # 1. the audit head files (older than the snapshot, so it reaches each of them)
             for path in heads:
                 writer.add_file(f"audit/{path.name}", path)
@@ -192,7 +194,7 @@ def _write_archive(tmp: Path, key: bytes, db: dict[str, Any], progress) -> tuple
             body = writer.finish(manifest)
             raw.flush()
             os.fsync(raw.fileno())
-        return {**manifest, "parts": writer.parts}, body
+        return {**manifest, "parts": writer.parts}, body, sink.sha.hexdigest()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -247,8 +249,7 @@ def backup_create(*, actor, progress=None) -> BackupRun:
         first_i, first = present[0]
         tmp = first / f"{TMP_PREFIX}{secrets.token_hex(4)}-{name}"
         try:
-            manifest, body = _write_archive(tmp, key, db, progress)
-            sha = _sha256(tmp)
+            manifest, body, sha = _write_archive(tmp, key, db, progress)
             os.replace(tmp, first / name)
             _fsync_dir(first)
         except OSError as exc:
