@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 SHA = {"operator.b5.001": "a" * 64, "operator.b5.002": "b" * 64}
 
@@ -146,6 +148,10 @@ class TestB5Check:
         assert done.taken_at.isoformat() == "2026-12-01T08:00:01+08:00"
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="runs its own SQLite instance: once, in the SQLite part of make test",
+)
 def test_the_burst_runs_end_to_end(tmp_path, tmp_path_factory):
     """Four operators, a 0.5 MB photo each, arriving within 2 s, two gunicorn workers on SQLite:
     every step answered as expected, every report stored once, roll-ups equal to the raw rows."""
