@@ -3,13 +3,20 @@ prints what docs/benchmarks.md reports: value, reference and ratio for backup an
 restore checked to hold the source's rows."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")),
+    reason="runs its own SQLite instance: once, in the SQLite part of make test",
+)
 def test_b4_harness_runs_and_reports_both_measurements(tmp_path):
     result = subprocess.run(
         [sys.executable, str(BENCH / "b4.py"), "--years", "0", "--repeat", "1",
