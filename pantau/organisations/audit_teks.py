@@ -215,6 +215,40 @@ AKSI: dict[str, A] = {
         _("%(pelaku)s mengembalikan dokumen rencana %(objek)s"),
     ),
     # imports as jobs
+    # backups (issue 13, decision 0033; docs/backup.md)
+    "backup.backup": A(_("Pencadangan dimulai"), _("%(pelaku)s memulai pencadangan %(objek)s")),
+    "backup.verify": A(
+        _("Uji pulih dimulai"), _("%(pelaku)s memulai uji pulih cadangan %(objek)s")
+    ),
+    "backup.restore": A(
+        _("Pemulihan dimulai"), _("%(pelaku)s memulai pemulihan dari cadangan %(objek)s")
+    ),
+    "backup.backup.selesai": A(
+        _("Pencadangan selesai"), _("Pencadangan %(objek)s oleh %(pelaku)s selesai")
+    ),
+    "backup.verify.selesai": A(
+        _("Uji pulih selesai"), _("Uji pulih cadangan %(objek)s oleh %(pelaku)s selesai")
+    ),
+    "backup.restore.selesai": A(
+        _("Pemulihan selesai"), _("Pemulihan dari cadangan %(objek)s oleh %(pelaku)s selesai")
+    ),
+    "backup.backup.terputus": A(
+        _("Pencadangan terputus"),
+        _("Pencadangan %(objek)s terhenti sebelum selesai dan dicatat gagal oleh %(pelaku)s"),
+    ),
+    "backup.verify.terputus": A(
+        _("Uji pulih terputus"),
+        _("Uji pulih %(objek)s terhenti sebelum selesai dan dicatat gagal oleh %(pelaku)s"),
+    ),
+    "backup.restore.terputus": A(
+        _("Pemulihan terputus"),
+        _("Pemulihan %(objek)s terhenti sebelum selesai dan dicatat gagal oleh %(pelaku)s"),
+    ),
+    "backup.prune": A(
+        _("Cadangan lama dihapus"),
+        _("%(pelaku)s menghapus cadangan lama %(objek)s menurut aturan penyimpanan"),
+    ),
+    "backup.key": A(_("Kunci cadangan dibuat"), _("%(pelaku)s membuat kunci cadangan %(objek)s")),
     # official reports (issue 14, decision 0039)
     "laporan_resmi.minta": A(
         _("Laporan resmi diminta"), _("%(pelaku)s meminta pembuatan laporan resmi %(objek)s")

@@ -54,8 +54,17 @@ def _classified():
     return [m._meta.model_name for m in apps.get_models() if issubclass(m, Terklasifikasi)]
 
 
+def _backup_kinds():
+    from pantau.backup.models import BackupRun
+
+    return list(BackupRun.Kind.values)
+
+
 # f-string template (placeholders as {}) -> the codes it can produce
 EXPANSIONS = {
+    "backup.{}": lambda: [f"backup.{k}" for k in _backup_kinds()],
+    "backup.{}.selesai": lambda: [f"backup.{k}.selesai" for k in _backup_kinds()],
+    "backup.{}.terputus": lambda: [f"backup.{k}.terputus" for k in _backup_kinds()],
     "realisasi.{}": lambda: [f"realisasi.{n}" for n in _transitions()],
     "dokumen_rencana.{}": lambda: [f"dokumen_rencana.{n}" for n in _dokumen()],
     "impor.{}.{}": lambda: [f"impor.{x}" for x in _impor()],
