@@ -7,9 +7,10 @@ writes instead of the figure: never a silent zero."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 TEKS, RUPIAH, PERSEN, POIN, BILANGAN = "teks", "rupiah", "persen", "poin", "bilangan"
@@ -35,6 +36,31 @@ class Baris:
 
 
 @dataclass
+class Kaki:
+    """A footer row under the table (E.81's rata-rata capaian, predikat, faktor pendorong ...):
+    a stable key, its label and its text as written (a figure already formatted in words)."""
+
+    key: str
+    label: str
+    isi: str
+
+
+@dataclass
+class TandaTangan:
+    """One slot of the signature block ("Disusun" by the head of the OPD, "Dievaluasi" by the
+    head of Bappeda ...). Unsigned, the name, NIP, place and date are empty and every format
+    leaves the lines to sign on; a signed report carries them (they are not part of the data
+    version: signing changes no figure)."""
+
+    peran: str  # the caption above the slot, e.g. "Disusun oleh"
+    jabatan: str  # e.g. "Kepala Dinas Kesehatan"
+    nama: str = ""
+    nip: str = ""
+    tempat: str = ""
+    tanggal: dt.date | None = None
+
+
+@dataclass
 class Tabel:
     jenis: str
     judul: list[str]  # title lines (the first is the form's name)
@@ -46,6 +72,8 @@ class Tabel:
     grafik_judul: tuple[str, str] = ("", "")  # the two series' names
     nama_berkas: str = "laporan"
     besar: bool = False  # built in the task queue (the pemda's reports)
+    kaki: list[Kaki] = field(default_factory=list)  # footer rows under the table
+    tanda_tangan: list[TandaTangan] = field(default_factory=list)  # the signature block
 
     @property
     def grup(self) -> list[tuple[str, int]]:
@@ -101,7 +129,59 @@ class Tabel:
             "catatan": self.catatan,
             "ringkasan": [[label, plain(v), j] for label, v, j in self.ringkasan],
         }
+        if self.kaki:  # (absent when empty: the versions of reports without a footer stay)
+            data["kaki"] = [[k.key, k.label, k.isi] for k in self.kaki]
         return json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
 
     def versi(self) -> str:
         return hashlib.sha256(self.kanonik()).hexdigest()
+
+    # --- a stored snapshot (the archive keeps the table a report was built from) ----------
+
+    def ke_json(self) -> dict:
+        """The whole table as JSON-safe data; `Tabel.dari_json` gives it back equal, with
+        every Decimal, date and None as it was (for re-rendering a signed report and for the
+        difference against it)."""
+        return _encode(asdict(self))
+
+    @classmethod
+    def dari_json(cls, data: dict) -> Tabel:
+        d = _decode(data)
+        return cls(
+            jenis=d["jenis"],
+            judul=list(d["judul"]),
+            kolom=[Kolom(**k) for k in d["kolom"]],
+            baris=[Baris(**b) for b in d["baris"]],
+            catatan=list(d["catatan"]),
+            ringkasan=[tuple(r) for r in d["ringkasan"]],
+            grafik=[tuple(g) for g in d["grafik"]],
+            grafik_judul=tuple(d["grafik_judul"]),
+            nama_berkas=d["nama_berkas"],
+            besar=d["besar"],
+            kaki=[Kaki(**k) for k in d.get("kaki", [])],
+            tanda_tangan=[TandaTangan(**t) for t in d.get("tanda_tangan", [])],
+        )
+
+
+def _encode(value):
+    if isinstance(value, Decimal):
+        return {"$d": str(value)}
+    if isinstance(value, dt.date):
+        return {"$t": value.isoformat()}
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        if set(value) == {"$d"}:
+            return Decimal(value["$d"])
+        if set(value) == {"$t"}:
+            return dt.date.fromisoformat(value["$t"])
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
