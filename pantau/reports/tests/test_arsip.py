@@ -62,6 +62,24 @@ def _build(a, who="operator_opd", jenis="form-b", opd="dinkes", bulan=1, fmt="pd
     return made
 
 
+def _pdf_text(data: bytes) -> str | None:
+    """The PDF's text (pdftotext), or None when poppler-utils is missing (make setup-pdf)."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    tool = shutil.which("pdftotext")
+    if not tool:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "r.pdf"
+        pdf.write_bytes(data)
+        return subprocess.run(  # noqa: S603 - our own file, a fixed tool
+            [tool, "-layout", str(pdf), "-"], capture_output=True, check=True, timeout=60
+        ).stdout.decode()
+
+
 def _messages(exc: pytest.ExceptionInfo) -> str:
     return " ".join(exc.value.messages)
 
@@ -131,6 +149,9 @@ class TestSign:
         data = open_private(signed.berkas).read_bytes()
         assert hashlib.sha256(data).hexdigest() == signed.sha256
         assert data[:4] == b"%PDF"
+        text = _pdf_text(data)
+        if text is not None:  # the signed PDF is the stored table's: same data version shown
+            assert f"versi data {draft.versi_data[:12]}" in text
         with pytest.raises(FileNotFoundError):
             open_private(old_file)  # the draft's file was replaced
         slot = Tabel.dari_json(signed.tabel).tanda_tangan[0]
