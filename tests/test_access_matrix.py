@@ -202,6 +202,12 @@ ROWS: dict[str, Row] = {
     "reports:pemda": R("laporan_pemda", DASHBOARD, DASHBOARD),
     "reports:arsip": R("laporan_resmi", READ, AS_GET),
     "reports:unduh": R("laporan_resmi", READ, AS_GET),
+    # the archive (issue 14 §5): signing and a new version are POSTs of the report's readers,
+    # refused in words to a reader of the wrong role (the matrix's reports are unsigned drafts
+    # of a Form B: its head of OPD may sign; none is final, so a new version is refused)
+    "reports:tanda-tangan": R("laporan_resmi", NOBODY, roles("kepala_opd") & READ, sees=READ),
+    "reports:perbedaan": R("laporan_resmi", READ, AS_GET),
+    "reports:versi-baru": R("laporan_resmi", NOBODY, NOBODY, sees=READ),
     "impor:index": R("none", MEMBER, MEMBER),
     "impor:templat": R("none", roles("admin", *OPD_BOUND), AS_GET),
     "impor:detail": R("job", JOB_OWNER, AS_GET),

@@ -260,6 +260,14 @@ AKSI: dict[str, A] = {
         _("Laporan resmi gagal dibuat"),
         _("Pembuatan laporan resmi %(objek)s oleh %(pelaku)s gagal"),
     ),
+    "laporan_resmi.tanda_tangan": A(
+        _("Laporan resmi ditandatangani"),
+        _("%(pelaku)s menandatangani laporan resmi %(objek)s"),
+    ),
+    "laporan_resmi.versi_baru": A(
+        _("Versi baru laporan resmi diterbitkan"),
+        _("%(pelaku)s menerbitkan versi baru laporan resmi %(objek)s"),
+    ),
     "impor.create": A(_("Impor diunggah"), _("%(pelaku)s mengunggah berkas impor %(objek)s")),
     "impor.start": A(_("Impor dimulai"), _("%(pelaku)s memulai impor %(objek)s")),
     "impor.uji.selesai": A(

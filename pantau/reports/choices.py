@@ -29,7 +29,8 @@ class Status(models.TextChoices):
 
 
 class Tahap(models.TextChoices):
-    """Draft until signed; signing (final, immutable) is issue 14's next part."""
+    """Draft until every signature its kind needs is there; then final and immutable
+    (`reports.ttd` says who signs what; docs/reports.md "Archive")."""
 
     DRAF = "draf", _("draf")
     FINAL = "final", _("final")

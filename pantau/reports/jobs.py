@@ -52,31 +52,35 @@ def with_live_progress(laporan):
     return laporan
 
 
-def _render(laporan, actor, tick) -> tuple[bytes, str, bool]:
+def render_file(laporan, table, *, versi: str) -> bytes:
+    """The report's file from a table (a fresh build, or a signed report's stored snapshot)."""
     from pantau.reports.choices import Format
     from pantau.reports.pdf import tabel_pdf
-    from pantau.reports.selectors import Permintaan, tabel_for
     from pantau.reports.xlsx import tabel_xlsx
 
-    p = Permintaan(
-        jenis=laporan.jenis,
-        tahun_anggaran=laporan.tahun_anggaran,
-        opd=laporan.opd,
-        bulan=laporan.bulan,
-        triwulan=laporan.triwulan,
-        dasar=laporan.dasar,
-    )
+    if laporan.format == Format.XLSX:
+        return tabel_xlsx(table, judul_lembar=str(laporan.get_jenis_display()))
+    return tabel_pdf(table, pemda=laporan.pemda, versi=versi)
+
+
+def _render(laporan, actor, tick):
+    from pantau.reports.selectors import permintaan_of, tabel_for
+    from pantau.reports.ttd import blok_kosong
+
     tick(1, 3)
-    table, rahasia = tabel_for(user=actor, p=p)
+    table, rahasia = tabel_for(user=actor, p=permintaan_of(laporan))
+    if not table.tanda_tangan:  # the empty signature block its kind needs (reports.ttd)
+        table.tanda_tangan = blok_kosong(
+            jenis=laporan.jenis,
+            opd_id=laporan.opd_id,
+            opd_nama=laporan.opd.nama if laporan.opd else "",
+        )
     versi = table.versi()
     tick(2, 3)
-    if laporan.format == Format.XLSX:
-        data = tabel_xlsx(table, judul_lembar=str(laporan.get_jenis_display()))
-    else:
-        data = tabel_pdf(table, pemda=laporan.pemda, versi=versi)
+    data = render_file(laporan, table, versi=versi)
     tick(3, 3)
     laporan.nama_berkas = f"{table.nama_berkas}.{laporan.format}"
-    return data, versi, rahasia
+    return data, table, rahasia
 
 
 def laporan_run(laporan_id: int):
@@ -107,10 +111,10 @@ def laporan_run(laporan_id: int):
         from django.utils import translation
 
         with translation.override(laporan.bahasa):
-            data, versi, rahasia = _render(laporan, actor, progress_tick(laporan.pk))
+            data, table, rahasia = _render(laporan, actor, progress_tick(laporan.pk))
         name = store(data, suffix=f".{laporan.format}")
         return laporan_done(
-            laporan=laporan, actor=actor, name=name, data=data, versi=versi, rahasia=rahasia
+            laporan=laporan, actor=actor, name=name, data=data, tabel=table, rahasia=rahasia
         )
     except Exception as exc:  # a report that cannot be built is marked failed, in words
         remove(name)

@@ -59,6 +59,19 @@ class LaporanResmi(TenantModel):
     progress_total = models.PositiveIntegerField(_("jumlah"), default=0)
     pesan = models.TextField(_("pesan"), blank=True)
     selesai_pada = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    # the archive (issue 14 §5, decision 0039): the table the file was built from
+    # (`Tabel.ke_json()`), re-rendered when signed and compared with the data of today; the
+    # version in its series (a new version of a final report points at it, `pendahulu`)
+    tabel = models.JSONField(_("tabel (cuplikan)"), null=True, blank=True, editable=False)
+    versi = models.PositiveIntegerField(_("versi"), default=1)
+    pendahulu = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="penerus",
+        verbose_name=_("versi sebelumnya"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -78,6 +91,23 @@ class LaporanResmi(TenantModel):
                 name="laporanresmi_selesai_berberkas",
                 violation_error_message=_("Laporan yang selesai harus memiliki berkas."),
             ),
+            models.CheckConstraint(
+                condition=~Q(tahap="final") | Q(status="selesai"),
+                name="laporanresmi_final_selesai",
+                violation_error_message=_("Hanya laporan yang selesai dibuat yang dapat final."),
+            ),
+            models.CheckConstraint(
+                condition=Q(versi__gte=1),
+                name="laporanresmi_versi_positif",
+                violation_error_message=_("Nomor versi dimulai dari 1."),
+            ),
+            # one live successor per final report (a failed build does not count)
+            models.UniqueConstraint(
+                fields=["pendahulu"],
+                condition=~Q(status="gagal"),
+                name="laporanresmi_satu_penerus",
+                violation_error_message=_("Versi baru laporan ini sudah diterbitkan."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,3 +126,52 @@ class LaporanResmi(TenantModel):
     @property
     def versi_pendek(self) -> str:
         return self.versi_data[:12]
+
+    @property
+    def final(self) -> bool:
+        return self.tahap == Tahap.FINAL
+
+    @property
+    def ttd_wajib(self) -> int:
+        """How many signatures this report's kind needs (reports.ttd)."""
+        from pantau.reports.ttd import slots_for
+
+        return len(slots_for(jenis=self.jenis, opd_id=self.opd_id))
+
+
+class TandaTanganLaporan(TenantModel):
+    """One signature on a report (issue 14 §5): who signed which slot of the signature block,
+    with the name, NIP and position as printed, the place and date, and the checksum of the
+    file signing produced (decision 0039). Written only by `laporan_sign`; a signed report
+    cannot be deleted while its signatures exist (PROTECT)."""
+
+    laporan = models.ForeignKey(LaporanResmi, on_delete=models.PROTECT, related_name="tanda_tangan")
+    urutan = models.PositiveSmallIntegerField(_("urutan"))  # 1 = the first slot
+    peran = models.CharField(_("keterangan"), max_length=60)  # "Disusun oleh" ...
+    penanda = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("penanda tangan"),
+    )
+    nama = models.CharField(_("nama"), max_length=300)
+    nip = models.CharField(_("NIP"), max_length=18)
+    jabatan = models.CharField(_("jabatan"), max_length=200)
+    tempat = models.CharField(_("tempat"), max_length=100)
+    tanggal = models.DateField(_("tanggal"))
+    sha256_berkas = models.CharField(_("checksum SHA-256 berkas bertanda tangan"), max_length=64)
+
+    class Meta:
+        ordering = ["laporan_id", "urutan"]
+        verbose_name = _("tanda tangan laporan")
+        verbose_name_plural = _("tanda tangan laporan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["laporan", "urutan"],
+                name="ttdlaporan_satu_per_slot",
+                violation_error_message=_("Slot tanda tangan ini sudah ditandatangani."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.laporan_id} #{self.urutan} {self.nama}"

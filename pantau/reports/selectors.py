@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,18 @@ class Permintaan:
     @property
     def pemda(self):
         return self.tahun_anggaran.pemda
+
+
+def permintaan_of(laporan: LaporanResmi) -> Permintaan:
+    """What an archived report is of (to build it, or its table of today, again)."""
+    return Permintaan(
+        jenis=laporan.jenis,
+        tahun_anggaran=laporan.tahun_anggaran,
+        opd=laporan.opd,
+        bulan=laporan.bulan,
+        triwulan=laporan.triwulan,
+        dasar=laporan.dasar,
+    )
 
 
 def may_read(user, pemda_id: int, opd) -> bool:
@@ -248,6 +260,11 @@ def laporan_list(*, user, pemda=None, opd=None, jenis: str = "", limit: int = 50
         qs = qs.filter(opd=opd)
     if jenis in Jenis.values:
         qs = qs.filter(jenis=jenis)
+    newer = LaporanResmi.objects.filter(pendahulu=OuterRef("pk")).exclude(status="gagal")
+    qs = qs.annotate(
+        digantikan=Exists(newer),
+        jumlah_ttd=Count("tanda_tangan"),
+    )
     return list(qs.select_related("tahun_anggaran", "opd", "dibuat_oleh")[:limit])
 
 
@@ -264,3 +281,30 @@ def access_laporan(user, pk: int) -> LaporanResmi:
     if found is None:
         raise Http404
     return with_live_progress(found)
+
+
+def laporan_seri(*, user, laporan: LaporanResmi) -> list[LaporanResmi]:
+    """The versions of a report's series the user may read, oldest first: its predecessors
+    and the versions issued after it (a failed build of a new version included, marked)."""
+    visible = LaporanResmi.objects.filter(_visible_q(user)).select_related("tahun_anggaran")
+    chain = [laporan]
+    current = laporan
+    while current.pendahulu_id is not None and len(chain) < 100:
+        current = visible.filter(pk=current.pendahulu_id).first()
+        if current is None:
+            break
+        chain.insert(0, current)
+    current = laporan
+    while len(chain) < 100:
+        after = list(visible.filter(pendahulu=current).order_by("id"))
+        chain += after
+        live = [r for r in after if r.status != "gagal"]
+        if not live:
+            break
+        current = live[-1]
+    return chain
+
+
+def tanda_tangan_list(*, laporan: LaporanResmi) -> list:
+    """The signatures of a report the caller may already read (access_laporan), in order."""
+    return list(laporan.tanda_tangan.select_related("penanda").order_by("urutan"))

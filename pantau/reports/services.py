@@ -17,13 +17,18 @@ from django.utils.translation import gettext_lazy
 
 from pantau.audit.models import AuditEvent
 from pantau.audit.services import audit_record
-from pantau.reports.choices import Format, Status
+from pantau.reports.choices import Format, Status, Tahap
 from pantau.reports.jobs import progress_of
 from pantau.reports.models import LaporanResmi
 from pantau.reports.selectors import Permintaan, permintaan_check
+from pantau.reports.tables import Tabel
 
 STALE_MESSAGE = gettext_lazy(
     "Pembuatan laporan terhenti (proses latar berhenti); silakan buat ulang."
+)
+FINAL_MESSAGE = gettext_lazy(
+    "Laporan ini sudah final (ditandatangani lengkap) dan tidak dapat diubah, dibuat ulang, "
+    "ditandatangani ulang atau dihapus; terbitkan versi baru bila datanya berubah."
 )
 CONTENT_TYPES = {
     Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -73,9 +78,19 @@ def laporan_request(*, actor, permintaan: Permintaan, format: str) -> LaporanRes
     return laporan
 
 
+def refuse_final(laporan) -> None:
+    """A final report is immutable: every service that would change it asks here first (the
+    database's row, not the caller's copy, which may be stale)."""
+    if LaporanResmi.objects.filter(pk=laporan.pk, tahap=Tahap.FINAL).exists():
+        raise ValidationError(str(FINAL_MESSAGE), code="final")
+
+
 @transaction.atomic
-def laporan_done(*, laporan, actor, name: str, data: bytes, versi: str, rahasia: bool):
-    """A built report: its stored file, checksum and data version; listed from now on."""
+def laporan_done(*, laporan, actor, name: str, data: bytes, tabel: Tabel, rahasia: bool):
+    """A built report: its stored file, checksum, data version and the table it was built
+    from (the archive's snapshot); listed from now on."""
+    refuse_final(laporan)
+    versi = tabel.versi()
     last = AuditEvent.objects.filter(pemda_id=laporan.pemda_id).order_by("-id").first()
     live = progress_of(laporan.pk)
     laporan.status = Status.SELESAI
@@ -85,6 +100,7 @@ def laporan_done(*, laporan, actor, name: str, data: bytes, versi: str, rahasia:
     laporan.versi_data = versi
     laporan.audit_terakhir = last.pk if last else None
     laporan.memuat_rahasia = rahasia
+    laporan.tabel = tabel.ke_json()
     laporan.selesai_pada = timezone.now()
     laporan.progress_done, laporan.progress_total = live or (1, 1)
     laporan.full_clean()
@@ -101,6 +117,7 @@ def laporan_done(*, laporan, actor, name: str, data: bytes, versi: str, rahasia:
 @transaction.atomic
 def laporan_failed(*, laporan, message: str, actor=None):
     """A build that could not finish, with the reason in words (no file is listed)."""
+    refuse_final(laporan)
     laporan.status = Status.GAGAL
     laporan.pesan = str(message)
     laporan.selesai_pada = timezone.now()

@@ -6,13 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from pantau.core.errors import error_messages
-from pantau.core.storage import open_private
 from pantau.evaluation.choices import Dasar
 from pantau.evaluation.periods import bulan_dipilih
 from pantau.monitoring.models import BULAN
@@ -23,8 +22,8 @@ from pantau.planning.selectors import tahun_anggaran_list, tahun_anggaran_pick
 from pantau.reports.charts import bar_svg
 from pantau.reports.choices import OPD_KINDS, PEMDA_KINDS, Format, Jenis
 from pantau.reports.jobs import laporan_enqueue, laporan_run
-from pantau.reports.selectors import Permintaan, access_laporan, laporan_list, tabel_for
-from pantau.reports.services import CONTENT_TYPES, laporan_request
+from pantau.reports.selectors import Permintaan, laporan_list, tabel_for
+from pantau.reports.services import laporan_request
 
 
 def _jenis(value: str, *, pemda: bool) -> str:
@@ -139,33 +138,3 @@ def pemda_report(request, tahun: int, jenis: str):
     if request.method == "POST":
         return _ask(request, p, queue=True)
     return _page(request, p, base_url=request.path)
-
-
-@login_required
-@require_GET
-def arsip(request, pk: int):
-    laporan = access_laporan(request.user, pk)
-    template = (
-        "reports/partials/_status.html"
-        if request.headers.get("HX-Request")
-        else "reports/arsip_detail.html"
-    )
-    return render(request, template, {"laporan": laporan})
-
-
-@login_required
-@require_GET
-def unduh(request, pk: int):
-    laporan = access_laporan(request.user, pk)
-    if not laporan.berkas:
-        raise Http404
-    try:
-        path = open_private(laporan.berkas)
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=laporan.nama_berkas or f"laporan.{laporan.format}",
-        content_type=CONTENT_TYPES[laporan.format],
-    )
