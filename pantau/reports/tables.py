@@ -61,6 +61,27 @@ class TandaTangan:
     tempat: str = ""
     tanggal: dt.date | None = None
 
+    GARIS = "(" + "." * 36 + ")"  # the line to sign on / write the name on
+
+    def baris(self) -> list[str]:
+        """The slot as lines, the same in every format: place and date, caption, post, room to
+        sign, name (a line when empty), NIP (dots when empty)."""
+        from django.utils import formats
+        from django.utils.translation import gettext as _
+
+        tanggal = formats.date_format(self.tanggal, "j F Y") if self.tanggal else "." * 24
+        tempat = self.tempat or "." * 16
+        return [
+            f"{tempat}, {tanggal}",
+            self.peran,
+            self.jabatan,
+            "",
+            "",
+            "",
+            self.nama or self.GARIS,
+            _("NIP %(nip)s") % {"nip": self.nip or "." * 24},
+        ]
+
 
 @dataclass
 class Tabel:
