@@ -260,6 +260,14 @@ AKSI: dict[str, A] = {
         _("Laporan resmi gagal dibuat"),
         _("Pembuatan laporan resmi %(objek)s oleh %(pelaku)s gagal"),
     ),
+    "e81_catatan.create": A(
+        _("Catatan E.81 ditulis"),
+        _("%(pelaku)s menulis faktor pendorong, penghambat dan tindak lanjut %(objek)s"),
+    ),
+    "e81_catatan.update": A(
+        _("Catatan E.81 diubah"),
+        _("%(pelaku)s mengubah faktor pendorong, penghambat dan tindak lanjut %(objek)s"),
+    ),
     "impor.create": A(_("Impor diunggah"), _("%(pelaku)s mengunggah berkas impor %(objek)s")),
     "impor.start": A(_("Impor dimulai"), _("%(pelaku)s memulai impor %(objek)s")),
     "impor.uji.selesai": A(

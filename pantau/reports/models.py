@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core.models import TenantModel
@@ -161,7 +162,11 @@ class E81Catatan(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"E.81 {self.opd_id} {self.tahun_anggaran_id} TW {self.triwulan}"
+        return gettext("Formulir E.81 %(opd)s %(tahun)s triwulan %(tw)s") % {
+            "opd": self.opd.singkatan,
+            "tahun": self.tahun_anggaran.tahun,
+            "tw": self.triwulan,
+        }
 
     def clean(self) -> None:
         if self.opd_id and self.opd.pemda_id != self.pemda_id:
