@@ -65,28 +65,30 @@ def e81_kolom(tata_letak: str) -> list[Kolom]:
         ),
     ]
     cols = [
-        Kolom("no", _("No."), BILANGAN, lebar=4, nomor="1"),
-        Kolom("sasaran", _("Sasaran"), TEKS, lebar=16, nomor="2"),
-        Kolom("uraian", _("Program / Kegiatan / Sub Kegiatan"), TEKS, lebar=22, nomor="3"),
+        Kolom("no", _("No."), BILANGAN, lebar=5, nomor="1"),
+        Kolom("sasaran", _("Sasaran"), TEKS, lebar=10, nomor="2"),
+        Kolom("uraian", _("Program / Kegiatan / Sub Kegiatan"), TEKS, lebar=13, nomor="3"),
         Kolom(
             "indikator",
             _("Indikator kinerja program (outcome) / kegiatan (output)"),
             TEKS,
-            lebar=20,
+            lebar=13,
             nomor="4",
         ),
     ]
     for n, (key, heading) in enumerate(pairs, start=5):
         persen = key.startswith("capaian")
-        cols.append(Kolom(f"{key}_k", k, PERSEN if persen else NILAI, heading, 9, str(n)))
+        cols.append(
+            Kolom(f"{key}_k", k, PERSEN if persen else NILAI, heading, 9 if persen else 11, str(n))
+        )
         cols.append(
             Kolom(
-                f"{key}_rp", rp, PERSEN if persen else RUPIAH, heading, 8 if persen else 14, str(n)
+                f"{key}_rp", rp, PERSEN if persen else RUPIAH, heading, 9 if persen else 20, str(n)
             )
         )
     n = 5 + len(pairs)
-    cols.append(Kolom("unit", _("Unit PD penanggung jawab"), TEKS, lebar=10, nomor=str(n)))
-    cols.append(Kolom("keterangan", _("Keterangan"), TEKS, lebar=18, nomor=str(n + 1)))
+    cols.append(Kolom("unit", _("Unit PD penanggung jawab"), TEKS, lebar=6, nomor=str(n)))
+    cols.append(Kolom("keterangan", _("Keterangan"), TEKS, lebar=10, nomor=str(n + 1)))
     return cols
 
 
@@ -229,7 +231,8 @@ def _indicator_row(no: int, item, data, unit: str, capaians: list, keys: set) ->
     else:
         c15 = capaian(ind.rumus, target.target_k, renstra_k)
         row.put("capaian_renstra_k", c15.persen, why14 or _why(c15))
-        row.put("capaian_renstra_rp", _pct(renstra_rp, target.target_rp), _("tidak terdefinisi"))
+        why15 = row.gaps.get("renstra_rp") or _("tanpa target Rp")
+        row.put("capaian_renstra_rp", _pct(renstra_rp, target.target_rp), why15)
     if not data.opd.aktif:
         row.notes.append(_("OPD dinonaktifkan"))
     return row.baris()
@@ -339,7 +342,7 @@ def e81_draf(data) -> dict[str, str]:
 
 def e81_tanda_tangan(data) -> list[TandaTangan]:
     opd, bappeda = data.opd, data.bappeda
-    tempat = data.ta.pemda.ibu_kota
+    tempat = data.pemda.ibu_kota
     return [
         TandaTangan(
             peran=_("Disusun oleh"),

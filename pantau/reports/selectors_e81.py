@@ -42,6 +42,7 @@ class E81Item:
 class E81Data:
     opd: Opd
     ta: object
+    pemda: object
     triwulan: int
     dasar_label: str
     tata_letak: str
@@ -222,9 +223,11 @@ def e81_data(*, user, p, dasar_label: str) -> E81Data:
     """Everything Formulir E.81 of `p` (an OPD, a year, a quarter) shows to this user; the
     caller (`selectors.tabel_for`) has checked that the user may read the OPD's reports."""
     from pantau.evaluation.rollup import indikator_nilai_bulanan
+    from pantau.organisations.models import Pemda
     from pantau.planning.selectors_renstra import periode_renstra_for
 
     triwulan = p.triwulan or max(1, (p.bulan + 2) // 3)
+    pemda = Pemda.objects.get(pk=p.tahun_anggaran.pemda_id)  # its layout and seat as they are now
     subs = _subs(user, p.opd, p.tahun_anggaran)
     items = _items(user, p, subs)
     pagu, kum = _money(p, subs, triwulan)
@@ -243,16 +246,17 @@ def e81_data(*, user, p, dasar_label: str) -> E81Data:
     return E81Data(
         opd=p.opd,
         ta=p.tahun_anggaran,
+        pemda=pemda,
         triwulan=triwulan,
         dasar_label=dasar_label,
-        tata_letak=p.pemda.e81_tata_letak,
+        tata_letak=pemda.e81_tata_letak,
         items=items,
         periode=periode_renstra_for(user=user, opd=p.opd, tahun=p.tahun_anggaran.tahun),
         catatan=e81_catatan_get(opd=p.opd, tahun_anggaran=p.tahun_anggaran, triwulan=triwulan),
         kendala=kendala,
         tindak_lanjut=lanjut,
         catatan_indikator=catatan,
-        bappeda=bappeda_for(p.pemda),
+        bappeda=bappeda_for(pemda),
         ada_data=ada,
         rahasia=rahasia,
     )

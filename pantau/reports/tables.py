@@ -141,9 +141,10 @@ class Tabel:
     def lebar_persen(self) -> list[str]:
         """Each column's share of the page width (the PDF's fixed table layout)."""
         least = {RUPIAH: 21, PERSEN: 12, POIN: 12}  # a number never wraps in the PDF
-        if self.padat:  # a wide form (E.81): numbers wrap, the widths are the columns' own
-            least = {}
         widths = [max(k.lebar, least.get(k.jenis, 0)) for k in self.kolom]
+        if self.padat:  # a wide form (E.81) at 5 pt: numbers get what their digits need
+            fixed = {RUPIAH: 12, NILAI: 8, PERSEN: 7, BILANGAN: 3}
+            widths = [fixed.get(k.jenis, k.lebar) for k in self.kolom]
         whole = sum(widths) or 1
         return [f"{w * 100 / whole:.2f}%" for w in widths]
 
