@@ -143,14 +143,15 @@ class Tabel:
         least = {RUPIAH: 21, PERSEN: 12, POIN: 12}  # a number never wraps in the PDF
         widths = [max(k.lebar, least.get(k.jenis, 0)) for k in self.kolom]
         if self.padat:  # a wide form (E.81) at 5 pt: numbers get what their digits need
-            fixed = {RUPIAH: 12, NILAI: 8, PERSEN: 7, BILANGAN: 3}
+            fixed = {RUPIAH: 14, NILAI: 9, PERSEN: 7, BILANGAN: 3}
             widths = [fixed.get(k.jenis, k.lebar) for k in self.kolom]
         whole = sum(widths) or 1
         return [f"{w * 100 / whole:.2f}%" for w in widths]
 
     @property
     def padat(self) -> bool:
-        """Too many columns for numbers that never wrap on an A4 landscape page (E.81)."""
+        """Too many columns for numbers that never wrap on an A4 landscape page (E.81): printed
+        on F4 landscape (330 × 215 mm) with small figures instead."""
         return len(self.kolom) > 20
 
     @property

@@ -24,6 +24,7 @@ FORMAT = {
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD = PatternFill("solid", fgColor="DDE6F0")
+FOLIO = "14"  # Excel paper size code of folio (8.5 × 13 in, F4)
 BOLD_LEVELS = {"program", "kegiatan", "total", "opd"}
 
 
@@ -127,7 +128,8 @@ def tabel_xlsx(table: Tabel, *, judul_lembar: str = "Laporan") -> bytes:
     ws.print_area = f"A1:{last}{max(end, first_data)}"
     ws.print_title_rows = f"{head}:{sub_row}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    # a wide form (E.81) on F4 (folio, 215 × 330 mm: the paper of Indonesian offices), else A4
+    ws.page_setup.paperSize = FOLIO if table.padat else ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
