@@ -1,79 +1,91 @@
 #!/usr/bin/env bash
-# Runs the whole suite: SQLite and PostgreSQL (when reachable) side by side, then the browser journeys, then the production build (gunicorn, PANTAU_DEBUG=0).
+# Runs the whole suite: every test on SQLite and on PostgreSQL (when reachable), the browser
+# journeys, and the production build (gunicorn, PANTAU_DEBUG=0).
 # Prints which parts ran and exits non-zero when any part that ran failed.
+#
+# The parts run side by side, as many at once as the machine has cores (TEST_JOBS to change it),
+# the longest first, each with its own data directory (test database file, media, task queue) and,
+# on PostgreSQL, its own test database; a part's output is kept in a log and printed whole when it
+# ends. Each engine's suite is split in two parts (the apps' tests in pantau/, the cross-cutting
+# ones in tests/) so that the parts even out across the cores.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_URL=${PG_URL:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/pantau}}
-declare -a summary
+JOBS=${TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+[ "$JOBS" -ge 1 ] 2>/dev/null || JOBS=2
+declare -a summary names cmds
 status=0
-
-run_part() {
-  local name=$1; shift
-  echo
-  echo "=================== $name ==================="
-  if "$@"; then summary+=("$name: LULUS / passed"); else summary+=("$name: GAGAL / failed"); status=1; fi
-}
-
-# The SQLite and PostgreSQL parts run side by side (one core each), each with its own data
-# directory (test database file, media, task queue), their output kept in a log and printed
-# whole when the part ends; the browser part runs after them. PostgreSQL is the slower engine
-# here, so its part runs as two halves: the apps' tests (pantau/) from the start, and the
-# cross-cutting ones (tests/, the access matrix among them) on the core the SQLite part frees,
-# with their own test database (<name>_b).
 LOGS=$(mktemp -d)
-SQLITE_DIR=$(mktemp -d)
-PG_DIR=$(mktemp -d)
-PG_DIR_B=$(mktemp -d)
-trap 'rm -rf "$LOGS" "$SQLITE_DIR" "$PG_DIR" "$PG_DIR_B"' EXIT
-start_part() {  # name log data_dir database_url [paths...]
-  local name=$1 log=$2 dir=$3 url=$4; shift 4
-  echo "== $name: berjalan / running (log: $log)"
-  ( env PANTAU_DATA_DIR="$dir" DATABASE_URL="$url" $BIN/pytest -m "not browser" -q -rfE -p no:cacheprovider "$@" >"$log" 2>&1 ) &
-}
-finish_part() {  # name log pid
-  local name=$1 log=$2 pid=$3
-  echo
-  echo "=================== $name ==================="
-  if wait "$pid"; then summary+=("$name: LULUS / passed"); else summary+=("$name: GAGAL / failed"); status=1; fi
-  cat "$log"
+DIRS=$(mktemp -d)
+trap 'rm -rf "$LOGS" "$DIRS"' EXIT
+
+pg_url_named() {  # the PostgreSQL URL with "_<suffix>" after the database name
+  echo "$PG_URL" | sed -E "s#^(.*/[^/?]+)(\?.*)?\$#\1_$1\2#"
 }
 
-start_part "1/4 SQLite" "$LOGS/sqlite.log" "$SQLITE_DIR" ""
-sqlite_pid=$!
+add_part() {  # name command...
+  names+=("$1"); shift
+  cmds+=("$*")
+}
 
-pg_pid=
-PG_URL_B=$(echo "$PG_URL" | sed -E 's#^(.*/[^/?]+)(\?.*)?$#\1_b\2#')
-if $BIN/python scripts/pg_reachable.py "$PG_URL"; then
-  start_part "2/4 PostgreSQL, pantau/ ($PG_URL)" "$LOGS/pg.log" "$PG_DIR" "$PG_URL" pantau
-  pg_pid=$!
+pytest_part() {  # data_dir database_url marker paths...
+  local dir=$1 url=$2 marker=$3; shift 3
+  mkdir -p "$dir"
+  env PANTAU_DATA_DIR="$dir" DATABASE_URL="$url" $BIN/pytest -m "$marker" -q -rfE -p no:cacheprovider "$@"
+}
+export -f pytest_part
+export BIN
+
+PG=
+if $BIN/python scripts/pg_reachable.py "$PG_URL"; then PG=1; fi
+
+# the longest first (measured on the 2-core machine CI runs on)
+if [ -n "$PG" ]; then
+  add_part "PostgreSQL, pantau/ ($PG_URL)" pytest_part "$DIRS/pg" "$PG_URL" "'not browser'" pantau
 fi
-
-finish_part "1/4 SQLite" "$LOGS/sqlite.log" "$sqlite_pid"
-if [ -n "$pg_pid" ]; then
-  start_part "2/4 PostgreSQL, tests/ ($PG_URL_B)" "$LOGS/pg_b.log" "$PG_DIR_B" "$PG_URL_B" tests
-  pg_b_pid=$!
-  finish_part "2/4 PostgreSQL, pantau/ ($PG_URL)" "$LOGS/pg.log" "$pg_pid"
-  finish_part "2/4 PostgreSQL, tests/ ($PG_URL_B)" "$LOGS/pg_b.log" "$pg_b_pid"
-else
-  echo
-  echo "=================== 2/4 PostgreSQL ==================="
-  echo "PostgreSQL TIDAK terjangkau di $PG_URL: bagian ini DILEWATI. / PostgreSQL NOT reachable: part SKIPPED."
-  summary+=("2/4 PostgreSQL: DILEWATI / skipped (not reachable at $PG_URL)")
+add_part "SQLite, pantau/" pytest_part "$DIRS/sqlite" "''" "'not browser'" pantau
+if [ -n "$PG" ]; then
+  add_part "PostgreSQL, tests/ ($(pg_url_named b))" pytest_part "$DIRS/pg_b" "$(pg_url_named b)" "'not browser'" tests
 fi
-
-browser_part() {  # its output shown as it runs and kept for the recap at the end
-  env DATABASE_URL= $BIN/pytest -m browser -q -rfE -p no:cacheprovider 2>&1 | tee "$LOGS/browser.log"
-  return "${PIPESTATUS[0]}"
-}
-
+add_part "SQLite, tests/" pytest_part "$DIRS/sqlite_b" "''" "'not browser'" tests
 if command -v chromium >/dev/null 2>&1; then
-  run_part "3/4 Browser (Chromium, viewport ponsel)" browser_part
+  add_part "Browser (Chromium, viewport ponsel)" pytest_part "$DIRS/browser" "''" browser
 else
-  summary+=("3/4 Browser: GAGAL / failed (chromium missing)"); status=1
+  summary+=("Browser: GAGAL / failed (chromium missing)"); status=1
 fi
+add_part "Produksi (PANTAU_DEBUG=0, gunicorn 2 workers)" env DATABASE_URL= $BIN/python scripts/prod_smoke.py
 
-run_part "4/4 Produksi (PANTAU_DEBUG=0, gunicorn 2 workers)" env DATABASE_URL= $BIN/python scripts/prod_smoke.py
+echo "== $JOBS bagian sekaligus / parts at once"
+declare -A running  # pid -> part index
+next=0
+start_next() {
+  local i=$next
+  next=$((next + 1))
+  echo "== mulai / started: ${names[$i]}"
+  ( eval "${cmds[$i]}" >"$LOGS/$i.log" 2>&1 ) &
+  running[$!]=$i
+}
+finish() {  # pid rc
+  local i=${running[$1]}
+  unset "running[$1]"
+  echo
+  echo "=================== ${names[$i]} ==================="
+  cat "$LOGS/$i.log"
+  if [ "$2" = 0 ]; then summary+=("${names[$i]}: LULUS / passed"); else summary+=("${names[$i]}: GAGAL / failed"); status=1; fi
+}
+while [ "$next" -lt "${#names[@]}" ] || [ "${#running[@]}" -gt 0 ]; do
+  while [ "$next" -lt "${#names[@]}" ] && [ "${#running[@]}" -lt "$JOBS" ]; do start_next; done
+  wait -n -p done_pid
+  rc=$?
+  finish "$done_pid" "$rc"
+done
+
+if [ -z "$PG" ]; then
+  echo
+  echo "PostgreSQL TIDAK terjangkau di $PG_URL: bagian PostgreSQL DILEWATI. / PostgreSQL NOT reachable: its parts SKIPPED."
+  summary+=("PostgreSQL: DILEWATI / skipped (not reachable at $PG_URL)")
+fi
 
 echo
 echo "=================== Ringkasan / Summary ==================="

@@ -445,6 +445,9 @@ KINDS.update(
             _plan(lambda o: {"jenis": "form-b"}), lambda o: {"format": "xlsx", "bulan": "1"}
         ),
         "laporan_pemda": _laporan_pemda,
+        "laporan_e81": _with_body(
+            _plan(), lambda o: {"triwulan": "1", "faktor_pendorong": "Uji matriks akses."}
+        ),
         "laporan_resmi": _pk("laporan_resmi", variants=ORG),
     }
 )

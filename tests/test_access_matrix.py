@@ -199,6 +199,8 @@ ROWS: dict[str, Row] = {
     # roles, the pemda's for the pemda-wide roles; asking for one (POST) is open to its readers
     "reports:index": R("none", SIGNED, AS_GET),
     "reports:opd": R("laporan_opd", READ, READ),
+    # E.81's footer texts: the OPD's head and operators write, the pemda-wide roles read
+    "reports:e81-catatan": R("laporan_e81", READ, roles(*OPD_BOUND) & READ),
     "reports:pemda": R("laporan_pemda", DASHBOARD, DASHBOARD),
     "reports:arsip": R("laporan_resmi", READ, AS_GET),
     "reports:unduh": R("laporan_resmi", READ, AS_GET),

@@ -103,3 +103,20 @@ def test_demo_builds_wakatobi():
         )
     )
     assert years == {2023, 2024, 2025}
+    # a meaningful Formulir E.81: Dinkes, TW III 2026, as Bappeda reads it
+    from pantau.reports.selectors import Permintaan, tabel_for
+
+    dinkes = Opd.objects.get(pemda=pemda, singkatan="Dinkes")
+    bappeda_user = get_user_model().objects.get(username="verifikator.bappeda")
+    table, _rahasia = tabel_for(user=bappeda_user, p=Permintaan("e81", ta_2026, dinkes, 9, 3))
+    rows = [b for b in table.baris if b.tingkat != "kosong"]
+    assert len(rows) >= 10 and rows[0].tingkat == "program", [
+        (b.tingkat, b.sel["uraian"]) for b in rows[:5]
+    ]
+    assert sum(b.sel["target_renstra_k"] is not None for b in rows) >= 3
+    kaki = {k.key: k.isi for k in table.kaki}
+    assert "indikator yang capaiannya terdefinisi" in kaki["rata_rata"]
+    assert kaki["predikat"] in {"Sangat Tinggi", "Tinggi", "Sedang", "Rendah", "Sangat Rendah"}
+    signer = table.tanda_tangan[1]
+    assert signer.jabatan.startswith("Kepala Badan Perencanaan") and signer.nama
+    assert signer.tempat == "Wangi-Wangi"

@@ -104,6 +104,10 @@ def build_demo(*, today: dt.date, seed: int = 2026, log=print) -> DemoResult:
         sumber="Kepmendagri 300.2.2-2430 Tahun 2025 (via cahyadsn/wilayah)",
     )
     pemda = loaded.pemda
+    from pantau.organisations.services import pemda_update
+
+    # the seat of government: the place above the signatures of Formulir E.81
+    pemda = pemda_update(actor=actor, pemda=pemda, ibu_kota="Wangi-Wangi")
     pulau_load(actor=actor, pemda=pemda, path=P.DATA / "wakatobi_pulau_kepmendagri_2025.csv")
     result = DemoResult(pemda=pemda)
     years = [today.year - 2, today.year - 1, today.year]

@@ -634,6 +634,26 @@ def _compute_indicators(ind_ids: Iterable[int]) -> tuple[list[Row], set[int]]:
     return rows, copied
 
 
+def indikator_nilai_bulanan(indicators, dasar: str) -> dict[int, dict[int, Decimal]]:
+    """Per indicator, the values of each month that count on one basis (the same rule the
+    quarter rows follow, `_counted_indicator_months`): {indikator id: {bulan: nilai}}. For the
+    reports that show each quarter's own value (Formulir E.81 columns 8–11). Two queries."""
+    from pantau.monitoring.models import RealisasiIndikator
+
+    indicators = list(indicators)
+    if not indicators:
+        return {}
+    counted = _counted_indicator_months(indicators)
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for ind_id, bulan, nilai, nilai_resmi in RealisasiIndikator.objects.filter(
+        indikator__in=indicators
+    ).values_list("indikator_id", "periode__bulan", "nilai", "nilai_resmi"):
+        value = counted(ind_id, bulan, dasar, nilai, nilai_resmi)
+        if value is not None:
+            out[ind_id][bulan] = value
+    return dict(out)
+
+
 def _counted_indicator_months(indicators):
     """How an indicator value counts on each basis (decision 0010):
 

@@ -268,6 +268,14 @@ AKSI: dict[str, A] = {
         _("Versi baru laporan resmi diterbitkan"),
         _("%(pelaku)s menerbitkan versi baru laporan resmi %(objek)s"),
     ),
+    "e81_catatan.create": A(
+        _("Catatan E.81 ditulis"),
+        _("%(pelaku)s menulis faktor pendorong, penghambat dan tindak lanjut %(objek)s"),
+    ),
+    "e81_catatan.update": A(
+        _("Catatan E.81 diubah"),
+        _("%(pelaku)s mengubah faktor pendorong, penghambat dan tindak lanjut %(objek)s"),
+    ),
     "impor.create": A(_("Impor diunggah"), _("%(pelaku)s mengunggah berkas impor %(objek)s")),
     "impor.start": A(_("Impor dimulai"), _("%(pelaku)s memulai impor %(objek)s")),
     "impor.uji.selesai": A(

@@ -141,6 +141,20 @@ class Pemda(TimestampedModel):
         default=25,
         validators=[MinValueValidator(0)],
     )
+    # Formulir E.81 (docs/domain.md §11, docs/reports.md): which of the two layouts in use the
+    # pemda prints, and the seat of government written as the place above the signatures.
+    e81_tata_letak = models.CharField(
+        _("tata letak Formulir E.81"),
+        max_length=2,
+        choices=[("17", _("17 kolom (dengan tingkat capaian Renja)")), ("16", _("16 kolom"))],
+        default="17",
+    )
+    ibu_kota = models.CharField(
+        _("ibu kota (tempat penandatanganan laporan)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Mis. Wangi-Wangi untuk Kabupaten Wakatobi."),
+    )
     aktif = models.BooleanField(_("aktif"), default=True)
 
     class Meta:

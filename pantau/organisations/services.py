@@ -55,6 +55,8 @@ PEMDA_SETTINGS = {
     "walidata_nama",
     "walidata_email",
     "sel_minimum",
+    "e81_tata_letak",
+    "ibu_kota",
     "kode",
 }
 

@@ -10,10 +10,12 @@ class Jenis(models.TextChoices):
     RFK = "rfk", _("Realisasi Fisik dan Keuangan (RFK)")
     PERINGKAT = "peringkat", _("Peringkat OPD")
     RINGKASAN = "ringkasan", _("Ringkasan realisasi pemda")
+    E81 = "e81", _("Formulir E.81")
 
 
 PEMDA_KINDS = frozenset({Jenis.PERINGKAT, Jenis.RINGKASAN})
-OPD_KINDS = frozenset({Jenis.FORM_B})  # RFK: either
+OPD_KINDS = frozenset({Jenis.FORM_B, Jenis.E81})  # RFK: either
+QUARTER_KINDS = frozenset({Jenis.RINGKASAN, Jenis.E81})  # per triwulan; bulan = its last month
 
 
 class Format(models.TextChoices):

@@ -4,8 +4,11 @@ private storage, who asked for it and the version of the data it came from (deci
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pantau.core.models import TenantModel
@@ -175,3 +178,75 @@ class TandaTanganLaporan(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.laporan_id} #{self.urutan} {self.nama}"
+
+
+E81_TEKS_MAKS = 2000  # characters per footer text: about a page of the form's footer cell
+
+
+class E81Catatan(TenantModel):
+    """The four texts of Formulir E.81's footer of one OPD, year and quarter (faktor pendorong,
+    faktor penghambat, tindak lanjut triwulan berikutnya, tindak lanjut Renja berikutnya), as
+    the OPD wrote them over the draft Pantau made from the quarter's realisation notes. Until a
+    row exists the report prints the draft, marked as a draft."""
+
+    opd = models.ForeignKey("organisations.Opd", on_delete=models.PROTECT, related_name="+")
+    tahun_anggaran = models.ForeignKey(
+        "planning.TahunAnggaran", on_delete=models.PROTECT, related_name="+"
+    )
+    triwulan = models.PositiveSmallIntegerField(_("triwulan"))
+    faktor_pendorong = models.TextField(
+        _("faktor pendorong keberhasilan pencapaian"),
+        blank=True,
+        validators=[MaxLengthValidator(E81_TEKS_MAKS)],
+    )
+    faktor_penghambat = models.TextField(
+        _("faktor penghambat pencapaian kinerja"),
+        blank=True,
+        validators=[MaxLengthValidator(E81_TEKS_MAKS)],
+    )
+    tindak_lanjut_triwulan = models.TextField(
+        _("tindak lanjut yang diperlukan dalam triwulan berikutnya"),
+        blank=True,
+        validators=[MaxLengthValidator(E81_TEKS_MAKS)],
+    )
+    tindak_lanjut_renja = models.TextField(
+        _("tindak lanjut yang diperlukan dalam Renja PD berikutnya"),
+        blank=True,
+        validators=[MaxLengthValidator(E81_TEKS_MAKS)],
+    )
+    diubah_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diubah oleh"),
+    )
+
+    class Meta:
+        ordering = ["tahun_anggaran", "opd", "triwulan"]
+        verbose_name = _("catatan Formulir E.81")
+        verbose_name_plural = _("catatan Formulir E.81")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opd", "tahun_anggaran", "triwulan"],
+                name="e81catatan_unik",
+                violation_error_message=_("Catatan E.81 OPD ini untuk triwulan itu sudah ada."),
+            ),
+            models.CheckConstraint(
+                condition=Q(triwulan__gte=1, triwulan__lte=4),
+                name="e81catatan_triwulan_1_4",
+                violation_error_message=_("Triwulan harus 1 sampai 4."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Formulir E.81 %(opd)s %(tahun)s triwulan %(tw)s") % {
+            "opd": self.opd.singkatan,
+            "tahun": self.tahun_anggaran.tahun,
+            "tw": self.triwulan,
+        }
+
+    def clean(self) -> None:
+        if self.opd_id and self.opd.pemda_id != self.pemda_id:
+            raise ValidationError({"opd": _("OPD milik pemda lain.")})

@@ -82,6 +82,8 @@ def tabel_for(*, user, p: Permintaan) -> tuple[Tabel, bool]:
         return _rfk_opd(user, p, dasar_label) if p.opd else _rfk_pemda(user, p, dasar_label)
     if p.jenis == Jenis.PERINGKAT:
         return _peringkat(user, p, dasar_label)
+    if p.jenis == Jenis.E81:
+        return _e81(user, p, dasar_label)
     return _ringkasan(user, p, dasar_label)
 
 
@@ -235,6 +237,14 @@ def _ringkasan(user, p: Permintaan, dasar_label: str) -> tuple[Tabel, bool]:
         pemda=p.pemda, ta=ta, triwulan=triwulan, dasar_label=dasar_label, items=items
     )
     return table, _rahasia_counted(user, p.pemda.pk)
+
+
+def _e81(user, p: Permintaan, dasar_label: str) -> tuple[Tabel, bool]:
+    from pantau.reports.builders_e81 import e81
+    from pantau.reports.selectors_e81 import e81_data
+
+    data = e81_data(user=user, p=p, dasar_label=dasar_label)
+    return e81(data), data.rahasia
 
 
 # ---------------------------------------------------------------- the archive

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 TEKS, RUPIAH, PERSEN, POIN, BILANGAN = "teks", "rupiah", "persen", "poin", "bilangan"
+NILAI = "nilai"  # an indicator's value in its own unit (Decimal, shown with 2 decimals)
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Kolom:
     jenis: str = TEKS
     grup: str = ""  # a merged header over neighbouring columns of the same group
     lebar: int = 14  # column width in the workbook (characters)
+    nomor: str = ""  # the official form's column number ("5"), shared by a group's columns
 
 
 @dataclass
@@ -58,6 +60,27 @@ class TandaTangan:
     nip: str = ""
     tempat: str = ""
     tanggal: dt.date | None = None
+
+    GARIS = "(" + "." * 36 + ")"  # the line to sign on / write the name on
+
+    def baris(self) -> list[str]:
+        """The slot as lines, the same in every format: place and date, caption, post, room to
+        sign, name (a line when empty), NIP (dots when empty)."""
+        from django.utils import formats
+        from django.utils.translation import gettext as _
+
+        tanggal = formats.date_format(self.tanggal, "j F Y") if self.tanggal else "." * 24
+        tempat = self.tempat or "." * 16
+        return [
+            f"{tempat}, {tanggal}",
+            self.peran,
+            self.jabatan,
+            "",
+            "",
+            "",
+            self.nama or self.GARIS,
+            _("NIP %(nip)s") % {"nip": self.nip or "." * 24},
+        ]
 
 
 @dataclass
@@ -100,12 +123,36 @@ class Tabel:
         return [top, [(k.judul, 1, 1) for k in self.kolom if k.grup]]
 
     @property
+    def nomor_kolom(self) -> list[tuple[str, int]]:
+        """The form's column-number row (1, 2, 3 ...) as (number, span): one number over a
+        group's columns, [] when the table has no numbered columns."""
+        if not any(k.nomor for k in self.kolom):
+            return []
+        out: list[tuple[str, int]] = []
+        for i, k in enumerate(self.kolom):
+            same = out and k.grup and self.kolom[i - 1].grup == k.grup
+            if same and self.kolom[i - 1].nomor == k.nomor:
+                out[-1] = (k.nomor, out[-1][1] + 1)
+            else:
+                out.append((k.nomor, 1))
+        return out
+
+    @property
     def lebar_persen(self) -> list[str]:
         """Each column's share of the page width (the PDF's fixed table layout)."""
         least = {RUPIAH: 21, PERSEN: 12, POIN: 12}  # a number never wraps in the PDF
         widths = [max(k.lebar, least.get(k.jenis, 0)) for k in self.kolom]
+        if self.padat:  # a wide form (E.81) at 5 pt: numbers get what their digits need
+            fixed = {RUPIAH: 14, NILAI: 9, PERSEN: 7, BILANGAN: 3}
+            widths = [fixed.get(k.jenis, k.lebar) for k in self.kolom]
         whole = sum(widths) or 1
         return [f"{w * 100 / whole:.2f}%" for w in widths]
+
+    @property
+    def padat(self) -> bool:
+        """Too many columns for numbers that never wrap on an A4 landscape page (E.81): printed
+        on F4 landscape (330 × 215 mm) with small figures instead."""
+        return len(self.kolom) > 20
 
     @property
     def bertingkat(self) -> bool:

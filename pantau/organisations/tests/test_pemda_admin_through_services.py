@@ -20,7 +20,8 @@ FIELDS = [
     "kode", "nama", "domain_publik", "zona_waktu", "walidata_nama", "walidata_email",
     "sel_minimum", "hari_batas_laporan", "hari_pengingat", "selisih_fisik_keuangan_maks",
     "jarak_foto_maks_m", "kritis_batas_rencana", "kritis_deviasi_awal", "kritis_deviasi_akhir",
-    "bobot_capaian", "bobot_serapan", "bobot_fisik", "bobot_ketepatan",
+    "bobot_capaian", "bobot_serapan", "bobot_fisik", "bobot_ketepatan", "e81_tata_letak",
+    "ibu_kota",
 ]  # fmt: skip
 
 
@@ -57,3 +58,23 @@ def test_admin_form_without_changes_writes_nothing(client, world):
     assert client.post(url, _form(pemda)).status_code == 302
     assert AuditEvent.objects.filter(action="pemda.update").count() == 0
     assert AuditEvent.objects.count() == n
+
+
+def test_admin_sets_the_e81_layout_and_seat_through_the_service(client, world):
+    """Formulir E.81's layout (17 / 16 columns) and the seat printed above its signatures are
+    pemda settings, changed in the admin like the others, audited; a layout outside the two is
+    refused and nothing changes."""
+    get_user_model().objects.create_superuser("root", "root@example.org", PASSWORD)
+    assert client.login(username="root", password=PASSWORD)
+    pemda = world.a.pemda
+    url = reverse("admin:organisations_pemda_change", args=[pemda.pk])
+    response = client.post(url, _form(pemda, e81_tata_letak="16", ibu_kota="Wangi-Wangi"))
+    assert response.status_code == 302, response.text[:2000]
+    fresh = Pemda.objects.get(pk=pemda.pk)
+    assert (fresh.e81_tata_letak, fresh.ibu_kota) == ("16", "Wangi-Wangi")
+    event = AuditEvent.objects.filter(action="pemda.update", object_id=str(pemda.pk)).latest("at")
+    assert event.changes["e81_tata_letak"] == ["17", "16"]
+    n = AuditEvent.objects.count()
+    refused = client.post(url, _form(fresh, e81_tata_letak="15"))
+    assert refused.status_code == 200 and "15 bukan salah satu dari pilihan" in refused.text
+    assert Pemda.objects.get(pk=pemda.pk).e81_tata_letak == "16" and AuditEvent.objects.count() == n

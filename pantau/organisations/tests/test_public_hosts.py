@@ -137,6 +137,8 @@ def test_pemda_admin_cannot_take_over_a_portal_through_the_admin(client, world, 
         "bobot_serapan": b.bobot_serapan,
         "bobot_fisik": b.bobot_fisik,
         "bobot_ketepatan": b.bobot_ketepatan,
+        "e81_tata_letak": b.e81_tata_letak,
+        "ibu_kota": b.ibu_kota,
         "aktif": "on",
     }
     response = client.post(url, data)

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('organisations', '0013_recovery_codes'),
         ('planning', '0009_renstra_sasaran_targets'),
-        ('reports', '0003_bahasa'),
+        ('reports', '0004_e81'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django import template
 
 from pantau.core.numbers import format_money, format_number
 from pantau.core.templatetags.pantau import angka, persen, rupiah
-from pantau.reports.tables import BILANGAN, PERSEN, POIN, RUPIAH
+from pantau.reports.tables import BILANGAN, NILAI, PERSEN, POIN, RUPIAH
 
 register = template.Library()
 
@@ -29,6 +29,8 @@ def sel(baris, kolom) -> str:
         return sign + format_number(abs(amount) if sign else amount, 2)
     if kolom.jenis == BILANGAN:
         return angka(value)
+    if kolom.jenis == NILAI:
+        return format_number(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), 2)
     return str(value)
 
 
