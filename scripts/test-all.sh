@@ -57,7 +57,7 @@ fi
 add_part "Produksi (PANTAU_DEBUG=0, gunicorn 2 workers)" env DATABASE_URL= $BIN/python scripts/prod_smoke.py
 
 echo "== $JOBS bagian sekaligus / parts at once"
-declare -A running  # pid -> part index
+declare -A running=()  # pid -> part index
 next=0
 start_next() {
   local i=$next
@@ -80,6 +80,13 @@ while [ "$next" -lt "${#names[@]}" ] || [ "${#running[@]}" -gt 0 ]; do
   rc=$?
   finish "$done_pid" "$rc"
 done
+
+# every part must have reported (a fault of this script itself must never read as a pass)
+done_parts=0
+for line in "${summary[@]}"; do case $line in *"LULUS / passed"|*"GAGAL / failed") done_parts=$((done_parts + 1));; esac; done
+if [ "$done_parts" -lt "${#names[@]}" ]; then
+  summary+=("scripts/test-all.sh: GAGAL / failed (${done_parts} of ${#names[@]} parts reported)"); status=1
+fi
 
 if [ -z "$PG" ]; then
   echo
