@@ -209,6 +209,7 @@ class _SharedWorld:
         with blocker.unblock():
             self._atomic = transaction.atomic(using="default")
             self._atomic._from_testcase = True  # as Django's TestCase marks its own atomics
+            self._atomic._module_scope = True  # held on purpose across tests (_left_open_check)
             self._atomic.__enter__()
             try:
                 with _as_in_a_test(path.parent):
@@ -302,6 +303,8 @@ def _left_open_check(item) -> None:
         conn = connections[alias]
         if conn.connection is None or not conn.in_atomic_block:
             continue
+        if any(getattr(block, "_module_scope", False) for block in conn.atomic_blocks):
+            continue  # a module fixture's own world, held across its tests on purpose
         import warnings
 
         warnings.warn(

@@ -436,6 +436,7 @@ def matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
 
         HUEY.immediate = True
         atomic = transaction.atomic()
+        atomic._module_scope = True  # held across the module's tests (conftest._left_open_check)
         atomic.__enter__()
         try:
             world = MatrixWorld(folder)

@@ -269,7 +269,12 @@ def test_form_b_xlsx_every_cell_and_pdf_figures(world):
     assert ws["F6"].value == "Target (%)" and ws["M6"].value == "Tertimbang (%)"
     assert ws.freeze_panes == "D7"
     assert ws.print_title_rows == "$5:$6"
-    assert ws.print_area == "'Form B'!$A$1:$P$12"
+    # the print area runs to the signature block under the notes (rows 14-23): "Mengetahui",
+    # Kepala Dinas Kesehatan A, a line to sign on and the NIP line
+    assert ws.print_area == "'Form B'!$A$1:$P$23"
+    block = [c.value for row in ws.iter_rows(min_row=14, max_row=23) for c in row if c.value]
+    assert "Mengetahui" in block and "Kepala Dinas Kesehatan A" in block
+    assert "NIP ........................" in block
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws["D9"].number_format == '"Rp "#,##0.00;-"Rp "#,##0.00'
