@@ -97,7 +97,9 @@ MIDDLEWARE = [
     # the replica router's per-request state; a successful POST pins the browser's reads to the
     # primary for a while (read-your-writes; decision 0036)
     "pantau.core.dbmiddleware.ReplicaMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a request still carrying a key replaced at sign-in does not delete
+    # the new session's cookie (pantau/core/web.py)
+    "pantau.core.web.SessionMiddleware",
     "pantau.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # 429 on sign-in, password reset and public search, before the CSRF check counts nothing

@@ -9,6 +9,8 @@ limits"; decision 0028).
   `Pantau-Offline: no` (`no_offline`), which every page and file showing a rahasia item carries.
 - `SessionCookieGuardMiddleware`: a tampered session cookie that is not even shaped like a
   session key makes an anonymous visitor, never a database error.
+- `SessionMiddleware`: Django's, except that an answer to a request whose session key no longer
+  exists leaves the browser's cookie alone (only a flush in the request itself deletes it).
 - `RateLimitMiddleware`: the budgets of `RATE_LIMITS`, keyed on the URL name and the method, so
   that the views themselves (sign-in, password reset, public search) stay as they are. Counting
   is django-ratelimit's, per client address (`pantau.core.clientip`), in the shared cache
@@ -21,6 +23,7 @@ from __future__ import annotations
 import re
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
@@ -75,6 +78,31 @@ class SessionCookieGuardMiddleware:
         if value is not None and not SESSION_KEY.match(value):
             del request.COOKIES[name]
         return self.get_response(request)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except for a request that came with a key the store no
+    longer has. Django answers such a request by deleting the session cookie, by name, whatever
+    its value. A sign-in, the second factor and a password change give the session a new key
+    and delete the old one; the requests the phone still has in flight with the old key (the
+    service worker keeping the start and offline pages while the person types the code) then come
+    back with that deletion, and when one of them reaches the browser after the sign-in's own
+    answer, the browser drops the new cookie: the person is signed out a second after signing in
+    (the queue journey's failures in CI, stops 18 and 19). Here only a flush in the request itself
+    (signing out, a session ended by `SesiMiddleware`) deletes the cookie; a stale key left in the
+    browser gives no rights and is replaced at the next sign-in."""
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        name = settings.SESSION_COOKIE_NAME
+        if (
+            session is not None
+            and name in request.COOKIES
+            and not session.modified
+            and session.is_empty()
+        ):
+            request.COOKIES = {k: v for k, v in request.COOKIES.items() if k != name}
+        return super().process_response(request, response)
 
 
 def rule_for(request) -> tuple[str, str] | None:

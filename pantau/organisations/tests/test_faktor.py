@@ -6,7 +6,9 @@ import json
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -259,6 +261,38 @@ class TestCodes:
         response = client.post(reverse("masuk-verifikasi"), {"kode": codes[3]})
         assert response.status_code == 200 and "sudah dipakai" in response.text
         assert AuditEvent.objects.filter(action="user.2fa_recovery_used").count() == 1
+
+
+class TestRequestsInFlightAtTheCode:
+    """While the person types the code, the phone's service worker keeps the start page and the
+    offline page, with the session's key from before the code. The code gives the session a new
+    key; those requests, answered late, must not take the new session's cookie with them (the
+    queue journey was signed out right after its code in CI, stops 18 and 19)."""
+
+    def test_a_late_answer_to_the_old_key_leaves_the_cookie_alone(self, client, world):
+        name = django_settings.SESSION_COOKIE_NAME
+        user = world.a.users["verifikator"]
+        device = second_factor_device(user)
+        _sign_in(client, user)
+        old = client.cookies[name].value
+        assert _verify(client, device).status_code == 302
+        assert client.cookies[name].value != old  # a new key for the verified session
+        late = Client()
+        late.cookies[name] = old
+        for url in ["/luring/", "/", "/sw.js"]:
+            answer = late.get(url)
+            assert name not in answer.cookies, (url, answer.cookies.output())
+        assert client.get("/").status_code == 200  # still signed in, verified
+
+    def test_signing_out_still_deletes_the_cookie(self, client, world):
+        name = django_settings.SESSION_COOKIE_NAME
+        user = world.a.users["verifikator"]
+        device = second_factor_device(user)
+        _sign_in(client, user)
+        _verify(client, device)
+        answer = client.post(reverse("logout"))
+        assert answer.cookies[name].value == "" and answer.cookies[name]["max-age"] == 0
+        assert client.get("/").status_code == 302
 
 
 class TestRegenerateAndDisable:
