@@ -165,7 +165,14 @@ def snapshot(db: dict[str, Any], dest: Path) -> dict[str, Any]:
         try:
             out = sqlite3.connect(str(dest))
             try:
-                src.backup(out, pages=4096)  # one consistent read; writers wait only per step
+                # the copy is a scratch file, read into the backup and deleted: no journal, no
+                # sync (the backup file itself is synced); a crash leaves only a scratch file
+                out.execute("PRAGMA journal_mode=OFF")
+                out.execute("PRAGMA synchronous=OFF")
+                # one step: one read transaction, so one consistent copy. The database is in
+                # WAL mode, where writers go on meanwhile; a copy in several steps would start
+                # again after every write by another connection, and might never end.
+                src.backup(out, pages=-1)
             finally:
                 out.close()
         finally:
@@ -206,14 +213,17 @@ def _fsync(path: Path) -> None:
 
 def restore(db: dict[str, Any], src: Path, *, replace: bool) -> None:
     """Put the snapshot `src` in place of `db` (empty unless `replace`). SQLite: the file is
-    copied next to the target, synced, then renamed over it. PostgreSQL: pg_restore in one
-    transaction, so a failure leaves the database as it was."""
+    linked (or, on another disk, copied) next to the target, synced, then renamed over it.
+    PostgreSQL: pg_restore in one transaction, so a failure leaves the database as it was."""
     if vendor(db) == "sqlite":
         target = Path(db["NAME"])
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".tmp-restore-{secrets.token_hex(4)}-{target.name}")
         try:
-            shutil.copyfile(src, tmp)
+            try:  # the unpacked snapshot is a scratch file: moved when on the same disk
+                os.link(src, tmp)
+            except OSError:
+                shutil.copyfile(src, tmp)
             _fsync(tmp)
             for suffix in ("-wal", "-shm"):  # the old database's journal must not be replayed
                 Path(f"{target}{suffix}").unlink(missing_ok=True)

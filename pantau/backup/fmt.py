@@ -124,7 +124,8 @@ class DecryptingReader:
         self._size = chunk + TAG
         self._counter = 0
         self._pending = src.read(self._size)
-        self._buf = b""
+        self._buf = b""  # plain bytes decrypted and not yet read, from self._pos on
+        self._pos = 0
         self._done = False
 
     def _next(self) -> None:
@@ -144,16 +145,18 @@ class DecryptingReader:
                 raise FormatError("truncated" if len(sealed) == self._size else "altered") from exc
             raise FormatError("altered") from exc
         self._counter += 1
-        self._buf += plain
+        self._buf = self._buf[self._pos :] + plain
+        self._pos = 0
         self._done = last
 
     def read(self, n: int = -1) -> bytes:
-        while not self._done and (n < 0 or len(self._buf) < n):
+        # reads take slices from a position, so that many small reads of one chunk do not
+        # copy the rest of the chunk each time
+        while not self._done and (n < 0 or len(self._buf) - self._pos < n):
             self._next()
-        if n < 0:
-            out, self._buf = self._buf, b""
-        else:
-            out, self._buf = self._buf[:n], self._buf[n:]
+        end = len(self._buf) if n < 0 else min(len(self._buf), self._pos + n)
+        out = self._buf[self._pos : end]
+        self._pos = end
         return out
 
 

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import sys
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 from pantau.backup.errors import BackupError
 from pantau.backup.models import BackupRun
+
+
+class OpsCommand(BaseCommand):
+    """A backup command: without Django's system checks. They import every URL and view (about
+    a second per command) and check the web app's configuration, which was checked when it was
+    deployed; a backup, verify or restore needs the database and the files, and is often run
+    when something else is already wrong."""
+
+    requires_system_checks: list[str] = []
 
 
 def fail(exc: BackupError, code: int = 1) -> CommandError:

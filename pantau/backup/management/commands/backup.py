@@ -1,13 +1,11 @@
 """`pantau backup`: back up now into every PANTAU_BACKUP_DIRS target (docs/backup.md)."""
 
-from django.core.management.base import BaseCommand
-
 from pantau.backup import runs
 from pantau.backup.errors import BackupError
-from pantau.backup.management.commands._common import Progress, fail, run_outcome
+from pantau.backup.management.commands._common import OpsCommand, Progress, fail, run_outcome
 
 
-class Command(BaseCommand):
+class Command(OpsCommand):
     help = (
         "Cadangkan basis data dan berkas sekarang (lihat juga: backup key, list, verify, prune). "
         "/ Back up the database and files now (see also: backup key, list, verify, prune)."

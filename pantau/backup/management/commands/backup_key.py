@@ -1,13 +1,11 @@
 """`pantau backup key`: create the backup key file (mode 0600; an existing one is kept)."""
 
-from django.core.management.base import BaseCommand
-
 from pantau.backup import runs
 from pantau.backup.errors import BackupError
-from pantau.backup.management.commands._common import fail
+from pantau.backup.management.commands._common import OpsCommand, fail
 
 
-class Command(BaseCommand):
+class Command(OpsCommand):
     help = "Buat berkas kunci cadangan. / Create the backup key file."
 
     def handle(self, *args, **options):

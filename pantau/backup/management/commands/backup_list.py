@@ -1,8 +1,7 @@
 """`pantau backup list`: every backup file in every target, good or not, verified, age."""
 
-from django.core.management.base import BaseCommand
-
 from pantau.backup import selectors
+from pantau.backup.management.commands._common import OpsCommand
 
 
 def _age(delta) -> str:
@@ -10,7 +9,7 @@ def _age(delta) -> str:
     return f"{hours // 24}h {hours % 24}j" if hours >= 24 else f"{hours}j"
 
 
-class Command(BaseCommand):
+class Command(OpsCommand):
     help = "Daftar berkas cadangan. / List the backup files."
 
     def handle(self, *args, **options):

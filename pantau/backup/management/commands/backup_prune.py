@@ -1,13 +1,11 @@
 """`pantau backup prune`: delete backups that PANTAU_BACKUP_KEEP does not keep."""
 
-from django.core.management.base import BaseCommand
-
 from pantau.backup import runs
 from pantau.backup.errors import BackupError
-from pantau.backup.management.commands._common import fail
+from pantau.backup.management.commands._common import OpsCommand, fail
 
 
-class Command(BaseCommand):
+class Command(OpsCommand):
     help = "Hapus cadangan lama menurut PANTAU_BACKUP_KEEP. / Delete old backups per PANTAU_BACKUP_KEEP."
 
     def add_arguments(self, parser):

@@ -3,14 +3,12 @@ scratch database and check it (docs/backup.md)."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
 from pantau.backup import runs
 from pantau.backup.errors import BackupError
-from pantau.backup.management.commands._common import fail, run_outcome
+from pantau.backup.management.commands._common import OpsCommand, fail, run_outcome
 
 
-class Command(BaseCommand):
+class Command(OpsCommand):
     help = (
         "Uji pulih cadangan ke basis data sementara. / Verify a backup by restoring it into a "
         "scratch database."

@@ -3,14 +3,12 @@ Stop the app servers and the worker first."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
 from pantau.backup import runs
 from pantau.backup.errors import BackupError
-from pantau.backup.management.commands._common import fail
+from pantau.backup.management.commands._common import OpsCommand, fail
 
 
-class Command(BaseCommand):
+class Command(OpsCommand):
     help = (
         "Pulihkan cadangan ke basis data dan folder berkas yang kosong. / Restore a backup into "
         "an empty database and file folders."
