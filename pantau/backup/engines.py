@@ -9,6 +9,7 @@ import secrets
 import shutil
 import sqlite3
 import subprocess  # nosec B404 - pg_dump/pg_restore by absolute path, no shell
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,8 @@ def _fsync(path: Path) -> None:
 def restore(db: dict[str, Any], src: Path, *, replace: bool) -> None:
     """Put the snapshot `src` in place of `db` (empty unless `replace`). SQLite: the file is
     linked (or, on another disk, copied) next to the target, synced, then renamed over it.
-    PostgreSQL: pg_restore in one transaction, so a failure leaves the database as it was."""
+    PostgreSQL: pg_restore in one transaction, so a failure leaves the database as it was; over
+    a live database into a new one whose name is then swapped with it (`_pg_replace`)."""
     if vendor(db) == "sqlite":
         target = Path(db["NAME"])
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -232,11 +234,83 @@ def restore(db: dict[str, Any], src: Path, *, replace: bool) -> None:
         finally:
             tmp.unlink(missing_ok=True)
         return
+    if replace:
+        _pg_replace(db, src)
+        return
+    _pg_restore(db, src)
+
+
+def _pg_restore(db: dict[str, Any], src: Path, name: str | None = None) -> None:
     cmd = [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
            "--exit-on-error"]  # fmt: skip
-    if replace:
-        cmd += ["--clean", "--if-exists"]
-    _run([*cmd, *_pg_args(db), str(src)], env=_pg_env(db))
+    _run([*cmd, *_pg_args(db, name), str(src)], env=_pg_env(db))
+
+
+def _others_on(con: psycopg.Connection, name: str) -> int:
+    row = con.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+        [name],
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def pg_kept_name(name: str, stamp: str) -> str:
+    """The name the replaced database keeps (PostgreSQL names hold at most 63 bytes)."""
+    tail = f"_sebelum_pulih_{stamp}"
+    return name[: 63 - len(tail)] + tail
+
+
+def _pg_replace(db: dict[str, Any], src: Path) -> None:
+    """Restore into a new database beside the live one, then swap the two names in one
+    transaction: the live database becomes `<name>_sebelum_pulih_<time>` (kept, like the old
+    media folder, until the operator drops it) and the restored one takes its name. Unlike
+    `pg_restore --clean`, nothing of the old database survives in the new one (a table of a
+    later migration, when a backup from before an upgrade is restored), and a restore that fails
+    halfway leaves the live database as it was. Refused while anything else is connected to the
+    live database: the app servers and the worker must be stopped first."""
+    live = str(db["NAME"])
+    stamp = time.strftime("%Y%m%d%H%M%S", time.gmtime())
+    fresh = f"{live[:40]}_pulih_{secrets.token_hex(4)}"
+    kept = pg_kept_name(live, stamp)
+    with pg_connect(db, "postgres", autocommit=True) as con:
+        owner = con.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [live]
+        ).fetchone()
+        if owner is None:
+            raise EngineError(f"database {live} does not exist")
+        con.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                sql.Identifier(fresh), sql.Identifier(owner[0])
+            )
+        )
+    try:
+        _pg_restore(db, src, fresh)
+        with pg_connect(db, "postgres", autocommit=True) as con:
+            busy = _others_on(con, live)
+            if busy:
+                raise EngineError(
+                    f"{busy} koneksi lain masih terbuka ke basis data {live}: hentikan server "
+                    "aplikasi dan pekerja lebih dulu. / "
+                    f"{busy} other connection(s) still open to database {live}: stop the app "
+                    "servers and the worker first."
+                )
+            with con.transaction():
+                con.execute(
+                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                        sql.Identifier(live), sql.Identifier(kept)
+                    )
+                )
+                con.execute(
+                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                        sql.Identifier(fresh), sql.Identifier(live)
+                    )
+                )
+    except BaseException:
+        with pg_connect(db, "postgres", autocommit=True) as con:
+            con.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(fresh))
+            )
+        raise
 
 
 def sqlite_integrity(path: Path) -> str:

@@ -447,6 +447,8 @@ def backup_restore(
                     src=manifest.get("engine"),
                     dst=vendor,
                 )
+            if own:
+                connection.close()  # not one of the connections a replace must not find
             engines.restore(db, _db_part(staged, manifest), replace=replace)
             stamp = timezone.now().strftime("%Y%m%d%H%M%S")
             for prefix, root in roots.items():

@@ -103,3 +103,47 @@ def test_replace_puts_the_backup_over_a_live_sqlite_file(world, backup_env, tmp_
     assert not (roots["media"] / "baru.txt").exists()
     kept = list(roots["media"].parent.glob("media.sebelum-pulih-*"))
     assert len(kept) == 1 and (kept[0] / "baru.txt").read_text() == "sesudah cadangan"
+
+
+def _pg_names(db, like: str) -> set[str]:
+    with engines.pg_connect(db, "postgres") as con:
+        rows = con.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [like])
+        return {r[0] for r in rows}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL database swap")
+def test_replace_swaps_a_live_postgresql_database(world, backup_env, tmp_path):
+    """Over a live database: refused while another connection is open to it (an app server),
+    then the restored copy takes its name and the old one is kept beside it; a table the backup
+    does not have (a later migration's) is not carried into the restored database."""
+    run = runs.backup_create(actor=None)
+    path = backup_env["targets"][0] / run.name
+    skip = {
+        "backup_backuprun": f"id = {run.pk}",
+        "audit_auditevent": "action = 'backup.backup.selesai'",
+        "audit_auditchainhead": "chain = 'sistem'",
+    }
+    source = table_digests(runs.default_db(), skip)
+    roots = {"media": tmp_path / "m", "private": tmp_path / "p"}
+    with engines.pg_scratch(runs.default_db()) as name:
+        target = {**runs.default_db(), "NAME": name}
+        runs.backup_restore(actor=None, path=path, db=target, roots=roots)
+        with engines.pg_connect(target, autocommit=True) as live:
+            live.execute("CREATE TABLE tabel_migrasi_baru (x int)")
+            live.execute("UPDATE planning_subkegiatan SET nama = nama || ' (diubah)'")
+            changed = table_digests(target)
+            with pytest.raises(runs.BackupError) as caught:
+                runs.backup_restore(actor=None, path=path, db=target, roots=roots, replace=True)
+            assert "hentikan server aplikasi" in caught.value.render("id")
+            assert "stop the app servers" in caught.value.render("en")
+            assert table_digests(target) == changed  # the live database untouched
+            assert _pg_names(target, f"{name[:40]}_pulih_%") == set()  # nothing left behind
+        runs.backup_restore(actor=None, path=path, db=target, roots=roots, replace=True)
+        after = table_digests(target, skip)
+        assert after == source  # every table as backed up, and no other
+        (kept,) = _pg_names(target, f"{name}_sebelum_pulih_%")
+        try:
+            assert table_digests({**target, "NAME": kept}) == changed
+        finally:
+            with engines.pg_connect(target, "postgres", autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE "{kept}" WITH (FORCE)')
