@@ -13,16 +13,18 @@ directives). Through the one address:
 - a task enqueued by a request on one server is run by the one consumer, and its outcome (a
   notice to the OPD's head) is visible through the other server.
 
-The database is one SQLite file that both servers and the consumer open (WAL), which is how a
-regency runs two app servers on one machine; PostgreSQL is covered by the rest of the suite.
-The test runs in the SQLite part of `make test` only (with DATABASE_URL set it skips: the
-PostgreSQL part runs at the same time and would share the Redis database), and needs Redis
-(`PANTAU_TEST_REDIS_URL`, default redis://127.0.0.1:6379/15, a database number kept for tests:
-it is emptied before and after) and nginx (`make setup-nginx`).
+The database is the engine of the part of `make test` that runs it: in the SQLite part one
+SQLite file that both servers and the consumer open (WAL), which is how a regency runs two app
+servers on one machine; in the PostgreSQL part a database of its own on the suite's server
+(`<name>_dua_server`, created and dropped here), as a province runs them. It needs Redis
+(`PANTAU_TEST_REDIS_URL`, default redis://127.0.0.1:6379/15 for SQLite and /14 for PostgreSQL,
+database numbers kept for tests, so that the two parts running at once do not share one: each
+is emptied before and after) and nginx (`make setup-nginx`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -44,7 +46,10 @@ from tests.test_deploy import NGINX, render_site
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-REDIS_URL = os.environ.get("PANTAU_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+SUITE_DB = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get(
+    "PANTAU_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{14 if SUITE_DB else 15}"
+)
 BUDGET = 12  # open-data API calls per address and day in this test
 
 
@@ -128,13 +133,47 @@ def _access_lines(log: Path) -> dict[str, dict]:
     return out
 
 
+class _Database:
+    """The cluster's database, and SQL behind the app's back (no audit event, no cache key sees
+    it): a SQLite file in the data folder, or, when the suite runs on PostgreSQL, a database of
+    its own on that server. Queries are written with `%s` placeholders."""
+
+    def __init__(self, data: Path) -> None:
+        if not SUITE_DB:
+            self.url, self._file = "", data / "pantau.sqlite3"
+            return
+        import psycopg
+
+        parts = urllib.parse.urlsplit(SUITE_DB)
+        self.name = f"{parts.path.lstrip('/')[:40]}_dua_server"
+        self._server = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+        self.url = urllib.parse.urlunsplit(parts._replace(path=f"/{self.name}"))
+        with psycopg.connect(self._server, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{self.name}"')
+
+    def execute(self, query: str, params: tuple) -> list[tuple]:
+        """Runs one statement and commits; the rows it returns, or [rowcount] for a change."""
+        if not self.url:
+            with contextlib.closing(sqlite3.connect(self._file, timeout=20)) as db, db:
+                cur = db.execute(query.replace("%s", "?"), params)
+                return cur.fetchall() if cur.description else [(cur.rowcount,)]
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as db:
+            cur = db.execute(query, params)
+            return cur.fetchall() if cur.description else [(cur.rowcount,)]
+
+    def drop(self) -> None:
+        if self.url:
+            import psycopg
+
+            with psycopg.connect(self._server, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    if os.environ.get("DATABASE_URL"):
-        pytest.skip(
-            "berjalan di bagian SQLite dari make test (Redis bersama) "
-            "/ runs in the SQLite part of make test (shared Redis database)"
-        )
     if NGINX is None:
         pytest.skip("nginx tidak terpasang (make setup-nginx) / nginx not installed")
     import redis
@@ -148,13 +187,14 @@ def cluster(tmp_path_factory):
     folder = tmp_path_factory.mktemp("two-servers")
     data = folder / "data"
     data.mkdir()
+    database = _Database(data)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PANTAU_", "DJANGO_"))}
     env.update(
         PANTAU_DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
         PANTAU_DATA_DIR=str(data),
-        DATABASE_URL="",
+        DATABASE_URL=database.url,
         REDIS_URL=REDIS_URL,
         PANTAU_CLIENT_IP_HEADER="HTTP_X_REAL_IP",
         PANTAU_OPENDATA_API_RATE=f"{BUDGET}/d",
@@ -219,7 +259,7 @@ def cluster(tmp_path_factory):
             "ports": ports,
             "logs": logs,
             "nginx": nginx_port,
-            "db": data / "pantau.sqlite3",
+            "db": database,
             "redis": store,
             "worker_log": worker_log,
             "nginx_log": nginx_log,
@@ -238,6 +278,7 @@ def cluster(tmp_path_factory):
             handle.close()
         store.flushdb()
         store.close()
+        database.drop()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -281,10 +322,10 @@ def test_the_cache_is_shared(cluster):
     assert status == 200, body[:300]
     title = json.loads(body)["result"]["title"]
     changed = f"{title} (diubah di luar aplikasi)"
-    with sqlite3.connect(cluster["db"], timeout=20) as db:  # behind the app's back: no audit
-        assert db.execute(
-            "UPDATE opendata_dataset SET judul = ? WHERE nama = ?", (changed, dataset)
-        ).rowcount == 1  # fmt: skip
+    # behind the app's back: no audit event, no cache key sees it
+    assert cluster["db"].execute(
+        "UPDATE opendata_dataset SET judul = %s WHERE nama = %s", (changed, dataset)
+    ) == [(1,)]  # fmt: skip
     status, _, body = b.request("GET", path)
     assert status == 200
     assert json.loads(body)["result"]["title"] == title, "B did not read A's cached answer"
@@ -310,12 +351,11 @@ def test_the_rate_limit_counts_across_both_servers(cluster):
 
 def test_a_task_enqueued_on_one_server_is_run_by_the_worker_and_seen_on_the_other(cluster):
     ids = cluster["ids"]
-    with sqlite3.connect(cluster["db"], timeout=20) as db:
-        (head,) = db.execute(
-            "SELECT u.username FROM auth_user u JOIN organisations_membership m "
-            "ON m.user_id = u.id WHERE m.role = 'kepala_opd' AND m.opd_id = ?",
-            (ids["opd_pk"],),
-        ).fetchone()
+    ((head,),) = cluster["db"].execute(
+        "SELECT u.username FROM auth_user u JOIN organisations_membership m "
+        "ON m.user_id = u.id WHERE m.role = 'kepala_opd' AND m.opd_id = %s",
+        (ids["opd_pk"],),
+    )
     # the operator submits December's report on server A: the notice is a task (notifications)
     a = Client(cluster["ports"][0], tls=False, real_ip="10.7.0.2")
     status, _, _ = a.post_form(
