@@ -284,6 +284,14 @@ class TestRequestsInFlightAtTheCode:
             assert name not in answer.cookies, (url, answer.cookies.output())
         assert client.get("/").status_code == 200  # still signed in, verified
 
+    def test_the_code_page_asks_the_service_worker_to_keep_nothing(self, client, world):
+        user = world.a.users["verifikator"]
+        device = second_factor_device(user)
+        _sign_in(client, user)
+        assert 'data-simpan="tidak"' in client.get(reverse("masuk-verifikasi")).text
+        _verify(client, device)
+        assert "data-simpan" not in client.get("/").text
+
     def test_signing_out_still_deletes_the_cookie(self, client, world):
         name = django_settings.SESSION_COOKIE_NAME
         user = world.a.users["verifikator"]

@@ -307,6 +307,9 @@
    * signs in on this phone (sign-out deletes them too). */
   function keepPages() {
     if (!("serviceWorker" in navigator) || !("caches" in window) || !navigator.onLine) return;
+    // the second factor's page: the session is about to get a new key, and there is nothing of
+    // this person's to keep before the code (their pages would only redirect here)
+    if (document.body.getAttribute("data-simpan") === "tidak") return;
     var before = USER;
     try { before = localStorage.getItem("pantau-pengguna"); localStorage.setItem("pantau-pengguna", USER); } catch (e) { /* private mode */ }
     var other = before !== USER, controlled = !!navigator.serviceWorker.controller;
