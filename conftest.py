@@ -370,9 +370,12 @@ def second_factor_device(user, *, create: bool = True):
 
 
 def totp_code(device) -> str:
-    """A code the device accepts now: of the earliest time step in its window that is later
-    than the last one used (django-otp refuses a step twice); waits for the next step when the
-    whole window is used up. Computed with django-otp's own HOTP."""
+    """A code the device accepts now and for at least one whole time step more: of the current
+    step or the next (not the one before: the server accepts that only until the current step
+    ends, which may be a second away; a browser journey on a loaded machine then had its code
+    refused now and then, CI of session 10), the earliest of them later than the last one used
+    (django-otp refuses a step twice); waits for the next step when both are used up. Computed
+    with django-otp's own HOTP."""
     import time
 
     from django_otp.oath import hotp
@@ -380,7 +383,7 @@ def totp_code(device) -> str:
     device.refresh_from_db()
     while True:
         now = int((time.time() - device.t0) // device.step) + device.drift
-        for t in range(now - device.tolerance, now + device.tolerance + 1):
+        for t in range(now, now + device.tolerance + 1):
             if t > device.last_t:
                 return f"{hotp(device.bin_key, t, digits=device.digits):0{device.digits}d}"
         time.sleep(device.step - (time.time() - device.t0) % device.step + 0.05)
