@@ -21,6 +21,7 @@ from pantau.demo.keys import DEMO_PASSWORD, DEMO_SECOND_FACTOR_USERS, demo_totp_
 
 # the published demo secrets (a Django-free module for the scripts)
 from pantau.demo.renstra import demo_renstra
+from pantau.evaluation import rollup
 from pantau.monitoring.choices import StatusRealisasi
 from pantau.monitoring.services import (
     realisasi_import,
@@ -138,16 +139,19 @@ def build_demo(*, today: dt.date, seed: int = 2026, log=print) -> DemoResult:
     }
     for offset, year in zip((-2, -1, 0), years, strict=True):
         log(f"Rencana dan realisasi TA {year}...")
-        result.years[year] = _build_year(
-            rng=random.Random(f"{seed}-{year}"),  # seeded demo data # nosec B311
-            pemda=pemda,
-            year=year,
-            apbd=APBD[offset],
-            opds=opds,
-            selections=selections,
-            profiles=profiles,
-            today=today,
-        )
+        # a bulk load: the roll-ups that the year's plan imports, its APBD-P and its reports
+        # ask for are computed once, at the end of the year (the same rows, `rollup.check()`)
+        with rollup.deferred():
+            result.years[year] = _build_year(
+                rng=random.Random(f"{seed}-{year}"),  # seeded demo data # nosec B311
+                pemda=pemda,
+                year=year,
+                apbd=APBD[offset],
+                opds=opds,
+                selections=selections,
+                profiles=profiles,
+                today=today,
+            )
     log("Renstra: periode, sasaran, target akhir periode dan realisasi tahun lalu...")
     targets = demo_renstra(seed=seed, years=years, opds=opds)
     result.notes.append(f"Target Renstra: {targets} indikator program/kegiatan")

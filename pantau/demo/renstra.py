@@ -15,8 +15,8 @@ from pantau.organisations.models import Opd
 from pantau.planning.models import Indikator, Program, SubKegiatan, TahunAnggaran
 from pantau.planning.services_renstra import (
     periode_renstra_create,
-    program_sasaran_set,
-    renstra_indikator_set,
+    program_sasaran_set_many,
+    renstra_indikator_set_many,
     sasaran_create,
 )
 
@@ -60,11 +60,14 @@ def demo_renstra(*, seed: int, years: list[int], opds: list[Opd]) -> int:
         )
         for ta in sorted(tas, key=lambda t: t.tahun):
             programs = list(Program.objects.filter(opd=opd, tahun_anggaran=ta).order_by("kode"))
+            links = {}
             for n, program in enumerate(programs):
                 penunjang = program.kode.split(".")[2] == "01"
                 # the first substantive program also carries the OPD's accountability
-                sasaran = [admin] if penunjang else [admin, urusan] if n == 1 else [urusan]
-                program_sasaran_set(actor=None, program=program, sasaran=sasaran)
+                links[program.pk] = (
+                    [admin] if penunjang else [admin, urusan] if n == 1 else [urusan]
+                )
+            program_sasaran_set_many(actor=None, opd=opd, tahun_anggaran=ta, links=links)
             if ta.tahun >= years[-2]:
                 rng = random.Random(f"{seed}-renstra-{opd.kode}-{ta.tahun}")  # nosec B311
                 done += _targets(rng, opd, ta, first)
@@ -90,7 +93,7 @@ def _targets(rng: random.Random, opd: Opd, ta: TahunAnggaran, first: int) -> int
     indicators = Indikator.objects.filter(
         opd=opd, tahun_anggaran=ta, sub_kegiatan__isnull=True
     ).order_by("id")
-    count = 0
+    values = {}
     for ind in indicators:
         pagu = (
             per_program.get(ind.program_id) if ind.program_id else per_kegiatan.get(ind.kegiatan_id)
@@ -105,12 +108,5 @@ def _targets(rng: random.Random, opd: Opd, ta: TahunAnggaran, first: int) -> int
             k = yearly * _factor(rng, "0.75", "1.00")
             rp = _round(pagu * _factor(rng, "0.82", "0.97"), "1000")
             realisasi[year] = (_round(k, "0.01"), rp)
-        renstra_indikator_set(
-            actor=None,
-            indikator=ind,
-            target_k=_round(target_k, "0.01"),
-            target_rp=target_rp,
-            realisasi=realisasi,
-        )
-        count += 1
-    return count
+        values[ind.pk] = (_round(target_k, "0.01"), target_rp, realisasi)
+    return renstra_indikator_set_many(actor=None, opd=opd, tahun_anggaran=ta, values=values)

@@ -475,6 +475,9 @@ def refresh_year(tahun_anggaran) -> None:
     ids = list(
         SubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran).values_list("pk", flat=True)
     )
+    if _deferred.subs is not None:  # a bulk load: its end recomputes every row asked for
+        _deferred_year(tahun_anggaran, ids)
+        return
     with transaction.atomic():
         RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran).exclude(
             sub_kegiatan_id__in=ids
@@ -496,6 +499,29 @@ def refresh_year(tahun_anggaran) -> None:
         ).delete()
         for start in range(0, len(indicators), 1000):
             refresh_indicators(indicators[start : start + 1000])
+
+
+def _deferred_year(tahun_anggaran, ids: list[int]) -> None:
+    """`refresh_year` inside `deferred()`: the rows of sub kegiatan and indicators no longer in
+    the year go now, every other one is recomputed at the block's end (refresh_subs gives the
+    OPD rows of the year's OPDs; an OPD left without sub kegiatan loses its rows now)."""
+    from pantau.evaluation.models import RingkasanIndikator
+    from pantau.planning.models import Indikator, SubKegiatan
+
+    RingkasanSubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran).exclude(
+        sub_kegiatan_id__in=ids
+    ).delete()
+    RingkasanOpd.objects.filter(tahun_anggaran=tahun_anggaran).exclude(
+        opd_id__in=SubKegiatan.objects.filter(tahun_anggaran=tahun_anggaran).values("opd_id")
+    ).delete()
+    indicators = list(
+        Indikator.objects.filter(tahun_anggaran=tahun_anggaran).values_list("pk", flat=True)
+    )
+    RingkasanIndikator.objects.filter(tahun_anggaran=tahun_anggaran).exclude(
+        indikator_id__in=indicators
+    ).delete()
+    _deferred.subs |= set(ids)
+    _deferred.indicators |= set(indicators)
 
 
 @dataclass

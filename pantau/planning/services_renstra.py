@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.audit.services import audit_bulk, audit_record, save_audited, snapshot
 from pantau.core.numbers import to_decimal
 from pantau.organisations.models import Opd
 from pantau.planning.models import (
@@ -284,6 +284,22 @@ def renstra_indikator_set(
     )
     _require(actor, ind.opd)
     periode = periode_for_year(opd_id=ind.opd_id, tahun=ind.tahun_anggaran.tahun)
+    target, parsed = _parse_indikator(ind, periode, target_k, target_rp, realisasi)
+    stored = TargetRenstra.objects.filter(indikator=ind).first()
+    old_years = {r.tahun: r for r in RealisasiRenstra.objects.filter(indikator=ind)}
+    changes = _indikator_changes(stored, old_years, target, parsed)
+    if not changes:
+        return stored
+    writes = _Writes()
+    stored = writes.indikator(ind, periode, stored, old_years, target, parsed)
+    writes.run()
+    audit_record(actor=actor, action="target_renstra.set", obj=ind, changes=changes)
+    return stored
+
+
+def _parse_indikator(ind: Indikator, periode, target_k, target_rp, realisasi) -> tuple:
+    """(target (K, Rp) or None to remove it, {year: (K, Rp)}) of one indicator, or the
+    ValidationError of the rules: where a target may be stored, the numbers."""
     realisasi = realisasi or {}
     wanted = {y: v for y, v in realisasi.items() if not (v[0] in (None, "") and v[1] in (None, ""))}
     errors = renstra_indikator_problems(
@@ -305,12 +321,12 @@ def renstra_indikator_set(
         )
         for y, (k, rp) in sorted(wanted.items())
     }
-    return _write_indikator(actor, ind, periode, parsed_target, parsed)
+    return parsed_target, parsed
 
 
-def _write_indikator(actor, ind: Indikator, periode, target, parsed: dict) -> TargetRenstra | None:
-    stored = TargetRenstra.objects.filter(indikator=ind).first()
-    old_years = {r.tahun: r for r in RealisasiRenstra.objects.filter(indikator=ind)}
+def _indikator_changes(stored, old_years: dict, target, parsed: dict) -> dict[str, list]:
+    """The audit changes of setting (target, parsed) over what is stored; empty: nothing to
+    write."""
     changes: dict[str, list] = {}
 
     def text(v: Decimal) -> str:
@@ -329,28 +345,58 @@ def _write_indikator(actor, ind: Indikator, periode, target, parsed: dict) -> Ta
         after = pair(*parsed[year]) if year in parsed else None
         if before != after:
             changes[f"realisasi_{year}"] = [before, after]
-    if not changes:
-        return stored
-    if target is None:
-        RealisasiRenstra.objects.filter(indikator=ind).delete()
-        if stored:
-            stored.delete()
-        stored = None
-    else:
+    return changes
+
+
+class _Writes:
+    """The rows that setting Renstra targets writes, collected and then written together:
+    one indicator (the service above) or every indicator of a plan file's OPD (the import) give
+    the same rows. New rows are inserted at once; changed ones saved; the removed deleted.
+    Every row is checked as `full_clean` would check it: its fields (digits, places) here, the
+    references by construction (the locked indicator, its own target, the period of its OPD
+    and year), the unique year by the mapping it comes from, the signs by `read_k`/`read_rp`."""
+
+    _REFS = ("pemda", "indikator", "periode")
+
+    def __init__(self) -> None:
+        self.new_targets: list[TargetRenstra] = []
+        self.new_years: list[RealisasiRenstra] = []
+        self.saved: list = []
+        self.removed_targets: list[int] = []
+        self.removed_years: list[int] = []
+
+    def indikator(self, ind, periode, stored, old_years: dict, target, parsed: dict):
+        if target is None:
+            self.removed_years += [r.pk for r in old_years.values()]
+            if stored:
+                self.removed_targets.append(stored.pk)
+            return None
+        fresh = stored is None
         stored = stored or TargetRenstra(pemda_id=ind.pemda_id, indikator=ind)
         stored.periode, stored.target_k, stored.target_rp = periode, *target
-        stored.full_clean()
-        stored.save()
-        RealisasiRenstra.objects.filter(indikator=ind).exclude(tahun__in=list(parsed)).delete()
+        stored.clean_fields(exclude=self._REFS)
+        (self.new_targets if fresh else self.saved).append(stored)
+        self.removed_years += [r.pk for y, r in old_years.items() if y not in parsed]
         for year, (k, rp) in parsed.items():
-            row = old_years.get(year) or RealisasiRenstra(
-                pemda_id=ind.pemda_id, indikator=ind, tahun=year
-            )
+            row = old_years.get(year)
+            if row is not None and (row.realisasi_k, row.realisasi_rp) == (k, rp):
+                continue
+            fresh = row is None
+            row = row or RealisasiRenstra(pemda_id=ind.pemda_id, indikator=ind, tahun=year)
             row.realisasi_k, row.realisasi_rp = k, rp
-            row.full_clean()
-            row.save()
-    audit_record(actor=actor, action="target_renstra.set", obj=ind, changes=changes)
-    return stored
+            row.clean_fields(exclude=self._REFS)
+            (self.new_years if fresh else self.saved).append(row)
+        return stored
+
+    def run(self) -> None:
+        if self.removed_years:
+            RealisasiRenstra.objects.filter(pk__in=self.removed_years).delete()
+        if self.removed_targets:
+            TargetRenstra.objects.filter(pk__in=self.removed_targets).delete()
+        for obj in self.saved:
+            obj.save()
+        TargetRenstra.objects.bulk_create(self.new_targets, batch_size=500)
+        RealisasiRenstra.objects.bulk_create(self.new_years, batch_size=500)
 
 
 def renstra_snapshot(indikator: Indikator) -> dict | None:
@@ -418,12 +464,7 @@ def renstra_import(*, actor, tahun_anggaran, opd: Opd, spec: dict) -> dict[str, 
                 actor=actor, periode=periode, kode=kode, uraian=uraian, indikator=indikator
             )
         counts["sasaran"] += 1
-    programs = {p.kode: p for p in Program.objects.filter(tahun_anggaran=ta, opd=opd)}
-    for kode, wanted in sorted(spec.get("program_sasaran", {}).items()):
-        program_sasaran_set(
-            actor=actor, program=programs[kode], sasaran=[stored[k] for k in wanted]
-        )
-        counts["program"] += 1
+    _import_program_sasaran(actor, ta, opd, spec, stored, counts)
     _import_indicators(actor, ta, opd, spec, counts)
     audit_record(
         actor=actor,
@@ -434,7 +475,23 @@ def renstra_import(*, actor, tahun_anggaran, opd: Opd, spec: dict) -> dict[str, 
     return counts
 
 
+def _import_program_sasaran(actor, ta, opd: Opd, spec, sasaran: dict, counts) -> None:
+    listed = sorted(spec.get("program_sasaran", {}).items())
+    if not listed:
+        return
+    programs = dict(Program.objects.filter(tahun_anggaran=ta, opd=opd).values_list("kode", "pk"))
+    program_sasaran_set_many(
+        actor=actor,
+        opd=opd,
+        tahun_anggaran=ta,
+        links={programs[kode]: [sasaran[k] for k in wanted] for kode, wanted in listed},
+    )
+    counts["program"] += len(listed)
+
+
 def _import_indicators(actor, ta, opd: Opd, spec: dict, counts: dict) -> None:
+    """Every listed indicator's target and earlier years; a target not in the file keeps the
+    stored one, earlier years not in the file are kept."""
     targets, years = spec.get("target", {}), spec.get("realisasi", {})
     if not targets and not years:
         return
@@ -446,13 +503,120 @@ def _import_indicators(actor, ta, opd: Opd, spec: dict, counts: dict) -> None:
     ):
         level = "program" if ind.program_id else "kegiatan"
         found.setdefault((level, ind.induk.kode, ind.nama), ind)
+    values = {}
     for key in sorted(set(targets) | set(years)):
         ind = found[key]
         stored = getattr(ind, "target_renstra", None)
         target = targets.get(key) or (stored.target_k, stored.target_rp)
         merged = {r.tahun: (r.realisasi_k, r.realisasi_rp) for r in ind.realisasi_renstra.all()}
         merged.update(years.get(key, {}))
-        renstra_indikator_set(
-            actor=actor, indikator=ind, target_k=target[0], target_rp=target[1], realisasi=merged
+        values[ind.pk] = (target[0], target[1], merged)
+    counts["indikator"] += renstra_indikator_set_many(
+        actor=actor, opd=opd, tahun_anggaran=ta, values=values
+    )
+
+
+# ---------------------------------------------------------------- many at once (imports, the demo)
+
+
+@transaction.atomic
+def program_sasaran_set_many(*, actor, opd: Opd, tahun_anggaran, links: dict) -> int:
+    """`program_sasaran_set` for many programs of one OPD and year at once (`links`: program id
+    -> its sasaran): the same rules, rows and one audit event per changed program, the
+    programs locked and their links read once, the changed links written together; any refusal
+    undoes them all. Returns how many programs were set."""
+    ta = tahun_anggaran
+    _require(actor, opd)
+    programs = {
+        p.pk: p
+        for p in Program.objects.select_for_update(of=("self",)).filter(
+            pk__in=list(links), tahun_anggaran=ta, opd=opd
         )
-        counts["indikator"] += 1
+    }
+    if len(programs) != len(links):
+        raise ValidationError(_("Program ini bukan program OPD dan tahun rencana ini."))
+    periode = periode_for_year(opd_id=opd.pk, tahun=ta.tahun)
+    old: dict[int, list[str]] = {}
+    for program_id, kode in ProgramSasaran.objects.filter(program_id__in=list(links)).values_list(
+        "program_id", "sasaran__kode"
+    ):
+        old.setdefault(program_id, []).append(kode)
+    made, changed, entries = [], [], []
+    for program_id in sorted(links, key=lambda pk: programs[pk].kode):
+        program, chosen = programs[program_id], list(links[program_id])
+        program.tahun_anggaran, program.opd = ta, opd
+        if len({s.pk for s in chosen}) != len(chosen):
+            raise ValidationError(_("Setiap sasaran hanya boleh dipilih sekali."))
+        if chosen and periode is None:
+            raise ValidationError(
+                _("Tetapkan dulu periode Renstra OPD yang mencakup tahun %(t)s.") % {"t": ta.tahun}
+            )
+        mine = []
+        for s in chosen:
+            if periode is not None and s.periode_id == periode.pk:
+                s.periode = periode  # the same row: its rule below reads it without a query
+            link = ProgramSasaran(pemda_id=program.pemda_id, program=program, sasaran=s)
+            link.full_clean(validate_unique=False, validate_constraints=False, exclude=_LINK_REFS)
+            mine.append(link)
+        before, after = sorted(old.get(program.pk, [])), sorted(s.kode for s in chosen)
+        if before == after:
+            continue
+        made += mine
+        changed.append(program.pk)
+        entries.append(
+            (
+                program._meta.label_lower,
+                program.pk,
+                str(program),
+                program.pemda_id,
+                program.opd_id,
+                {"sasaran": [before, after]},
+            )
+        )
+    if changed:
+        ProgramSasaran.objects.filter(program_id__in=changed).delete()
+        ProgramSasaran.objects.bulk_create(made, batch_size=500)
+        audit_bulk(actor=actor, action="program_sasaran.set", entries=entries)
+    return len(links)
+
+
+# the references of a link set many at once: the locked program, the sasaran given (whose
+# period and year `ProgramSasaran.clean` still checks)
+_LINK_REFS = ("pemda", "program", "sasaran")
+
+
+@transaction.atomic
+def renstra_indikator_set_many(*, actor, opd: Opd, tahun_anggaran, values: dict) -> int:
+    """`renstra_indikator_set` for many indicators of one OPD and year at once (`values`:
+    indicator id -> (target K, target Rp, {year: (K, Rp)})): the same rules, rows and one audit
+    event per changed indicator, the indicators locked and read once, the rows written
+    together; any refusal undoes them all. Returns how many indicators were set."""
+    ta = tahun_anggaran
+    _require(actor, opd)
+    found = {
+        ind.pk: ind
+        for ind in Indikator.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(values), tahun_anggaran=ta, opd=opd)
+        .select_related("target_renstra")
+        .prefetch_related("realisasi_renstra")
+    }
+    if len(found) != len(values):
+        raise ValidationError(_("Indikator ini bukan indikator OPD dan tahun rencana ini."))
+    periode = periode_for_year(opd_id=opd.pk, tahun=ta.tahun)
+    writes, entries = _Writes(), []
+    for pk in sorted(values):
+        ind = found[pk]
+        ind.tahun_anggaran = ta
+        target_k, target_rp, realisasi = values[pk]
+        target, parsed = _parse_indikator(ind, periode, target_k, target_rp, realisasi)
+        stored = getattr(ind, "target_renstra", None)
+        old_years = {r.tahun: r for r in ind.realisasi_renstra.all()}
+        changes = _indikator_changes(stored, old_years, target, parsed)
+        if not changes:
+            continue
+        writes.indikator(ind, periode, stored, old_years, target, parsed)
+        entries.append((ind._meta.label_lower, ind.pk, str(ind), ind.pemda_id, ind.opd_id, changes))
+    writes.run()
+    if entries:
+        audit_bulk(actor=actor, action="target_renstra.set", entries=entries)
+    return len(values)

@@ -127,6 +127,12 @@ class RenstraReader:
         self.ta = reader.ta
         self.specs: dict[int, dict] = {}
         self.seen: set[tuple] = set()
+        # what is stored, read once per OPD (nothing the reading does writes it)
+        self._periode: dict[int, PeriodeRenstra | None] = {}
+        self._sasaran: dict[int, dict[str, Sasaran]] = {}
+        self._links: dict[int, set[tuple[str, str]]] = {}
+        self._targets: dict[int, dict[int, TargetRenstra]] = {}
+        self._years: dict[int, dict[tuple[int, int], RealisasiRenstra]] = {}
 
     def spec(self, opd: Opd) -> dict:
         return self.specs.setdefault(
@@ -142,9 +148,54 @@ class RenstraReader:
         return False
 
     def _stored_periode(self, opd: Opd) -> PeriodeRenstra | None:
-        return PeriodeRenstra.objects.filter(
-            opd=opd, tahun_awal__lte=self.ta.tahun, tahun_akhir__gte=self.ta.tahun
-        ).first()
+        if opd.pk not in self._periode:
+            self._periode[opd.pk] = PeriodeRenstra.objects.filter(
+                opd=opd, tahun_awal__lte=self.ta.tahun, tahun_akhir__gte=self.ta.tahun
+            ).first()
+        return self._periode[opd.pk]
+
+    def _stored_sasaran(self, opd: Opd) -> dict[str, Sasaran]:
+        """The sasaran of the OPD's stored period containing the year, by code."""
+        if opd.pk not in self._sasaran:
+            periode = self._stored_periode(opd)
+            self._sasaran[opd.pk] = (
+                {}
+                if periode is None
+                else {s.kode: s for s in Sasaran.objects.filter(periode=periode)}
+            )
+        return self._sasaran[opd.pk]
+
+    def _stored_links(self, opd: Opd) -> set[tuple[str, str]]:
+        """(program code, sasaran code) of the OPD's stored programs of the year."""
+        if opd.pk not in self._links:
+            self._links[opd.pk] = set(
+                ProgramSasaran.objects.filter(
+                    program__tahun_anggaran=self.ta, program__opd=opd
+                ).values_list("program__kode", "sasaran__kode")
+            )
+        return self._links[opd.pk]
+
+    def _stored_targets(self, opd: Opd) -> dict[int, TargetRenstra]:
+        """The stored Renstra targets of the OPD's indicators of the year, by indicator."""
+        if opd.pk not in self._targets:
+            self._targets[opd.pk] = {
+                t.indikator_id: t
+                for t in TargetRenstra.objects.filter(
+                    indikator__opd=opd, indikator__tahun_anggaran=self.ta
+                )
+            }
+        return self._targets[opd.pk]
+
+    def _stored_years(self, opd: Opd) -> dict[tuple[int, int], RealisasiRenstra]:
+        """The stored earlier years of the OPD's indicators of the year, by (indicator, year)."""
+        if opd.pk not in self._years:
+            self._years[opd.pk] = {
+                (r.indikator_id, r.tahun): r
+                for r in RealisasiRenstra.objects.filter(
+                    indikator__opd=opd, indikator__tahun_anggaran=self.ta
+                )
+            }
+        return self._years[opd.pk]
 
     def periode_of(self, opd: Opd) -> tuple[int, int] | None:
         """The period of the OPD this import works with: the file's, else the stored one."""
@@ -215,7 +266,7 @@ class RenstraReader:
             out.outcome = "galat"
             return
         self.spec(opd)["sasaran"][kode] = (uraian, indikator)
-        stored = Sasaran.objects.filter(periode=self._stored_periode(opd), kode=kode).first()
+        stored = self._stored_sasaran(opd).get(kode)
         out.outcome = _outcome(
             stored, stored and (stored.uraian, stored.indikator) == (uraian, indikator)
         )
@@ -223,12 +274,7 @@ class RenstraReader:
     def _sasaran_known(self, opd: Opd, kode: str) -> bool:
         if kode in self.specs.get(opd.pk, {}).get("sasaran", {}):
             return True
-        return Sasaran.objects.filter(
-            periode__opd=opd,
-            periode__tahun_awal__lte=self.ta.tahun,
-            periode__tahun_akhir__gte=self.ta.tahun,
-            kode=kode,
-        ).exists()
+        return kode in self._stored_sasaran(opd)  # periods never overlap: the stored one
 
     def sasaran_program(self, number: int, raw: tuple) -> None:
         v, out, opd = self.r.row(SASARAN_PROGRAM, number, raw)
@@ -260,13 +306,8 @@ class RenstraReader:
             out.outcome = "galat"
             return
         self.spec(opd)["program_sasaran"].setdefault(program, []).append(sasaran)
-        stored = ProgramSasaran.objects.filter(
-            program__tahun_anggaran=self.ta,
-            program__opd=opd,
-            program__kode=program,
-            sasaran__kode=sasaran,
-        ).first()
-        out.outcome = _outcome(stored, True)
+        stored = (program, sasaran) in self._stored_links(opd)
+        out.outcome = _outcome(stored or None, True)
 
     def _indikator(self, sheet: str, number: int, v: dict, opd: Opd | None):
         """(level, induk kode, nama, satuan) of the row's indicator, on the file's Indikator
@@ -326,7 +367,7 @@ class RenstraReader:
             return
         self.spec(opd)["target"][found[:3]] = (k, rp)
         ind = self.r.existing[opd.pk].indikator.get(found[:3])
-        stored = TargetRenstra.objects.filter(indikator=ind).first() if ind else None
+        stored = self._stored_targets(opd).get(ind.pk) if ind else None
         out.outcome = _outcome(stored, stored and (stored.target_k, stored.target_rp) == (k, rp))
 
     def realisasi(self, number: int, raw: tuple) -> None:
@@ -357,9 +398,7 @@ class RenstraReader:
             self._dup((REALISASI, opd.pk, *found[:3], tahun), REALISASI, number)
             has_target = found[:3] in self.specs.get(opd.pk, {}).get("target", {})
             stored = self.r.existing[opd.pk].indikator.get(found[:3])
-            if not has_target and not (
-                stored and TargetRenstra.objects.filter(indikator=stored).exists()
-            ):
+            if not has_target and not (stored and stored.pk in self._stored_targets(opd)):
                 e.add(
                     REALISASI,
                     number,
@@ -371,9 +410,7 @@ class RenstraReader:
             return
         self.spec(opd)["realisasi"].setdefault(found[:3], {})[tahun] = (k, rp)
         ind = self.r.existing[opd.pk].indikator.get(found[:3])
-        stored = (
-            RealisasiRenstra.objects.filter(indikator=ind, tahun=tahun).first() if ind else None
-        )
+        stored = self._stored_years(opd).get((ind.pk, tahun)) if ind else None
         out.outcome = _outcome(
             stored, stored and (stored.realisasi_k, stored.realisasi_rp) == (k, rp)
         )

@@ -354,3 +354,37 @@ def test_compute_subs_reads_values_not_model_instances(world, monkeypatch):
     rows = rollup.compute_subs([world.a.sub.pk, world.a.sub2.pk])
     assert built == []
     assert len(rows) == 48 and rollup.check() == []
+
+
+@pytest.mark.parametrize("in_bulk", [False, True], ids=["now", "deferred"])
+def test_refresh_year_in_a_bulk_load_recomputes_at_its_end(world, in_bulk):
+    """`refresh_year` (a change of budget version) inside `rollup.deferred()` (the demo's bulk
+    load) leaves the recomputation to the block's end, with the same rows as at once: a
+    tampered row is repaired, a deleted one rebuilt, the rows of an OPD without sub kegiatan in
+    the year removed."""
+    from contextlib import nullcontext
+
+    from pantau.organisations.choices import JenisOpd
+    from pantau.organisations.services import opd_create
+
+    ta = world.a.ta
+    empty = opd_create(
+        actor=None,
+        pemda=world.a.pemda,
+        kode="1.03.0.00.0.00.09.0000",
+        nama="Badan Tanpa Rencana",
+        singkatan="BTR",
+        jenis=JenisOpd.BADAN,
+    )
+    stale = RingkasanOpd.objects.filter(opd=world.a.dinkes, tahun_anggaran=ta).first()
+    stale.pk, stale.opd = None, empty
+    stale.save()
+    RingkasanOpd.objects.filter(opd=world.a.dinkes, dasar=V, bulan=5).update(realisasi=1)
+    RingkasanSubKegiatan.objects.filter(sub_kegiatan=world.a.sub2, bulan=2).delete()
+    assert rollup.check(pemda=world.a.pemda)
+    with rollup.deferred() if in_bulk else nullcontext():
+        rollup.refresh_year(ta)
+        tampered = RingkasanOpd.objects.get(opd=world.a.dinkes, dasar=V, bulan=5).realisasi
+        assert (tampered == 1) is in_bulk
+        assert not RingkasanOpd.objects.filter(opd=empty).exists()
+    assert rollup.check(pemda=world.a.pemda) == []

@@ -154,6 +154,42 @@ class TestRenstraRoundTrip:
         assert event.changes["target"] == [["95.5", "12500000000.25"], ["97", "12500000000.25"]]
 
 
+    def test_import_writes_what_the_services_write_one_by_one(self, with_renstra, world):
+        """The import sets every OPD's targets and program sasaran together (decision 0021,
+        item 16): the same events, with the same changes, as the services called one by one
+        for pemda A (the fixture)."""
+
+        def events(pemda_id):
+            return sorted(
+                (e.action, e.object_repr, repr(e.changes))
+                for e in AuditEvent.objects.filter(
+                    pemda_id=pemda_id, action__in=["target_renstra.set", "program_sasaran.set"]
+                )
+            )
+
+        data = plan_workbook(tahun_anggaran=world.a.ta, opds=[world.a.dinkes])
+        ta = _empty_pemda()
+        plan_file_import(actor=None, content=data, filename="r.xlsx", tahun_anggaran=ta)
+        assert len(events(ta.pemda_id)) == 3
+        assert events(ta.pemda_id) == events(world.a.pemda.pk)
+
+    def test_changed_earlier_years_are_written_and_audited(self, with_renstra, world):
+        data = plan_workbook(tahun_anggaran=world.a.ta, opds=[world.a.dinkes])
+        data = _edit(data, REALISASI, {"F2": "2,5", "F3": "5"})
+        plan_file_import(actor=None, content=data, filename="r.xlsx", tahun_anggaran=world.a.ta)
+        years = dict(
+            RealisasiRenstra.objects.filter(pemda_id=world.a.pemda.pk).values_list(
+                "tahun", "realisasi_k"
+            )
+        )
+        assert years == {YEAR - 2: Decimal("2.5"), YEAR - 1: Decimal("5")}
+        event = AuditEvent.objects.filter(action="target_renstra.set").order_by("id").last()
+        assert event.changes == {
+            f"realisasi_{YEAR - 2}": [["2", "450000000"], ["2.5", "450000000"]],
+            f"realisasi_{YEAR - 1}": [["4.5", None], ["5", None]],
+        }
+
+
 FAULTS = {
     "period_too_long": (PERIODE, {"C2": YEAR + 8}, (PERIODE, 2, "C")),
     "period_without_plan_year": (PERIODE, {"B2": YEAR + 1, "C2": YEAR + 3}, (PERIODE, 2, "B")),
