@@ -153,7 +153,6 @@ class TestRenstraRoundTrip:
         event = AuditEvent.objects.filter(action="target_renstra.set").order_by("id").last()
         assert event.changes["target"] == [["95.5", "12500000000.25"], ["97", "12500000000.25"]]
 
-
     def test_import_writes_what_the_services_write_one_by_one(self, with_renstra, world):
         """The import sets every OPD's targets and program sasaran together (decision 0021,
         item 16): the same events, with the same changes, as the services called one by one
