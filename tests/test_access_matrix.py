@@ -622,10 +622,26 @@ def _signed_in(world, role: str) -> Client:
     return client
 
 
-CASES = [(key, role) for key in sorted(ALL_ROWS) if key in PATTERNS for role in ROLES]
+# When make test runs both engines, the SQLite part visits every URL as these roles and leaves
+# the other cells (marked matrix_rest) to the PostgreSQL part (decision 0042): the access
+# decisions are Python (views, selectors, scopes) that both engines run alike, and these roles
+# are the outsiders of a single-regency install: anonymous, an OPD-bound writer, a pemda-wide
+# reader, the admin of another pemda. Alone (PostgreSQL not reachable), SQLite visits them all.
+SQLITE_ROLES = ("anon", "operator_opd", "verifikator", "admin_b")
+CASES = [
+    pytest.param(
+        key,
+        role,
+        id=f"{key}-{role}",
+        marks=() if role in SQLITE_ROLES else pytest.mark.matrix_rest,
+    )
+    for key in sorted(ALL_ROWS)
+    if key in PATTERNS
+    for role in ROLES
+]
 
 
-@pytest.mark.parametrize(("key", "role"), CASES, ids=[f"{k}-{r}" for k, r in CASES])
+@pytest.mark.parametrize(("key", "role"), CASES)
 def test_cell(key, role, matrix_world, django_db_blocker):
     pattern, row = PATTERNS[key], ALL_ROWS[key]
     with django_db_blocker.unblock():
