@@ -40,8 +40,8 @@ export BIN
 PG=
 if $BIN/python scripts/pg_reachable.py "$PG_URL"; then PG=1; fi
 
-# the longest first (measured on the 2-core machine CI runs on: about 10, 8, 7, 5.5, 5.5, 4.5
-# and 1 minutes); tests/ is split in two on PostgreSQL, the access matrix and the rest, so that
+# the longest first (measured on the 2-core machine CI runs on: about 9, 5, 6.5, 5, 6.5, 4.5
+# and 0.5 minutes); tests/ is split in two on PostgreSQL, the access matrix and the rest, so that
 # no long part is left to run alone at the end
 if [ -n "$PG" ]; then
   add_part "PostgreSQL, pantau/ ($PG_URL)" pytest_part "$DIRS/pg" "$PG_URL" "'not browser'" pantau
