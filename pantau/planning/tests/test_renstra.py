@@ -22,7 +22,9 @@ from pantau.planning.services_renstra import (
     periode_renstra_create,
     periode_renstra_update,
     program_sasaran_set,
+    program_sasaran_set_many,
     renstra_indikator_set,
+    renstra_indikator_set_many,
     sasaran_create,
     sasaran_delete,
     sasaran_update,
@@ -321,3 +323,50 @@ class TestDeletion:
             "realisasi": {str(YEAR - 1): ["4.0000", "500.00"]},
         }
         assert not TargetRenstra.objects.exists() and not RealisasiRenstra.objects.exists()
+
+
+class TestManyAtOnce:
+    """The bulk services (imports, the demo) refuse rows of another OPD and write nothing."""
+
+    def test_an_indicator_of_another_opd_refuses_the_whole_call(self, renstra, world):
+        a, _periode, outcome, _output = renstra
+        foreign = indikator_create(
+            actor=None,
+            induk=a.sub_pupr.kegiatan.program,
+            nama="Jalan mantap",
+            satuan="%",
+            rumus=1,
+            target_tahunan=50,
+        )
+        before = (TargetRenstra.objects.count(), _events("target_renstra.set"))
+        with pytest.raises(ValidationError, match="bukan indikator OPD"):
+            renstra_indikator_set_many(
+                actor=None,
+                opd=a.dinkes,
+                tahun_anggaran=a.ta,
+                values={outcome.pk: ("90", None, {}), foreign.pk: ("60", None, {})},
+            )
+        assert (TargetRenstra.objects.count(), _events("target_renstra.set")) == before
+
+    def test_a_bad_figure_refuses_the_whole_call(self, renstra):
+        a, _periode, outcome, output = renstra
+        with pytest.raises(ValidationError, match="tidak boleh negatif"):
+            renstra_indikator_set_many(
+                actor=None,
+                opd=a.dinkes,
+                tahun_anggaran=a.ta,
+                values={outcome.pk: ("90", None, {}), output.pk: ("-1", None, {})},
+            )
+        assert not TargetRenstra.objects.exists()
+
+    def test_a_program_of_another_opd_refuses_the_whole_call(self, renstra):
+        a, periode, _outcome, _output = renstra
+        s1 = sasaran_create(actor=None, periode=periode, kode="S1", uraian="Sasaran satu")
+        with pytest.raises(ValidationError, match="bukan program OPD"):
+            program_sasaran_set_many(
+                actor=None,
+                opd=a.dinkes,
+                tahun_anggaran=a.ta,
+                links={a.program.pk: [s1], a.sub_pupr.kegiatan.program_id: [s1]},
+            )
+        assert not ProgramSasaran.objects.exists()
