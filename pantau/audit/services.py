@@ -41,6 +41,35 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
+def removed_with(obj: models.Model, *, skip: frozenset[str] = frozenset()) -> dict[str, list]:
+    """What deleting `obj` removes with it (every CASCADE below it, as Django's own deletion
+    collects it): model label -> the rows' snapshots (with their id) in key order; `obj` itself
+    and the models in `skip` (derived rows, recomputed anyway) left out. The delete event
+    records it, so that no row goes untraced. {} when a PROTECT stands in the way (the delete
+    itself will be refused)."""
+    from django.db import router
+    from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+
+    collector = Collector(using=router.db_for_write(type(obj)), origin=obj)
+    try:
+        collector.collect([obj])
+    except (ProtectedError, RestrictedError):
+        return {}
+    found: dict[str, dict[Any, models.Model]] = {}
+    batches = [list(instances) for instances in collector.data.values()]
+    batches += [list(qs) for qs in collector.fast_deletes]
+    for instances in batches:
+        for row in instances:
+            label = row._meta.label_lower
+            if label in skip or (label == obj._meta.label_lower and row.pk == obj.pk):
+                continue
+            found.setdefault(label, {})[row.pk] = row
+    return {
+        label: [{"id": _jsonable(pk), **snapshot(row)} for pk, row in sorted(rows.items())]
+        for label, rows in sorted(found.items())
+    }
+
+
 def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, list[Any]]:
     """Field-level [before, after] pairs for the fields that changed (all fields on create)."""
     before = before or {}

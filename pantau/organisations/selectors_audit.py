@@ -28,6 +28,7 @@ from django.http import Http404
 from django.utils import formats
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pantau.audit.models import AuditEvent
 from pantau.audit.services import audit_bulk
@@ -283,6 +284,15 @@ def _plain(value) -> str:
     return str(value)
 
 
+# the keys of an event's changes that are not fields (a load's summary, a deletion's record)
+_SPECIAL_KEYS = {
+    "_summary": gettext_lazy("Ringkasan"),
+    "_before": gettext_lazy("Sebelum dihapus"),
+    "_removed": gettext_lazy("Ikut terhapus"),
+    "_renstra": gettext_lazy("Renstra yang ikut terhapus"),
+}
+
+
 def _key_label(key: str) -> str:
     return str(key).lstrip("_").replace("_", " ")
 
@@ -360,8 +370,8 @@ def change_rows(event: AuditEvent, *, masked: bool, names: dict, zona: str) -> l
         )
         nama = nama or _key_label(key)
         nama = nama[:1].upper() + nama[1:]
-        if key == "_summary":
-            nama = _("Ringkasan")
+        if key in _SPECIAL_KEYS:
+            nama = str(_SPECIAL_KEYS[key])
         pair = isinstance(value, list) and len(value) == 2 and not key.startswith("_")
         if _secret(key) or masked:
             text = secret if _secret(key) else hidden
@@ -375,8 +385,15 @@ def change_rows(event: AuditEvent, *, masked: bool, names: dict, zona: str) -> l
                 )
             )
         else:
+            if key == "_removed" and isinstance(value, dict):  # model labels as their names
+                value = {_model_name(label): v for label, v in value.items()}
             rows.append(Baris(nama, None, _plain(value)))
     return rows
+
+
+def _model_name(label: str) -> str:
+    model = _model(label)
+    return str(model._meta.verbose_name_plural) if model is not None else label
 
 
 def roles_of(*, pemda_id: int, events: Iterable[AuditEvent]) -> dict[int, str]:

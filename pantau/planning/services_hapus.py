@@ -8,11 +8,24 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from pantau.audit.services import audit_record, snapshot
+from pantau.audit.services import audit_record, removed_with, snapshot
 from pantau.core import handoff
 from pantau.planning import topics
 from pantau.planning.guard import plan_write_guard
 from pantau.planning.models import Indikator, Kegiatan, Program, SubKegiatan
+
+# roll-up rows: derived from the plan and recomputed by the hand-off, not part of what is deleted
+DERIVED = frozenset({"evaluation.ringkasansubkegiatan", "evaluation.ringkasanindikator"})
+
+
+def _delete_changes(obj) -> dict:
+    """The delete event's changes: the row as it was and every row that goes with it (cash
+    plan, funding sources, indicators and their Renstra, a program's sasaran links)."""
+    changes = {"_before": snapshot(obj)}
+    removed = removed_with(obj, skip=DERIVED)
+    if removed:
+        changes["_removed"] = removed
+    return changes
 
 
 def _delete(obj, message: str) -> None:
@@ -32,8 +45,7 @@ def sub_kegiatan_delete(*, actor, sub_kegiatan: SubKegiatan) -> None:
         .get(pk=sub_kegiatan.pk)
     )
     plan_write_guard(opd_id=sub.opd_id, tahun_anggaran_id=sub.tahun_anggaran_id)
-    before = snapshot(sub)
-    audit_record(actor=actor, action="sub_kegiatan.delete", obj=sub, changes={"_before": before})
+    audit_record(actor=actor, action="sub_kegiatan.delete", obj=sub, changes=_delete_changes(sub))
     _delete(sub, _("Sub kegiatan ini sudah punya laporan bulanan; tidak dapat dihapus."))
     handoff.emit(topics.PLAN_REMOVED, tahun_anggaran=sub.tahun_anggaran)
 
@@ -49,7 +61,7 @@ def kegiatan_delete(*, actor, kegiatan: Kegiatan) -> None:
     plan_write_guard(opd_id=program.opd_id, tahun_anggaran_id=program.tahun_anggaran_id)
     if keg.sub_kegiatan_set.exists():
         raise ValidationError(_("Hapus dulu sub kegiatan di bawah kegiatan ini."))
-    audit_record(actor=actor, action="kegiatan.delete", obj=keg, changes={"_before": snapshot(keg)})
+    audit_record(actor=actor, action="kegiatan.delete", obj=keg, changes=_delete_changes(keg))
     _delete(keg, _("Indikator kegiatan ini sudah punya capaian; tidak dapat dihapus."))
     handoff.emit(topics.PLAN_REMOVED, tahun_anggaran=program.tahun_anggaran)
 
@@ -64,9 +76,7 @@ def program_delete(*, actor, program: Program) -> None:
     plan_write_guard(opd_id=prog.opd_id, tahun_anggaran_id=prog.tahun_anggaran_id)
     if prog.kegiatan_set.exists():
         raise ValidationError(_("Hapus dulu kegiatan di bawah program ini."))
-    audit_record(
-        actor=actor, action="program.delete", obj=prog, changes={"_before": snapshot(prog)}
-    )
+    audit_record(actor=actor, action="program.delete", obj=prog, changes=_delete_changes(prog))
     _delete(prog, _("Indikator program ini sudah punya capaian; tidak dapat dihapus."))
     handoff.emit(topics.PLAN_REMOVED, tahun_anggaran=prog.tahun_anggaran)
 

@@ -67,3 +67,56 @@ def test_delete_on_screen_own_opd_only(client, world):
     assert client.post(url, {"jenis": "sub_kegiatan", "pk": a.sub2.pk}).status_code == 302
     assert not SubKegiatan.objects.filter(pk=a.sub2.pk).exists()
     assert SubKegiatan.objects.filter(pk=a.sub_pupr.pk).exists()
+
+
+def test_a_delete_event_names_every_row_that_goes_with_it(world):
+    """Every change is traceable: the cash plan, funding sources and indicators of a sub
+    kegiatan, and a program's indicators with their Renstra target and its sasaran links, are
+    listed in the delete event (the roll-up rows, derived, are not)."""
+    from conftest import YEAR
+    from pantau.planning.models import RencanaBulanan
+    from pantau.planning.services import indikator_create
+    from pantau.planning.services_renstra import (
+        periode_renstra_create,
+        program_sasaran_set,
+        renstra_indikator_set,
+        sasaran_create,
+    )
+
+    a = world.a
+    plan = sorted(RencanaBulanan.objects.filter(sub_kegiatan=a.sub).values_list("pk", flat=True))
+    assert plan
+    sub_kegiatan_delete(actor=None, sub_kegiatan=a.sub)
+    removed = AuditEvent.objects.get(action="sub_kegiatan.delete").changes["_removed"]
+    assert [r["id"] for r in removed["planning.rencanabulanan"]] == plan
+    assert removed["planning.rencanabulanan"][0]["sub_kegiatan_id"] == a.sub.pk
+    assert not any(label.startswith("evaluation.") for label in removed)
+
+    keg = a.sub_pupr.kegiatan
+    program = keg.program
+    periode = periode_renstra_create(
+        actor=None, opd=a.pupr, tahun_awal=YEAR - 1, tahun_akhir=YEAR + 3
+    )
+    s1 = sasaran_create(actor=None, periode=periode, kode="S1", uraian="Jalan mantap")
+    program_sasaran_set(actor=None, program=program, sasaran=[s1])
+    outcome = indikator_create(
+        actor=None, induk=program, nama="Kemantapan jalan", satuan="%", rumus=1, target_tahunan=70
+    )
+    renstra_indikator_set(actor=None, indikator=outcome, target_k="80")
+    sub_kegiatan_delete(actor=None, sub_kegiatan=a.sub_pupr)
+    kegiatan_delete(actor=None, kegiatan=keg)
+    program_delete(actor=None, program=program)
+    removed = AuditEvent.objects.get(action="program.delete").changes["_removed"]
+    assert [r["id"] for r in removed["planning.indikator"]] == [outcome.pk]
+    assert removed["planning.targetrenstra"][0]["target_k"] == "80"
+    assert removed["planning.programsasaran"][0]["sasaran_id"] == s1.pk
+    assert rollup.check() == []
+
+
+def test_the_audit_page_shows_what_went_with_a_deletion(client, world):
+    sub_kegiatan_delete(actor=None, sub_kegiatan=world.a.sub)
+    event = AuditEvent.objects.get(action="sub_kegiatan.delete")
+    client.force_login(world.a.users["auditor"])
+    page = client.get(reverse("audit:detail", args=[event.pk])).content.decode()
+    assert "Sebelum dihapus" in page and "Ikut terhapus" in page
+    assert "rencana bulanan" in page and "planning.rencanabulanan" not in page
