@@ -165,3 +165,12 @@ def queued_values(page, name):
         "i => (i.entries.find(e => e[0] === name) || [])[1]))",
         name,
     )
+
+
+def go_offline(ctx, page) -> None:
+    """Cut the connection and wait until the page knows it: Chromium flips `navigator.onLine`
+    (which offline.js reads) a moment after the network is cut, and a click in that moment
+    submitted the form to the network instead (stop 21's CI: the sign-out form reached Chrome's
+    error page instead of the "needs a connection" note)."""
+    ctx.set_offline(True)
+    page.wait_for_function("!navigator.onLine")

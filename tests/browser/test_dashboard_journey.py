@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from pantau.monitoring.services import realisasi_import
-from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll, sign_out, watch
+from tests.browser.support import (
+    ARTIFACTS,
+    go_offline,
+    login,
+    no_horizontal_scroll,
+    sign_out,
+    watch,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +95,7 @@ def test_bupati_dashboard_offline_and_install(browser, live_server, live_world, 
     page.reload()  # now controlled by the service worker, which keeps a copy
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.reload()
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     page.reload()
     assert "Dasbor pimpinan" in page.content()
     assert "data per" in page.locator("[data-waktu-data]").inner_text()
@@ -98,7 +105,7 @@ def test_bupati_dashboard_offline_and_install(browser, live_server, live_world, 
     # sign out: the cached pages are deleted, offline the dashboard is no longer there
     sign_out(page, base)
     page.wait_for_function("caches.has('pantau-pages').then(h => !h)")
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     page.goto(f"{base}/dasbor/?tahun=2026&bulan=6")
     assert "Dasbor pimpinan" not in page.content()
     ctx.close()

@@ -8,6 +8,7 @@ from pantau.monitoring.models import Bukti, Realisasi
 from pantau.monitoring.tests.photos import jpeg
 from tests.browser.support import (
     ARTIFACTS,
+    go_offline,
     login,
     no_horizontal_scroll,
     open_form,
@@ -61,7 +62,7 @@ def test_operator_offline_then_head_and_verifier(browser, live_server, live_worl
 
     # 2. offline: the second report is kept on the phone
     open_form(page, base, world.a.sub2)
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     page.get_by_label("Realisasi keuangan bulan ini (Rp)").fill("20.000.000")
     page.get_by_label("Realisasi fisik kumulatif (%)").fill("6")
     page.get_by_label("Foto lapangan dan dokumen").set_input_files(
@@ -132,7 +133,7 @@ def test_two_offline_versions_arrive_in_order(browser, live_server, live_world, 
     page = ctx.new_page()
     login(page, base, "operator_opd.a")
     open_form(page, base, world.a.sub2)
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     for n, amount in enumerate(("20.000.000", "25.000.000"), start=1):
         page.get_by_label("Realisasi keuangan bulan ini (Rp)").fill(amount)
         page.get_by_label("Realisasi fisik kumulatif (%)").fill("6")

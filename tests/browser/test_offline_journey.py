@@ -13,7 +13,7 @@ import pytest
 from pantau.monitoring.models import PeriodeLaporan
 from pantau.monitoring.services import laporan_kirim
 from pantau.monitoring.tests.photos import jpeg
-from tests.browser.support import ARTIFACTS, login, no_horizontal_scroll, open_form
+from tests.browser.support import ARTIFACTS, go_offline, login, no_horizontal_scroll, open_form
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,7 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
     wait_kept(page, report)
     assert not kept(page, original)
 
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     page.reload()  # the report reads offline, photo included
     assert page.locator("img.card-img-top").evaluate("i => i.complete && i.naturalWidth > 0")
     assert "Anda luring" in page.locator("#catatan-luring").inner_text()
@@ -137,7 +137,7 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
     page.wait_for_function("document.body.dataset.antrean === '0'", timeout=15000)
 
     # signing out without signal cannot reach the server, but the kept pages go at once
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     page.get_by_role("button", name="Buka menu").click()
     page.get_by_role("button", name="Keluar").click()
     assert "Perlu sambungan internet untuk keluar" in page.locator("#pesan-luring").inner_text()

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from pantau.monitoring.models import KunciPengiriman, Realisasi
-from tests.browser.support import login, open_form, queue_size, queued_values
+from tests.browser.support import go_offline, login, open_form, queue_size, queued_values
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +80,7 @@ def test_a_correction_typed_while_the_phone_stores_the_first_is_what_is_sent(
     page = ctx.new_page()
     login(page, live_server.url, "operator_opd.a")
     open_form(page, live_server.url, live_world.a.sub2)
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     for amount in ("20.000.000", "25.000.000"):  # no pause: typed while the first is stored
         fill(page, amount)
         page.get_by_role("button", name="Simpan draf").click()
@@ -102,7 +102,7 @@ def test_a_busy_server_holds_back_the_later_versions_of_the_same_report(
     would then overwrite the correction when it gets through)."""
     ctx, page = operator
     open_form(page, live_server.url, live_world.a.sub2)
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     save_offline(page, "20.000.000", 1)
     save_offline(page, "25.000.000", 2)
     first = page.evaluate("window.pantauOffline.items().then(i => i[0].kunci)")
@@ -134,7 +134,7 @@ def test_a_version_sent_online_waits_for_the_older_ones_still_queued(
     corrects and sends online: the correction goes after the queued version, not before it."""
     ctx, page = operator
     open_form(page, live_server.url, live_world.a.sub2)
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     save_offline(page, "20.000.000", 1)
     cut = []
 
@@ -161,7 +161,7 @@ def test_versions_keep_their_order_when_the_phone_clock_is_set_back(
 ):
     ctx, page = operator
     open_form(page, live_server.url, live_world.a.sub2)
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     save_offline(page, "20.000.000", 1)
     page.evaluate("() => { const now = Date.now() - 3600 * 1000; Date.now = () => now; }")
     save_offline(page, "25.000.000", 2)
@@ -178,7 +178,7 @@ def test_two_tabs_send_each_queued_version_once(operator, live_server, live_worl
     open_form(page, live_server.url, live_world.a.sub2)
     other = ctx.new_page()
     other.goto(f"{live_server.url}/monitoring/")
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     save_offline(page, "20.000.000", 1)
     save_offline(page, "25.000.000", 2)
     sent = []
@@ -202,7 +202,7 @@ def test_a_refused_version_stays_on_the_phone_with_the_reason(operator, live_ser
     on every page, until the operator discards it."""
     ctx, page = operator
     open_form(page, live_server.url, live_world.a.sub2)
-    ctx.set_offline(True)
+    go_offline(ctx, page)
     fill(page, "20.000.000", fisik="150")
     page.get_by_role("button", name="Simpan draf").click()
     page.wait_for_function("document.body.dataset.antrean === '1'")
