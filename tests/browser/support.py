@@ -122,16 +122,23 @@ def doc_shot(page, name):
         page.screenshot(path=str(DOC_IMAGES / f"memulai-{name}.png"), full_page=True)
 
 
-def sign_out(page, base):
-    """Keluar from the menu, online: once Bootstrap's collapse has finished opening the menu
-    (a click during the animation can land on a moving button), waiting for the navigation
-    around the click; if it fails, say where the browser ended up, for the CI log."""
+def open_menu(page):
+    """Open the phone menu and wait until Bootstrap's collapse has finished: a click during the
+    animation can land on a moving (or still clipped) item and miss it (stop 21's CI: Keluar
+    clicked offline while the menu was opening, and no submission happened at all)."""
     page.get_by_role("button", name="Buka menu").click()
-    keluar = page.get_by_role("button", name="Keluar")
-    keluar.wait_for(state="visible")
     # (an `expect`, not wait_for_function: Playwright evaluates that one with eval, which the
     # Content Security Policy refuses on pages opened without bypass_csp)
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
     expect(page.locator("#nav")).not_to_have_class(re.compile(r"\bcollapsing\b"))
+
+
+def sign_out(page, base):
+    """Keluar from the menu, online, once the menu is open (`open_menu`), waiting for the
+    navigation around the click; if it fails, say where the browser ended up, for the CI log."""
+    open_menu(page)
+    keluar = page.get_by_role("button", name="Keluar")
+    keluar.wait_for(state="visible")
     try:
         with page.expect_navigation(url=f"{base}/masuk/", timeout=60_000):
             keluar.click()

@@ -13,7 +13,14 @@ import pytest
 from pantau.monitoring.models import PeriodeLaporan
 from pantau.monitoring.services import laporan_kirim
 from pantau.monitoring.tests.photos import jpeg
-from tests.browser.support import ARTIFACTS, go_offline, login, no_horizontal_scroll, open_form
+from tests.browser.support import (
+    ARTIFACTS,
+    go_offline,
+    login,
+    no_horizontal_scroll,
+    open_form,
+    open_menu,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +69,7 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
     wait_kept(page, "/luring/")
 
     # online: the list from the menu, a report with a photo from the list
-    page.get_by_role("button", name="Buka menu").click()
+    open_menu(page)
     page.locator("#nav").get_by_role("link", name="Laporan bulanan").click()
     page.wait_for_url(f"{base}/monitoring/")
     page.get_by_role("link", name=re.compile("Pembangunan Rumah Sakit")).click()
@@ -101,7 +108,7 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
     page.goto(f"{base}/notifikasi/")
     page.wait_for_selector("[data-luring-belum]:not([hidden])")
     assert "/notifikasi/" in page.locator("[data-luring-alamat]").inner_text()
-    page.get_by_role("button", name="Buka menu").click()  # the menu works offline
+    open_menu(page)  # the menu works offline
     page.locator("#nav").get_by_role("link", name="Laporan bulanan").wait_for()
     page.reload()  # menu closed again
     page.wait_for_selector("[data-luring-belum]:not([hidden])")
@@ -138,7 +145,7 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
 
     # signing out without signal cannot reach the server, but the kept pages go at once
     go_offline(ctx, page)
-    page.get_by_role("button", name="Buka menu").click()
+    open_menu(page)
     page.get_by_role("button", name="Keluar").click()
     assert "Perlu sambungan internet untuk keluar" in page.locator("#pesan-luring").inner_text()
     page.wait_for_function("caches.has('pantau-pages').then(h => !h)")
