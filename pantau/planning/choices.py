@@ -15,6 +15,10 @@ class TahapAnggaran(models.TextChoices):
     PERUBAHAN = "perubahan", _("APBD perubahan")
 
 
+# `TahapAnggaran.values` builds its list anew on every access: a set for the per-row checks
+TAHAP_VALUES = frozenset(TahapAnggaran.values)
+
+
 class Rumus(models.IntegerChoices):
     """The four formula types of docs/domain.md §8."""
 

@@ -33,7 +33,7 @@ from pantau.core.errors import error_messages
 from pantau.core.numbers import to_decimal
 from pantau.organisations.models import Opd
 from pantau.planning import codes, topics
-from pantau.planning.choices import JenisIndikator, TahapAnggaran, TingkatNomenklatur
+from pantau.planning.choices import TAHAP_VALUES, JenisIndikator, TahapAnggaran, TingkatNomenklatur
 from pantau.planning.guard import plan_write_guard
 from pantau.planning.models import (
     Indikator,
@@ -538,7 +538,7 @@ def _write_changes(actor, out: _Plan) -> PlanImportResult:
 
 def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[SimpleNamespace]:
     """The 12 plan rows of one version, checked like `rencana_set` does."""
-    if tahap not in _TAHAP:
+    if tahap not in TAHAP_VALUES:
         col.errors.append(
             f"{sub.kode}: " + _("Versi anggaran '%(t)s' tidak dikenal.") % {"t": tahap}
         )
@@ -577,7 +577,6 @@ def _rencana(col: _Collector, sub: SubKegiatan, tahap: str, rows) -> list[Simple
     return out
 
 
-_TAHAP = frozenset(TahapAnggaran.values)  # `.values` builds its list anew on every call
 _KAS_LABEL, _FISIK_LABEL = gettext_lazy("anggaran kas"), gettext_lazy("target fisik")
 
 

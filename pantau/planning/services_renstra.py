@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pantau.audit.services import audit_bulk, audit_record, save_audited, snapshot
+from pantau.audit.services import audit_bulk, audit_record, diff, save_audited, snapshot
+from pantau.core.bulk import insert_objects, insert_rows
 from pantau.core.numbers import to_decimal
 from pantau.organisations.models import Opd
 from pantau.planning.models import (
@@ -175,6 +176,54 @@ def sasaran_update(
     for name, value in _sasaran_fields(kode, uraian, indikator).items():
         setattr(sasaran, name, value)
     return save_audited(actor=actor, obj=sasaran, action="sasaran.update", before=before)
+
+
+@transaction.atomic
+def sasaran_set_many(*, actor, periode: PeriodeRenstra, values: dict) -> dict[str, Sasaran]:
+    """`sasaran_create` or `sasaran_update` for many sasaran of one period at once (`values`:
+    kode -> (uraian, indikator)): the same fields, rules and one audit event per new or changed
+    sasaran (none for an unchanged one), the period's sasaran locked and read once, the new ones
+    inserted together. Returns every sasaran of the period by kode."""
+    _require(actor, periode.opd)
+    stored = {
+        s.kode: s for s in Sasaran.objects.select_for_update(of=("self",)).filter(periode=periode)
+    }
+    made, changed = [], []
+    for kode, (uraian, indikator) in sorted(values.items()):
+        fields = _sasaran_fields(kode, uraian, indikator)
+        sasaran = stored.get(fields["kode"])
+        if sasaran is None:
+            sasaran = Sasaran(pemda_id=periode.pemda_id, periode=periode, **fields)
+            # the unique kode by the mapping (stored and given sasaran are keyed by it)
+            sasaran.full_clean(validate_unique=False, validate_constraints=False)
+            stored[sasaran.kode] = sasaran
+            made.append(sasaran)
+            continue
+        if sasaran.pk is None:  # two codes of the file that are one once trimmed
+            raise ValidationError(_("Kode sasaran ini sudah ada di periode Renstra ini."))
+        before = snapshot(sasaran)
+        for name, value in fields.items():
+            setattr(sasaran, name, value)
+        changes = diff(before, snapshot(sasaran))
+        if changes:
+            sasaran.full_clean(validate_unique=False, validate_constraints=False)
+            sasaran.save()
+            changed.append((sasaran, changes))
+    insert_objects(Sasaran, made)
+    for action, rows in (
+        ("sasaran.create", [(s, diff(None, snapshot(s))) for s in made]),
+        ("sasaran.update", changed),
+    ):
+        if rows:
+            audit_bulk(
+                actor=actor,
+                action=action,
+                entries=[
+                    (s._meta.label_lower, s.pk, str(s), s.pemda_id, None, changes)
+                    for s, changes in rows
+                ],
+            )
+    return stored
 
 
 @transaction.atomic
@@ -395,8 +444,8 @@ class _Writes:
             TargetRenstra.objects.filter(pk__in=self.removed_targets).delete()
         for obj in self.saved:
             obj.save()
-        TargetRenstra.objects.bulk_create(self.new_targets, batch_size=500)
-        RealisasiRenstra.objects.bulk_create(self.new_years, batch_size=500)
+        insert_objects(TargetRenstra, self.new_targets)  # the service returns the target
+        insert_rows(RealisasiRenstra, self.new_years)
 
 
 def renstra_snapshot(indikator: Indikator) -> dict | None:
@@ -453,17 +502,9 @@ def renstra_import(*, actor, tahun_anggaran, opd: Opd, spec: dict) -> dict[str, 
                 _("Tetapkan dulu periode Renstra OPD yang mencakup tahun %(t)s.") % {"t": ta.tahun}
             )
         return counts
-    stored = {s.kode: s for s in Sasaran.objects.filter(periode=periode)}
-    for kode, (uraian, indikator) in sorted(spec.get("sasaran", {}).items()):
-        if kode in stored:
-            stored[kode] = sasaran_update(
-                actor=actor, sasaran=stored[kode], kode=kode, uraian=uraian, indikator=indikator
-            )
-        else:
-            stored[kode] = sasaran_create(
-                actor=actor, periode=periode, kode=kode, uraian=uraian, indikator=indikator
-            )
-        counts["sasaran"] += 1
+    listed = spec.get("sasaran", {})
+    stored = sasaran_set_many(actor=actor, periode=periode, values=listed)
+    counts["sasaran"] += len(listed)
     _import_program_sasaran(actor, ta, opd, spec, stored, counts)
     _import_indicators(actor, ta, opd, spec, counts)
     audit_record(
@@ -491,28 +532,23 @@ def _import_program_sasaran(actor, ta, opd: Opd, spec, sasaran: dict, counts) ->
 
 def _import_indicators(actor, ta, opd: Opd, spec: dict, counts: dict) -> None:
     """Every listed indicator's target and earlier years; a target not in the file keeps the
-    stored one, earlier years not in the file are kept."""
+    stored one, earlier years not in the file are kept (`renstra_indikator_set_many`'s
+    `merge`)."""
     targets, years = spec.get("target", {}), spec.get("realisasi", {})
     if not targets and not years:
         return
     found = {}
-    for ind in (
-        Indikator.objects.filter(tahun_anggaran=ta, opd=opd, sub_kegiatan__isnull=True)
-        .select_related("program", "kegiatan", "target_renstra")
-        .prefetch_related("realisasi_renstra")
-    ):
-        level = "program" if ind.program_id else "kegiatan"
-        found.setdefault((level, ind.induk.kode, ind.nama), ind)
+    for pk, program_kode, kegiatan_kode, nama in Indikator.objects.filter(
+        tahun_anggaran=ta, opd=opd, sub_kegiatan__isnull=True
+    ).values_list("pk", "program__kode", "kegiatan__kode", "nama"):
+        key = ("program", program_kode, nama) if program_kode else ("kegiatan", kegiatan_kode, nama)
+        found.setdefault(key, pk)
     values = {}
     for key in sorted(set(targets) | set(years)):
-        ind = found[key]
-        stored = getattr(ind, "target_renstra", None)
-        target = targets.get(key) or (stored.target_k, stored.target_rp)
-        merged = {r.tahun: (r.realisasi_k, r.realisasi_rp) for r in ind.realisasi_renstra.all()}
-        merged.update(years.get(key, {}))
-        values[ind.pk] = (target[0], target[1], merged)
+        target = targets.get(key) or (None, None)
+        values[found[key]] = (target[0], target[1], years.get(key, {}))
     counts["indikator"] += renstra_indikator_set_many(
-        actor=actor, opd=opd, tahun_anggaran=ta, values=values
+        actor=actor, opd=opd, tahun_anggaran=ta, values=values, merge=True
     )
 
 
@@ -586,11 +622,16 @@ _LINK_REFS = ("pemda", "program", "sasaran")
 
 
 @transaction.atomic
-def renstra_indikator_set_many(*, actor, opd: Opd, tahun_anggaran, values: dict) -> int:
+def renstra_indikator_set_many(
+    *, actor, opd: Opd, tahun_anggaran, values: dict, merge: bool = False
+) -> int:
     """`renstra_indikator_set` for many indicators of one OPD and year at once (`values`:
     indicator id -> (target K, target Rp, {year: (K, Rp)})): the same rules, rows and one audit
     event per changed indicator, the indicators locked and read once, the rows written
-    together; any refusal undoes them all. Returns how many indicators were set."""
+    together; any refusal undoes them all. Returns how many indicators were set.
+
+    `merge` (a plan file's Renstra sheets): a target given as (None, None) keeps the stored
+    one, and the stored years not given are kept."""
     ta = tahun_anggaran
     _require(actor, opd)
     found = {
@@ -608,9 +649,16 @@ def renstra_indikator_set_many(*, actor, opd: Opd, tahun_anggaran, values: dict)
         ind = found[pk]
         ind.tahun_anggaran = ta
         target_k, target_rp, realisasi = values[pk]
-        target, parsed = _parse_indikator(ind, periode, target_k, target_rp, realisasi)
         stored = getattr(ind, "target_renstra", None)
         old_years = {r.tahun: r for r in ind.realisasi_renstra.all()}
+        if merge:
+            if (target_k, target_rp) == (None, None) and stored is not None:
+                target_k, target_rp = stored.target_k, stored.target_rp
+            realisasi = {
+                **{y: (r.realisasi_k, r.realisasi_rp) for y, r in old_years.items()},
+                **realisasi,
+            }
+        target, parsed = _parse_indikator(ind, periode, target_k, target_rp, realisasi)
         changes = _indikator_changes(stored, old_years, target, parsed)
         if not changes:
             continue

@@ -40,7 +40,7 @@ from pantau.organisations.choices import OPD_ROLES, Role, TingkatWilayah
 from pantau.organisations.codes import validate_nip
 from pantau.organisations.models import Opd, Wilayah
 from pantau.planning import codes
-from pantau.planning.choices import TahapAnggaran
+from pantau.planning.choices import TAHAP_VALUES, TahapAnggaran
 from pantau.planning.imports import (
     _diff,
     _Existing,
@@ -511,7 +511,7 @@ class _Reader:
         kode = codes.normalise(read_text(v["Kode Sub Kegiatan"]))
         tahap = read_text(v["Versi"]).lower()
         out.kode = f"{kode} {tahap}"
-        if tahap not in TahapAnggaran.values:
+        if tahap not in TAHAP_VALUES:
             e.add(RENCANA, number, "C", _("Versi harus murni atau perubahan."))
         sub = self.subs.get((opd.pk, kode)) if opd else None
         if opd and sub is None:
@@ -557,7 +557,7 @@ class _Reader:
         tahap = read_text(v["Versi"]).lower()
         sumber_kode = read_text(v["Kode Sumber Dana"])
         out.kode = f"{kode} {tahap} {sumber_kode}"
-        if tahap not in TahapAnggaran.values:
+        if tahap not in TAHAP_VALUES:
             e.add(SUMBER, number, "C", _("Versi harus murni atau perubahan."))
         sumber = self.sumber.get(sumber_kode)
         if sumber is None:

@@ -27,6 +27,7 @@ from pantau.planning.services_renstra import (
     renstra_indikator_set_many,
     sasaran_create,
     sasaran_delete,
+    sasaran_set_many,
     sasaran_update,
 )
 
@@ -370,3 +371,59 @@ class TestManyAtOnce:
                 links={a.program.pk: [s1], a.sub_pupr.kegiatan.program_id: [s1]},
             )
         assert not ProgramSasaran.objects.exists()
+
+    def test_sasaran_many_write_what_one_by_one_writes(self, renstra, world):
+        """New sasaran created, a changed one updated, an unchanged one untouched: the same
+        rows and events as `sasaran_create`/`sasaran_update` one by one."""
+        a, periode, _outcome, _output = renstra
+        sasaran_create(actor=None, periode=periode, kode="S1", uraian="Sasaran satu")
+        sasaran_create(actor=None, periode=periode, kode="S2", uraian="Sasaran dua")
+        one = AuditEvent.objects.filter(action="sasaran.create").order_by("id").last()
+        before = AuditEvent.objects.count()
+        got = sasaran_set_many(
+            actor=a.users["operator_opd"],
+            periode=periode,
+            values={
+                "S1": ("Sasaran  satu", ""),  # the same once spaces are folded: unchanged
+                "S2": ("Sasaran dua diperbarui", "Indeks kepuasan"),
+                "S3": ("Sasaran tiga", ""),
+            },
+        )
+        assert sorted(got) == ["S1", "S2", "S3"] and all(s.pk for s in got.values())
+        rows = dict(Sasaran.objects.filter(periode=periode).values_list("kode", "uraian"))
+        assert rows == {"S1": "Sasaran satu", "S2": "Sasaran dua diperbarui", "S3": "Sasaran tiga"}
+        new = list(AuditEvent.objects.filter(pk__gt=one.pk).exclude(pk=one.pk).order_by("id"))
+        assert AuditEvent.objects.count() - before == 2
+        made = next(e for e in new if e.action == "sasaran.create" and "S3" in e.object_repr)
+        assert made.changes == {
+            "pemda_id": [None, a.pemda.pk],
+            "periode_id": [None, periode.pk],
+            "kode": [None, "S3"],
+            "uraian": [None, "Sasaran tiga"],
+            "indikator": [None, ""],
+        }
+        assert made.changes.keys() == one.changes.keys()  # what sasaran_create records
+        updated = next(e for e in new if e.action == "sasaran.update")
+        assert updated.changes == {
+            "uraian": ["Sasaran dua", "Sasaran dua diperbarui"],
+            "indikator": ["", "Indeks kepuasan"],
+        }
+        assert updated.actor == a.users["operator_opd"]
+
+    def test_sasaran_many_refuse_a_code_given_twice_and_write_nothing(self, renstra):
+        _a, periode, _outcome, _output = renstra
+        with pytest.raises(ValidationError, match="sudah ada di periode"):
+            sasaran_set_many(
+                actor=None,
+                periode=periode,
+                values={"S1": ("Satu", ""), "S1 ": ("Satu lagi", "")},
+            )
+        assert not Sasaran.objects.exists() and not _events("sasaran.create")
+
+    def test_sasaran_many_refuse_an_outsider(self, renstra, world):
+        _a, periode, _outcome, _output = renstra
+        with pytest.raises(PermissionDenied):
+            sasaran_set_many(
+                actor=world.b.users["operator_opd"], periode=periode, values={"S1": ("Satu", "")}
+            )
+        assert not Sasaran.objects.exists()
