@@ -28,8 +28,8 @@ def pantau(request):
                 "Perlu sambungan internet: tindakan ini belum dikirim. Coba lagi saat tersambung."
             ),
             "signOutOffline": gettext(
-                "Perlu sambungan internet untuk keluar. Halaman yang tersimpan sudah dihapus dari "
-                "ponsel ini."
+                "Perlu sambungan internet untuk keluar: Anda masih masuk. Halaman yang tersimpan "
+                "sudah dihapus dari ponsel ini; coba lagi saat tersambung."
             ),
             "savedAt": gettext("disimpan"),
             "copy": gettext(

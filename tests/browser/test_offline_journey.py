@@ -152,6 +152,35 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
     ctx.close()
 
 
+def test_signing_out_on_a_weak_signal_says_so_and_keeps_the_page(
+    browser, live_server, live_world, clock
+):
+    """The phone says it is online, but nothing gets through (a weak signal): Keluar does not end
+    on the browser's error page, with the person believing they signed out while the session
+    still stands; the page stays and says so. With the signal back, Keluar signs out."""
+    clock.set("2026-02-05 10:00")
+    base = live_server.url
+    ctx = browser.new_context(viewport={"width": 360, "height": 800}, is_mobile=True)
+    page = ctx.new_page()
+    login(page, base, "operator_opd.a")
+    wait_kept(page, "/luring/")
+    page.route("**/keluar/", lambda route: route.abort("internetdisconnected"))
+    open_menu(page)
+    page.get_by_role("button", name="Keluar").click()
+    said = page.locator("#pesan-luring").inner_text()
+    assert "Perlu sambungan internet untuk keluar: Anda masih masuk" in said
+    assert page.evaluate("navigator.onLine") and page.url == f"{base}/"
+    page.wait_for_function("caches.has('pantau-pages').then(h => !h)")  # the kept pages went
+    assert page.get_by_role("button", name="Keluar").is_enabled()  # and it can be tried again
+
+    page.unroute("**/keluar/")
+    with page.expect_navigation(url=f"{base}/masuk/"):
+        page.get_by_role("button", name="Keluar").click()
+    page.goto(f"{base}/")  # signed out on the server too
+    assert page.url.startswith(f"{base}/masuk/")
+    ctx.close()
+
+
 def test_another_user_signing_in_never_finds_the_pages_kept_for_the_first(
     browser, live_server, live_world, clock
 ):

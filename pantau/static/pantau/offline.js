@@ -253,14 +253,39 @@
     return false;
   }
 
+  /* Sign out by a request the page waits for: on a weak signal (the phone says it is online,
+   * nothing gets through) the browser's own submission ends on its error page, and the person
+   * leaves believing they signed out while the session still stands on the server. Here the page
+   * stays and says so; signed out, it goes to where the server sent it (the sign-in page). */
+  function signOutBySending(form) {
+    var fd = new FormData(form), token = csrf();
+    if (token) fd.set("csrfmiddlewaretoken", token);  // the current token, not the one of an old page
+    var unlock = lock(form);
+    var abort = window.AbortController ? new AbortController() : null;
+    var timer = abort ? setTimeout(function () { abort.abort(); }, 20000) : null;
+    fetch(form.action, { method: "POST", body: fd, credentials: "same-origin",
+                         signal: abort ? abort.signal : undefined }).then(function (r) {
+      clearTimeout(timer);
+      if (r.ok) { location.replace(r.redirected ? r.url : "/"); return; }
+      unlock(); form.submit();  // the server refused it (say, an expired form): its own page says why
+    }, function () {
+      clearTimeout(timer); unlock();
+      say(form, T.signOutOffline);
+    });
+  }
+
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (!form.matches("[data-offline-form]")) {
-      var signOut = form.action && /\/keluar\/?$/.test(form.action);
+      var post = (form.getAttribute("method") || "").toLowerCase() === "post";
+      var signOut = post && form.action && /\/keluar\/?$/.test(form.action);
       if (signOut && "caches" in window) caches.delete(PAGES);  // sign out: this user's kept pages go
-      if (!navigator.onLine && (form.getAttribute("method") || "").toLowerCase() === "post") {
+      if (post && !navigator.onLine) {
         ev.preventDefault();  // not the browser's error page: the page stays, with why
         say(form, signOut ? T.signOutOffline : T.needsConnection);
+      } else if (signOut && window.fetch) {
+        ev.preventDefault();
+        signOutBySending(form);
       }
       return;
     }
