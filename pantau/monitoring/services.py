@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 from decimal import Decimal
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,10 +21,12 @@ from pantau.core.numbers import int_param, to_decimal
 from pantau.monitoring import selectors, topics
 from pantau.monitoring.choices import StatusRealisasi as S
 from pantau.monitoring.evidence import (
+    Upload,
     distance_m,
     process_upload,
     remove,
     store,
+    upload_name,
     warning_entry,
 )
 from pantau.monitoring.models import (
@@ -601,8 +602,12 @@ def _photo_warnings(
 
 
 @transaction.atomic
-def bukti_add(*, actor, realisasi: Realisasi, name: str, data: bytes) -> Bukti:
-    """Attach a photo or PDF to a report the actor may edit. Nothing is kept when it fails."""
+def bukti_add(
+    *, actor, realisasi: Realisasi, name: str, data: bytes, prepared: Upload | None = None
+) -> Bukti:
+    """Attach a photo or PDF to a report the actor may edit. Nothing is kept when it fails.
+    `prepared`: the same file already processed before the caller's transaction
+    (`evidence.prepare_uploads`), so that the photo work does not hold the database's lock."""
     obj = (
         Realisasi.objects.select_for_update(of=("self",))
         .select_related("sub_kegiatan__opd__pemda", "periode__tahun_anggaran")
@@ -614,8 +619,12 @@ def bukti_add(*, actor, realisasi: Realisasi, name: str, data: bytes) -> Bukti:
         raise ValidationError(
             _("Laporan berstatus %(s)s tidak dapat diubah.") % {"s": obj.get_status_display()}
         )
-    name = Path(name or "berkas").name[:200]
-    processed = process_upload(name=name, data=data, tz=obj.opd.pemda.zona_waktu)
+    tz = obj.opd.pemda.zona_waktu
+    if prepared is not None and (prepared.name, prepared.data) == (name, data):
+        processed = prepared.result(tz)
+    else:
+        processed = process_upload(name=upload_name(name), data=data, tz=tz)
+    name = upload_name(name)
     if Bukti.objects.filter(realisasi=obj, sha256=processed.sha256).exists():
         raise ValidationError(_("Berkas %(n)s sudah dilampirkan pada laporan ini.") % {"n": name})
     warnings, distance = _photo_warnings(processed, obj.sub_kegiatan, obj.periode)
@@ -724,7 +733,7 @@ def laporan_kirim(
     periode: PeriodeLaporan,
     kunci: str,
     fields: dict,
-    files: list[tuple[str, bytes]],
+    files: list[tuple[str, bytes]] | list[Upload],
     ajukan: bool = False,
 ) -> tuple[Realisasi, bool]:
     """Save a report with its evidence (and optionally submit it) in one transaction.
@@ -739,7 +748,9 @@ def laporan_kirim(
     kunci = (kunci or "").strip()
     if not 8 <= len(kunci) <= 64:
         raise ValidationError(_("Kunci pengiriman tidak sah."))
-    sidik = _fingerprint(sub_kegiatan, periode, fields, files, ajukan)
+    # (name, data, processed before the transaction or None)
+    given = [(f.name, f.data, f) if isinstance(f, Upload) else (*f, None) for f in files]
+    sidik = _fingerprint(sub_kegiatan, periode, fields, [g[:2] for g in given], ajukan)
     seen = KunciPengiriman.objects.filter(kunci=kunci).first()
     if seen is not None:
         return _replay(seen, actor, sidik), False
@@ -775,13 +786,25 @@ def laporan_kirim(
                 )
         except ValidationError as exc:
             _merge(errors, exc)
-        for name, data in files:
+        for name, data, prepared in given:
             try:
                 if report is None:  # still say what is wrong with the file itself
-                    process_upload(name=name, data=data, tz=sub_kegiatan.opd.pemda.zona_waktu)
+                    tz = sub_kegiatan.opd.pemda.zona_waktu
+                    if prepared is not None:
+                        prepared.result(tz)
+                    else:
+                        process_upload(name=upload_name(name), data=data, tz=tz)
                 else:
                     with transaction.atomic():
-                        added.append(bukti_add(actor=actor, realisasi=report, name=name, data=data))
+                        added.append(
+                            bukti_add(
+                                actor=actor,
+                                realisasi=report,
+                                name=name,
+                                data=data,
+                                prepared=prepared,
+                            )
+                        )
             except ValidationError as exc:
                 _merge(errors, exc, "bukti")
         try:

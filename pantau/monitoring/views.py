@@ -25,7 +25,7 @@ from pantau.core.templatetags.pantau import persen
 from pantau.core.uploads import refused_message
 from pantau.core.web import no_offline
 from pantau.monitoring import queues, selectors, services, views_antrian
-from pantau.monitoring.evidence import open_private
+from pantau.monitoring.evidence import open_private, prepare_uploads
 from pantau.monitoring.forms import BarisGridForm, LaporanForm
 from pantau.monitoring.models import BULAN
 from pantau.monitoring.workflow import (
@@ -131,6 +131,11 @@ def laporan(request, sub_id: int, bulan: int):
         form.is_valid()
         form.add_error("bukti", refused)
     elif form.is_valid():
+        # the photos are decoded and resized before the service's transaction takes the lock
+        files = prepare_uploads(
+            [(f.name, f.read()) for f in form.cleaned_data["bukti"]],
+            tz=sub.opd.pemda.zona_waktu,
+        )
         try:
             report, new = services.laporan_kirim(
                 actor=request.user,
@@ -138,7 +143,7 @@ def laporan(request, sub_id: int, bulan: int):
                 periode=periode,
                 kunci=request.POST.get("kunci", ""),
                 fields=form.service_fields(),
-                files=[(f.name, f.read()) for f in form.cleaned_data["bukti"]],
+                files=files,
                 ajukan=ajukan,
             )
         except PermissionDenied as exc:
