@@ -71,6 +71,21 @@ def check_nilai_indikator(
     return errors
 
 
+def _fisik_turun(now: Decimal, prev: Decimal) -> str:
+    return _("Fisik kumulatif (%(now)s%%) lebih rendah dari bulan lalu (%(prev)s%%).") % {
+        "now": format_number(now, 1),
+        "prev": format_number(prev, 1),
+    }
+
+
+def _selisih(fisik: Decimal, keuangan: Decimal, gap: Decimal) -> str:
+    return _("Fisik %(fisik)s%% dan keuangan %(keu)s%% berselisih lebih dari %(gap)s poin.") % {
+        "fisik": format_number(fisik, 1),
+        "keu": format_number(keuangan, 1),
+        "gap": format_number(gap, 1),
+    }
+
+
 def warnings_realisasi(
     *,
     pagu: Decimal,
@@ -83,14 +98,18 @@ def warnings_realisasi(
 
     - physical progress falling below last month's value (it is cumulative);
     - physical and financial progress diverging by more than `gap` percentage points.
+
+    Each is stored with its code, the figures it was judged on (so that `warning_text` writes
+    it again in the reader's language) and its message at the time.
     """
     out: list[dict[str, str]] = []
     if fisik_sebelumnya is not None and fisik < fisik_sebelumnya:
         out.append(
             {
                 "kode": "fisik_turun",
-                "pesan": _("Fisik kumulatif (%(now)s%%) lebih rendah dari bulan lalu (%(prev)s%%).")
-                % {"now": format_number(fisik, 1), "prev": format_number(fisik_sebelumnya, 1)},
+                "pesan": _fisik_turun(fisik, fisik_sebelumnya),
+                "fisik": str(fisik),
+                "sebelumnya": str(fisik_sebelumnya),
             }
         )
     if pagu > 0:
@@ -99,14 +118,26 @@ def warnings_realisasi(
             out.append(
                 {
                     "kode": "selisih_fisik_keuangan",
-                    "pesan": _(
-                        "Fisik %(fisik)s%% dan keuangan %(keu)s%% berselisih lebih dari %(gap)s poin."
-                    )
-                    % {
-                        "fisik": format_number(fisik, 1),
-                        "keu": format_number(keuangan, 1),
-                        "gap": format_number(gap, 1),
-                    },
+                    "pesan": _selisih(fisik, keuangan, gap),
+                    "fisik": str(fisik),
+                    "keuangan": str(keuangan),
+                    "selisih": str(gap),
                 }
             )
     return out
+
+
+def warning_text(warning: dict) -> str:
+    """A stored report warning in the active language, from its code and figures; one stored
+    without its figures (before they were kept) keeps its text."""
+    kode = warning.get("kode")
+    try:
+        if kode == "fisik_turun" and "sebelumnya" in warning:
+            return _fisik_turun(Decimal(warning["fisik"]), Decimal(warning["sebelumnya"]))
+        if kode == "selisih_fisik_keuangan" and "selisih" in warning:
+            return _selisih(
+                Decimal(warning["fisik"]), Decimal(warning["keuangan"]), Decimal(warning["selisih"])
+            )
+    except (ArithmeticError, TypeError, ValueError):
+        pass
+    return str(warning.get("pesan", ""))
