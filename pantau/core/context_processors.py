@@ -31,6 +31,7 @@ def pantau(request):
                 "Perlu sambungan internet untuk keluar: Anda masih masuk. Halaman yang tersimpan "
                 "sudah dihapus dari ponsel ini; coba lagi saat tersambung."
             ),
+            "signingOut": gettext("Sedang keluar…"),
             "savedAt": gettext("disimpan"),
             "copy": gettext(
                 "Anda luring: halaman ini tampil seperti terakhir dimuat; angka terbaru tampil "

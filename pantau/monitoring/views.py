@@ -127,15 +127,18 @@ def laporan(request, sub_id: int, bulan: int):
     form = _form(request, sub, periode, report, data=request.POST, files=request.FILES)
     ajukan = request.POST.get("aksi") == "ajukan"
     refused = refused_message(request)  # a file stopped while streaming: nothing is saved
+    valid = not refused and form.is_valid()
+    sent = [] if refused else [(f.name, f.read()) for f in form.cleaned_data.get("bukti") or []]
+    # the photos are decoded and resized before the service's transaction takes the lock
+    files = prepare_uploads(sent, tz=sub.opd.pemda.zona_waktu)
     if refused:
         form.is_valid()
         form.add_error("bukti", refused)
-    elif form.is_valid():
-        # the photos are decoded and resized before the service's transaction takes the lock
-        files = prepare_uploads(
-            [(f.name, f.read()) for f in form.cleaned_data["bukti"]],
-            tz=sub.opd.pemda.zona_waktu,
-        )
+    elif not valid:  # the files' refusals beside the fields' errors, all at once
+        for upload in files:
+            if upload.error is not None:
+                form.add_error("bukti", upload.error)
+    else:
         try:
             report, new = services.laporan_kirim(
                 actor=request.user,

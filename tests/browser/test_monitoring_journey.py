@@ -50,6 +50,20 @@ def test_operator_offline_then_head_and_verifier(browser, live_server, live_worl
     open_form(page, base, world.a.sub)
     page.get_by_label("Realisasi keuangan bulan ini (Rp)").fill("45.000.000")
     page.get_by_label("Realisasi fisik kumulatif (%)").fill("7,5")
+    # a photo the phone failed to save (0 bytes) is refused by name, not dropped in silence
+    page.get_by_label("Foto lapangan dan dokumen").set_input_files(
+        [
+            {"name": "lokasi.jpg", "mimeType": "image/jpeg", "buffer": jpeg()},
+            {"name": "kosong.jpg", "mimeType": "image/jpeg", "buffer": b""},
+        ]
+    )
+    page.get_by_role("button", name="Simpan dan ajukan").click()
+    page.wait_for_selector("text=Berkas kosong.jpg kosong.")
+    assert not Realisasi.objects.exists()
+    assert page.get_by_label("Realisasi fisik kumulatif (%)").input_value() == "7,5"
+    open_form(page, base, world.a.sub)  # afresh (the refusal's summary says "belum diajukan")
+    page.get_by_label("Realisasi keuangan bulan ini (Rp)").fill("45.000.000")
+    page.get_by_label("Realisasi fisik kumulatif (%)").fill("7,5")
     page.get_by_label("Foto lapangan dan dokumen").set_input_files(
         [{"name": "lokasi.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}]
     )

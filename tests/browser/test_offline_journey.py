@@ -9,6 +9,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from pantau.monitoring.models import PeriodeLaporan
 from pantau.monitoring.services import laporan_kirim
@@ -148,6 +149,9 @@ def test_operator_reads_and_navigates_offline(browser, live_server, live_world, 
     open_menu(page)
     page.get_by_role("button", name="Keluar").click()
     assert "Perlu sambungan internet untuk keluar" in page.locator("#pesan-luring").inner_text()
+    # the open menu, sticky at the top, would cover it: it closes and the message shows
+    expect(page.locator("#nav")).not_to_have_class(re.compile(r"\bshow\b"))
+    expect(page.locator("#pesan-luring")).to_be_in_viewport()
     page.wait_for_function("caches.has('pantau-pages').then(h => !h)")
     ctx.close()
 

@@ -103,3 +103,27 @@ def test_an_upload_prepared_for_another_time_zone_is_processed_again(world):
     again = upload.result("Asia/Makassar")
     assert again is not upload.processed and again.sha256 == upload.processed.sha256
     assert upload.result("Asia/Jakarta") is upload.processed
+
+
+def test_an_empty_file_is_refused_by_name_and_nothing_saved(client, world):
+    """A 0-byte file (a photo that failed to save on the phone) is not dropped in silence."""
+    login(client, world.a.users["operator_opd"])
+    empty = SimpleUploadedFile("kosong.jpg", b"", content_type="image/jpeg")
+    good = SimpleUploadedFile("lokasi.jpg", jpeg(), content_type="image/jpeg")
+    response = _post(client, world, [good, empty])
+    assert response.status_code == 422
+    assert "kosong.jpg kosong" in response.text
+    assert not Realisasi.objects.exists() and not Bukti.objects.exists()
+
+
+def test_a_bad_file_is_named_beside_the_fields_errors_at_the_first_try(client, world):
+    login(client, world.a.users["operator_opd"])
+    bad = SimpleUploadedFile("foto.jpg", b"bukan foto", content_type="image/jpeg")
+    response = client.post(
+        form_url(world.a),
+        {"kunci": "v" * 32, "keuangan": "1,250,000", "fisik": "120", "bukti": [bad]},
+    )
+    assert response.status_code == 422
+    assert "bukan angka yang sah" in response.text
+    assert "foto.jpg bukan foto yang dapat dibaca" in response.text
+    assert not Realisasi.objects.exists()

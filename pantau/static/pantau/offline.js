@@ -69,7 +69,8 @@
   function toEntries(fd) {
     var out = [];
     fd.forEach(function (value, name) {
-      if (value instanceof File) { if (value.size) out.push([name, value, value.name]); }
+      // (an empty file input gives a nameless empty File; a named empty file is sent, and refused)
+      if (value instanceof File) { if (value.size || value.name) out.push([name, value, value.name]); }
       else out.push([name, value]);
     });
     return out;
@@ -219,8 +220,16 @@
     box.id = "pesan-luring"; box.className = "alert alert-warning"; box.setAttribute("role", "alert");
     box.textContent = text;
     var main = document.querySelector("main");
-    if (main.contains(form)) form.parentNode.insertBefore(box, form); else main.insertBefore(box, main.firstChild);
-    box.scrollIntoView({ block: "center" });
+    if (main.contains(form)) { form.parentNode.insertBefore(box, form); box.scrollIntoView({ block: "center" }); return; }
+    main.insertBefore(box, main.firstChild);
+    // the menu's form (Keluar): the open menu, sticky at the top, would cover the message
+    var menu = form.closest(".collapse.show");
+    if (menu && window.bootstrap && window.bootstrap.Collapse) {
+      menu.addEventListener("hidden.bs.collapse", function () { box.scrollIntoView({ block: "center" }); }, { once: true });
+      window.bootstrap.Collapse.getOrCreateInstance(menu, { toggle: false }).hide();
+    } else {
+      box.scrollIntoView({ block: "center" });
+    }
   }
   // Nothing on the form changes while its submission is stored or sent; returns the unlock.
   function lock(form) {
@@ -260,16 +269,18 @@
   function signOutBySending(form) {
     var fd = new FormData(form), token = csrf();
     if (token) fd.set("csrfmiddlewaretoken", token);  // the current token, not the one of an old page
-    var unlock = lock(form);
+    var unlock = lock(form), button = form.querySelector("button[type=submit]"), label = button && button.textContent;
+    if (button) button.textContent = T.signingOut;  // a weak signal may take a while: say what is going on
+    var done = function () { unlock(); if (button) button.textContent = label; };
     var abort = window.AbortController ? new AbortController() : null;
     var timer = abort ? setTimeout(function () { abort.abort(); }, 20000) : null;
     fetch(form.action, { method: "POST", body: fd, credentials: "same-origin",
                          signal: abort ? abort.signal : undefined }).then(function (r) {
       clearTimeout(timer);
       if (r.ok) { location.replace(r.redirected ? r.url : "/"); return; }
-      unlock(); form.submit();  // the server refused it (say, an expired form): its own page says why
+      done(); form.submit();  // the server refused it (say, an expired form): its own page says why
     }, function () {
-      clearTimeout(timer); unlock();
+      clearTimeout(timer); done();
       say(form, T.signOutOffline);
     });
   }
