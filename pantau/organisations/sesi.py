@@ -196,6 +196,19 @@ def _end_here(request, *, row: SesiMasuk | None, alasan: str, message: str | Non
         messages.info(request, message)
 
 
+def ended_message(alasan: str) -> str:
+    """What the sign-in page says to a browser whose session was ended elsewhere (`akhiri_sesi`,
+    the session list), by the recorded reason. (A password change or a deactivation never gets
+    here: Django already finds such a session's user gone, and the page shows no note.)"""
+    if alasan in {"ganti-peran", "peran-dicabut"}:
+        return _(
+            "Sesi Anda diakhiri karena peran atau OPD akun Anda diubah admin. Silakan masuk lagi."
+        )
+    if alasan == "diakhiri-pemilik":
+        return _("Sesi ini diakhiri dari daftar sesi akun Anda. Silakan masuk lagi.")
+    return _("Sesi Anda sudah diakhiri. Silakan masuk lagi.")
+
+
 class SesiMiddleware:
     """After authentication: sign out a session past its limits or ended elsewhere; keep its
     last-seen moment (at most once a minute)."""
@@ -222,7 +235,15 @@ class SesiMiddleware:
             or start is None
             or seen is None
         ):
-            _end_here(request, row=row, alasan="tidak-sah", message=None)
+            # a session ended elsewhere says why on the sign-in page; any other stale or forged
+            # session is simply anonymous
+            ended = row is not None and row.berakhir is not None and row.user_id == request.user.pk
+            _end_here(
+                request,
+                row=row,
+                alasan="tidak-sah",
+                message=ended_message(row.alasan) if ended else None,
+            )
             return
         now = time.time()
         if now - float(start) > settings.SESSION_MAX_HOURS * 3600:

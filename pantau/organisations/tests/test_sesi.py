@@ -276,3 +276,52 @@ class TestSecondFactorChangeEndsSessions:
         laptop = self._signed_in(person, ua="Firefox/130.0 (Windows NT 10.0)")
         kode_pemulihan_baru(user=person, keep_session=phone.session.session_key)
         assert _in(phone) and not _in(laptop)
+
+
+class TestEndedSaysWhy:
+    """A browser whose session was ended elsewhere is told why on the sign-in page; a stale or
+    forged one is simply anonymous."""
+
+    def _said(self, c) -> str:
+        page = c.get(PROFIL)
+        assert page.status_code == 302 and page["Location"].startswith("/masuk/")
+        return c.get(page["Location"]).content.decode()
+
+    def test_a_role_change_by_the_admin(self, world):
+        a = world.a
+        c = _client(a.users["operator_opd"])
+        svc.account_update(
+            actor=a.users["admin"],
+            pemda=a.pemda,
+            user=a.users["operator_opd"],
+            role="kepala_opd",
+            opd=target_opd(a),
+        )
+        assert "peran atau OPD akun Anda diubah admin" in self._said(c)
+
+    def test_ended_from_the_session_list(self, world):
+        user = world.a.users["operator_opd"]
+        phone = _client(user)
+        laptop = _client(user, ua="Mozilla/5.0 (Windows NT 10.0) Firefox/133.0")
+        other = SesiMasuk.objects.get(perangkat="Firefox, Windows")
+        phone.post(reverse("akun:sesi-akhiri", args=[other.pk]))
+        assert "diakhiri dari daftar sesi akun Anda" in self._said(laptop)
+
+    def test_a_session_without_its_row_says_nothing(self, world):
+        c = _client(world.a.users["operator_opd"])
+        SesiMasuk.objects.all().delete()
+        said = self._said(c)
+        assert "Sesi Anda" not in said and "Sesi ini" not in said
+
+    def test_in_english(self, world):
+        a = world.a
+        c = _client(a.users["operator_opd"])
+        c.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+        svc.account_update(
+            actor=a.users["admin"],
+            pemda=a.pemda,
+            user=a.users["operator_opd"],
+            role="kepala_opd",
+            opd=target_opd(a),
+        )
+        assert "your role or OPD was changed by the admin" in self._said(c)
