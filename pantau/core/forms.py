@@ -148,6 +148,11 @@ class AngkaField(forms.Field):
             ) from None
 
     def example(self) -> str:
+        if self.max_value is not None and self.max_value <= 100:  # a percentage: no millions
+            return _("%(a)s atau %(b)s") % {
+                "a": format_exact(Decimal("87.5")),
+                "b": format_exact(Decimal(100)),
+            }
         return number_example()
 
     def validate(self, value):
