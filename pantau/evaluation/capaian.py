@@ -43,11 +43,11 @@ class Sebaran:
 
     @property
     def label(self) -> str:
-        return str(self.kategori.label) if self.kategori else str(CATATAN[self.catatan])
+        return self.kategori.nama if self.kategori else str(CATATAN[self.catatan])
 
     @property
     def label_singkat(self) -> str:
-        return str(self.kategori.label) if self.kategori else str(CATATAN_SINGKAT[self.catatan])
+        return self.kategori.nama if self.kategori else str(CATATAN_SINGKAT[self.catatan])
 
 
 def distribusi_capaian(items: list[Capaian]) -> list[Sebaran]:

@@ -14,6 +14,23 @@ def _dasar_field():
     return models.CharField(_("dasar angka"), max_length=13, choices=Dasar.choices)
 
 
+# The official category names (Permendagri 86/2017, the LKjIP and SPBE scales) in the reader's
+# language; letters (AKIP) and a pemda's own labels are shown as stored.
+_NAMA_KATEGORI = {
+    "Sangat Tinggi": _("Sangat Tinggi"),
+    "Tinggi": _("Tinggi"),
+    "Sedang": _("Sedang"),
+    "Rendah": _("Rendah"),
+    "Sangat Rendah": _("Sangat Rendah"),
+    "Sangat Baik": _("Sangat Baik"),
+    "Baik": _("Baik"),
+    "Cukup": _("Cukup"),
+    "Kurang": _("Kurang"),
+    "Sangat Kurang": _("Sangat Kurang"),
+    "Memuaskan": _("Memuaskan"),
+}
+
+
 class KategoriPenilaian(TimestampedModel):
     """One category of a scheme (e.g. capaian_kinerja_p86_2017 / Tinggi: 76 ≤ x < 91).
 
@@ -62,6 +79,12 @@ class KategoriPenilaian(TimestampedModel):
                 ),
             ),
         ]
+
+    @property
+    def nama(self) -> str:
+        """The label in the reader's language (`_NAMA_KATEGORI`), else as stored."""
+        known = _NAMA_KATEGORI.get(self.label)
+        return str(known) if known is not None else self.label
 
     def __str__(self) -> str:
         return f"{self.skema}: {self.label}"

@@ -97,10 +97,12 @@ def dasbor(request):
         "chart": {
             "bulan": [str(BULAN[m - 1])[:3] for m in board.kurva["bulan"]],
             **{k: v for k, v in board.kurva.items() if k != "bulan"},
+            # the achievement categories only: indicators not (yet) assessable are counted in
+            # the list under the chart (their bar, often the longest, flattened the others)
             "distribusi": [
-                [s.label_singkat, s.jumlah, s.kategori.warna if s.kategori else "#9e9e9e"]
+                [s.label_singkat, s.jumlah, s.kategori.warna]
                 for s in board.distribusi
-                if s.kategori or s.jumlah  # a reason nobody has is not drawn
+                if s.kategori
             ],
             # year over year: month-by-month figures of both years on one axis (Jan–Dec)
             "tahun": ta.tahun,

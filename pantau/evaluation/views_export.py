@@ -162,7 +162,7 @@ def _rincian_rows(rincian, rows) -> tuple[list[Kolom], list[tuple]]:
                 r.target,
                 r.realisasi,
                 r.hasil.persen,
-                str(r.kategori.label) if r.kategori and r.hasil.persen is not None else "",
+                r.kategori.nama if r.kategori and r.hasil.persen is not None else "",
                 str(r.catatan_label) if r.hasil.persen is None else "",
             )
             for r in rows

@@ -236,8 +236,8 @@ def _step(*, actor, realisasi: Realisasi, name: str, catatan: str) -> Realisasi:
     if transition not in allowed_transitions(actor, obj):
         if role_for(actor, obj.opd) == transition.role:
             raise ValidationError(
-                _("Laporan berstatus %(s)s tidak dapat di-%(t)s.")
-                % {"s": obj.get_status_display(), "t": str(transition.label).lower()}
+                _("Langkah “%(t)s” tidak dapat dilakukan: laporan ini berstatus %(s)s.")
+                % {"s": obj.get_status_display(), "t": transition.label}
             )
         raise PermissionDenied(_("Anda tidak berhak melakukan langkah ini pada laporan ini."))
     catatan = catatan.strip()

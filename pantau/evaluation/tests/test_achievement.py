@@ -211,3 +211,17 @@ def test_category_of_the_unrounded_figure():
     assert exact == D("90.99996")
     assert kategori_for(exact).label == "Tinggi"
     assert kategori_for(exact.quantize(D("0.0001"))).label == "Sangat Tinggi"
+
+
+def test_official_category_names_follow_the_reader_language():
+    from django.utils import translation
+
+    from pantau.evaluation.models import KategoriPenilaian
+
+    with translation.override("en"):
+        assert KategoriPenilaian(label="Sangat Tinggi").nama == "Very high"
+        assert KategoriPenilaian(label="Kurang").nama == "Poor"
+        assert KategoriPenilaian(label="AA").nama == "AA"  # letters (AKIP) as stored
+        assert KategoriPenilaian(label="Skala pemda").nama == "Skala pemda"
+    with translation.override("id"):
+        assert KategoriPenilaian(label="Sangat Tinggi").nama == "Sangat Tinggi"

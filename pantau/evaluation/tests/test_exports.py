@@ -135,6 +135,22 @@ def test_ranking_export_equals_the_dashboard(client, hidden, role):
     ]
 
 
+def test_the_dashboard_shows_the_rank_of_the_score_not_the_row_place(client, hidden):
+    """Equal scores share a rank and an OPD without a score has none (ranking.peringkat): the
+    page shows those, as the export does, not a list's row numbers."""
+    import re
+
+    _login(client, hidden.a.users["pimpinan"])
+    page = client.get(_url("evaluation:dasbor", **JUNE))
+    board = page.context["board"]
+    shown = re.findall(r'<span class="peringkat-no[^"]*"[^>]*>([^<]*)</span>', page.text)
+    expected = [
+        f"{r.skor.peringkat}." if r.skor and r.skor.peringkat else "—" for r in board.opd_rows
+    ]
+    assert shown == expected and len(shown) == len(board.opd_rows) >= 2
+    assert "list-group-numbered" not in page.text
+
+
 def test_opd_list_export_equals_the_page(client, hidden):
     _login(client, hidden.a.users["verifikator"])
     group = client.get(_url("organisations:opd-list", **OPD_JUNE)).context["groups"][0]

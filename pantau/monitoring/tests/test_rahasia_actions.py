@@ -86,5 +86,5 @@ def test_the_reading_check_comes_before_the_state_check(client, world, approved)
     assert client.get(page).status_code == 200
     step = _step(client, approved.pk, "return_opd")
     assert step.status_code == 200 and step.redirect_chain
-    assert "tidak dapat di-" in step.text
+    assert "tidak dapat dilakukan: laporan ini berstatus" in step.text
     assert Realisasi.objects.get(pk=approved.pk).status == "disetujui"

@@ -66,8 +66,9 @@
   chart("grafik-distribusi", {
     animation: false,
     tooltip: { renderMode: "richText", valueFormatter: function (v) { return A.angka(v); } },
-    grid: { left: 100, right: 16, top: 8, bottom: 20 },
-    xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return A.angka(v); } } },
+    grid: { left: 100, right: 44, top: 8, bottom: 20 },  // room for the bar's own number
+    xAxis: { type: "value", minInterval: 1, splitNumber: 3,
+             axisLabel: { hideOverlap: true, formatter: function (v) { return A.angka(v); } } },
     yAxis: { type: "category", inverse: true, data: data.distribusi.map(function (d) { return d[0]; }) },
     series: [{ type: "bar", data: data.distribusi.map(function (d) { return { value: d[1], itemStyle: { color: d[2] } }; }),
                label: { show: true, position: "right", formatter: function (p) { return A.angka(p.value); } } }]
