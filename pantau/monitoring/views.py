@@ -449,7 +449,12 @@ def kepatuhan(request):
 def riwayat(request, sub_id: int):
     sub = selectors.access_sub_kegiatan(request.user, sub_id)
     reports = selectors.history(user=request.user, sub=sub)
-    response = render(request, "monitoring/riwayat.html", {"sub": sub, "reports": reports})
+    context = {
+        "sub": sub,
+        "reports": reports,
+        "ada_alur": any(r.riwayat.all() for r in reports),  # prefetched with the reports
+    }
+    response = render(request, "monitoring/riwayat.html", context)
     return no_offline(response) if sub.klasifikasi == Klasifikasi.RAHASIA else response
 
 

@@ -234,6 +234,21 @@ class TestComplianceAndHistory:
         login(client, world.a.users[role])
         assert client.get(reverse("monitoring:kepatuhan")).status_code == 404
 
+    def test_history_says_when_no_workflow_step_is_recorded(self, client, world):
+        """A draft has no step yet: the section says so instead of a heading over nothing;
+        the columns say which figure is the month's and which the running total."""
+        login(client, world.a.users["operator_opd"])
+        client.post(form_url(world.a), {"kunci": "t" * 32, "keuangan": "1.000", "fisik": "1"})
+        page = client.get(reverse("monitoring:riwayat", args=[world.a.sub.pk])).text
+        assert "Belum ada langkah alur kerja yang tercatat" in page
+        assert "Keuangan bulan ini" in page and "Fisik kumulatif" in page
+        client.post(
+            form_url(world.a),
+            {"kunci": "u" * 32, "keuangan": "1.000", "fisik": "1", "aksi": "ajukan"},
+        )
+        page = client.get(reverse("monitoring:riwayat", args=[world.a.sub.pk])).text
+        assert "Belum ada langkah alur kerja" not in page and page.count(">Alur kerja<") == 1
+
     def test_history_and_private_photo_access(self, client, world):
         login(client, world.a.users["operator_opd"])
         from django.core.files.uploadedfile import SimpleUploadedFile
