@@ -164,6 +164,13 @@ def queue_counts(*, user) -> dict[str, int]:
     }
 
 
+def queue_place(*, user, antrian: Antrian, current_pk: int) -> tuple[int, int]:
+    """This report's place in the queue (1-based) and the queue's length; place 0 when it is
+    not (or no longer) in it."""
+    ids = list(queue_reports(user=user, antrian=antrian).values_list("pk", flat=True))
+    return (ids.index(current_pk) + 1 if current_pk in ids else 0), len(ids)
+
+
 def next_report(*, user, antrian: Antrian, current_pk: int) -> Realisasi | None:
     """The report after this one in the queue (with its filter); when this one is the last (or
     has left the queue), the first waiting one that is not this one."""

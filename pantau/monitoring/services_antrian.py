@@ -39,6 +39,7 @@ class Hasil:
     report: Realisasi | None
     ok: bool
     pesan: str
+    sudah: bool = False  # already verified (a second run of the same list): nothing to do
 
 
 def _one(actor, pk: int, seen: str, catatan: str) -> Hasil:
@@ -53,6 +54,14 @@ def _one(actor, pk: int, seen: str, catatan: str) -> Hasil:
     )
     if version_token(current) != seen:
         shown_status = seen.split(".", 1)[0]
+        if (
+            shown_status == StatusRealisasi.DISETUJUI
+            and current.status == StatusRealisasi.DIVERIFIKASI
+        ):
+            # the same list sent twice, or a colleague was quicker: what was asked is done
+            return Hasil(
+                pk, current, False, _("Sudah diverifikasi sebelumnya; tidak ada yang diubah."), True
+            )
         # a status the list could have shown (not a forged token) that is no longer the one
         if shown_status in StatusRealisasi.values and shown_status != current.status:
             pesan = _(
@@ -100,7 +109,8 @@ def realisasi_verify_bulk(*, actor, items: list[tuple[int, str]], catatan: str =
             changes={
                 "_summary": {
                     "diverifikasi": [r.pk for r in results if r.ok],
-                    "ditolak": {str(r.pk): r.pesan for r in results if not r.ok},
+                    "ditolak": {str(r.pk): r.pesan for r in results if not r.ok and not r.sudah},
+                    "sudah_diverifikasi": [r.pk for r in results if r.sudah],
                 }
             },
         )

@@ -100,7 +100,8 @@ def verifikasi_massal(request):
         "antrian": antrian,
         "results": results,
         "ok": sum(1 for r in results if r.ok),
-        "refused": sum(1 for r in results if not r.ok),
+        "sudah": sum(1 for r in results if r.sudah),
+        "refused": sum(1 for r in results if not r.ok and not r.sudah),
         "kembali": queue_url(antrian),
     }
     return render(request, "monitoring/antrian_hasil.html", context)
@@ -114,11 +115,16 @@ def queue_context(request, report) -> dict:
     if not queues.may_use(request.user, antrian.jenis):
         return {}
     nxt = queues.next_report(user=request.user, antrian=antrian, current_pk=report.pk)
+    place, total = queues.queue_place(user=request.user, antrian=antrian, current_pk=report.pk)
     return {
         "antrian": antrian,
         "antrian_params": antrian.params(),
         "antrian_kembali": queue_url(antrian),
         "berikutnya": report_url(nxt, antrian) if nxt else "",
+        "antrian_tempat": place,
+        "antrian_jumlah": total,
+        # the last one's "next" goes back to the first: the button says so
+        "berikutnya_awal": bool(nxt) and place == total,
     }
 
 

@@ -59,6 +59,7 @@ def person_label(user, *, pemda_id: int | None = None) -> str:
         return name
     m = held[0]
     if m.jabatan:
-        return f"{name}, {m.jabatan}"
+        # an account named after its position (a shared office account) is named once
+        return name if m.jabatan.strip().casefold() == name.casefold() else f"{name}, {m.jabatan}"
     role = m.get_role_display()
     return f"{name}, {role} {m.opd.singkatan}" if m.opd_id else f"{name}, {role}"

@@ -187,6 +187,12 @@ class TestNext:
         page = client.get(url).text
         nxt = reverse("monitoring:laporan", args=[a.sub_pupr.pk, 1])
         assert "data-berikutnya" in page and f'href="{nxt}?antrian=verifikasi' in page
+        assert "laporan 1 dari 2 di antrian" in page and ">Berikutnya<" in page
+        # the last one's next is the first again, and the button says so
+        last = client.get(
+            reverse("monitoring:laporan", args=[a.sub_pupr.pk, 1]) + "?antrian=verifikasi"
+        ).text
+        assert "laporan 2 dari 2 di antrian" in last and "Kembali ke laporan pertama" in last
         # filtered to PUPR only: the first report is not in that queue, the next is PUPR's
         page = client.get(url + f"&opd={a.pupr.pk}").text
         assert f"{nxt}?antrian=verifikasi&amp;status=disetujui&amp;opd={a.pupr.pk}" in page
@@ -287,6 +293,24 @@ class TestBulkVerify:
             str(moved.pk),
             str(secret.pk),
         }
+
+    def test_the_same_list_sent_twice_says_already_verified(self, client, world):
+        """A second run of the same list (a double tap, a colleague quicker) is not a refusal:
+        the report is already what was asked, and nothing changes."""
+        a = world.a
+        r = report(a, a.sub, step="approve")
+        item = f"{r.pk}:{queues.version_token(r)}"
+        login(client, a.users["verifikator"])
+        url = reverse("monitoring:verifikasi-massal")
+        client.post(url, {"laporan": [item], "opd": "", "catatan": ""})
+        verified = Realisasi.objects.get(pk=r.pk)
+        page = client.post(url, {"laporan": [item], "opd": "", "catatan": ""}).text
+        assert "0 diverifikasi, 1 sudah diverifikasi sebelumnya, 0 tidak diverifikasi." in page
+        assert "Sudah diverifikasi sebelumnya; tidak ada yang diubah." in page
+        assert Realisasi.objects.get(pk=r.pk).updated_at == verified.updated_at
+        second = AuditEvent.objects.filter(action="realisasi.verify_bulk").order_by("id").last()
+        assert second.changes["_summary"]["sudah_diverifikasi"] == [r.pk]
+        assert second.changes["_summary"]["ditolak"] == {}
 
     def test_a_forged_token_is_refused_without_claiming_a_status_change(self, world):
         a = world.a

@@ -34,6 +34,12 @@ class TestPersonLabel:
             person_label(user, pemda_id=world.a.pemda.pk) == "Siti Aminah, Pengelola Data Program"
         )
 
+    def test_an_account_named_after_its_position_is_named_once(self, world):
+        user = _name(
+            world.a.users["kepala_opd"], "Kepala Dinas", "Kesehatan", "Kepala Dinas Kesehatan"
+        )
+        assert person_label(user) == "Kepala Dinas Kesehatan"
+
     def test_role_and_opd_when_no_position_is_recorded(self, world):
         user = _name(world.a.users["kepala_opd"], "La Ode", "Hasan")
         assert person_label(user) == "La Ode Hasan, Kepala OPD Dinkes-a"
