@@ -27,7 +27,8 @@ window.PantauPeta = function (el, data, opts) {
     L.circleMarker([t.lat, t.lng], { radius: 6, color: opts.colour(t), weight: 2, fillOpacity: 0.7 })
       .bindPopup(box).addTo(map);
   });
-  if (bounds.length > 1) map.fitBounds(bounds, { padding: [12, 12], maxZoom: 13 });
+  // clear of the zoom buttons at the top left
+  if (bounds.length > 1) map.fitBounds(bounds, { paddingTopLeft: [48, 16], paddingBottomRight: [16, 16], maxZoom: 13 });
   else if (bounds.length === 1) map.setView(bounds[0], 12);
   else map.setView([-5.5, 123.9], 9);
   return map;
