@@ -104,7 +104,9 @@ def realisasi_verify_bulk(*, actor, items: list[tuple[int, str]], catatan: str =
             actor=actor,
             action="realisasi.verify_bulk",
             object_type="monitoring.realisasi",
-            object_repr=_("Verifikasi massal: %(n)d laporan") % {"n": len(done)},
+            # the record's own text, as the other events' object names: not in the language
+            # the verifier happened to read (an English one left English in the trail)
+            object_repr=f"Verifikasi massal: {len(done)} laporan",
             pemda_id=readable[0].pemda_id,
             changes={
                 "_summary": {

@@ -19,7 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pantau.audit.services import audit_record, save_audited, snapshot
+from pantau.audit.services import audit_record, diff, snapshot
 from pantau.organisations.access import forget_scope, scope_for
 from pantau.organisations.choices import OPD_ROLES, Role
 from pantau.organisations.models import (
@@ -69,6 +69,30 @@ def _temporary_password() -> str:
 def _profil(user) -> Profil:
     profil = Profil.objects.select_for_update(of=("self",)).filter(user=user).first()
     return profil or Profil(user=user)
+
+
+def _pemdas_of(user) -> list[int | None]:
+    """The pemdas whose audit trail holds a person's own changes (profile, name, password): each
+    pemda they hold a role in, where its admin and auditor read it; none: the global chain."""
+    return sorted(set(Membership.objects.filter(user=user).values_list("pemda_id", flat=True))) or [
+        None
+    ]
+
+
+def _audit_person(*, actor, action: str, obj, changes: dict, pemda_ids: list) -> None:
+    for pemda_id in pemda_ids:
+        audit_record(actor=actor, action=action, obj=obj, changes=changes, pemda_id=pemda_id)
+
+
+def _save_profil(*, actor, profil: Profil, action: str, before, pemda_ids: list) -> None:
+    """`save_audited` for a profile, its event in the person's pemdas (a profile has no pemda of
+    its own; its events went to the global chain, out of every pemda's audit list)."""
+    profil.full_clean()
+    changes = diff(before, snapshot(profil))
+    if before is not None and not changes:
+        return
+    profil.save()
+    _audit_person(actor=actor, action=action, obj=profil, changes=changes, pemda_ids=pemda_ids)
 
 
 def _check_role(*, pemda: Pemda, role: str, opd: Opd | None) -> None:
@@ -137,7 +161,13 @@ def account_create(
         changes={"username": [None, username], "email": [None, email]},
         pemda_id=pemda.pk,
     )
-    save_audited(actor=actor, obj=Profil(user=user, wajib_ganti_sandi=True), action="profil.create")
+    _save_profil(
+        actor=actor,
+        profil=Profil(user=user, wajib_ganti_sandi=True),
+        action="profil.create",
+        before=None,
+        pemda_ids=[pemda.pk],
+    )
     membership_set(
         actor=actor,
         user=user,
@@ -233,13 +263,18 @@ def account_password_reset(*, actor, pemda: Pemda, user) -> str:
     user.set_password(password)
     user.save(update_fields=["password"])
     profil = _profil(user)
-    before = snapshot(profil) if profil.pk else None
+    must_before = profil.wajib_ganti_sandi if profil.pk else None
     profil.wajib_ganti_sandi = True
-    save_audited(
+    profil.full_clean()
+    profil.save()
+    # recorded every time: a reset of an account that must already change its password (a new
+    # one, a second reset) changes no profile field but is a new password all the same
+    audit_record(
         actor=actor,
-        obj=profil,
         action="user.password_reset_by_admin",
-        before=before,
+        obj=user,
+        changes={"password": ["***", "***"], "wajib_ganti_sandi": [must_before, True]},
+        pemda_id=pemda.pk,
     )
     akhiri_sesi(user, alasan="reset-sandi-admin", actor=actor)
     return password
@@ -260,13 +295,12 @@ def password_set(*, actor, user, password: str, how: str = "change", kecuali: st
         profil.wajib_ganti_sandi = False
         profil.full_clean()
         profil.save()
-    audit_record(
+    _audit_person(
         actor=actor if actor is not None else None,
         action="user.password_" + ("reset" if how == "reset" else "change"),
         obj=user,
         changes={"password": ["***", "***"]},
-        # in the person's pemda chain, where its admin and auditor read it
-        pemda_id=Membership.objects.filter(user=user).values_list("pemda_id", flat=True).first(),
+        pemda_ids=_pemdas_of(user),
     )
     reset = how == "reset"
     akhiri_sesi(
@@ -302,16 +336,24 @@ def profil_update(
     profil = _profil(user)
     profil_before = snapshot(profil) if profil.pk else None
     profil.nip, profil.telepon = nip.strip(), telepon.strip()
-    save_audited(actor=actor, obj=profil, action="profil.update", before=profil_before)
+    pemda_ids = _pemdas_of(user)
+    _save_profil(
+        actor=actor,
+        profil=profil,
+        action="profil.update",
+        before=profil_before,
+        pemda_ids=pemda_ids,
+    )
     after = {k: getattr(user, k) for k in before}
     if after != before:
         user.full_clean()
         user.save(update_fields=list(before))
-        audit_record(
+        _audit_person(
             actor=actor,
             action="user.update",
             obj=user,
             changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+            pemda_ids=pemda_ids,
         )
     if jabatan is not None:
         for m in Membership.objects.filter(user=user).select_related("pemda", "opd"):

@@ -312,6 +312,18 @@ class TestBulkVerify:
         assert second.changes["_summary"]["sudah_diverifikasi"] == [r.pk]
         assert second.changes["_summary"]["ditolak"] == {}
 
+    def test_the_run_is_recorded_in_the_records_language(self, world):
+        from django.utils import translation
+
+        a = world.a
+        r = report(a, a.sub, step="approve")
+        with translation.override("en"):
+            realisasi_verify_bulk(
+                actor=a.users["verifikator"], items=[(r.pk, queues.version_token(r))]
+            )
+        run = AuditEvent.objects.get(action="realisasi.verify_bulk")
+        assert run.object_repr == "Verifikasi massal: 1 laporan"
+
     def test_a_forged_token_is_refused_without_claiming_a_status_change(self, world):
         a = world.a
         r = report(a, a.sub, step="approve")

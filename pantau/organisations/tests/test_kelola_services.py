@@ -369,3 +369,52 @@ class TestOpdMergeSplit:
             svc.opd_save(actor=_admin(world, "b"), pemda=world.b.pemda, opd=world.a.pupr, nama="X")
         world.a.pupr.refresh_from_db()
         assert world.a.pupr.aktif and world.a.pupr.nama != "X"
+
+
+class TestPersonEventsInThePemdaTrail:
+    """A person's own changes and an admin's password reset are in the pemda's audit trail
+    (a profile has no pemda of its own: its events had gone to the global chain, out of every
+    pemda's list), and every reset is recorded, also of an account that must already change its
+    password."""
+
+    def test_every_reset_by_the_admin_is_recorded_in_the_pemda(self, world):
+        a = world.a
+        user, _temp = svc.account_create(
+            actor=_admin(world),
+            pemda=a.pemda,
+            username="baru.dinkes",
+            role="operator_opd",
+            opd=a.dinkes,
+            first_name="Baru",
+        )
+        for _ in range(2):  # a new account already must change its password; then again
+            svc.account_password_reset(actor=_admin(world), pemda=a.pemda, user=user)
+        events = AuditEvent.objects.filter(action="user.password_reset_by_admin")
+        assert events.count() == 2
+        assert {e.pemda_id for e in events} == {a.pemda.pk}
+        assert [e.changes["wajib_ganti_sandi"] for e in events.order_by("id")] == [
+            [True, True],
+            [True, True],
+        ]
+        assert AuditEvent.objects.get(action="profil.create").pemda_id == a.pemda.pk
+
+    def test_own_profile_name_and_password_changes_are_in_the_pemda(self, world):
+        a = world.a
+        user = a.users["kepala_opd"]
+        svc.profil_update(
+            actor=user, user=user, first_name="La Ode", nip="197001012000031001", telepon=""
+        )
+        svc.password_set(actor=user, user=user, password="Sandi-Baru-Yang-Panjang-2026")
+        for action in ("profil.update", "user.update", "user.password_change"):
+            assert AuditEvent.objects.get(action=action).pemda_id == a.pemda.pk, action
+
+    def test_the_pemda_audit_list_shows_them(self, world):
+        from pantau.organisations import selectors_audit as sel
+
+        a = world.a
+        user = a.users["kepala_opd"]
+        svc.profil_update(actor=user, user=user, first_name="La Ode", nip="197001012000031001")
+        listed = sel.audit_event_list(pemda=a.pemda, saringan=sel.Saringan())
+        assert listed.filter(action="profil.update").exists()
+        event = listed.get(action="profil.update")
+        assert sel.access_audit_event(user=_admin(world), pk=event.pk) == event
