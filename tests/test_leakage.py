@@ -31,7 +31,7 @@ def _seed_development_data(world, catalogue, clock):
     c = catalogue.canary
     a = world.a
     SubKegiatan.objects.filter(pk=a.sub.pk).update(
-        pptk_nama=c("pptk-nama"), pptk_nip="1970" + "0" * 14
+        pptk_nama=c("pptk-nama"), pptk_nip="197001012000031001"
     )
     SubKegiatan.objects.filter(pk=a.sub2.pk).update(nama=c("nama-sub-terbatas"))
     from pantau.organisations.models import Opd

@@ -6,6 +6,7 @@ import re
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 PROVINSI = re.compile(r"^\d{2}$")
@@ -45,12 +46,51 @@ def validate_kode_opd(value: str) -> None:
         )
 
 
+def normalise_nip(value: str) -> str:
+    """A NIP as written on paper, grouped by spaces, dots or dashes ("19850101 200901 1 001"),
+    as its 18 digits."""
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def _nip_problem(nip: str) -> str | None:
+    """What is wrong inside an 18-digit NIP (BKN's layout): the birth date YYYYMMDD, then the
+    appointment YYYYMM (for a PPPK the year followed by 21), the sex (1 or 2), a number 001-999."""
+    import datetime as dt
+
+    try:
+        born = dt.date(int(nip[:4]), int(nip[4:6]), int(nip[6:8]))
+    except ValueError:
+        return _("tanggal lahir di dalamnya (%(t)s) bukan tanggal") % {"t": nip[:8]}
+    year, month = int(nip[8:12]), nip[12:14]
+    latest = timezone.now().year + 1
+    if not (1 <= int(month) <= 12 or month == "21") or not born.year < year <= latest:
+        return _("bulan dan tahun pengangkatan di dalamnya (%(t)s) tidak mungkin") % {
+            "t": nip[8:14]
+        }
+    if nip[14] not in "12":
+        return _("angka ke-15 (jenis kelamin) harus 1 atau 2")
+    if nip[15:] == "000":
+        return _("nomor urut di dalamnya tidak boleh 000")
+    return None
+
+
 def validate_nip(value: str) -> None:
-    if value and not NIP.match(value):
+    """18 digits (spaces, dots or dashes between groups allowed) in BKN's layout."""
+    if not value:
+        return
+    nip = normalise_nip(value)
+    if not NIP.match(nip):
         raise ValidationError(
-            _("NIP '%(nip)s' tidak sah: NIP terdiri dari 18 angka tanpa spasi."),
+            _("NIP '%(nip)s' tidak sah: NIP terdiri dari 18 angka."),
             code="nip",
             params={"nip": value},
+        )
+    problem = _nip_problem(nip)
+    if problem:
+        raise ValidationError(
+            _("NIP '%(nip)s' tidak sah: %(why)s."),
+            code="nip",
+            params={"nip": value, "why": problem},
         )
 
 

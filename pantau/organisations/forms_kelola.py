@@ -50,6 +50,15 @@ class AccountForm(BootstrapFormMixin, forms.Form):
 
 
 class OpdForm(BootstrapFormMixin, forms.ModelForm):
+    kepala_nip = forms.CharField(
+        label=_("NIP kepala"),
+        max_length=24,  # 18 digits, grouped by spaces as on paper if wished
+        required=False,
+        validators=[codes.validate_nip],
+        help_text=_("18 angka; boleh dikelompokkan dengan spasi seperti di SK."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
     class Meta:
         model = Opd
         fields = OPD_FORM_FIELDS
@@ -57,6 +66,13 @@ class OpdForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, wilayah, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["wilayah"].queryset = wilayah
+        # a pasted code with spaces around it is trimmed by the form, not cut by the browser
+        self.fields["kode"].widget.attrs["maxlength"] = str(
+            Opd._meta.get_field("kode").max_length + 10
+        )
+
+    def clean_kepala_nip(self) -> str:
+        return codes.normalise_nip(self.cleaned_data["kepala_nip"])
 
 
 class RiwayatForm(BootstrapFormMixin, forms.Form):
@@ -163,10 +179,10 @@ class ProfilForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     nip = forms.CharField(
         label=_("NIP"),
-        max_length=18,
+        max_length=24,  # 18 digits, grouped by spaces as on paper if wished
         required=False,
         validators=[codes.validate_nip],
-        help_text=_("18 angka tanpa spasi."),
+        help_text=_("18 angka; boleh dikelompokkan dengan spasi seperti di SK."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     telepon = forms.CharField(

@@ -216,12 +216,40 @@ OPD_FIELDS = {
 }
 
 
+def _normalised(fields: dict) -> dict:
+    """The head's NIP as its 18 digits, however it was grouped when typed."""
+    if fields.get("kepala_nip"):
+        fields = {**fields, "kepala_nip": codes.normalise_nip(fields["kepala_nip"])}
+    return fields
+
+
+def _name_taken(opd: Opd) -> None:
+    """Two active OPDs of a pemda with one name (or short name) cannot be told apart in a list,
+    a filter or a report."""
+    if not opd.aktif:
+        return
+    others = Opd.objects.filter(pemda_id=opd.pemda_id, aktif=True).exclude(pk=opd.pk)
+    errors = {}
+    same = others.filter(nama__iexact=" ".join(opd.nama.split())).first()
+    if same is not None:
+        errors["nama"] = _("Nama ini sudah dipakai OPD %(k)s di pemda ini.") % {"k": same.kode}
+    if opd.singkatan:
+        short = others.filter(singkatan__iexact=opd.singkatan.strip()).first()
+        if short is not None:
+            errors["singkatan"] = _("Singkatan ini sudah dipakai OPD %(k)s di pemda ini.") % {
+                "k": short.kode
+            }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def opd_create(*, actor, pemda: Pemda, **fields) -> Opd:
     unknown = set(fields) - OPD_FIELDS
     if unknown:
         raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    opd = Opd(pemda=pemda, **fields)
+    opd = Opd(pemda=pemda, **_normalised(fields))
+    _name_taken(opd)
     return save_audited(actor=actor, obj=opd, action="opd.create")
 
 
@@ -232,8 +260,10 @@ def opd_update(*, actor, opd: Opd, **fields) -> Opd:
         raise ValidationError(_("Kolom tidak dikenal: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     opd = Opd.objects.select_for_update(of=("self",)).get(pk=opd.pk)
     before = snapshot(opd)
-    for name, value in fields.items():
+    for name, value in _normalised(fields).items():
         setattr(opd, name, value)
+    if {"nama", "singkatan", "aktif"} & set(fields):
+        _name_taken(opd)
     return save_audited(actor=actor, obj=opd, action="opd.update", before=before)
 
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pantau.audit.services import audit_record, diff, snapshot
+from pantau.organisations import codes
 from pantau.organisations.access import forget_scope, scope_for
 from pantau.organisations.choices import OPD_ROLES, Role
 from pantau.organisations.models import (
@@ -100,6 +101,15 @@ def _check_role(*, pemda: Pemda, role: str, opd: Opd | None) -> None:
         raise ValidationError({"role": _("Peran tidak dikenal.")})
     if role in OPD_ROLES and opd is None:
         raise ValidationError({"opd": _("Peran kepala/operator OPD wajib memilih OPD.")})
+    if role not in OPD_ROLES and opd is not None:  # said, not dropped in silence
+        raise ValidationError(
+            {
+                "opd": _(
+                    "Peran %(r)s berlaku untuk seluruh pemda dan tidak terikat OPD: kosongkan OPD."
+                )
+                % {"r": Role(role).label}
+            }
+        )
     if opd is not None and opd.pemda_id != pemda.pk:
         raise ValidationError({"opd": _("OPD ini milik pemda lain.")})
     if opd is not None and not opd.aktif:
@@ -335,7 +345,7 @@ def profil_update(
     user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
     profil = _profil(user)
     profil_before = snapshot(profil) if profil.pk else None
-    profil.nip, profil.telepon = nip.strip(), telepon.strip()
+    profil.nip, profil.telepon = codes.normalise_nip(nip.strip()), telepon.strip()
     pemda_ids = _pemdas_of(user)
     _save_profil(
         actor=actor,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from pantau.audit.services import audit_record, save_audited, snapshot
 from pantau.core import handoff
 from pantau.core.numbers import format_rupiah, to_decimal
+from pantau.organisations.codes import normalise_nip
 from pantau.organisations.models import Opd, Pemda
 from pantau.planning import codes, topics
 from pantau.planning.choices import JenisIndikator, TahapAnggaran
@@ -249,6 +250,8 @@ def _apply_sub_fields(sub: SubKegiatan, fields: dict) -> None:
             value = to_decimal(value, label=str(SubKegiatan._meta.get_field(name).verbose_name))
         if name in {"latitude", "longitude"} and value is not None:
             value = to_decimal(value, label=name)
+        if name == "pptk_nip" and value:
+            value = normalise_nip(value)  # as grouped on paper: its 18 digits
         setattr(sub, name, value)
 
 

@@ -202,7 +202,7 @@ def rencana_sub_edit(request, opd_id: int, tahun: int, sub_id: int):
             else:
                 fields = {
                     "pptk_nama": request.POST.get("pptk_nama", "").strip()[:150],
-                    "pptk_nip": request.POST.get("pptk_nip", "").strip()[:18],
+                    "pptk_nip": request.POST.get("pptk_nip", "").strip(),
                     ("pagu_perubahan" if tahap == "perubahan" else "pagu_murni"): request.POST.get(
                         "pagu", ""
                     ).strip(),

@@ -37,7 +37,7 @@ from pantau.core.tabular import (
 )
 from pantau.organisations.access import scope_for
 from pantau.organisations.choices import OPD_ROLES, Role, TingkatWilayah
-from pantau.organisations.codes import validate_nip
+from pantau.organisations.codes import normalise_nip, validate_nip
 from pantau.organisations.models import Opd, Wilayah
 from pantau.planning import codes
 from pantau.planning.choices import TAHAP_VALUES, TahapAnggaran
@@ -373,7 +373,7 @@ class _Reader:
             ),
             "longitude": e.check(SUB, number, "J", read_optional_number, v["Bujur"], label="Bujur"),
             "pptk_nama": read_text(v["Nama PPTK"]),
-            "pptk_nip": read_text(v["NIP PPTK"]),
+            "pptk_nip": normalise_nip(read_text(v["NIP PPTK"])),
             "rencana": {},
             "indikator": [],
         }

@@ -66,6 +66,21 @@ def test_first_run_then_the_admin_creates_an_account(
     assert user.check_password(temp)
     assert Membership.objects.get(user=user).opd.singkatan == "Dinkes"
 
+    # deactivating asks first: cancelled, nothing happens; confirmed, the account is inactive
+    phone.goto(f"{base}/kelola/akun/{user.pk}/")
+    asked = []
+    phone.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    phone.get_by_role("button", name="Nonaktifkan akun").click()
+    phone.wait_for_timeout(300)  # a dismissed dialog leaves the page as it was
+    assert asked and "Nonaktifkan akun siti.dinkes?" in asked[0]
+    user.refresh_from_db()
+    assert user.is_active
+    phone.once("dialog", lambda d: d.accept())
+    phone.get_by_role("button", name="Nonaktifkan akun").click()
+    phone.wait_for_selector("text=Aktifkan kembali")
+    user.refresh_from_db()
+    assert not user.is_active
+
     # many at once: the dry run lists each row, nothing is written yet
     phone.goto(f"{base}/kelola/akun/impor/")
     csv = (

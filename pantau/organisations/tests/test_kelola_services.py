@@ -418,3 +418,34 @@ class TestPersonEventsInThePemdaTrail:
         assert listed.filter(action="profil.update").exists()
         event = listed.get(action="profil.update")
         assert sel.access_audit_event(user=_admin(world), pk=event.pk) == event
+
+
+class TestPlainRefusals:
+    def test_a_second_active_opd_with_the_same_name_or_short_name_is_refused(self, world):
+        a = world.a
+        with pytest.raises(ValidationError) as exc:
+            svc.opd_save(
+                actor=_admin(world),
+                pemda=a.pemda,
+                kode="7.01.0.00.0.00.99.0000",
+                nama=" dinas  kesehatan a ".upper(),
+                singkatan=a.dinkes.singkatan.lower(),
+                jenis=JenisOpd.DINAS,
+            )
+        assert set(exc.value.message_dict) == {"nama", "singkatan"}
+        assert a.dinkes.kode in exc.value.message_dict["nama"][0]
+        assert not Opd.objects.filter(kode="7.01.0.00.0.00.99.0000").exists()
+
+    def test_a_pemda_wide_role_with_an_opd_is_refused_not_cleared_in_silence(self, world):
+        a = world.a
+        with pytest.raises(ValidationError) as exc:
+            svc.account_create(
+                actor=_admin(world),
+                pemda=a.pemda,
+                username="budi.admin",
+                role="admin",
+                opd=a.dinkes,
+                first_name="Budi",
+            )
+        assert "tidak terikat OPD: kosongkan OPD" in exc.value.message_dict["opd"][0]
+        assert not User.objects.filter(username="budi.admin").exists()

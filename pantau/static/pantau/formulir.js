@@ -27,6 +27,13 @@
     return !form.hasAttribute("data-terkirim") && snapshot(form) !== form.dataset.awal;
   }
 
+  // form[data-konfirmasi]: an action that is hard to undo asks first (a thumb on a phone taps
+  // easily); cancelled, nothing else hears of the submission. Registered first: runs first.
+  document.addEventListener("submit", function (ev) {
+    var ask = ev.target.getAttribute && ev.target.getAttribute("data-konfirmasi");
+    if (ask && !window.confirm(ask)) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+  }, true);
+
   // Capture phase: runs before the offline queue's own submit handler.
   document.addEventListener("submit", function (ev) {
     ev.target.setAttribute("data-terkirim", "");
