@@ -64,6 +64,8 @@ def _too_big(limits: Limits) -> ValidationError:
 
 
 def check_size(size: int, limits: Limits) -> None:
+    if size == 0:  # said as such, not as "not a valid workbook"
+        raise ValidationError(_("Berkas ini kosong (0 bita): simpan ulang lalu unggah lagi."))
     if size > limits.max_bytes:
         raise _too_big(limits)
 

@@ -409,6 +409,11 @@ def akun_impor(request):
         if upload is not None:
             if upload.size > impor.MAX_BYTES:
                 refused.append(_("Berkas terlalu besar (maksimum 1 MB)."))
+            elif not upload.size:  # a file was chosen: say what is wrong with it
+                refused.append(
+                    _("Berkas %(n)s kosong (0 bita): simpan ulang lalu unggah lagi.")
+                    % {"n": upload.name}
+                )
             else:
                 raw = upload.read()
                 content = raw.decode("utf-8-sig", errors="replace")

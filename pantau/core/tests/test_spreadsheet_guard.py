@@ -240,3 +240,12 @@ def test_rows_past_a_too_small_declared_dimension_are_read():
     table = tables.read_table(content, "kecil.xlsx")
     assert table.header == ["a", "b", "c"]
     assert table.rows == [[str(n)] * 3 for n in range(1, 6)]
+
+
+def test_an_empty_file_is_named_as_empty():
+    from django.core.exceptions import ValidationError
+
+    from pantau.core.spreadsheets import Limits, open_xlsx
+
+    with pytest.raises(ValidationError, match=r"kosong \(0 bita\)"):
+        open_xlsx(b"", Limits.from_settings())

@@ -107,7 +107,7 @@ def test_operator_uploads_and_walidata_publishes(world):
 @pytest.mark.parametrize(
     "body, filename, message",
     [
-        (b"", "x.csv", "nama kolom"),
+        (b"", "x.csv", "kosong \\(0 bita\\)"),
         (b"a,b\n", "x.csv", "tidak berisi baris"),
         (b"\xff\xfe\x00a", "x.csv", "UTF-8"),
         (b"a,b\n1,2,3\n", "x.csv", "3 sel"),

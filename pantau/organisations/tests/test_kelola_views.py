@@ -326,3 +326,15 @@ class TestOpdScreens:
         assert response.status_code == 200
         assert "sudah dipakai" in response.content.decode()
         assert not Opd.objects.filter(singkatan="DL").exists()
+
+
+def test_an_empty_account_csv_is_named_as_empty(client, world):
+    """A 0-byte file chosen is not answered "Pilih berkas CSV" (choose a file)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _login(client, world.a.users["admin"])
+    page = client.post(
+        reverse("kelola:akun-impor") + f"?pemda={world.a.pemda.pk}",
+        {"pemda": world.a.pemda.pk, "berkas": SimpleUploadedFile("akun.csv", b"", "text/csv")},
+    ).content.decode()
+    assert "Berkas akun.csv kosong (0 bita)" in page and "Pilih berkas CSV." not in page
