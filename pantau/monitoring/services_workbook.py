@@ -33,7 +33,13 @@ from pantau.core.spreadsheets import Limits
 from pantau.core.tabular import CellError
 from pantau.monitoring import topics
 from pantau.monitoring.choices import StatusRealisasi as S
-from pantau.monitoring.models import PembukaanPeriode, PeriodeLaporan, Realisasi, RealisasiIndikator
+from pantau.monitoring.models import (
+    BULAN,
+    PembukaanPeriode,
+    PeriodeLaporan,
+    Realisasi,
+    RealisasiIndikator,
+)
 from pantau.monitoring.rules import warnings_realisasi
 from pantau.monitoring.services import _indicator_errors
 from pantau.monitoring.workbook import SHEET_INDIKATOR, SHEET_REALISASI, Parsed, Row, read_upload
@@ -325,7 +331,11 @@ class _Planner:
                         "Laporan %(k)s bulan %(b)s berstatus %(s)s: hanya draf yang dapat diubah "
                         "lewat impor."
                     )
-                    % {"k": sub.kode, "b": periode.bulan, "s": existing.get_status_display()},
+                    % {
+                        "k": sub.kode,
+                        "b": BULAN[periode.bulan - 1],
+                        "s": existing.get_status_display(),
+                    },
                 )
                 continue
             if not self.period_open(row, sub, periode, existing):
@@ -454,7 +464,11 @@ class _Planner:
                     _(
                         "Laporan %(k)s bulan %(b)s berstatus %(s)s: nilai indikatornya tidak dapat diubah."
                     )
-                    % {"k": sub.kode, "b": periode.bulan, "s": report.get_status_display()},
+                    % {
+                        "k": sub.kode,
+                        "b": BULAN[periode.bulan - 1],
+                        "s": report.get_status_display(),
+                    },
                 )
                 continue
             known = {m: v for m, v in series.get(ind.pk, {}).items() if m != periode.bulan}

@@ -120,6 +120,7 @@ class TestImport:
         result = _run(world, op, _xlsx([_row(keuangan=1)]))
         assert not result.applied
         assert "hanya draf" in _messages(result)[0]
+        assert "bulan Januari berstatus Diverifikasi" in _messages(result)[0]  # the month by name
         assert Realisasi.objects.get().keuangan == Decimal(10_000_000)
 
     def test_the_template_carries_what_is_reported_and_goes_back_unchanged(

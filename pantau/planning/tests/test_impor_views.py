@@ -69,6 +69,15 @@ class TestImporPage:
         world.a.sub2.refresh_from_db()
         assert world.a.sub2.pagu_murni == 300_000_005
 
+    def test_a_file_equal_to_what_is_stored_says_nothing_would_change(self, client, world):
+        client.force_login(world.a.users["operator_opd"])
+        same = plan_workbook(tahun_anggaran=world.a.ta, opds=[world.a.dinkes])
+        response = _upload(client, world, same)
+        page = client.get(response.url).content.decode()
+        assert "data-tanpa-perubahan" in page and "tidak akan mengubah apa pun" in page
+        changed = _upload(client, world, _changed_pagu(world))
+        assert "data-tanpa-perubahan" not in client.get(changed.url).content.decode()
+
     def test_errors_listed_downloadable_and_import_refused(self, client, world):
         client.force_login(world.a.users["operator_opd"])
         book = load_workbook(
