@@ -226,10 +226,15 @@ def _normalised(fields: dict) -> dict:
 def _name_taken(opd: Opd) -> None:
     """Two active OPDs of a pemda with one name (or short name) cannot be told apart in a list,
     a filter or a report."""
+    errors = {}
+    if Opd.objects.filter(pemda_id=opd.pemda_id, kode=opd.kode).exclude(pk=opd.pk).exists():
+        # beside the code field (the table's unique constraint says it above the form)
+        errors["kode"] = _("Kode OPD ini sudah dipakai di pemda ini.")
     if not opd.aktif:
+        if errors:
+            raise ValidationError(errors)
         return
     others = Opd.objects.filter(pemda_id=opd.pemda_id, aktif=True).exclude(pk=opd.pk)
-    errors = {}
     same = others.filter(nama__iexact=" ".join(opd.nama.split())).first()
     if same is not None:
         errors["nama"] = _("Nama ini sudah dipakai OPD %(k)s di pemda ini.") % {"k": same.kode}
@@ -262,7 +267,7 @@ def opd_update(*, actor, opd: Opd, **fields) -> Opd:
     before = snapshot(opd)
     for name, value in _normalised(fields).items():
         setattr(opd, name, value)
-    if {"nama", "singkatan", "aktif"} & set(fields):
+    if {"kode", "nama", "singkatan", "aktif"} & set(fields):
         _name_taken(opd)
     return save_audited(actor=actor, obj=opd, action="opd.update", before=before)
 

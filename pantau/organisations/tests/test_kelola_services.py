@@ -449,3 +449,17 @@ class TestPlainRefusals:
             )
         assert "tidak terikat OPD: kosongkan OPD" in exc.value.message_dict["opd"][0]
         assert not User.objects.filter(username="budi.admin").exists()
+
+
+def test_a_taken_opd_code_is_said_beside_the_code_field(world):
+    a = world.a
+    with pytest.raises(ValidationError) as exc:
+        svc.opd_save(
+            actor=_admin(world),
+            pemda=a.pemda,
+            kode=a.dinkes.kode,
+            nama="Dinas Baru",
+            singkatan="Dibar",
+            jenis=JenisOpd.DINAS,
+        )
+    assert exc.value.message_dict["kode"] == ["Kode OPD ini sudah dipakai di pemda ini."]
