@@ -49,15 +49,21 @@ class AccountForm(BootstrapFormMixin, forms.Form):
             del self.fields["username"]
 
 
-class OpdForm(BootstrapFormMixin, forms.ModelForm):
-    kepala_nip = forms.CharField(
-        label=_("NIP kepala"),
-        max_length=24,  # 18 digits, grouped by spaces as on paper if wished
+def _nip_field(label) -> forms.CharField:
+    """A NIP input: 18 digits, grouped by spaces as on the SK if wished (the services store the
+    digits), checked in BKN's layout."""
+    return forms.CharField(
+        label=label,
+        max_length=24,
         required=False,
         validators=[codes.validate_nip],
         help_text=_("18 angka; boleh dikelompokkan dengan spasi seperti di SK."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+
+class OpdForm(BootstrapFormMixin, forms.ModelForm):
+    kepala_nip = _nip_field(_("NIP kepala"))
 
     class Meta:
         model = Opd
@@ -177,14 +183,7 @@ class ProfilForm(BootstrapFormMixin, forms.Form):
     first_name = forms.CharField(label=_("Nama depan"), max_length=150)
     last_name = forms.CharField(label=_("Nama belakang"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    nip = forms.CharField(
-        label=_("NIP"),
-        max_length=24,  # 18 digits, grouped by spaces as on paper if wished
-        required=False,
-        validators=[codes.validate_nip],
-        help_text=_("18 angka; boleh dikelompokkan dengan spasi seperti di SK."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
+    nip = _nip_field(_("NIP"))
     telepon = forms.CharField(
         label=_("Telepon"),
         max_length=20,

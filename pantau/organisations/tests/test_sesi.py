@@ -278,6 +278,16 @@ class TestSecondFactorChangeEndsSessions:
         assert _in(phone) and not _in(laptop)
 
 
+def _change_role(a):
+    svc.account_update(
+        actor=a.users["admin"],
+        pemda=a.pemda,
+        user=a.users["operator_opd"],
+        role="kepala_opd",
+        opd=target_opd(a),
+    )
+
+
 class TestEndedSaysWhy:
     """A browser whose session was ended elsewhere is told why on the sign-in page; a stale or
     forged one is simply anonymous."""
@@ -290,13 +300,7 @@ class TestEndedSaysWhy:
     def test_a_role_change_by_the_admin(self, world):
         a = world.a
         c = _client(a.users["operator_opd"])
-        svc.account_update(
-            actor=a.users["admin"],
-            pemda=a.pemda,
-            user=a.users["operator_opd"],
-            role="kepala_opd",
-            opd=target_opd(a),
-        )
+        _change_role(a)
         assert "peran atau OPD akun Anda diubah admin" in self._said(c)
 
     def test_ended_from_the_session_list(self, world):
@@ -317,11 +321,5 @@ class TestEndedSaysWhy:
         a = world.a
         c = _client(a.users["operator_opd"])
         c.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-        svc.account_update(
-            actor=a.users["admin"],
-            pemda=a.pemda,
-            user=a.users["operator_opd"],
-            role="kepala_opd",
-            opd=target_opd(a),
-        )
+        _change_role(a)
         assert "your role or OPD was changed by the admin" in self._said(c)
