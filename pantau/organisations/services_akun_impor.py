@@ -54,6 +54,9 @@ class ImportRow:
     fields: dict = field(default_factory=dict)
     user: object = None
     errors: list[str] = field(default_factory=list)
+    # an existing account's fields the row changes: (column, stored, from the file); a blank
+    # cell clears the stored value, which the dry run shows before anything is written
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def outcome_label(self) -> str:
@@ -221,18 +224,20 @@ def _compare(item: ImportRow, *, actor, pemda, errors) -> None:
         item.errors.append(f"nama_pengguna: {msg}")
         return
     item.user = user
-    m = Membership.objects.get(user=user, pemda=pemda)
+    m = Membership.objects.select_related("opd").get(user=user, pemda=pemda)
     f = item.fields
-    same = (user.first_name, user.last_name, user.email) == (
-        f["first_name"],
-        f["last_name"],
-        f["email"],
-    ) and (m.role, m.opd_id, m.jabatan) == (
-        f["role"],
-        f["opd"].pk if f["opd"] else None,
-        f["jabatan"],
-    )
-    item.outcome = "tetap" if same else "diubah"
+    pairs = [
+        ("nama_depan", user.first_name, f["first_name"]),
+        ("nama_belakang", user.last_name, f["last_name"]),
+        ("email", user.email, f["email"]),
+        ("peran", m.role, f["role"]),
+        ("kode_opd", m.opd.kode if m.opd_id else "", f["opd"].kode if f["opd"] else ""),
+        ("jabatan", m.jabatan, f["jabatan"]),
+    ]
+    item.changes = [
+        (column, old or "", new or "") for column, old, new in pairs if (old or "") != (new or "")
+    ]
+    item.outcome = "diubah" if item.changes else "tetap"
 
 
 @transaction.atomic

@@ -136,6 +136,24 @@ class TestAccountImport:
         assert text.startswith("\ufeffnama_pengguna;nama_depan")
 
 
+def test_the_dry_run_lists_what_a_row_changes_and_a_blank_cell_that_clears(client, world):
+    """A row for an existing account replaces its fields: the dry run says which, and a blank
+    cell that would clear a stored e-mail is shown as such before anything is written."""
+    _run(world, _ok(world), dry_run=False)
+    blank_email = _file(world, "siti.dinkes;Siti;Aminah;;kepala_opd;{dinkes};Pengelola Data")
+    row = _run(world, blank_email).rows[0]
+    assert row.outcome == "diubah"
+    assert row.changes == [("email", "siti@uji.go.id", ""), ("peran", "operator_opd", "kepala_opd")]
+    client.login(username="admin.a", password=PASSWORD)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("akun.csv", blank_email, content_type="text/csv")
+    page = client.post(reverse("kelola:akun-impor"), {"berkas": upload, "langkah": "periksa"})
+    text = page.content.decode()
+    assert "data-perubahan" in text and "siti@uji.go.id →" in text and "(dikosongkan)" in text
+    assert User.objects.get(username="siti.dinkes").email == "siti@uji.go.id"  # not yet
+
+
 class TestImportScreen:
     def test_dry_run_then_import(self, client, world):
         client.login(username="admin.a", password=PASSWORD)
